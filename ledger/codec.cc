@@ -1,0 +1,322 @@
+#include "ledger/codec.h"
+
+#include "ledger/overloaded.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <fmt/format.h>
+#include <kj/exception.h>
+
+#include <cstring>
+
+#include "ledger/schema/events.capnp.h"
+
+namespace tl::ledger {
+namespace {
+
+namespace s = schema;
+
+constexpr size_t kFrameHeaderBytes = 8;  // segment count - 1, then one segment size
+
+capnp::Text::Reader AsText(const std::string& s) { return capnp::Text::Reader(s.data(), s.size()); }
+std::string ToString(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+// The generated enums and ours have the same ordinals (enforced by the static_asserts below),
+// so the conversions are casts; an unknown value from a newer writer is caught on decode.
+static_assert(static_cast<int>(s::Category::CHANGE) == static_cast<int>(Category::kChange));
+static_assert(static_cast<int>(s::Channel::WEB) == static_cast<int>(Channel::kWeb));
+static_assert(static_cast<int>(s::TicketStatus::RESOLVED) ==
+              static_cast<int>(TicketStatus::kResolved));
+
+s::Category ToSchema(Category c) { return static_cast<s::Category>(c); }
+s::Channel ToSchema(Channel c) { return static_cast<s::Channel>(c); }
+s::TicketStatus ToSchema(TicketStatus c) { return static_cast<s::TicketStatus>(c); }
+
+Category FromSchema(s::Category c) {
+  if (static_cast<uint16_t>(c) > static_cast<uint16_t>(s::Category::CHANGE)) {
+    throw std::runtime_error(fmt::format("unknown category {}", static_cast<uint16_t>(c)));
+  }
+  return static_cast<Category>(c);
+}
+Channel FromSchema(s::Channel c) {
+  if (static_cast<uint16_t>(c) > static_cast<uint16_t>(s::Channel::WEB)) {
+    throw std::runtime_error(fmt::format("unknown channel {}", static_cast<uint16_t>(c)));
+  }
+  return static_cast<Channel>(c);
+}
+TicketStatus FromSchema(s::TicketStatus c) {
+  if (static_cast<uint16_t>(c) > static_cast<uint16_t>(s::TicketStatus::RESOLVED)) {
+    throw std::runtime_error(fmt::format("unknown status {}", static_cast<uint16_t>(c)));
+  }
+  return static_cast<TicketStatus>(c);
+}
+
+void BuildStream(const StreamId& id, s::StreamId::Builder b) {
+  switch (id.kind) {
+    case StreamId::Kind::kTicket:
+      b.setTicket(id.ticket);
+      break;
+    case StreamId::Kind::kQueue:
+      b.setQueue(AsText(id.name));
+      break;
+    case StreamId::Kind::kService:
+      b.setService(AsText(id.name));
+      break;
+  }
+}
+
+void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
+  std::visit(
+      Overloaded{
+          [&](const TicketOpened& p) {
+            auto o = b.initOpened();
+            o.setService(AsText(p.service));
+            o.setCategory(ToSchema(p.category));
+            o.setDescription(AsText(p.description));
+            o.setQueue(AsText(p.queue));
+            o.setRequester(AsText(p.requester));
+            o.setChannel(ToSchema(p.channel));
+            o.setSubject(AsText(p.subject));
+            o.setParent(p.parent);
+            o.setExternalRef(AsText(p.external_ref));
+          },
+          [&](const Acknowledged&) { b.initAcknowledged(); },
+          [&](const Replied& p) { b.initReplied().setBody(AsText(p.body)); },
+          [&](const RequesterMessaged& p) { b.initRequesterMessaged().setBody(AsText(p.body)); },
+          [&](const Commented& p) { b.initCommented().setBody(AsText(p.body)); },
+          [&](const StatusChanged& p) {
+            auto o = b.initStatusChanged();
+            o.setFrom(ToSchema(p.from));
+            o.setTo(ToSchema(p.to));
+          },
+          [&](const Stalled& p) {
+            auto o = b.initStalled();
+            o.setAwaiting(AsText(p.awaiting));
+            o.setFollowUpAt(p.follow_up_at);
+          },
+          [&](const Resumed&) { b.initResumed(); },
+          [&](const Assigned& p) { b.initAssigned().setOwner(AsText(p.owner)); },
+          [&](const Unassigned& p) {
+            b.initUnassigned().setPreviousOwner(AsText(p.previous_owner));
+          },
+          [&](const Moved& p) {
+            auto o = b.initMoved();
+            o.setFromQueue(AsText(p.from_queue));
+            o.setToQueue(AsText(p.to_queue));
+            o.setReason(AsText(p.reason));
+            o.setMisroute(p.misroute);
+            o.setOwnerCleared(p.owner_cleared);
+          },
+          [&](const Updated& p) {
+            auto o = b.initUpdated();
+            if (p.service) o.getService().setValue(AsText(*p.service));
+            if (p.category) o.getCategory().setValue(ToSchema(*p.category));
+            if (p.description) o.getDescription().setValue(AsText(*p.description));
+            if (p.requester) o.getRequester().setValue(AsText(*p.requester));
+            if (p.subject) o.getSubject().setValue(AsText(*p.subject));
+          },
+          [&](const Resolved& p) { b.initResolved().setSolution(AsText(p.solution)); },
+          [&](const Reopened& p) { b.initReopened().setReason(AsText(p.reason)); },
+          [&](const FeedbackInvited&) { b.initFeedbackInvited(); },
+          [&](const FeedbackReceived& p) {
+            auto o = b.initFeedbackReceived();
+            o.setScore(p.score);
+            o.setComment(AsText(p.comment));
+          },
+          [&](const ChildLinked& p) { b.initChildLinked().setChild(p.child); },
+          [&](const QueueDefined& p) {
+            auto o = b.initQueueDefined();
+            auto members = o.initMembers(static_cast<unsigned>(p.members.size()));
+            for (unsigned i = 0; i < p.members.size(); ++i) members.set(i, AsText(p.members[i]));
+            o.setFirstLine(p.first_line);
+          },
+          [&](const ServiceDefined& p) { b.initServiceDefined().setTitle(AsText(p.title)); },
+      },
+      payload);
+}
+
+StreamId ReadStream(s::StreamId::Reader r) {
+  switch (r.which()) {
+    case s::StreamId::TICKET:
+      return StreamId::Ticket(r.getTicket());
+    case s::StreamId::QUEUE:
+      return StreamId::Queue(ToString(r.getQueue()));
+    case s::StreamId::SERVICE:
+      return StreamId::Service(ToString(r.getService()));
+  }
+  throw std::runtime_error(fmt::format("unknown stream kind {}", static_cast<int>(r.which())));
+}
+
+template <typename UnionReader, typename Get>
+auto ReadOptional(UnionReader r, Get get) -> std::optional<decltype(get(r))> {
+  if (r.isValue()) return get(r);
+  return std::nullopt;
+}
+
+Payload ReadPayload(s::Event::Payload::Reader r) {
+  using P = s::Event::Payload;
+  switch (r.which()) {
+    case P::OPENED: {
+      auto o = r.getOpened();
+      return TicketOpened{ToString(o.getService()),     FromSchema(o.getCategory()),
+                          ToString(o.getDescription()), ToString(o.getQueue()),
+                          ToString(o.getRequester()),   FromSchema(o.getChannel()),
+                          ToString(o.getSubject()),     o.getParent(),
+                          ToString(o.getExternalRef())};
+    }
+    case P::ACKNOWLEDGED:
+      return Acknowledged{};
+    case P::REPLIED:
+      return Replied{ToString(r.getReplied().getBody())};
+    case P::REQUESTER_MESSAGED:
+      return RequesterMessaged{ToString(r.getRequesterMessaged().getBody())};
+    case P::COMMENTED:
+      return Commented{ToString(r.getCommented().getBody())};
+    case P::STATUS_CHANGED:
+      return StatusChanged{FromSchema(r.getStatusChanged().getFrom()),
+                           FromSchema(r.getStatusChanged().getTo())};
+    case P::STALLED:
+      return Stalled{ToString(r.getStalled().getAwaiting()), r.getStalled().getFollowUpAt()};
+    case P::RESUMED:
+      return Resumed{};
+    case P::ASSIGNED:
+      return Assigned{ToString(r.getAssigned().getOwner())};
+    case P::UNASSIGNED:
+      return Unassigned{ToString(r.getUnassigned().getPreviousOwner())};
+    case P::MOVED: {
+      auto o = r.getMoved();
+      return Moved{ToString(o.getFromQueue()), ToString(o.getToQueue()), ToString(o.getReason()),
+                   o.getMisroute(), o.getOwnerCleared()};
+    }
+    case P::UPDATED: {
+      auto o = r.getUpdated();
+      Updated u;
+      u.service = ReadOptional(o.getService(), [](auto x) { return ToString(x.getValue()); });
+      u.category = ReadOptional(o.getCategory(), [](auto x) { return FromSchema(x.getValue()); });
+      u.description =
+          ReadOptional(o.getDescription(), [](auto x) { return ToString(x.getValue()); });
+      u.requester = ReadOptional(o.getRequester(), [](auto x) { return ToString(x.getValue()); });
+      u.subject = ReadOptional(o.getSubject(), [](auto x) { return ToString(x.getValue()); });
+      return u;
+    }
+    case P::RESOLVED:
+      return Resolved{ToString(r.getResolved().getSolution())};
+    case P::REOPENED:
+      return Reopened{ToString(r.getReopened().getReason())};
+    case P::FEEDBACK_INVITED:
+      return FeedbackInvited{};
+    case P::FEEDBACK_RECEIVED:
+      return FeedbackReceived{r.getFeedbackReceived().getScore(),
+                              ToString(r.getFeedbackReceived().getComment())};
+    case P::CHILD_LINKED:
+      return ChildLinked{r.getChildLinked().getChild()};
+    case P::QUEUE_DEFINED: {
+      auto o = r.getQueueDefined();
+      QueueDefined q;
+      for (auto m : o.getMembers()) q.members.push_back(ToString(m));
+      q.first_line = o.getFirstLine();
+      return q;
+    }
+    case P::SERVICE_DEFINED:
+      return ServiceDefined{ToString(r.getServiceDefined().getTitle())};
+  }
+  throw std::runtime_error(
+      fmt::format("unknown event type (payload union member {})", static_cast<int>(r.which())));
+}
+
+uint32_t LoadLe32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;  // x86-64 and aarch64 Linux are little-endian, as the framing is
+}
+
+}  // namespace
+
+std::string EncodeEvent(const Event& event) {
+  capnp::MallocMessageBuilder message(256);
+  auto root = message.initRoot<s::Event>();
+  root.setSeq(event.seq);
+  BuildStream(event.stream, root.initStream());
+  root.setVersion(event.version);
+  root.setEventId(capnp::Data::Reader(event.event_id.bytes.data(), event.event_id.bytes.size()));
+  root.setOccurredAt(event.occurred_at);
+  root.setRecordedAt(event.recorded_at);
+  root.setActor(AsText(event.actor));
+  root.setRecordedBy(AsText(event.recorded_by));
+  BuildPayload(event.payload, root.initPayload());
+
+  kj::Array<capnp::word> canonical = capnp::canonicalize(root.asReader());
+  const uint32_t header[2] = {0, static_cast<uint32_t>(canonical.size())};
+  std::string out(kFrameHeaderBytes + canonical.asBytes().size(), '\0');
+  std::memcpy(out.data(), header, sizeof header);
+  std::memcpy(out.data() + kFrameHeaderBytes, canonical.asBytes().begin(),
+              canonical.asBytes().size());
+  return out;
+}
+
+Result<size_t> FramedMessageLength(std::string_view bytes) {
+  if (bytes.size() < 4) return Status::Corruption("truncated segment table");
+  uint64_t segments = uint64_t{LoadLe32(bytes.data())} + 1;
+  // The table is padded to a whole word: 4 + 4 * segments rounded up to 8.
+  uint64_t table_bytes = (4 + 4 * segments + 7) / 8 * 8;
+  if (segments > 512 || bytes.size() < table_bytes) {
+    return Status::Corruption("truncated or implausible segment table");
+  }
+  uint64_t words = 0;
+  for (uint64_t i = 0; i < segments; ++i) words += LoadLe32(bytes.data() + 4 + 4 * i);
+  uint64_t total = table_bytes + words * 8;
+  if (bytes.size() < total) return Status::Corruption("truncated message");
+  return static_cast<size_t>(total);
+}
+
+Result<Event> DecodeEvent(std::string_view bytes, DecodeOptions options) {
+  if (bytes.size() < kFrameHeaderBytes || (bytes.size() - kFrameHeaderBytes) % 8 != 0) {
+    return Status::Corruption(fmt::format("value of {} bytes is not a framed message",
+                                          bytes.size()));
+  }
+  if (LoadLe32(bytes.data()) != 0) {
+    return Status::Corruption("value is not a single-segment message");
+  }
+  const size_t words = (bytes.size() - kFrameHeaderBytes) / 8;
+  if (LoadLe32(bytes.data() + 4) != words) {
+    return Status::Corruption(fmt::format("segment size {} words disagrees with value size {}",
+                                          LoadLe32(bytes.data() + 4), words));
+  }
+  // Cap'n Proto reads words in place and requires 8-byte alignment; RocksDB values carry none.
+  auto segment = kj::heapArray<capnp::word>(words);
+  std::memcpy(segment.begin(), bytes.data() + kFrameHeaderBytes, words * 8);
+  kj::ArrayPtr<const capnp::word> segments[1] = {segment.asPtr()};
+
+  try {
+    capnp::ReaderOptions reader_options;
+    reader_options.traversalLimitInWords = words * 4 + 64;
+    capnp::SegmentArrayMessageReader message(kj::arrayPtr(segments, 1), reader_options);
+    auto root = message.getRoot<s::Event>();
+    Event e;
+    e.seq = root.getSeq();
+    e.stream = ReadStream(root.getStream());
+    e.version = root.getVersion();
+    auto id = root.getEventId();
+    if (id.size() != e.event_id.bytes.size()) {
+      return Status::Corruption(fmt::format("event id of {} bytes, want 16", id.size()));
+    }
+    std::memcpy(e.event_id.bytes.data(), id.begin(), id.size());
+    e.occurred_at = root.getOccurredAt();
+    e.recorded_at = root.getRecordedAt();
+    e.actor = ToString(root.getActor());
+    e.recorded_by = ToString(root.getRecordedBy());
+    e.payload = ReadPayload(root.getPayload());
+    // Cap'n Proto's isCanonical() accepts stray bits in unused data and padding; comparing with
+    // a fresh encoding accepts exactly one byte string per event.
+    if (options.require_canonical && EncodeEvent(e) != bytes) {
+      return Status::Corruption("the bytes are not the canonical encoding of the event");
+    }
+    return e;
+  } catch (const kj::Exception& ex) {
+    return Status::Corruption(fmt::format("malformed message: {}", ex.getDescription().cStr()));
+  } catch (const std::exception& ex) {
+    return Status::Corruption(ex.what());
+  }
+}
+
+}  // namespace tl::ledger

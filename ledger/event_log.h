@@ -1,0 +1,162 @@
+// EventLog: the append-only, hash-chained event log on RocksDB (docs/log-format.md).
+//
+// There is no update and no delete. Every commit is one atomic, synced RocksDB WriteBatch
+// holding the events, their hash-chain entries, their stream-index and idempotency-index
+// entries and the new head. Appends from many threads are queued and committed together by one
+// writer thread (group commit): each append's expected version and idempotency key are checked
+// in queue order against everything committed before it, including earlier appends of the same
+// batch, and the append's callback runs only once its batch is durable.
+//
+// Thread-safety: all methods may be called from any thread, except SetCommitListener, which
+// must be called before the first append. Ownership: the EventLog owns the RocksDB handle;
+// destroying it drains queued appends, then closes the database.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/event.h"
+#include "ledger/result.h"
+
+namespace tl::ledger {
+
+using Clock = std::function<TimeNs()>;
+TimeNs SystemClockNow();
+
+struct LogOptions {
+  bool create_if_missing = true;
+  // Open without the writer, for tools that only read (verify, log, export). RocksDB's
+  // read-only mode; may run beside a live server's process.
+  bool read_only = false;
+  // fsync the WAL on every commit. Only tests of non-durable behaviour turn this off: an
+  // acknowledged append must survive power loss.
+  bool sync = true;
+  // The writer commits at most this many appends (or bytes) in one WriteBatch.
+  size_t max_batch_appends = 2048;
+  size_t max_batch_bytes = 16u << 20;
+  Clock clock = SystemClockNow;  // recorded_at; never decreases across commits
+};
+
+// An event before it is committed: seq, version, stream and recorded_at come from the log.
+struct EventDraft {
+  EventId event_id;
+  TimeNs occurred_at = 0;
+  std::string actor;
+  std::string recorded_by;
+  Payload payload;
+};
+
+struct StreamAppend {
+  StreamId stream;  // StreamId::NewTicket() opens a ticket with the next id
+  std::optional<Version> expected_version;
+  std::vector<EventDraft> events;  // at least one
+};
+
+// One atomic append: all parts commit together or none does. parts[0] is the primary stream;
+// the id of its first event is the idempotency key. A new ticket may only be parts[0], and in
+// the other parts ChildLinked{0} names it.
+struct AppendRequest {
+  std::vector<StreamAppend> parts;
+  // What "the same content" means when the idempotency key is seen again. Zero: computed from
+  // the parts' streams, actors and payloads.
+  Hash fingerprint{};
+};
+
+struct AppendResult {
+  StreamId stream;      // parts[0]'s stream, with the assigned id of a new ticket
+  Version version = 0;  // parts[0]'s version after the commit
+  Seq first_seq = 0;
+  Seq last_seq = 0;        // the commit's highest seq of this append
+  bool replayed = false;  // an idempotent retry: nothing appended, the original result
+};
+
+using AppendCallback = std::function<void(Result<AppendResult>)>;
+// Called on the writer thread after each durable commit with its events in seq order, before
+// any append of that commit returns: a listener that applies them gives read-your-writes.
+using CommitListener = std::function<void(const std::vector<Event>&)>;
+
+struct LogHead {
+  Seq seq = 0;      // the last committed seq; 0 = empty
+  Hash hash{};      // its chain hash; zeros when empty
+  TicketId last_ticket = 0;
+  TimeNs last_recorded_at = 0;
+};
+
+struct IdempotencyRecord {
+  Seq seq = 0;  // the event that carries the id
+  Hash fingerprint{};
+  AppendResult result;  // what the append that wrote it returned
+};
+
+struct LogStats {
+  uint64_t commits = 0;  // WriteBatches written
+  uint64_t appends = 0;  // appends acknowledged (replays included)
+  uint64_t events = 0;   // events committed
+};
+
+struct VerifyReport {
+  bool ok = true;
+  Seq events = 0;  // events checked
+  Hash head{};
+  Seq bad_seq = 0;     // the first bad seq when !ok
+  std::string reason;  // why
+};
+
+class EventLog {
+ public:
+  // Opens (or creates) the log in `dir`. Fails with kCorruption on a foreign or newer format.
+  static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, LogOptions options = {});
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  void SetCommitListener(CommitListener listener);
+
+  // Queues an append; `done` runs on the writer thread when it is durable or refused. Refusals:
+  // kVersionConflict, kIdempotencyConflict, kNotFound (a ticket that does not exist), kBadField
+  // (a malformed request), kUnavailable (storage failed: nothing of the batch was written).
+  void AppendAsync(AppendRequest request, AppendCallback done);
+  // The same, waiting for the outcome.
+  Result<AppendResult> Append(AppendRequest request);
+  // Commits the requests in order as one group (bulk loading); one result per request.
+  std::vector<Result<AppendResult>> AppendBatch(std::vector<AppendRequest> requests);
+
+  LogHead Head() const;
+  LogStats Stats() const;
+
+  // Events with seq in [from, to], in order, with their hashes; stops at the first error, which
+  // names the seq. `visit` returning an error stops the scan with that error.
+  Status Scan(Seq from, Seq to, const std::function<Status(const StoredEvent&)>& visit) const;
+  // The stored bytes as they are, for export and independent verification.
+  Status ScanRaw(Seq from, Seq to,
+                 const std::function<Status(Seq, std::string_view bytes, const Hash&)>& visit) const;
+  // Up to `limit` events after seq `after`.
+  Result<std::vector<StoredEvent>> Read(Seq after, size_t limit) const;
+  Result<StoredEvent> ReadOne(Seq seq) const;
+  // A stream's events with version <= max_version (all by default), in order.
+  Result<std::vector<StoredEvent>> ReadStream(const StreamId& stream,
+                                              Version max_version = ~Version{0}) const;
+  Result<Version> StreamVersion(const StreamId& stream) const;
+  Result<std::optional<IdempotencyRecord>> LookupEventId(const EventId& id) const;
+
+  // Walks the whole log: contiguity, decoding (canonical form), envelope seq, stream versions
+  // and indexes, the hash chain and the head. Fail-stop at the first problem.
+  VerifyReport Verify(const std::function<void(Seq done, Seq total)>& progress = {}) const;
+
+  // Projection checkpoints, in their own column family. Not part of the chain.
+  Status PutCheckpoint(std::string_view name, std::string_view bytes);
+  Result<std::optional<std::string>> GetCheckpoint(std::string_view name) const;
+
+  // Names the RocksDB column families; for tools and docs.
+  static std::vector<std::string> ColumnFamilyNames();
+
+ private:
+  struct Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tl::ledger

@@ -1,0 +1,34 @@
+// The private state behind EventLog, shared by event_log.cc and log_verifier.cc.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "ledger/event_log.h"
+#include "ledger/group_commit.h"
+#include "ledger/hash_chain.h"
+#include "ledger/log_keys.h"
+#include "ledger/rocks_store.h"
+
+namespace tl::ledger {
+
+struct EventLog::Impl {
+  std::unique_ptr<RocksStore> store;
+  std::unique_ptr<GroupCommitWriter> writer;  // null when read-only; destroyed before store
+  LogHead opened_head;                        // the head when opened (all a read-only log has)
+
+  Result<Hash> HashAt(Seq seq) const {
+    if (seq == 0) return kGenesisHash;
+    TL_ASSIGN_OR_RETURN(auto value, store->Get(Family::kChain, keys::SeqKey(seq)));
+    if (!value || value->size() != 32) {
+      return Status::Corruption(fmt::format("seq {}: chain entry missing or malformed", seq));
+    }
+    Hash h;
+    std::copy(value->begin(), value->end(), reinterpret_cast<char*>(h.data()));
+    return h;
+  }
+};
+
+}  // namespace tl::ledger

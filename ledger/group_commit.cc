@@ -1,0 +1,341 @@
+#include "ledger/group_commit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "ledger/codec.h"
+#include "ledger/hash_chain.h"
+
+namespace tl::ledger {
+namespace {
+
+std::string IdKey(const EventId& id) {
+  return std::string(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+}
+
+std::string_view HashBytes(const Hash& h) {
+  return std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+bool IsTicketPayload(const Payload& p) {
+  return !std::holds_alternative<QueueDefined>(p) && !std::holds_alternative<ServiceDefined>(p);
+}
+
+// Structural checks that do not depend on the log's state: the business rules live in
+// ticket_rules, but the log itself guarantees that every stream is well-formed.
+Status CheckShape(const AppendRequest& request) {
+  if (request.parts.empty()) return Status::BadField("an append needs at least one stream");
+  std::unordered_set<std::string> ids;
+  for (size_t i = 0; i < request.parts.size(); ++i) {
+    const StreamAppend& part = request.parts[i];
+    if (part.events.empty()) return Status::BadField("an append needs at least one event");
+    if (part.stream.is_ticket() && part.stream.ticket == 0 && i != 0) {
+      return Status::BadField("only the primary stream of an append may be a new ticket");
+    }
+    if (!part.stream.is_ticket() &&
+        (part.stream.name.empty() || part.stream.name.size() > keys::kMaxStreamName)) {
+      return Status::BadField(fmt::format("a queue or service name has 1 to {} bytes",
+                                          keys::kMaxStreamName));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (request.parts[j].stream == part.stream) {
+        return Status::BadField("an append names each stream once");
+      }
+    }
+    for (const EventDraft& draft : part.events) {
+      if (draft.event_id.IsNil()) return Status::BadField("every event needs an event id");
+      if (!ids.insert(IdKey(draft.event_id)).second) {
+        return Status::BadField("an event id appears twice in one append");
+      }
+      const Payload& p = draft.payload;
+      bool right_stream = part.stream.kind == StreamId::Kind::kTicket ? IsTicketPayload(p)
+                          : part.stream.kind == StreamId::Kind::kQueue
+                              ? std::holds_alternative<QueueDefined>(p)
+                              : std::holds_alternative<ServiceDefined>(p);
+      if (!right_stream) {
+        return Status::BadField(fmt::format("a {} event does not belong on stream {}",
+                                            EventTypeName(p), part.stream.ToString()));
+      }
+      if (const auto* link = std::get_if<ChildLinked>(&p);
+          link && link->child == 0 && request.parts[0].stream.ticket != 0) {
+        return Status::BadField("child_linked 0 needs a new ticket in the same append");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Hash ComputeFingerprint(const AppendRequest& request) {
+  std::string material;
+  for (const StreamAppend& part : request.parts) {
+    material += part.stream.ToString();
+    material.push_back('\0');
+    for (const EventDraft& draft : part.events) {
+      Event e;
+      e.actor = draft.actor;
+      e.payload = draft.payload;
+      material += EncodeEvent(e);
+    }
+  }
+  return Sha256({material});
+}
+
+// What one commit has staged so far, on top of the committed state.
+struct GroupCommitWriter::Staging {
+  explicit Staging(RocksStore::Batch b) : batch(std::move(b)) {}
+  Seq first_seq = 0;
+  Seq next_seq = 0;
+  Hash hash{};
+  TicketId last_ticket = 0;
+  TimeNs recorded_at = 0;
+  std::unordered_map<std::string, Version> versions;
+  std::unordered_map<std::string, keys::DecodedIdempotencyRecord> ids;
+  RocksStore::Batch batch;
+  std::vector<Event> events;  // seq first_seq, first_seq + 1, ...
+};
+
+GroupCommitWriter::GroupCommitWriter(RocksStore* store, const LogOptions& options, LogHead head)
+    : store_(store), options_(options), head_(head), thread_([this] { Run(); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_one();
+  thread_.join();
+}
+
+void GroupCommitWriter::Submit(std::vector<PendingAppend> appends) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      for (auto& a : appends) queue_.push_back(std::move(a));
+      appends.clear();
+    }
+  }
+  for (auto& a : appends) a.done(Status::Unavailable("the log is closing"));
+  queue_cv_.notify_one();
+}
+
+LogHead GroupCommitWriter::Head() const {
+  std::lock_guard lock(head_mu_);
+  return head_;
+}
+
+LogStats GroupCommitWriter::Stats() const {
+  return LogStats{commits_.load(), appends_.load(), events_.load()};
+}
+
+void GroupCommitWriter::Run() {
+  for (;;) {
+    std::vector<PendingAppend> group;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      size_t bytes = 0;
+      while (!queue_.empty() && group.size() < options_.max_batch_appends &&
+             bytes < options_.max_batch_bytes) {
+        for (const auto& part : queue_.front().request.parts) {
+          for (const auto& e : part.events) bytes += 256 + e.actor.size();
+        }
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Commit(group);
+  }
+}
+
+Result<Version> GroupCommitWriter::CurrentVersion(const std::string& prefix, const Staging& st) {
+  if (auto it = st.versions.find(prefix); it != st.versions.end()) return it->second;
+  if (auto it = versions_.find(prefix); it != versions_.end()) return it->second;
+  // Every key of the stream is prefix + version:u64, so the last key below prefix + 0xff * 9
+  // is the stream's newest, if the stream exists.
+  TL_ASSIGN_OR_RETURN(auto last, store_->Last(Family::kStreams, prefix + std::string(9, '\xff')));
+  Version v = 0;
+  if (last && last->first.size() == prefix.size() + 8 && last->first.starts_with(prefix)) {
+    v = keys::GetU64(std::string_view(last->first).substr(prefix.size()));
+  }
+  versions_.emplace(prefix, v);
+  return v;
+}
+
+Result<std::optional<keys::DecodedIdempotencyRecord>> GroupCommitWriter::FindId(
+    const EventId& id, const Staging& st) const {
+  using Found = std::optional<keys::DecodedIdempotencyRecord>;
+  if (auto it = st.ids.find(IdKey(id)); it != st.ids.end()) return Found(it->second);
+  TL_ASSIGN_OR_RETURN(auto value, store_->Get(Family::kEventIds, IdKey(id)));
+  if (!value) return Found();
+  TL_ASSIGN_OR_RETURN(auto record, keys::DecodeIdempotencyRecord(*value));
+  return Found(std::move(record));
+}
+
+Result<StreamId> GroupCommitWriter::StreamOfSeq(Seq seq, const Staging& st) const {
+  if (seq >= st.first_seq && seq < st.next_seq) return st.events[seq - st.first_seq].stream;
+  TL_ASSIGN_OR_RETURN(auto bytes, store_->Get(Family::kEvents, keys::SeqKey(seq)));
+  if (!bytes) return Status::Corruption(fmt::format("seq {}: missing", seq));
+  auto event = DecodeEvent(*bytes);
+  if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
+  return event->stream;
+}
+
+Result<AppendResult> GroupCommitWriter::Stage(const AppendRequest& request, Staging& st) {
+  TL_RETURN_IF_ERROR(CheckShape(request));
+  const Hash fingerprint =
+      request.fingerprint == Hash{} ? ComputeFingerprint(request) : request.fingerprint;
+
+  // Idempotency comes first (API.md: before expected_version): a retry of a committed append
+  // gets its original result whatever has happened to the stream since.
+  const EventId& key = request.parts[0].events[0].event_id;
+  TL_ASSIGN_OR_RETURN(auto existing, FindId(key, st));
+  if (existing) {
+    if (existing->record.fingerprint != fingerprint) {
+      return Status::IdempotencyConflict(
+          fmt::format("event id {} was used for other content", key.ToString()));
+    }
+    AppendResult replay = existing->record.result;
+    TL_ASSIGN_OR_RETURN(replay.stream, StreamOfSeq(existing->primary_seq, st));
+    replay.replayed = true;
+    return replay;
+  }
+  for (const StreamAppend& part : request.parts) {
+    for (const EventDraft& draft : part.events) {
+      if (&draft == &request.parts[0].events[0]) continue;
+      TL_ASSIGN_OR_RETURN(auto other, FindId(draft.event_id, st));
+      if (other) {
+        return Status::IdempotencyConflict(
+            fmt::format("event id {} is already in the log", draft.event_id.ToString()));
+      }
+    }
+  }
+
+  // Versions: all parts are checked before anything is staged, so a refusal stages nothing.
+  std::vector<StreamId> streams;
+  std::vector<Version> currents;
+  TicketId new_ticket = 0;
+  for (const StreamAppend& part : request.parts) {
+    StreamId stream = part.stream;
+    const bool creates = stream.is_ticket() && stream.ticket == 0;
+    if (creates) stream.ticket = new_ticket = st.last_ticket + 1;
+    TL_ASSIGN_OR_RETURN(Version current, CurrentVersion(keys::StreamPrefix(stream), st));
+    const bool opens = std::holds_alternative<TicketOpened>(part.events[0].payload);
+    if (stream.is_ticket() && current == 0) {
+      if (!opens) return Status::NotFound(fmt::format("ticket {} does not exist", stream.ticket));
+      if (!creates) {
+        // Explicit ids let a bulk loader address the tickets it opens in the same group;
+        // they must still come in order, without gaps.
+        if (stream.ticket != st.last_ticket + 1) {
+          return Status::BadField(fmt::format("the next ticket id is {}, not {}",
+                                              st.last_ticket + 1, stream.ticket));
+        }
+        new_ticket = stream.ticket;
+      }
+    }
+    if (part.expected_version && *part.expected_version != current) {
+      return Status::VersionConflict(
+          fmt::format("{} is at version {}, not {}", stream.ToString(), current,
+                      *part.expected_version),
+          current);
+    }
+    for (size_t i = 0; i < part.events.size(); ++i) {
+      bool is_opened = std::holds_alternative<TicketOpened>(part.events[i].payload);
+      if (stream.is_ticket() && is_opened != (current == 0 && i == 0)) {
+        return Status::BadField("a ticket stream starts with exactly one opened event");
+      }
+    }
+    streams.push_back(std::move(stream));
+    currents.push_back(current);
+  }
+
+  // Stage: from here on nothing can fail.
+  if (new_ticket != 0) st.last_ticket = new_ticket;
+  const Seq first = st.next_seq;
+  size_t first_event_index = st.events.size();
+  for (size_t p = 0; p < request.parts.size(); ++p) {
+    const std::string prefix = keys::StreamPrefix(streams[p]);
+    Version version = currents[p];
+    for (const EventDraft& draft : request.parts[p].events) {
+      Event e;
+      e.seq = st.next_seq++;
+      e.stream = streams[p];
+      e.version = ++version;
+      e.event_id = draft.event_id;
+      e.occurred_at = draft.occurred_at;
+      e.recorded_at = st.recorded_at;
+      e.actor = draft.actor;
+      e.recorded_by = draft.recorded_by;
+      e.payload = draft.payload;
+      if (auto* link = std::get_if<ChildLinked>(&e.payload); link && link->child == 0) {
+        link->child = new_ticket;
+      }
+      const std::string bytes = EncodeEvent(e);
+      st.hash = ChainHash(st.hash, bytes);
+      const std::string seq_key = keys::SeqKey(e.seq);
+      st.batch.Put(Family::kEvents, seq_key, bytes);
+      st.batch.Put(Family::kChain, seq_key, HashBytes(st.hash));
+      st.batch.Put(Family::kStreams, prefix + keys::SeqKey(e.version),
+                   seq_key);
+      st.events.push_back(std::move(e));
+    }
+    st.versions[prefix] = version;
+  }
+
+  AppendResult result;
+  result.stream = streams[0];
+  result.version = st.versions[keys::StreamPrefix(streams[0])];
+  result.first_seq = first;
+  result.last_seq = st.next_seq - 1;
+  for (size_t i = first_event_index; i < st.events.size(); ++i) {
+    keys::DecodedIdempotencyRecord record;
+    record.record.seq = st.events[i].seq;
+    record.record.fingerprint = fingerprint;
+    record.record.result = result;
+    record.primary_seq = first;
+    st.batch.Put(Family::kEventIds, IdKey(st.events[i].event_id),
+                 keys::EncodeIdempotencyRecord(record.record, first));
+    st.ids.emplace(IdKey(st.events[i].event_id), std::move(record));
+  }
+  return result;
+}
+
+void GroupCommitWriter::Commit(std::vector<PendingAppend>& group) {
+  const LogHead head = Head();
+  Staging st(store_->NewBatch());
+  st.first_seq = st.next_seq = head.seq + 1;
+  st.hash = head.hash;
+  st.last_ticket = head.last_ticket;
+  st.recorded_at = std::max(options_.clock(), head.last_recorded_at);
+
+  std::vector<Result<AppendResult>> results;
+  results.reserve(group.size());
+  for (const PendingAppend& pending : group) results.push_back(Stage(pending.request, st));
+
+  if (!st.events.empty()) {
+    st.batch.Put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(st.next_seq - 1, st.hash));
+    Status written = store_->Write(st.batch, options_.sync);
+    if (!written.ok()) {
+      // Nothing of the batch is in the log, and refusals may have depended on appends that are
+      // now gone: every append of the batch gets the storage error and may be retried.
+      for (PendingAppend& pending : group) pending.done(written);
+      return;
+    }
+    for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
+    {
+      std::lock_guard lock(head_mu_);
+      head_ = LogHead{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
+    }
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    events_.fetch_add(st.events.size(), std::memory_order_relaxed);
+    if (listener_) listener_(st.events);
+  }
+  appends_.fetch_add(group.size(), std::memory_order_relaxed);
+  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+}
+
+}  // namespace tl::ledger

@@ -1,0 +1,24 @@
+// The hash chain that makes the log tamper-evident (docs/log-format.md, "Hash chain"):
+//   hash(0) = 32 zero bytes
+//   hash(n) = SHA-256(hash(n-1) || stored bytes of the event at seq n)
+// SHA-256 comes from OpenSSL's libcrypto, never from hand-written code. Thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <string_view>
+
+#include "ledger/types.h"
+
+namespace tl::ledger {
+
+constexpr Hash kGenesisHash{};  // the prev_hash of seq 1
+
+// SHA-256 of the concatenation of `parts`.
+Hash Sha256(std::initializer_list<std::string_view> parts);
+
+inline Hash ChainHash(const Hash& prev, std::string_view stored_bytes) {
+  return Sha256({std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
+                 stored_bytes});
+}
+
+}  // namespace tl::ledger

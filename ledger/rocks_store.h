@@ -1,0 +1,76 @@
+// RocksStore: the ledger's RocksDB database and its column families. The only file that sees
+// RocksDB; rocksdb::Status becomes tl::Status here and nowhere else.
+//
+// Thread-safety: reads and Write may run concurrently (RocksDB is thread-safe); a Batch is
+// owned by one thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/result.h"
+
+namespace tl::ledger {
+
+enum class Family : uint8_t { kEvents, kChain, kStreams, kEventIds, kMeta, kCheckpoints };
+constexpr int kFamilyCount = 6;
+std::string_view FamilyName(Family f);
+
+class RocksStore {
+ public:
+  struct Options {
+    bool create_if_missing = true;
+    bool read_only = false;
+  };
+  static Result<std::unique_ptr<RocksStore>> Open(const std::string& dir, Options options);
+  ~RocksStore();
+  RocksStore(const RocksStore&) = delete;
+  RocksStore& operator=(const RocksStore&) = delete;
+
+  // An atomic group of puts (there are no deletes in the ledger), bound to this store.
+  class Batch {
+   public:
+    Batch(Batch&&) noexcept;
+    Batch& operator=(Batch&&) noexcept;
+    ~Batch();
+    void Put(Family family, std::string_view key, std::string_view value);
+    size_t ByteSize() const;
+    size_t Count() const;
+
+   private:
+    friend class RocksStore;
+    struct Rep;
+    explicit Batch(std::unique_ptr<Rep> rep);
+    std::unique_ptr<Rep> rep_;
+  };
+  Batch NewBatch() const;
+
+  // Writes the batch atomically; with sync, returns only once the WAL is on stable storage.
+  Status Write(Batch& batch, bool sync);
+  // A single put outside any batch (checkpoints).
+  Status Put(Family family, std::string_view key, std::string_view value, bool sync);
+
+  // The value, std::nullopt when absent.
+  Result<std::optional<std::string>> Get(Family family, std::string_view key) const;
+
+  // Visits keys in [start, end) in order (end empty = to the end of the family). `visit`
+  // returns false to stop. Iteration errors are returned.
+  Status Scan(Family family, std::string_view start, std::string_view end,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // The last entry with a key < `before` (a reverse seek), std::nullopt when none.
+  Result<std::optional<std::pair<std::string, std::string>>> Last(Family family,
+                                                                   std::string_view before) const;
+
+  bool read_only() const { return read_only_; }
+
+ private:
+  struct Handles;
+  RocksStore(std::unique_ptr<Handles> handles, bool read_only);
+  std::unique_ptr<Handles> h_;
+  bool read_only_;
+};
+
+}  // namespace tl::ledger

@@ -1,0 +1,99 @@
+#include "ledger/event_log.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/fixtures.h"
+
+using namespace tl::ledger;
+using tl::testing::OpenLog;
+using tl::testing::TempDir;
+
+namespace {
+
+EventDraft Draft(Payload payload, std::string actor = "olga") {
+  return EventDraft{EventId::Random(), 1767603600LL * kNanosPerSecond, actor, actor,
+                    std::move(payload)};
+}
+
+AppendRequest OpenRequest() {
+  AppendRequest r;
+  r.parts.push_back(StreamAppend{StreamId::NewTicket(), std::nullopt,
+                                 {Draft(TicketOpened{"svc", Category::kSupport, "d", "q", "r",
+                                                     Channel::kEmail, "", 0, ""})}});
+  return r;
+}
+
+AppendRequest ActRequest(TicketId id, std::optional<Version> expected, Payload p) {
+  AppendRequest r;
+  r.parts.push_back(StreamAppend{StreamId::Ticket(id), expected, {Draft(std::move(p))}});
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("appends get contiguous seqs from 1 and survive reopening", "[log]") {
+  TempDir dir;
+  {
+    auto log = OpenLog(dir.str());
+    auto first = log->Append(OpenRequest());
+    REQUIRE(first.ok());
+    CHECK(first->stream == StreamId::Ticket(1));
+    CHECK(first->first_seq == 1);
+    CHECK(first->version == 1);
+    auto second = log->Append(ActRequest(1, 1, Replied{"hello"}));
+    REQUIRE(second.ok());
+    CHECK(second->first_seq == 2);
+    CHECK(second->version == 2);
+  }
+  auto log = OpenLog(dir.str());
+  CHECK(log->Head().seq == 2);
+  CHECK(log->Head().last_ticket == 1);
+  auto third = log->Append(OpenRequest());
+  REQUIRE(third.ok());
+  CHECK(third->first_seq == 3);
+  CHECK(third->stream == StreamId::Ticket(2));
+
+  auto all = log->Read(0, 100);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  for (size_t i = 0; i < all->size(); ++i) CHECK((*all)[i].event.seq == i + 1);
+  CHECK((*all)[0].prev_hash == Hash{});
+  CHECK((*all)[1].prev_hash == (*all)[0].hash);
+  CHECK(log->Head().hash == (*all)[2].hash);
+
+  auto stream = log->ReadStream(StreamId::Ticket(1));
+  REQUIRE(stream.ok());
+  REQUIRE(stream->size() == 2);
+  CHECK(std::get<Replied>((*stream)[1].event.payload).body == "hello");
+  CHECK(log->Verify().ok);
+}
+
+TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
+  TempDir dir;
+  auto log = OpenLog(dir.str());
+  REQUIRE(log->Append(OpenRequest()).ok());
+
+  auto stale = log->Append(ActRequest(1, 0, Replied{"x"}));
+  REQUIRE(stale.status().code() == tl::StatusCode::kVersionConflict);
+  CHECK(stale.status().current_version() == 1);
+
+  AppendRequest once = ActRequest(1, std::nullopt, Commented{"note"});
+  auto a = log->Append(once);
+  auto b = log->Append(once);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(b->replayed);
+  CHECK(b->last_seq == a->last_seq);
+  CHECK(b->version == a->version);
+  CHECK(log->Head().seq == 2);
+
+  AppendRequest other = once;
+  other.parts[0].events[0].payload = Commented{"different"};
+  auto c = log->Append(other);
+  CHECK(c.status().code() == tl::StatusCode::kIdempotencyConflict);
+  CHECK(log->Head().seq == 2);
+
+  auto missing = log->Append(ActRequest(99, std::nullopt, Replied{"x"}));
+  CHECK(missing.status().code() == tl::StatusCode::kNotFound);
+  CHECK(log->Verify().ok);
+}

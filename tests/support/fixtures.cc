@@ -1,0 +1,43 @@
+#include "tests/support/fixtures.h"
+
+#include <catch2/catch.hpp>
+
+namespace tl::testing {
+
+using namespace tl::ledger;
+
+std::unique_ptr<EventLog> OpenLog(const std::string& dir, LogOptions options) {
+  auto log = EventLog::Open(dir, std::move(options));
+  INFO(log.status().ToString());
+  REQUIRE(log.ok());
+  return std::move(log).value();
+}
+
+void DefineStandardReference(CommandHandler& handler) {
+  REQUIRE(handler.Define(DefineQueue{"Orakel", {"olga", "otto"}, true}, By("admin")).ok());
+  REQUIRE(handler.Define(DefineQueue{"campus", {"carl", "cora"}, false}, By("admin")).ok());
+  REQUIRE(handler.Define(DefineQueue{"drift", {"dina"}, false}, By("admin")).ok());
+  REQUIRE(handler.Define(DefineService{"Identitet_Feide", "Feide identity"}, By("admin")).ok());
+  REQUIRE(handler.Define(DefineService{"Eduroam", "eduroam"}, By("admin")).ok());
+}
+
+OpenTicket SupportTicket(std::string queue, std::string service) {
+  OpenTicket t;
+  t.service = std::move(service);
+  t.category = Category::kSupport;
+  t.description = "login, password reset";
+  t.queue = std::move(queue);
+  t.requester = "requester@uni.no";
+  t.channel = Channel::kEmail;
+  t.subject = "Cannot log in";
+  return t;
+}
+
+CommandMeta By(std::string actor) {
+  CommandMeta meta;
+  meta.actor = actor;
+  meta.recorded_by = std::move(actor);
+  return meta;
+}
+
+}  // namespace tl::testing
