@@ -20,7 +20,11 @@ TimeNs SystemClockNow() {
 
 namespace {
 
-Result<LogHead> LoadHead(const RocksStore& store) {
+// The head as the meta record states it, checked against the events family. A mismatch means
+// the files were changed behind the ledger's back (the head and the last event are written in
+// one batch): a writable log refuses to open, a read-only one opens so that Verify can say
+// which seq is wrong.
+Result<LogHead> LoadHead(const RocksStore& store, std::string* problem) {
   LogHead head;
   TL_ASSIGN_OR_RETURN(auto head_value, store.Get(Family::kMeta, keys::kMetaHead));
   if (head_value) {
@@ -28,29 +32,39 @@ Result<LogHead> LoadHead(const RocksStore& store) {
     head.seq = decoded.first;
     head.hash = decoded.second;
   }
-  // The head record and the last event are written in the same batch, so they agree unless the
-  // files were changed behind the ledger's back.
   TL_ASSIGN_OR_RETURN(auto last_event, store.Last(Family::kEvents, {}));
   Seq last_seq = 0;
   if (last_event) {
-    TL_ASSIGN_OR_RETURN(last_seq, keys::ParseSeqKey(last_event->first));
+    auto parsed = keys::ParseSeqKey(last_event->first);
+    if (!parsed.ok()) {
+      *problem = "malformed key in the events family";
+      return head;
+    }
+    last_seq = *parsed;
   }
   if (last_seq != head.seq) {
-    return Status::Corruption(
-        fmt::format("the head says seq {} but the last stored event is seq {}", head.seq,
-                    last_seq));
+    *problem = fmt::format("the head says seq {} but the last stored event is seq {}", head.seq,
+                           last_seq);
+    return head;
   }
   if (last_event) {
     auto event = DecodeEvent(last_event->second);
-    if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", last_seq));
+    if (!event.ok()) {
+      *problem = fmt::format("seq {}: {}", last_seq, event.status().message());
+      return head;
+    }
     head.last_recorded_at = event->recorded_at;
   }
   // Ticket keys start with 0x01 and queue keys with 0x02: the last key before 0x02 is the
   // newest version of the highest ticket.
   TL_ASSIGN_OR_RETURN(auto last_ticket, store.Last(Family::kStreams, std::string(1, '\x02')));
   if (last_ticket) {
-    TL_ASSIGN_OR_RETURN(auto parsed, keys::ParseStreamKey(last_ticket->first));
-    if (parsed.first.is_ticket()) head.last_ticket = parsed.first.ticket;
+    auto parsed = keys::ParseStreamKey(last_ticket->first);
+    if (!parsed.ok()) {
+      *problem = "malformed key in the streams family";
+      return head;
+    }
+    if (parsed->first.is_ticket()) head.last_ticket = parsed->first.ticket;
   }
   return head;
 }
@@ -92,7 +106,11 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
                       RocksStore::Open(dir, {options.create_if_missing && !options.read_only,
                                              options.read_only}));
   TL_RETURN_IF_ERROR(CheckFormat(*impl->store));
-  TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store));
+  std::string problem;
+  TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));
+  if (!problem.empty() && !options.read_only) {
+    return Status::Corruption(problem + " (run `ticketledger verify` to locate the damage)");
+  }
   if (!options.read_only) {
     impl->writer =
         std::make_unique<GroupCommitWriter>(impl->store.get(), options, impl->opened_head);

@@ -79,14 +79,22 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
     return true;
   };
 
-    // Bounded by the head taken at the start: a live log may be committing beyond it. Events past
-  // the head are caught when the log is opened (LoadHead).
+    // Bounded by the head taken at the start: a live log may be committing beyond it.
   Status scanned = store.Scan(Family::kEvents, keys::SeqKey(1), keys::SeqKey(head.seq + 1), check);
   if (report.ok && !scanned.ok()) {
     fail(expected, std::string(scanned.message()));
   }
   if (report.ok && expected != head.seq + 1) {
     fail(expected, fmt::format("missing (the head is seq {})", head.seq));
+  }
+  if (report.ok && !impl_->writer) {
+    // Offline, nothing may follow the head; a live log may be committing past it.
+    auto last = store.Last(Family::kEvents, {});
+    if (!last.ok()) {
+      fail(head.seq + 1, std::string(last.status().message()));
+    } else if (*last && (*last)->first > keys::SeqKey(head.seq)) {
+      fail(head.seq + 1, fmt::format("beyond the head (seq {})", head.seq));
+    }
   }
   if (report.ok && prev != head.hash) {
     fail(head.seq, fmt::format("the head hash {} is not the chain's {}", HashToHex(head.hash),

@@ -1,0 +1,27 @@
+// JSON views of ledger values, shared by the server and the tools so that `ticketledger log`,
+// `export --format ndjson`, `replay --json` and the API print the same shapes (API.md).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "ledger/event.h"
+#include "ledger/ticket_state.h"
+
+namespace tl::projections {
+
+// RFC 3339 UTC, or null for "absent" (0 or nullopt).
+boost::json::value TimeJson(ledger::TimeNs t);
+boost::json::value TimeJson(const std::optional<ledger::TimeNs>& t);
+// A string, or null when empty.
+boost::json::value StringOrNull(const std::string& s);
+
+// GET /api/v1/tickets/{id}.
+boost::json::object TicketToJson(const ledger::TicketState& ticket);
+// The `data` of an event: the payload's fields.
+boost::json::object PayloadToJson(const ledger::Event& event);
+// One item of a ticket's history or of the event feed. API.md's keys, plus the extensions of
+// docs/api.md: "event_id", "stream" and "ticket" (null for queues and services).
+boost::json::object EventToJson(const ledger::StoredEvent& event);
+
+}  // namespace tl::projections

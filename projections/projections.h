@@ -1,0 +1,121 @@
+// Projections: the read models, folded from the log in seq order (docs/architecture.md).
+//
+// One object owns every read model and keeps them current: at Open it loads each model's
+// checkpoint (if its version stamp matches) and replays the tail of the log; then, registered as
+// the log's commit listener, it applies every commit before the appends of that commit return,
+// which gives read-your-writes. Nothing here reads the wall clock: "now" is a query parameter or
+// the latest event's occurred_at, so two replays of the same log answer the same.
+//
+// Thread-safety: queries may run concurrently with each other and with Apply (a shared mutex;
+// Apply holds it exclusively for the length of one commit). Ownership: the caller owns the
+// Projections and must destroy it after the EventLog stops calling it (destroy the log first,
+// or never attach).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/command_handler.h"
+#include "ledger/event_log.h"
+#include "ledger/ticket_state.h"
+
+namespace tl::projections {
+
+using ledger::Seq;
+using ledger::TicketId;
+using ledger::TicketState;
+using ledger::TimeNs;
+
+struct Options {
+  // Load checkpoints at Open and write them every `checkpoint_every` applied events (and at
+  // Checkpoint()). Off for the replay tool, which always starts from seq 1.
+  bool use_checkpoints = true;
+  uint64_t checkpoint_every = 200'000;
+  // Stop the initial catch-up at this seq or at the first event with occurred_at > to_time
+  // (replay --to-seq / --to-time). Only for a Projections that is not attached to the log.
+  std::optional<Seq> to_seq;
+  std::optional<TimeNs> to_time;
+  // Called during catch-up with (events applied, events to apply).
+  std::function<void(Seq done, Seq total)> progress;
+};
+
+struct TicketFilter {
+  std::vector<ledger::TicketStatus> statuses;  // empty = any
+  std::optional<std::string> queue;
+  std::optional<std::string> service;
+  std::optional<std::string> owner;
+  std::optional<ledger::Category> category;
+  TicketId after = 0;  // exclusive
+  size_t limit = 100;  // already capped by the caller
+};
+
+struct TicketPage {
+  std::vector<TicketState> tickets;  // ordered by id
+  std::optional<TicketId> next;      // the `after` of the next page; nullopt on the last page
+};
+
+// Query parameters as they arrive in a URL (already percent-decoded).
+using QueryParams = std::map<std::string, std::string, std::less<>>;
+
+class Projections : public ledger::StateSource {
+ public:
+  // Builds the read models from `log` (checkpoint + tail, or from seq 1). With attach, registers
+  // as the log's commit listener (call before the first append).
+  static Result<std::unique_ptr<Projections>> Open(ledger::EventLog& log, Options options,
+                                                   bool attach);
+  ~Projections() override;
+  Projections(const Projections&) = delete;
+  Projections& operator=(const Projections&) = delete;
+
+  // ledger::StateSource, for the command handler.
+  Result<TicketState> LoadTicket(TicketId id) override;
+  Result<std::shared_ptr<const ledger::ReferenceData>> LoadReference() override;
+
+  // The commit listener: applies a commit's events (in seq order, contiguous with the last).
+  void Apply(const std::vector<ledger::Event>& events);
+
+  Seq applied_seq() const;
+  // The latest applied event's occurred_at (the default "now" of reports); 0 when empty.
+  TimeNs latest_occurred_at() const;
+  // Writes every model's checkpoint now (e.g. at shutdown).
+  Status Checkpoint();
+
+  std::optional<TicketState> Ticket(TicketId id) const;
+  TicketPage ListTickets(const TicketFilter& filter) const;
+  std::shared_ptr<const ledger::ReferenceData> Reference() const;
+
+  // The reports of API.md by path name: "response-times", "volume", "dashboard", "workload",
+  // "misroutes", "satisfaction", "compliance", "followups", "feedback-pending". `params` are
+  // the query string's; a bad one is kBadField naming it; an unknown name is kNotFound.
+  // Returns the exact JSON body API.md gives.
+  Result<boost::json::object> Report(std::string_view name, const QueryParams& params) const;
+  static const std::vector<std::string>& ReportNames();
+
+  // The event-derived Prometheus families of API.md, in text format 0.0.4 (HELP and TYPE
+  // lines included): ticketledger_first_response_seconds, ticketledger_resolution_seconds,
+  // ticketledger_tickets_open, ticketledger_tickets_created_total, ticketledger_events_total.
+  void WriteMetrics(std::string* out) const;
+
+ private:
+  struct Impl;
+  explicit Projections(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A ticket as it stood at a point in the past, folded from its stream (API.md `as_of` and
+// `known_at`). kNotFound when it did not exist then.
+struct AsOf {
+  enum class Kind { kSeq, kOccurredAt, kRecordedAt };
+  Kind kind = Kind::kSeq;
+  Seq seq = 0;
+  TimeNs time = 0;
+};
+Result<TicketState> TicketAsOf(const ledger::EventLog& log, TicketId id, const AsOf& as_of);
+
+}  // namespace tl::projections

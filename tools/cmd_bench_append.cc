@@ -1,0 +1,201 @@
+// ticketledger bench append [--seconds S] [--threads N] [--dir DIR] [--json]
+//
+// In one run, on the same disk: raw RocksDB sync Puts of 200-byte values from 1 and from N
+// threads (the baselines), then the ledger's full append path (rules, encoding, hash chain,
+// indexes, group commit, state update) from 1 and from N concurrent appenders. Prints each
+// figure and the ratios the targets are stated in (docs/benchmarks.md).
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "ledger/command_handler.h"
+#include "ledger/memory_state_source.h"
+#include "ledger/raw_rocksdb_baseline.h"
+#include "tools/commands.h"
+
+namespace tl::tools {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+struct Figures {
+  uint64_t ops = 0;
+  double seconds = 0;
+  std::vector<double> latencies_us;
+
+  double Rate() const { return seconds > 0 ? ops / seconds : 0; }
+  double Percentile(double p) {
+    if (latencies_us.empty()) return 0;
+    std::sort(latencies_us.begin(), latencies_us.end());
+    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * latencies_us.size()));
+    return latencies_us[std::max<size_t>(rank, 1) - 1];
+  }
+  json::object ToJson() {
+    return json::object{{"ops", ops},
+                        {"seconds", seconds},
+                        {"ops_per_s", Rate()},
+                        {"p50_us", Percentile(50)},
+                        {"p99_us", Percentile(99)}};
+  }
+};
+
+Result<Figures> RawPuts(const std::string& dir, int threads, double seconds) {
+  TL_ASSIGN_OR_RETURN(auto raw, ledger::RunRawSyncPuts(dir, threads, seconds, 200));
+  return Figures{raw.ops, raw.seconds, std::move(raw.latencies_us)};
+}
+
+// The ledger's append path through the command handler, as the server drives it: every
+// appender comments on its own ticket (a ~150-byte body, so the stored event is ~300 bytes).
+Result<Figures> LedgerAppends(const std::string& dir, int appenders, double seconds,
+                              ledger::LogStats* stats) {
+  using namespace ledger;
+  auto opened = EventLog::Open(dir);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<EventLog> log = std::move(opened).value();
+  MemoryStateSource states;
+  log->SetCommitListener([&states](const std::vector<Event>& events) { states.Apply(events); });
+  CommandHandler handler(*log, states);
+  CommandMeta meta{"bench", "bench", std::nullopt, std::nullopt, std::nullopt};
+  TL_RETURN_IF_ERROR(handler.Define(DefineQueue{"bench", {"bench"}, false}, meta).status());
+  TL_RETURN_IF_ERROR(handler.Define(DefineService{"bench", "Benchmark"}, meta).status());
+  std::vector<TicketId> tickets;
+  for (int i = 0; i < appenders; ++i) {
+    OpenTicket open{"bench", Category::kSupport, "bench, load", "bench", "load@example.org",
+                    Channel::kWeb, "bench", std::nullopt, ""};
+    TL_ASSIGN_OR_RETURN(auto opened_ticket, handler.Open(open, meta));
+    tickets.push_back(opened_ticket.id);
+  }
+  const LogStats before = log->Stats();
+
+  const std::string body(150, 'x');
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(seconds));
+  std::mutex mu;
+  Figures figures;
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> workers;
+  const auto start = Clock::now();
+  for (int t = 0; t < appenders; ++t) {
+    workers.emplace_back([&, t] {
+      std::vector<double> latencies;
+      while (Clock::now() < deadline) {
+        const auto begin = Clock::now();
+        if (!handler.Act(tickets[t], Comment{body}, meta).ok()) {
+          failed = true;
+          return;
+        }
+        latencies.push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+      }
+      std::lock_guard lock(mu);
+      figures.ops += latencies.size();
+      figures.latencies_us.insert(figures.latencies_us.end(), latencies.begin(), latencies.end());
+    });
+  }
+  for (auto& w : workers) w.join();
+  figures.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (failed) return Status::Unavailable("a ledger append failed");
+  const LogStats after = log->Stats();
+  *stats = LogStats{after.commits - before.commits, after.appends - before.appends,
+                    after.events - before.events};
+  return figures;
+}
+
+}  // namespace
+
+void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
+  struct Args {
+    double seconds = 5;
+    int threads = 64;
+    std::string dir = "bench-data";
+    bool json = false;
+    bool ledger_only = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = bench.add_subcommand(
+      "append", "Ledger appends vs raw RocksDB sync Puts, from 1 and from N threads");
+  cmd->add_option("--seconds", args->seconds, "Seconds per measurement")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Concurrent appenders")->capture_default_str();
+  cmd->add_option("--dir", args->dir,
+                  "Scratch directory on the disk to measure (emptied; not tmpfs)")
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print all figures and ratios as one JSON object");
+  cmd->add_flag("--ledger-only", args->ledger_only,
+                "Skip the baselines and the 1-appender run (for profiling the ledger)");
+  cmd->callback([args, exit_code] {
+    namespace fs = std::filesystem;
+    fs::remove_all(args->dir);
+    fs::create_directories(args->dir);
+    auto fail = [&](const Status& s) {
+      fmt::print(stderr, "error: {}\n", s.ToString());
+      *exit_code = 2;
+    };
+    auto note = [&](std::string_view what) {
+      if (!args->json) fmt::print(stderr, "measuring {} ...\n", what);
+    };
+    if (args->ledger_only) {
+      ledger::LogStats stats;
+      auto figures = LedgerAppends(args->dir + "/ledgern", args->threads, args->seconds, &stats);
+      if (!figures.ok()) return fail(figures.status());
+      fmt::print("ledger append, {} appenders: {:.0f} ops/s, {:.1f} appends/commit\n",
+                 args->threads, figures->Rate(),
+                 stats.commits ? static_cast<double>(stats.appends) / stats.commits : 0.0);
+      return;
+    }
+    note("raw RocksDB, 1 thread");
+    auto raw1 = RawPuts(args->dir + "/raw1", 1, args->seconds);
+    if (!raw1.ok()) return fail(raw1.status());
+    note(fmt::format("raw RocksDB, {} threads", args->threads));
+    auto rawn = RawPuts(args->dir + "/rawn", args->threads, args->seconds);
+    if (!rawn.ok()) return fail(rawn.status());
+    ledger::LogStats stats1, statsn;
+    note("ledger, 1 appender");
+    auto led1 = LedgerAppends(args->dir + "/ledger1", 1, args->seconds, &stats1);
+    if (!led1.ok()) return fail(led1.status());
+    note(fmt::format("ledger, {} appenders", args->threads));
+    auto ledn = LedgerAppends(args->dir + "/ledgern", args->threads, args->seconds, &statsn);
+    if (!ledn.ok()) return fail(ledn.status());
+    fs::remove_all(args->dir);
+
+    const double throughput_ratio = ledn->Rate() / rawn->Rate();
+    const double latency_ratio = led1->Percentile(50) / raw1->Percentile(50);
+    json::object out;
+    out["threads"] = args->threads;
+    out["seconds_per_run"] = args->seconds;
+    out["raw_1"] = raw1->ToJson();
+    out["raw_n"] = rawn->ToJson();
+    out["ledger_1"] = led1->ToJson();
+    out["ledger_n"] = ledn->ToJson();
+    out["ledger_n_appends_per_commit"] =
+        statsn.commits ? static_cast<double>(statsn.appends) / statsn.commits : 0.0;
+    out["ratio_ledger_n_vs_raw_n_throughput"] = throughput_ratio;
+    out["ratio_ledger_1_vs_raw_1_p50_latency"] = latency_ratio;
+    out["target_throughput_ratio_min"] = 3.0;
+    out["target_latency_ratio_max"] = 1.5;
+    if (args->json) {
+      fmt::print("{}\n", json::serialize(out));
+      return;
+    }
+    fmt::print("raw RocksDB sync Put, 1 thread:    {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n",
+               raw1->Rate(), raw1->Percentile(50), raw1->Percentile(99));
+    fmt::print("raw RocksDB sync Put, {:>2} threads:  {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n",
+               args->threads, rawn->Rate(), rawn->Percentile(50), rawn->Percentile(99));
+    fmt::print("ledger append, 1 appender:         {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n",
+               led1->Rate(), led1->Percentile(50), led1->Percentile(99));
+    fmt::print("ledger append, {:>2} appenders:      {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us  ({:.1f} appends/commit)\n",
+               args->threads, ledn->Rate(), ledn->Percentile(50), ledn->Percentile(99),
+               statsn.commits ? static_cast<double>(statsn.appends) / statsn.commits : 0.0);
+    fmt::print("ratio ledger/raw throughput at {} threads: {:.2f} (target >= 3)\n", args->threads,
+               throughput_ratio);
+    fmt::print("ratio ledger/raw p50 latency at 1 thread:  {:.2f} (target <= 1.5)\n",
+               latency_ratio);
+  });
+}
+
+}  // namespace tl::tools

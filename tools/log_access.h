@@ -1,0 +1,17 @@
+// Opening the log from a tool: read-only for the tools that only read (they may run beside a
+// live server), read-write for those that append. Errors are printed for the user.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ledger/event_log.h"
+
+namespace tl::tools {
+
+// Prints the error and returns null when the log cannot be opened.
+std::unique_ptr<ledger::EventLog> OpenLogForReading(const std::string& dir);
+std::unique_ptr<ledger::EventLog> OpenLogForWriting(const std::string& dir,
+                                                    ledger::LogOptions options = {});
+
+}  // namespace tl::tools
