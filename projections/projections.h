@@ -37,8 +37,9 @@ struct Options {
   // Checkpoint()). Off for the replay tool, which always starts from seq 1.
   bool use_checkpoints = true;
   uint64_t checkpoint_every = 200'000;
-  // Stop the initial catch-up at this seq or at the first event with occurred_at > to_time
-  // (replay --to-seq / --to-time). Only for a Projections that is not attached to the log.
+  // Stop the initial catch-up at this seq, or before the first event recorded after to_time
+  // (what the ledger knew at that time; recorded_at never decreases along the log). For
+  // `replay --to-seq / --to-time`; only for a Projections that is not attached to the log.
   std::optional<Seq> to_seq;
   std::optional<TimeNs> to_time;
   // Called during catch-up with (events applied, events to apply).

@@ -1,0 +1,124 @@
+#include "projections/ticket_index.h"
+
+#include <algorithm>
+
+namespace tl::projections {
+
+using namespace tl::ledger;
+
+TicketState TicketIndex::Apply(const Event& event) {
+  const TicketId id = event.stream.ticket;
+  if (id > tickets_.size()) tickets_.resize(id);
+  TicketState& t = tickets_[id - 1];
+  TicketState before = t;
+  if (before.exists()) Unindex(before);
+  ApplyToTicket(t, event);
+  Index(t);
+  return before;
+}
+
+const TicketState* TicketIndex::Find(TicketId id) const {
+  if (id == 0 || id > tickets_.size() || !tickets_[id - 1].exists()) return nullptr;
+  return &tickets_[id - 1];
+}
+
+void TicketIndex::Index(const TicketState& t) {
+  by_status_[t.status].insert(t.id);
+  by_queue_[t.queue].insert(t.id);
+  by_service_[t.service].insert(t.id);
+  if (!t.owner.empty()) by_owner_[t.owner].insert(t.id);
+  by_category_[t.category].insert(t.id);
+}
+
+void TicketIndex::Unindex(const TicketState& t) {
+  by_status_[t.status].erase(t.id);
+  by_queue_[t.queue].erase(t.id);
+  by_service_[t.service].erase(t.id);
+  if (!t.owner.empty()) by_owner_[t.owner].erase(t.id);
+  by_category_[t.category].erase(t.id);
+}
+
+void TicketIndex::Reindex() {
+  by_status_.clear();
+  by_queue_.clear();
+  by_service_.clear();
+  by_owner_.clear();
+  by_category_.clear();
+  for (const TicketState& t : tickets_) {
+    if (t.exists()) Index(t);
+  }
+}
+
+bool TicketIndex::Matches(const TicketState& t, const TicketFilter& f) const {
+  if (!f.statuses.empty() &&
+      std::find(f.statuses.begin(), f.statuses.end(), t.status) == f.statuses.end()) {
+    return false;
+  }
+  if (f.queue && t.queue != *f.queue) return false;
+  if (f.service && t.service != *f.service) return false;
+  if (f.owner && t.owner != *f.owner) return false;
+  if (f.category && t.category != *f.category) return false;
+  return true;
+}
+
+TicketPage TicketIndex::List(const TicketFilter& f) const {
+  static const IdSet kEmpty;
+  auto lookup = [](const auto& index, const auto& key) -> const IdSet& {
+    auto it = index.find(key);
+    return it == index.end() ? kEmpty : it->second;
+  };
+  // Candidates: the smallest id set among the filters given. Statuses are a union of sets and
+  // are used only when they are the sole filter; the others are checked per ticket.
+  std::vector<const IdSet*> sets;
+  if (f.queue) sets.push_back(&lookup(by_queue_, *f.queue));
+  if (f.service) sets.push_back(&lookup(by_service_, *f.service));
+  if (f.owner) sets.push_back(&lookup(by_owner_, *f.owner));
+  if (f.category) sets.push_back(&lookup(by_category_, *f.category));
+  const IdSet* smallest = nullptr;
+  for (const IdSet* s : sets) {
+    if (!smallest || s->size() < smallest->size()) smallest = s;
+  }
+
+  TicketPage page;
+  auto take = [&](TicketId id) {
+    const TicketState& t = tickets_[id - 1];
+    if (!Matches(t, f)) return true;
+    if (page.tickets.size() == f.limit) {
+      page.next = page.tickets.back().id;
+      return false;
+    }
+    page.tickets.push_back(t);
+    return true;
+  };
+
+  if (smallest) {
+    for (auto it = smallest->upper_bound(f.after); it != smallest->end(); ++it) {
+      if (!take(*it)) break;
+    }
+  } else if (!f.statuses.empty()) {
+    // Merge the status sets in id order.
+    std::vector<std::pair<IdSet::const_iterator, IdSet::const_iterator>> cursors;
+    for (TicketStatus s : f.statuses) {
+      const IdSet& set = lookup(by_status_, s);
+      cursors.emplace_back(set.upper_bound(f.after), set.end());
+    }
+    for (;;) {
+      TicketId next = 0;
+      for (auto& [it, end] : cursors) {
+        if (it != end && (next == 0 || *it < next)) next = *it;
+      }
+      if (next == 0) break;
+      for (auto& [it, end] : cursors) {
+        if (it != end && *it == next) ++it;
+      }
+      if (!take(next)) break;
+    }
+  } else {
+    for (TicketId id = f.after + 1; id <= tickets_.size(); ++id) {
+      if (tickets_[id - 1].exists() && !take(id)) break;
+    }
+  }
+  return page;
+}
+
+}  // namespace tl::projections

@@ -1,0 +1,45 @@
+// TicketIndex: every ticket's current state, with secondary indexes for the list filters of
+// GET /api/v1/tickets (status, queue, service, owner, category), so that a filtered page is
+// read from the smallest matching id set instead of a scan of every ticket.
+//
+// Ticket ids are dense (1, 2, 3, ... without gaps), so states live in a vector indexed by id.
+// Not thread-safe: the owner (Projections) serialises writers against readers.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "projections/projections.h"
+
+namespace tl::projections {
+
+class TicketIndex {
+ public:
+  // Folds one ticket event into its ticket; returns the state before (version 0 if new).
+  TicketState Apply(const ledger::Event& event);
+
+  const TicketState* Find(TicketId id) const;
+  TicketPage List(const TicketFilter& filter) const;
+  size_t size() const { return tickets_.size(); }
+  const std::vector<TicketState>& all() const { return tickets_; }
+
+  // Rebuilds the secondary indexes from the states (after loading a checkpoint).
+  void Reindex();
+  std::vector<TicketState>& mutable_all() { return tickets_; }
+
+ private:
+  using IdSet = std::set<TicketId>;
+  void Index(const TicketState& t);
+  void Unindex(const TicketState& t);
+  bool Matches(const TicketState& t, const TicketFilter& f) const;
+
+  std::vector<TicketState> tickets_;  // tickets_[id - 1]
+  std::map<ledger::TicketStatus, IdSet> by_status_;
+  std::unordered_map<std::string, IdSet> by_queue_, by_service_, by_owner_;
+  std::map<ledger::Category, IdSet> by_category_;
+};
+
+}  // namespace tl::projections
