@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -73,6 +74,69 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+}  // namespace tl::testing
+
+namespace tl::testing {
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe");
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork");
+  if (pid_ == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  out_ = out[0];
+}
+
+ChildProcess::~ChildProcess() {
+  if (!reaped_) {
+    kill(pid_, SIGKILL);
+    Wait();
+  }
+  if (out_ >= 0) close(out_);
+}
+
+std::string ChildProcess::Read(int timeout_ms) {
+  pollfd fd{out_, POLLIN, 0};
+  if (poll(&fd, 1, timeout_ms) <= 0) return "";
+  char buffer[65536];
+  ssize_t n = read(out_, buffer, sizeof buffer);
+  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
+}
+
+std::string ChildProcess::ReadToEnd() {
+  std::string all;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = read(out_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    all.append(buffer, static_cast<size_t>(n));
+  }
+  return all;
+}
+
+void ChildProcess::Signal(int signal) { kill(pid_, signal); }
+
+int ChildProcess::Wait() {
+  if (!reaped_) {
+    while (waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+  }
+  if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+  return WIFSIGNALED(status_) ? -WTERMSIG(status_) : -1;
 }
 
 }  // namespace tl::testing

@@ -19,3 +19,32 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string
 std::string TicketledgerBinary();
 
 }  // namespace tl::testing
+
+namespace tl::testing {
+
+// A child process whose stdout the test reads while it runs (stderr is inherited).
+// Kills (SIGKILL) and reaps the child on destruction if it still runs.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  int pid() const { return pid_; }
+  // Reads what stdout has now (waits up to timeout_ms for the first bytes); "" at EOF/timeout.
+  std::string Read(int timeout_ms);
+  // Reads until EOF (after the child exited or was killed).
+  std::string ReadToEnd();
+  void Signal(int signal);
+  // Waits for exit; returns the exit code, or -signal when killed by a signal.
+  int Wait();
+
+ private:
+  int pid_ = -1;
+  int out_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+}  // namespace tl::testing
