@@ -170,6 +170,7 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
 
   AppendRequest request;
   request.fingerprint = a->fingerprint;
+  request.ids_are_fresh = !a->meta.event_id;
   uint32_t index = 0;
 
   if (auto* open = std::get_if<OpenTicket>(&a->command)) {

@@ -128,7 +128,9 @@ void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
     return;
   }
   std::vector<PendingAppend> one;
-  one.push_back(PendingAppend{std::move(request), std::move(done)});
+  one.push_back(PendingAppend{std::move(request), std::move(done), {}});
+  // Encoding happens here, on the appender's thread, so the single writer only patches.
+  PrepareTemplates(one.back());
   impl_->writer->Submit(std::move(one));
 }
 
@@ -153,11 +155,14 @@ std::vector<Result<AppendResult>> EventLog::AppendBatch(std::vector<AppendReques
   std::vector<PendingAppend> pending;
   pending.reserve(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
-    pending.push_back(PendingAppend{std::move(requests[i]), [&, i](Result<AppendResult> r) {
+    pending.push_back(PendingAppend{std::move(requests[i]),
+                                    [&, i](Result<AppendResult> r) {
                                       std::lock_guard lock(shared.mu);
                                       results[i] = std::move(r);
                                       if (--shared.remaining == 0) shared.cv.notify_one();
-                                    }});
+                                    },
+                                    {}});
+    PrepareTemplates(pending.back());
   }
   impl_->writer->Submit(std::move(pending));
   std::unique_lock lock(shared.mu);

@@ -63,6 +63,10 @@ struct AppendRequest {
   // What "the same content" means when the idempotency key is seen again. Zero: computed from
   // the parts' streams, actors and payloads.
   Hash fingerprint{};
+  // Every event id was just drawn by EventId::Random (or derived from such an id): the log
+  // skips the durable lookup of the ids (a collision of 122 random bits is not a practical
+  // event) and checks them only against the appends committed with them.
+  bool ids_are_fresh = false;
 };
 
 struct AppendResult {
@@ -93,8 +97,9 @@ struct IdempotencyRecord {
 
 struct LogStats {
   uint64_t commits = 0;  // WriteBatches written
-  uint64_t appends = 0;  // appends acknowledged (replays included)
+  uint64_t appends = 0;  // appends answered (replays and refusals included)
   uint64_t events = 0;   // events committed
+  uint64_t syncs = 0;    // fsyncs of the write-ahead log
 };
 
 struct VerifyReport {

@@ -69,6 +69,31 @@ Status CheckShape(const AppendRequest& request) {
 
 }  // namespace
 
+void PrepareTemplates(PendingAppend& pending) {
+  const AppendRequest& request = pending.request;
+  pending.templates.resize(request.parts.size());
+  for (size_t p = 0; p < request.parts.size(); ++p) {
+    const StreamAppend& part = request.parts[p];
+    std::vector<std::string>& templates = pending.templates[p];
+    templates.resize(part.events.size());
+    if (part.stream.is_ticket() && part.stream.ticket == 0) continue;  // id not known yet
+    for (size_t i = 0; i < part.events.size(); ++i) {
+      const EventDraft& draft = part.events[i];
+      if (const auto* link = std::get_if<ChildLinked>(&draft.payload); link && link->child == 0) {
+        continue;
+      }
+      Event e;
+      e.stream = part.stream;
+      e.event_id = draft.event_id;
+      e.occurred_at = draft.occurred_at;
+      e.actor = draft.actor;
+      e.recorded_by = draft.recorded_by;
+      e.payload = draft.payload;
+      templates[i] = EncodeEventTemplate(std::move(e));
+    }
+  }
+}
+
 Hash ComputeFingerprint(const AppendRequest& request) {
   std::string material;
   for (const StreamAppend& part : request.parts) {
@@ -84,7 +109,7 @@ Hash ComputeFingerprint(const AppendRequest& request) {
   return Sha256({material});
 }
 
-// What one commit has staged so far, on top of the committed state.
+// What one batch has staged so far, on top of the written state.
 struct GroupCommitWriter::Staging {
   explicit Staging(RocksStore::Batch b) : batch(std::move(b)) {}
   Seq first_seq = 0;
@@ -99,7 +124,12 @@ struct GroupCommitWriter::Staging {
 };
 
 GroupCommitWriter::GroupCommitWriter(RocksStore* store, const LogOptions& options, LogHead head)
-    : store_(store), options_(options), head_(head), thread_([this] { Run(); }) {}
+    : store_(store),
+      options_(options),
+      written_head_(head),
+      head_(head),
+      sync_thread_([this] { SyncLoop(); }),
+      writer_thread_([this] { WriterLoop(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
@@ -107,18 +137,23 @@ GroupCommitWriter::~GroupCommitWriter() {
     stopping_ = true;
   }
   queue_cv_.notify_one();
-  thread_.join();
+  writer_thread_.join();  // writes what was queued, then tells the sync thread it is done
+  sync_thread_.join();
 }
 
 void GroupCommitWriter::Submit(std::vector<PendingAppend> appends) {
+  bool refused = failed_.load();
   {
     std::lock_guard lock(queue_mu_);
-    if (!stopping_) {
+    refused = refused || stopping_;
+    if (!refused) {
       for (auto& a : appends) queue_.push_back(std::move(a));
       appends.clear();
     }
   }
-  for (auto& a : appends) a.done(Status::Unavailable("the log is closing"));
+  for (auto& a : appends) {
+    a.done(failed_ ? failure_ : Status::Unavailable("the log is closing"));
+  }
   queue_cv_.notify_one();
 }
 
@@ -128,16 +163,23 @@ LogHead GroupCommitWriter::Head() const {
 }
 
 LogStats GroupCommitWriter::Stats() const {
-  return LogStats{commits_.load(), appends_.load(), events_.load()};
+  return LogStats{commits_.load(), appends_.load(), events_.load(), syncs_.load()};
 }
 
-void GroupCommitWriter::Run() {
+void GroupCommitWriter::WriterLoop() {
   for (;;) {
+    {
+      // Keep at most one written batch waiting for the sync thread: while it syncs, appends
+      // queue up and the next batch is larger. Without this the writer runs ahead with tiny
+      // batches, each paying RocksDB's per-write cost.
+      std::unique_lock lock(sync_mu_);
+      sync_taken_cv_.wait(lock, [&] { return to_sync_.empty() || failed_; });
+    }
     std::vector<PendingAppend> group;
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      if (queue_.empty()) break;  // stopping, and everything queued is written
       size_t bytes = 0;
       while (!queue_.empty() && group.size() < options_.max_batch_appends &&
              bytes < options_.max_batch_bytes) {
@@ -148,7 +190,63 @@ void GroupCommitWriter::Run() {
         queue_.pop_front();
       }
     }
-    Commit(group);
+    Written written = Write(group);
+    {
+      std::lock_guard lock(sync_mu_);
+      to_sync_.push_back(std::move(written));
+    }
+    sync_cv_.notify_one();
+  }
+  {
+    std::lock_guard lock(sync_mu_);
+    writer_done_ = true;
+  }
+  sync_cv_.notify_one();
+}
+
+void GroupCommitWriter::SyncLoop() {
+  for (;;) {
+    std::deque<Written> batch;
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return writer_done_ || !to_sync_.empty(); });
+      if (to_sync_.empty()) return;
+      batch.swap(to_sync_);
+    }
+    sync_taken_cv_.notify_one();
+    // One fsync makes every batch written so far durable (SyncWAL covers all completed writes).
+    bool any_written = false;
+    for (const Written& w : batch) any_written = any_written || !w.events.empty();
+    if (any_written && options_.sync && !failed_) {
+      Status synced = store_->SyncWal();
+      syncs_.fetch_add(1, std::memory_order_relaxed);
+      if (!synced.ok()) {
+        failure_ = Status::Unavailable(
+            fmt::format("the write-ahead log could not be made durable ({}); restart the "
+                        "ledger",
+                        synced.message()));
+        failed_ = true;
+      }
+    }
+    for (Written& w : batch) {
+      if (failed_ && w.write_status.ok()) w.write_status = failure_;
+      if (!w.write_status.ok()) {
+        // Nothing of the batch is durable, and refusals may have depended on appends that are
+        // gone: every append of the batch gets the error and may be retried.
+        for (PendingAppend& pending : w.appends) pending.done(w.write_status);
+        continue;
+      }
+      if (!w.events.empty()) {
+        {
+          std::lock_guard lock(head_mu_);
+          head_ = w.head;
+        }
+        events_.fetch_add(w.events.size(), std::memory_order_relaxed);
+        if (listener_) listener_(w.events);
+      }
+      appends_.fetch_add(w.appends.size(), std::memory_order_relaxed);
+      for (size_t i = 0; i < w.appends.size(); ++i) w.appends[i].done(std::move(w.results[i]));
+    }
   }
 }
 
@@ -185,15 +283,22 @@ Result<StreamId> GroupCommitWriter::StreamOfSeq(Seq seq, const Staging& st) cons
   return event->stream;
 }
 
-Result<AppendResult> GroupCommitWriter::Stage(const AppendRequest& request, Staging& st) {
+Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& st) {
+  const AppendRequest& request = pending.request;
   TL_RETURN_IF_ERROR(CheckShape(request));
   const Hash fingerprint =
       request.fingerprint == Hash{} ? ComputeFingerprint(request) : request.fingerprint;
 
   // Idempotency comes first (API.md: before expected_version): a retry of a committed append
-  // gets its original result whatever has happened to the stream since.
+  // gets its original result whatever has happened to the stream since. Ids the ledger drew
+  // itself (ids_are_fresh) cannot be known yet; only the batch is checked for them.
   const EventId& key = request.parts[0].events[0].event_id;
-  TL_ASSIGN_OR_RETURN(auto existing, FindId(key, st));
+  std::optional<keys::DecodedIdempotencyRecord> existing;
+  if (request.ids_are_fresh) {
+    if (auto it = st.ids.find(IdKey(key)); it != st.ids.end()) existing = it->second;
+  } else {
+    TL_ASSIGN_OR_RETURN(existing, FindId(key, st));
+  }
   if (existing) {
     if (existing->record.fingerprint != fingerprint) {
       return Status::IdempotencyConflict(
@@ -204,13 +309,15 @@ Result<AppendResult> GroupCommitWriter::Stage(const AppendRequest& request, Stag
     replay.replayed = true;
     return replay;
   }
-  for (const StreamAppend& part : request.parts) {
-    for (const EventDraft& draft : part.events) {
-      if (&draft == &request.parts[0].events[0]) continue;
-      TL_ASSIGN_OR_RETURN(auto other, FindId(draft.event_id, st));
-      if (other) {
-        return Status::IdempotencyConflict(
-            fmt::format("event id {} is already in the log", draft.event_id.ToString()));
+  if (!request.ids_are_fresh) {
+    for (const StreamAppend& part : request.parts) {
+      for (const EventDraft& draft : part.events) {
+        if (&draft == &request.parts[0].events[0]) continue;
+        TL_ASSIGN_OR_RETURN(auto other, FindId(draft.event_id, st));
+        if (other) {
+          return Status::IdempotencyConflict(
+              fmt::format("event id {} is already in the log", draft.event_id.ToString()));
+        }
       }
     }
   }
@@ -260,7 +367,8 @@ Result<AppendResult> GroupCommitWriter::Stage(const AppendRequest& request, Stag
   for (size_t p = 0; p < request.parts.size(); ++p) {
     const std::string prefix = keys::StreamPrefix(streams[p]);
     Version version = currents[p];
-    for (const EventDraft& draft : request.parts[p].events) {
+    for (size_t i = 0; i < request.parts[p].events.size(); ++i) {
+      const EventDraft& draft = request.parts[p].events[i];
       Event e;
       e.seq = st.next_seq++;
       e.stream = streams[p];
@@ -274,13 +382,17 @@ Result<AppendResult> GroupCommitWriter::Stage(const AppendRequest& request, Stag
       if (auto* link = std::get_if<ChildLinked>(&e.payload); link && link->child == 0) {
         link->child = new_ticket;
       }
-      const std::string bytes = EncodeEvent(e);
+      std::string bytes = p < pending.templates.size() && i < pending.templates[p].size()
+                              ? std::move(pending.templates[p][i])
+                              : std::string();
+      if (bytes.empty() || !PatchEnvelope(bytes, e.seq, e.version, e.recorded_at)) {
+        bytes = EncodeEvent(e);
+      }
       st.hash = ChainHash(st.hash, bytes);
       const std::string seq_key = keys::SeqKey(e.seq);
       st.batch.Put(Family::kEvents, seq_key, bytes);
       st.batch.Put(Family::kChain, seq_key, HashBytes(st.hash));
-      st.batch.Put(Family::kStreams, prefix + keys::SeqKey(e.version),
-                   seq_key);
+      st.batch.Put(Family::kStreams, prefix + keys::SeqKey(e.version), seq_key);
       st.events.push_back(std::move(e));
     }
     st.versions[prefix] = version;
@@ -304,38 +416,31 @@ Result<AppendResult> GroupCommitWriter::Stage(const AppendRequest& request, Stag
   return result;
 }
 
-void GroupCommitWriter::Commit(std::vector<PendingAppend>& group) {
-  const LogHead head = Head();
+GroupCommitWriter::Written GroupCommitWriter::Write(std::vector<PendingAppend>& group) {
+  Written out;
   Staging st(store_->NewBatch());
-  st.first_seq = st.next_seq = head.seq + 1;
-  st.hash = head.hash;
-  st.last_ticket = head.last_ticket;
-  st.recorded_at = std::max(options_.clock(), head.last_recorded_at);
+  st.first_seq = st.next_seq = written_head_.seq + 1;
+  st.hash = written_head_.hash;
+  st.last_ticket = written_head_.last_ticket;
+  st.recorded_at = std::max(options_.clock(), written_head_.last_recorded_at);
 
-  std::vector<Result<AppendResult>> results;
-  results.reserve(group.size());
-  for (const PendingAppend& pending : group) results.push_back(Stage(pending.request, st));
+  out.results.reserve(group.size());
+  for (PendingAppend& pending : group) out.results.push_back(Stage(pending, st));
 
   if (!st.events.empty()) {
     st.batch.Put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(st.next_seq - 1, st.hash));
-    Status written = store_->Write(st.batch, options_.sync);
-    if (!written.ok()) {
-      // Nothing of the batch is in the log, and refusals may have depended on appends that are
-      // now gone: every append of the batch gets the storage error and may be retried.
-      for (PendingAppend& pending : group) pending.done(written);
-      return;
+    // Not synced here: the sync thread makes it durable (and only then visible).
+    out.write_status = failed_ ? failure_ : store_->Write(st.batch, /*sync=*/false);
+    if (out.write_status.ok()) {
+      for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
+      written_head_ = LogHead{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      out.events = std::move(st.events);
+      out.head = written_head_;
     }
-    for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
-    {
-      std::lock_guard lock(head_mu_);
-      head_ = LogHead{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
-    }
-    commits_.fetch_add(1, std::memory_order_relaxed);
-    events_.fetch_add(st.events.size(), std::memory_order_relaxed);
-    if (listener_) listener_(st.events);
   }
-  appends_.fetch_add(group.size(), std::memory_order_relaxed);
-  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  out.appends = std::move(group);
+  return out;
 }
 
 }  // namespace tl::ledger

@@ -1,10 +1,19 @@
-// GroupCommitWriter: the single writer of the log. Appenders queue requests; the writer thread
-// takes everything queued (up to the batch limits), checks each request in order against the
-// committed state plus the batch so far, and commits the accepted ones in one synced
-// WriteBatch. Private to ledger/.
+// GroupCommitWriter: the single writer of the log, in two stages.
 //
-// Thread-safety: Submit, Head and Stats may be called from any thread; everything else runs on
-// the writer thread. The writer owns the stream-version cache and the head.
+//   writer thread: takes everything queued (up to the batch limits), checks each append in order
+//     against the committed state plus everything staged before it, and writes the accepted
+//     ones as one RocksDB WriteBatch to the memtable and the WAL file, without waiting for the
+//     disk.
+//   sync thread: takes every batch written so far, makes the WAL durable with one fsync
+//     (SyncWAL), then, in order, publishes the new head, calls the commit listener and
+//     completes the appends.
+// So the CPU work of batch k+1 overlaps the fsync of batch k, and one fsync covers every batch
+// written while the previous one ran. Nothing is visible to readers (whose reads stop at the
+// published head) or acknowledged before it is durable. If an fsync fails the log stops
+// accepting appends: what was written but not synced may or may not survive a restart, and
+// none of it was acknowledged. Private to ledger/.
+//
+// Thread-safety: Submit, Head and Stats may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -25,7 +34,14 @@ namespace tl::ledger {
 struct PendingAppend {
   AppendRequest request;
   AppendCallback done;
+  // templates[p][e]: part p's event e encoded by the appender's thread with placeholder
+  // envelope values (codec.h), or empty when the writer must encode it (a new ticket's stream,
+  // a ChildLinked naming it).
+  std::vector<std::vector<std::string>> templates;
 };
+
+// Encodes the templates of an append on the caller's thread.
+void PrepareTemplates(PendingAppend& pending);
 
 class GroupCommitWriter {
  public:
@@ -38,15 +54,24 @@ class GroupCommitWriter {
   // Queues the appends contiguously, in order.
   void Submit(std::vector<PendingAppend> appends);
 
-  LogHead Head() const;
+  LogHead Head() const;  // the published (durable) head
   LogStats Stats() const;
 
  private:
   struct Staging;
+  // A written batch on its way to durability.
+  struct Written {
+    std::vector<PendingAppend> appends;
+    std::vector<Result<AppendResult>> results;
+    std::vector<Event> events;
+    LogHead head;       // after this batch
+    Status write_status;  // not OK: nothing of the batch was written
+  };
 
-  void Run();
-  void Commit(std::vector<PendingAppend>& group);
-  Result<AppendResult> Stage(const AppendRequest& request, Staging& st);
+  void WriterLoop();
+  void SyncLoop();
+  Written Write(std::vector<PendingAppend>& group);
+  Result<AppendResult> Stage(PendingAppend& pending, Staging& st);
   Result<Version> CurrentVersion(const std::string& prefix, const Staging& st);
   Result<std::optional<keys::DecodedIdempotencyRecord>> FindId(const EventId& id,
                                                               const Staging& st) const;
@@ -56,19 +81,31 @@ class GroupCommitWriter {
   LogOptions options_;
   CommitListener listener_;
 
-  mutable std::mutex head_mu_;
-  LogHead head_;  // guarded by head_mu_; written only by the writer thread
-
-  // Last committed version of each stream seen so far, by stream key prefix. Writer thread only.
+  // Writer thread only: the head including written-but-unsynced batches, and the last version
+  // of each stream seen so far (by stream key prefix), likewise ahead of the published head.
+  LogHead written_head_;
   std::unordered_map<std::string, Version> versions_;
+
+  mutable std::mutex head_mu_;
+  LogHead head_;  // guarded by head_mu_; written only by the sync thread
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<PendingAppend> queue_;  // guarded by queue_mu_
   bool stopping_ = false;            // guarded by queue_mu_
 
-  std::atomic<uint64_t> commits_{0}, appends_{0}, events_{0};
-  std::thread thread_;  // last: started after everything above is initialised
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;        // the writer has handed over a batch
+  std::condition_variable sync_taken_cv_;  // the sync thread has taken the handed-over batches
+  std::deque<Written> to_sync_;  // guarded by sync_mu_
+  bool writer_done_ = false;     // guarded by sync_mu_
+  std::atomic<bool> failed_{false};
+  Status failure_;  // written by the sync thread before failed_ is set
+
+  std::atomic<uint64_t> commits_{0}, syncs_{0}, appends_{0}, events_{0};
+  // Last: started after everything above is initialised, joined first.
+  std::thread sync_thread_;
+  std::thread writer_thread_;
 };
 
 // The default fingerprint of an append: SHA-256 over its streams, actors and payloads.

@@ -50,6 +50,8 @@ class RocksStore {
 
   // Writes the batch atomically; with sync, returns only once the WAL is on stable storage.
   Status Write(Batch& batch, bool sync);
+  // Makes every write completed so far durable (fsync of the write-ahead log).
+  Status SyncWal();
   // A single put outside any batch (checkpoints).
   Status Put(Family family, std::string_view key, std::string_view value, bool sync);
 

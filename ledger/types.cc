@@ -100,10 +100,19 @@ Result<EventId> EventId::Parse(std::string_view text) {
 }
 
 EventId EventId::Random() {
+  // RAND_bytes per id showed up in profiles of the append path; drawing 1 KiB at a time from
+  // the same CSPRNG costs a sixty-fourth of that and the ids are just as unpredictable.
+  thread_local std::array<uint8_t, 1024> pool;
+  thread_local size_t used = pool.size();
+  if (used == pool.size()) {
+    // RAND_bytes only fails when the OS entropy source is broken; continuing would hand out
+    // predictable or repeated ids, so stop.
+    if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) std::abort();
+    used = 0;
+  }
   EventId id;
-  // RAND_bytes only fails when the OS entropy source is broken; a zero id then still works as a
-  // unique-enough key would not, so treat it as fatal rather than continue silently.
-  if (RAND_bytes(id.bytes.data(), static_cast<int>(id.bytes.size())) != 1) std::abort();
+  std::memcpy(id.bytes.data(), pool.data() + used, id.bytes.size());
+  used += id.bytes.size();
   id.bytes[6] = static_cast<uint8_t>((id.bytes[6] & 0x0F) | 0x40);
   id.bytes[8] = static_cast<uint8_t>((id.bytes[8] & 0x3F) | 0x80);
   return id;
