@@ -37,6 +37,11 @@ class [[nodiscard]] Status {
   static Status BadField(std::string message) {
     return Status(StatusCode::kBadField, "bad_field", std::move(message));
   }
+  // A body that is not JSON, or not the JSON object expected (400 bad_json): kBadField's
+  // handling with API.md's own code for it.
+  static Status BadJson(std::string message) {
+    return Status(StatusCode::kBadField, "bad_json", std::move(message));
+  }
   static Status NotFound(std::string message) {
     return Status(StatusCode::kNotFound, "not_found", std::move(message));
   }

@@ -1,15 +1,150 @@
-// Placeholder until its issue lands; replaced by the real subcommand.
+// ticketledger serve --data DIR --listen 127.0.0.1:8080 --tokens FILE [--threads N] ...
+//
+// Runs the HTTP API (docs/api.md) until SIGTERM or SIGINT, then shuts down gracefully: stop
+// accepting, answer the requests in flight (writes included), write the read models'
+// checkpoints, close the store (docs/operations.md). Prints "listening on http://HOST:PORT"
+// on stdout once it serves (and writes that URL to --url-file, for scripts and tests that use
+// port 0). Exit 0 after a clean shutdown, 2 when it cannot start.
 #include <fmt/format.h>
+#include <signal.h>
 
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "server/auth.h"
+#include "server/stack.h"
 #include "tools/commands.h"
 
 namespace tl::tools {
+namespace {
+
+// "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces).
+Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return Status::BadField("--listen must be HOST:PORT");
+  *host = text.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  if (host->empty()) *host = "0.0.0.0";
+  const std::string p = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), *port);
+  if (p.empty() || ec != std::errc() || end != p.data() + p.size()) {
+    return Status::BadField("--listen must be HOST:PORT with a port from 0 to 65535");
+  }
+  return Status::Ok();
+}
+
+// Writes `text` to `path` atomically (a reader never sees half of it).
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) return Status::Unavailable(fmt::format("cannot write {}", tmp));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::Unavailable(fmt::format("cannot write {}: {}", path, ec.message()));
+  return Status::Ok();
+}
+
+}  // namespace
 
 void RegisterServe(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("serve", "(not built yet)");
-  cmd->callback([exit_code] {
-    fmt::print(stderr, "not built yet\n");
-    *exit_code = 2;
+  struct Args {
+    std::string data;
+    std::string listen = "127.0.0.1:8080";
+    std::string tokens;
+    int threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    size_t body_limit = 1u << 20;
+    size_t max_connections = 4096;
+    int read_timeout_ms = 15'000;
+    int write_timeout_ms = 15'000;
+    bool no_access_log = false;
+    std::string url_file;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM/SIGINT");
+  cmd->add_option("--data", args->data, "The ledger's data directory (created if missing)")
+      ->required();
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--tokens", args->tokens,
+                  "Token file: `<sha256 hex> <role> <actor>` per line (see `token`)")
+      ->required();
+  cmd->add_option("--threads", args->threads, "I/O threads")->capture_default_str();
+  cmd->add_option("--body-limit", args->body_limit, "Largest request body in bytes (413 beyond)")
+      ->capture_default_str();
+  cmd->add_option("--max-connections", args->max_connections,
+                  "Open connections at most; more are closed at once")
+      ->capture_default_str();
+  cmd->add_option("--read-timeout-ms", args->read_timeout_ms,
+                  "A whole request must arrive within this (slow clients are dropped)")
+      ->capture_default_str();
+  cmd->add_option("--write-timeout-ms", args->write_timeout_ms,
+                  "An answer must be taken by the client within this")
+      ->capture_default_str();
+  cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
+  cmd->add_option("--url-file", args->url_file,
+                  "Write the URL served (http://HOST:PORT) to this file once listening");
+  cmd->callback([args, exit_code] {
+    auto fail = [&](const Status& s) {
+      fmt::print(stderr, "error: {}\n", s.ToString());
+      *exit_code = 2;
+    };
+    // Signals are taken by this thread alone, with sigwait; every thread started from here on
+    // (the log's writer, the I/O threads) inherits the mask and never sees them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    server::StackOptions options;
+    options.data_dir = args->data;
+    if (Status s = ParseListen(args->listen, &options.server.address, &options.server.port);
+        !s.ok()) {
+      return fail(s);
+    }
+    options.server.threads = std::max(1, args->threads);
+    options.server.body_limit = args->body_limit;
+    options.server.max_connections = args->max_connections;
+    options.server.read_timeout = std::chrono::milliseconds(args->read_timeout_ms);
+    options.server.write_timeout = std::chrono::milliseconds(args->write_timeout_ms);
+    options.server.access_log = !args->no_access_log;
+
+    auto auth = server::Authenticator::Load(args->tokens);
+    if (!auth.ok()) return fail(auth.status());
+    if (auth->size() == 0) {
+      fmt::print(stderr, "warning: {} has no tokens; only /metrics, /healthz and /readyz answer\n",
+                 args->tokens);
+    }
+    std::string host = options.server.address;
+    auto stack = server::Stack::Start(std::move(options), std::move(auth).value());
+    if (!stack.ok()) return fail(stack.status());
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    const std::string url = fmt::format("http://{}:{}", host, (*stack)->port());
+    fmt::print("listening on {}\n", url);
+    std::fflush(stdout);
+    if (!args->url_file.empty()) {
+      if (Status s = WriteFileAtomically(args->url_file, url + "\n"); !s.ok()) return fail(s);
+    }
+
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    fmt::print(stderr, "{{\"level\":\"info\",\"event\":\"shutdown\",\"signal\":\"{}\"}}\n",
+               signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+    Status closed = (*stack)->Close();
+    if (!closed.ok()) {
+      fmt::print(stderr, "error: checkpoint at shutdown failed: {}\n", closed.ToString());
+    }
+    fmt::print(stderr, "{{\"level\":\"info\",\"event\":\"stopped\"}}\n");
+    *exit_code = 0;
   });
 }
 

@@ -1,0 +1,196 @@
+// Read endpoints: tickets, lists, history, the event feed, verify, reference data, reports.
+#include <boost/json/array.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ledger/time_format.h"
+#include "projections/json_views.h"
+#include "server/error_mapping.h"
+#include "server/handlers.h"
+#include "server/json_input.h"
+
+namespace tl::server {
+
+namespace json = boost::json;
+using namespace tl::ledger;
+
+namespace {
+
+constexpr size_t kListDefaultLimit = 100, kListMaxLimit = 1000;
+constexpr size_t kEventsDefaultLimit = 1000, kEventsMaxLimit = 10000;
+
+const std::string* Param(const Request& req, std::string_view name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? nullptr : &it->second;
+}
+
+// A limit: absent -> the default; 0 or malformed -> bad_field; above max -> max.
+Result<size_t> Limit(const Request& req, size_t default_limit, size_t max_limit) {
+  TL_ASSIGN_OR_RETURN(auto limit, QueryUnsigned(req.query, "limit"));
+  if (!limit) return default_limit;
+  if (*limit == 0) return Status::BadField("limit must be a positive integer");
+  return static_cast<size_t>(std::min<uint64_t>(*limit, max_limit));
+}
+
+// `as_of` (a seq, or an RFC 3339 occurred_at) or `known_at` (an RFC 3339 recorded_at).
+Result<std::optional<projections::AsOf>> AsOfParam(const Request& req) {
+  const std::string* as_of = Param(req, "as_of");
+  const std::string* known_at = Param(req, "known_at");
+  if (as_of && known_at) return Status::BadField("as_of and known_at cannot be combined");
+  projections::AsOf result;
+  if (as_of) {
+    const bool digits = !as_of->empty() && std::all_of(as_of->begin(), as_of->end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) {
+      TL_ASSIGN_OR_RETURN(auto seq, QueryUnsigned(req.query, "as_of"));
+      result.kind = projections::AsOf::Kind::kSeq;
+      result.seq = *seq;
+    } else {
+      auto t = ParseRfc3339(*as_of);
+      if (!t.ok()) return Status::BadField("as_of must be a seq or an RFC 3339 time");
+      result.kind = projections::AsOf::Kind::kOccurredAt;
+      result.time = *t;
+    }
+    return std::optional(result);
+  }
+  if (known_at) {
+    auto t = ParseRfc3339(*known_at);
+    if (!t.ok()) return Status::BadField("known_at must be an RFC 3339 time");
+    result.kind = projections::AsOf::Kind::kRecordedAt;
+    result.time = *t;
+    return std::optional(result);
+  }
+  return std::optional<projections::AsOf>();
+}
+
+Result<projections::TicketFilter> ListFilter(const Request& req) {
+  projections::TicketFilter f;
+  if (const std::string* statuses = Param(req, "status"); statuses && !statuses->empty()) {
+    std::string_view rest = *statuses;
+    while (true) {
+      const size_t comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      auto status = ParseStatus(name);
+      if (!status) {
+        return Status::BadField(
+            fmt::format("status must be a comma-separated list of new, open, stalled, resolved"));
+      }
+      f.statuses.push_back(*status);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+  }
+  for (auto [name, field] : {std::pair{"queue", &f.queue}, std::pair{"service", &f.service},
+                             std::pair{"owner", &f.owner}}) {
+    if (const std::string* v = Param(req, name); v && !v->empty()) *field = *v;
+  }
+  if (const std::string* c = Param(req, "category"); c && !c->empty()) {
+    auto category = ParseCategory(*c);
+    if (!category) {
+      return Status::BadField("category must be one of support, order, termination, incident, "
+                              "change");
+    }
+    f.category = *category;
+  }
+  TL_ASSIGN_OR_RETURN(auto after, QueryUnsigned(req.query, "after"));
+  f.after = after.value_or(0);
+  TL_ASSIGN_OR_RETURN(f.limit, Limit(req, kListDefaultLimit, kListMaxLimit));
+  return f;
+}
+
+json::array EventsJson(const std::vector<StoredEvent>& events) {
+  json::array out;
+  out.reserve(events.size());
+  for (const StoredEvent& e : events) out.push_back(projections::EventToJson(e));
+  return out;
+}
+
+}  // namespace
+
+Response GetTicket(const Request& req, ServerContext& ctx, TicketId id) {
+  auto as_of = AsOfParam(req);
+  if (!as_of.ok()) return StatusResponse(as_of.status());
+  if (*as_of) {
+    auto state = projections::TicketAsOf(ctx.log, id, **as_of);
+    if (!state.ok()) return StatusResponse(state.status());
+    return JsonResponse(200, projections::TicketToJson(*state));
+  }
+  auto state = ctx.projections.Ticket(id);
+  if (!state) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", id)));
+  return JsonResponse(200, projections::TicketToJson(*state));
+}
+
+Response ListTickets(const Request& req, ServerContext& ctx) {
+  auto filter = ListFilter(req);
+  if (!filter.ok()) return StatusResponse(filter.status());
+  projections::TicketPage page = ctx.projections.ListTickets(*filter);
+  json::array tickets;
+  tickets.reserve(page.tickets.size());
+  for (const TicketState& t : page.tickets) tickets.push_back(projections::TicketToJson(t));
+  return JsonResponse(200, json::object{{"tickets", std::move(tickets)},
+                                        {"next", page.next ? json::value(*page.next)
+                                                           : json::value(nullptr)}});
+}
+
+Response GetHistory(const Request&, ServerContext& ctx, TicketId id) {
+  auto events = ctx.log.ReadStream(StreamId::Ticket(id));
+  if (!events.ok()) return StatusResponse(events.status());
+  if (events->empty()) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", id)));
+  return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
+}
+
+Response GetEvents(const Request& req, ServerContext& ctx) {
+  auto after = QueryUnsigned(req.query, "after");
+  if (!after.ok()) return StatusResponse(after.status());
+  auto limit = Limit(req, kEventsDefaultLimit, kEventsMaxLimit);
+  if (!limit.ok()) return StatusResponse(limit.status());
+  auto events = ctx.log.Read(after->value_or(0), *limit);
+  if (!events.ok()) return StatusResponse(events.status());
+  return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
+}
+
+Response GetVerify(const Request&, ServerContext& ctx) {
+  const VerifyReport report = ctx.log.Verify();
+  json::object o;
+  o["ok"] = report.ok;
+  o["events"] = report.events;
+  o["head"] = HashToHex(report.head);
+  if (!report.ok) {
+    o["seq"] = report.bad_seq;
+    o["reason"] = report.reason;
+  }
+  return JsonResponse(200, o);
+}
+
+Response GetQueues(const Request&, ServerContext& ctx) {
+  auto reference = ctx.projections.Reference();
+  json::array queues;
+  for (const auto& [name, q] : reference->queues) {
+    json::array members;
+    for (const auto& m : q.members) members.emplace_back(m);
+    queues.push_back(json::object{{"name", name},
+                                  {"members", std::move(members)},
+                                  {"first_line", q.first_line},
+                                  {"version", q.version}});
+  }
+  return JsonResponse(200, json::object{{"queues", std::move(queues)}});
+}
+
+Response GetServices(const Request&, ServerContext& ctx) {
+  auto reference = ctx.projections.Reference();
+  json::array services;
+  for (const auto& [name, s] : reference->services) {
+    services.push_back(
+        json::object{{"name", name}, {"title", s.title}, {"version", s.version}});
+  }
+  return JsonResponse(200, json::object{{"services", std::move(services)}});
+}
+
+Response GetReport(const Request& req, ServerContext& ctx, std::string_view name) {
+  auto report = ctx.projections.Report(name, req.query);
+  if (!report.ok()) return StatusResponse(report.status());
+  return JsonResponse(200, *report);
+}
+
+}  // namespace tl::server

@@ -1,0 +1,44 @@
+// Request and response values: what a handler sees and returns, independent of sockets and of
+// Beast, so that handlers are plain functions testable without a connection.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "projections/projections.h"
+
+namespace tl::server {
+
+using QueryParams = projections::QueryParams;
+
+enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther };
+
+std::string_view MethodName(Method m);
+
+struct Request {
+  Method method = Method::kGet;
+  std::string method_text;  // as sent, for the access log
+  std::string path;         // percent-decoded, without the query
+  QueryParams query;        // percent-decoded
+  std::string authorization;  // the Authorization header, as sent
+  std::string content_type;
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
+};
+
+// A JSON body with the given status.
+Response JsonResponse(int status, const boost::json::object& body);
+// API.md's error shape {"error": {"code", "message"}} with the given status.
+Response ErrorResponse(int status, std::string_view code, std::string_view message);
+
+}  // namespace tl::server

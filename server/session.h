@@ -1,0 +1,37 @@
+// One client connection (see server.h). Private to server/: server.cc creates sessions.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "server/context.h"
+#include "server/server.h"
+
+namespace tl::server {
+
+class Session;
+
+// What every session of a server shares.
+struct SessionShared {
+  ServerContext& context;
+  ServerOptions options;
+  boost::asio::io_context& ioc;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mu;
+  uint64_t next_id = 0;                                     // guarded by mu
+  std::unordered_map<uint64_t, std::weak_ptr<Session>> live;  // guarded by mu
+};
+
+// Starts serving an accepted socket.
+void StartSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionShared> shared);
+// Asks every live session to close once its current request is answered.
+void StopSessions(SessionShared& shared);
+
+}  // namespace tl::server

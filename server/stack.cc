@@ -1,0 +1,41 @@
+#include "server/stack.h"
+
+#include <filesystem>
+
+namespace tl::server {
+
+Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator auth) {
+  std::unique_ptr<Stack> s(new Stack());
+  s->auth_ = std::move(auth);
+  std::error_code ignored;
+  std::filesystem::create_directories(options.data_dir, ignored);
+  TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
+  TL_ASSIGN_OR_RETURN(s->projections_,
+                      projections::Projections::Open(*s->log_, options.projections, true));
+  s->commands_ = std::make_unique<ledger::CommandHandler>(*s->log_, *s->projections_);
+  s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
+      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, {},
+      options.bench_bare_route});
+  s->server_ = std::make_unique<Server>(*s->context_, options.server);
+  TL_RETURN_IF_ERROR(s->server_->Start());
+  return s;
+}
+
+Stack::~Stack() { Close().PermitUncheckedError(); }
+
+Status Stack::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  if (server_) server_->Shutdown();
+  Status checkpoint = projections_ ? projections_->Checkpoint() : Status::Ok();
+  // The log drains its queue first: its callbacks post to the server's (stopped) io_context and
+  // call back into the command handler, so both must still exist.
+  log_.reset();
+  server_.reset();
+  commands_.reset();
+  context_.reset();
+  projections_.reset();
+  return checkpoint;
+}
+
+}  // namespace tl::server

@@ -1,0 +1,62 @@
+// Stack: the log, the read models, the write path and the HTTP server wired together in the
+// order their lifetimes need (STYLE.md: no singletons; whoever runs a server wires it). Used by
+// `ticketledger serve` and by `ticketledger bench http`, so that the benchmark measures the
+// server exactly as it is deployed.
+//
+// Order of construction: EventLog -> Projections (attached as the commit listener) ->
+// CommandHandler -> Server. Close() is the graceful shutdown: the server stops accepting and
+// answers what is in flight, the read models write their checkpoints, then the log drains its
+// queue and closes; only then are the others destroyed.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ledger/command_handler.h"
+#include "ledger/event_log.h"
+#include "projections/projections.h"
+#include "server/auth.h"
+#include "server/context.h"
+#include "server/metrics.h"
+#include "server/server.h"
+
+namespace tl::server {
+
+struct StackOptions {
+  std::string data_dir;
+  ServerOptions server;
+  ledger::LogOptions log;
+  projections::Options projections;
+  bool bench_bare_route = false;
+};
+
+class Stack {
+ public:
+  // Opens the log (creating it if missing), catches the read models up and starts serving.
+  static Result<std::unique_ptr<Stack>> Start(StackOptions options, Authenticator auth);
+  ~Stack();  // Close() if not done
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  uint16_t port() const { return server_->port(); }
+  ledger::EventLog& log() { return *log_; }
+  projections::Projections& projections() { return *projections_; }
+  ledger::CommandHandler& commands() { return *commands_; }
+
+  // Graceful shutdown (see above). Returns the checkpoint's status; idempotent.
+  Status Close();
+
+ private:
+  Stack() = default;
+  Authenticator auth_;
+  ServerMetrics metrics_;
+  std::unique_ptr<ledger::EventLog> log_;
+  std::unique_ptr<projections::Projections> projections_;
+  std::unique_ptr<ledger::CommandHandler> commands_;
+  std::unique_ptr<ServerContext> context_;
+  std::unique_ptr<Server> server_;
+  bool closed_ = false;
+};
+
+}  // namespace tl::server
