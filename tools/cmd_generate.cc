@@ -29,7 +29,7 @@ void RegisterGenerate(CLI::App& app, int* exit_code) {
       "The same arguments give a byte-identical log (the same head hash).");
   cmd->add_option("--data", args->data, "A new or empty folder for the ledger")->required();
   cmd->add_option("--tickets", args->tickets,
-                  "Inquiries to simulate; the change tickets they spawn come on top (~3 %)")
+                  "Inquiries to simulate; the change tickets they spawn come on top (~6 %)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{0}, uint64_t{50'000'000}));
   cmd->add_option("--seed", args->seed, "Seed of every random choice")->capture_default_str();
@@ -55,8 +55,11 @@ void RegisterGenerate(CLI::App& app, int* exit_code) {
     auto summary =
         generate::Generate(options, [&progress](uint64_t arrived) { progress.Update(arrived); });
     if (!summary.ok()) {
-      fmt::print(stderr, "error: {}\n", summary.status().message());
-      *exit_code = summary.status().code() == StatusCode::kInternal ? 1 : 2;
+      const bool bug = summary.status().code() == StatusCode::kInternal;
+      fmt::print(
+          stderr, "error: {}{}\n", summary.status().message(),
+          bug ? fmt::format(" ({} holds an incomplete history: delete it)", args->data) : "");
+      *exit_code = bug ? 1 : 2;
       return;
     }
     progress.Finish(summary->totals.inquiries);

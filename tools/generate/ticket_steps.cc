@@ -256,7 +256,8 @@ Status Simulator::OpenChild(Ticket& t, TimeNs now) {
 // Waiting for the requester (or for the child changes): stalled, with what is awaited and when
 // the owner follows up.
 Status Simulator::StallNow(Ticket& t, TimeNs now) {
-  const std::string owner = t.state.owner;
+  const std::string owner =
+      t.state.owner.empty() ? RandomMember(t, catalogue_.QueueIndex(t.state.queue)) : t.state.owner;
   if (t.children_open > 0) {
     const TimeNs follow_up = WorkingDaysLater(now, 5, 7 * kHour);
     TL_RETURN_IF_ERROR(Act(t, Stall{AwaitingChange(t.last_child), follow_up}, owner, now));
