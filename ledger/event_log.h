@@ -63,9 +63,10 @@ struct AppendRequest {
   // What "the same content" means when the idempotency key is seen again. Zero: computed from
   // the parts' streams, actors and payloads.
   Hash fingerprint{};
-  // Every event id was just drawn by EventId::Random (or derived from such an id): the log
-  // skips the durable lookup of the ids (a collision of 122 random bits is not a practical
-  // event) and checks them only against the appends committed with them.
+  // The caller guarantees that no event id of this append is in the log yet: ids just drawn
+  // by EventId::Random (or derived from such an id; a collision of 122 random bits is not a
+  // practical event), or minted from a counter into a log that was empty. The log then skips
+  // the durable lookup of the ids and checks them only against the appends committed with them.
   bool ids_are_fresh = false;
 };
 

@@ -330,7 +330,11 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
     StreamId stream = part.stream;
     const bool creates = stream.is_ticket() && stream.ticket == 0;
     if (creates) stream.ticket = new_ticket = st.last_ticket + 1;
-    TL_ASSIGN_OR_RETURN(Version current, CurrentVersion(keys::StreamPrefix(stream), st));
+    // A ticket above the highest id so far cannot have events yet: no lookup needed.
+    Version current = 0;
+    if (!stream.is_ticket() || stream.ticket <= st.last_ticket) {
+      TL_ASSIGN_OR_RETURN(current, CurrentVersion(keys::StreamPrefix(stream), st));
+    }
     const bool opens = std::holds_alternative<TicketOpened>(part.events[0].payload);
     if (stream.is_ticket() && current == 0) {
       if (!opens) return Status::NotFound(fmt::format("ticket {} does not exist", stream.ticket));

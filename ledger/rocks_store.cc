@@ -102,6 +102,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   options.paranoid_checks = true;
   options.max_background_jobs = 2;
   options.keep_log_file_num = 4;
+  // The meta family is written by every commit but holds one key, so its memtable never fills
+  // and would keep every WAL file alive (seen: 2 GB of WAL after a 500 k-ticket history). Past
+  // this size RocksDB flushes the families that pin the oldest WAL, so it can be deleted.
+  options.max_total_wal_size = 256u << 20;
   // One writer thread writes every batch, so RocksDB's concurrent memtable inserts buy nothing,
   // and turning them off is what enables the insert hints above.
   options.allow_concurrent_memtable_write = false;
