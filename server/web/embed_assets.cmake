@@ -34,8 +34,10 @@ foreach(entry IN LISTS entries)
   # 32 bytes per line keeps the generated file readable in a diff or a debugger.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   string(REGEX REPLACE "((0x..,){32})" "\\1\n    " bytes "${bytes}")
-  string(APPEND arrays "// ${url_path} <- ${source}\nconst unsigned char kFile${index}[${size} + 1] = {\n    ${bytes}0x00};\n")
-  string(APPEND table "      {\"${url_path}\", \"${type}\", \"\\\"${etag}\\\"\", AsText(kFile${index}, ${size})},\n")
+  string(APPEND arrays "// ${url_path} <- ${source}\n"
+         "const unsigned char kFile${index}[${size} + 1] = {\n    ${bytes}0x00};\n")
+  string(APPEND table "      {\"${url_path}\", \"${type}\", \"\\\"${etag}\\\"\",\n"
+         "       AsText(kFile${index}, ${size})},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 

@@ -96,7 +96,8 @@ function skipWithoutReports(t) {
 function showcaseTicket() {
   const score = (plan) => {
     const types = new Set(plan.actions.map((a) => a.type));
-    return plan.actions.length + 3 * ['move', 'stall', 'resolve'].filter((x) => types.has(x)).length;
+    const kinds = ['move', 'stall', 'resolve'].filter((x) => types.has(x)).length;
+    return plan.actions.length + 3 * kinds;
   };
   let best = 0;
   seeded.plans.forEach((plan, i) => { if (score(plan) > score(seeded.plans[best])) best = i; });
@@ -360,7 +361,7 @@ test('reports: service centre — the table and chart equal the dashboard API, w
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre');
   for (const queue of ['', 'Orakel', 'campus']) {
     if (queue) {
-      await page.getByLabel('Queue').selectOption(queue);
+      await page.getByLabel('Queue', { exact: true }).selectOption(queue);
     }
     await waitForView(page, 'Service centre');
     const api = await reader.get('/api/v1/dashboard', { days: 100, queue });
@@ -404,7 +405,7 @@ test('reports: team — owners, overdue follow-ups and the oldest open ticket eq
   if (skipWithoutReports(t)) return;
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/team');
   for (const queue of ['campus', 'Orakel']) {
-    await page.getByLabel('Queue').selectOption(queue);
+    await page.getByLabel('Queue', { exact: true }).selectOption(queue);
     await waitForView(page, `Team: ${queue}`);
     const workload = await reader.get('/api/v1/reports/workload', { queue });
     const groups = workload.groups.filter((g) => g.queue === queue);
@@ -463,7 +464,7 @@ test('reports: response times — per month, per service and within bounds equal
   if (skipWithoutReports(t)) return;
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/response-times');
   for (const service of ['', 'Eduroam']) {
-    if (service) await page.getByLabel('Service').selectOption(service);
+    if (service) await page.getByLabel('Service', { exact: true }).selectOption(service);
     await waitForView(page, 'Response times');
     const api = await reader.get('/api/v1/reports/response-times',
                                  { group_by: 'month', service });
@@ -500,7 +501,9 @@ test('reports: volume — counts per service and period and the top keywords equ
   if (skipWithoutReports(t)) return;
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/volume');
   for (const interval of ['month', 'week']) {
-    if (interval === 'week') await page.getByLabel('Interval').selectOption('week');
+    if (interval === 'week') {
+      await page.getByLabel('Interval', { exact: true }).selectOption('week');
+    }
     await waitForView(page, 'Volume');
     const api = await reader.get('/api/v1/reports/volume', { group_by: 'service', interval });
     const table = await readTable(page, /Support tickets created per/);
@@ -587,7 +590,7 @@ test('reports: every view fits a 400 px wide screen and keeps its filters by key
   // A filter changed with the keyboard keeps the focus on its control.
   await page.goto(`${server.url}/#/service-centre`);
   await waitForView(page, 'Service centre');
-  await page.getByLabel('Queue').focus();
+  await page.getByLabel('Queue', { exact: true }).focus();
   await page.keyboard.press('ArrowDown');
   await page.waitForFunction(() => location.hash.includes('queue='));
   await waitForView(page, 'Service centre');

@@ -73,7 +73,7 @@ TEST_CASE("every file of the page is served without a token, byte for byte as it
   CHECK(anonymous.Get("/api/v1/services").status == 401);
 }
 
-TEST_CASE("HEAD answers the page's headers without a body; other methods are refused",
+TEST_CASE("HEAD answers the page's headers without a body, and other methods are refused",
           "[web][loopback]") {
   ServerProcess server;
   server.Start();

@@ -1,8 +1,10 @@
 // A history for the browser tests, written through the API: reference data as admin, then a
 // few hundred tickets with their replies, assignments, moves (some back to the service centre),
 // stalls, requester messages, resolutions, reopenings, feedback invitations and feedback, as
-// an importer setting `occurred_at` so that they spread over seven months. Seeded: the same
-// seed gives the same history (only recorded_at and the hashes differ from run to run).
+// an importer setting `occurred_at` so that they spread over the seven months before now.
+// Seeded: the same seed gives the same history relative to its end. It ends at the wall
+// clock because the reports' default "now" is the latest event's occurred_at, and queue and
+// service definitions always occur when they are recorded.
 // Until `ticketledger generate` lands this is the demo data of docs/page.md.
 
 // mulberry32: small, fast, good enough to draw a test history.
@@ -20,8 +22,7 @@ function random(seed) {
 const kMinute = 60000;
 const kHour = 60 * kMinute;
 const kDay = 24 * kHour;
-export const kStart = Date.parse('2025-12-01T00:00:00Z');
-export const kEnd = Date.parse('2026-06-30T15:00:00Z');  // the history's "now"
+const kSpan = 212 * kDay;  // about seven months
 
 export const kQueues = {
   Orakel: { members: ['olga', 'otto', 'oda'], first_line: true },
@@ -50,8 +51,10 @@ export const kServices = {
 const kAwaiting = ['logs from the requester', 'a screenshot', 'confirmation from the vendor',
                    'the requester\u2019s certificate', 'approval from the institution'];
 
-// Plans every ticket: its creation and its actions, each at an occurred_at before kEnd.
-export function planHistory({ tickets = 320, seed = 5 } = {}) {
+// Plans every ticket: its creation and its actions, each at an occurred_at before endMs.
+export function planHistory({ tickets = 320, seed = 5, end = Date.now() } = {}) {
+  const endMs = Math.floor(end / 1000) * 1000;
+  const startMs = endMs - kSpan;
   const r = random(seed);
   const pick = (list) => list[Math.floor(r() * list.length)];
   const chance = (p) => r() < p;
@@ -73,9 +76,9 @@ export function planHistory({ tickets = 320, seed = 5 } = {}) {
     // Working hours on weekdays, a few tickets at the weekend.
     let created;
     do {
-      const day = Math.floor(r() * ((kEnd - kStart) / kDay));
-      created = kStart + day * kDay + (7 + r() * 9) * kHour;
-    } while (created >= kEnd || ([0, 6].includes(new Date(created).getUTCDay()) && chance(0.8)));
+      const day = Math.floor(r() * (kSpan / kDay));
+      created = Math.floor((startMs + day * kDay) / kDay) * kDay + (7 + r() * 9) * kHour;
+    } while (created >= endMs || ([0, 6].includes(new Date(created).getUTCDay()) && chance(0.8)));
     created = Math.floor(created / 1000) * 1000;
     const service = pickService();
     const info = kServices[service];
@@ -101,7 +104,7 @@ export function planHistory({ tickets = 320, seed = 5 } = {}) {
     let owner = null;
     const at = (ms) => {
       t = Math.floor(Math.max(t + 1000, ms) / 1000) * 1000;
-      return t < kEnd;
+      return t < endMs;
     };
     const add = (action, actor) => {
       plan.actions.push({ ...action, occurred_at: new Date(t).toISOString(), actor });
@@ -187,7 +190,7 @@ export async function seed(admin, importer, { tickets = 320, seed: s = 5, concur
   for (const [name, info] of Object.entries(kServices)) {
     await admin.write('PUT', `/api/v1/services/${name}`, { title: info.title });
   }
-  const plans = planHistory({ tickets, seed: s });
+  const plans = planHistory({ tickets, seed: s, end: Date.now() });
   const ids = [];
   // Created in order of creation time, so that ids follow time as in a real desk.
   for (const plan of plans) {

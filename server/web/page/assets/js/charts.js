@@ -20,7 +20,8 @@ export function destroyCharts() {
 
 // A <figure> holding a canvas and a caption; call .draw() once the figure is in the document.
 //   type: 'bar' | 'line'; labels: x values; datasets: [{label, data, ...}];
-//   options: {stacked, yTitle, logarithmic, horizontal, yMax}
+//   options: {stacked, yTitle, logarithmic, horizontal, yMax}. A horizontal chart's height
+//   follows its number of bars.
 export function chartFigure({ title, summary, type, labels, datasets, options = {} }) {
   const captionId = uniqueId('figcaption');
   const canvas = h('canvas', { role: 'img', 'aria-label': `${title}. ${summary}` });
@@ -28,7 +29,11 @@ export function chartFigure({ title, summary, type, labels, datasets, options = 
     h('div', { class: 'chart-box' }, canvas),
     h('figcaption', { id: captionId }, title));
   figure.draw = () => {
-    if (!window.Chart) return;  // the library failed to load; the table still has the numbers
+    if (!window.Chart) return;
+    if (options.horizontal) {
+      // Through the CSSOM: the page's CSP forbids style attributes.
+      canvas.parentElement.style.height = `${Math.min(480, 70 + 40 * labels.length)}px`;
+    }  // the library failed to load; the table still has the numbers
     const valueAxis = {
       stacked: Boolean(options.stacked),
       type: options.logarithmic ? 'logarithmic' : 'linear',

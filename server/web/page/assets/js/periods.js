@@ -42,7 +42,9 @@ function startOf(interval, key) {
 }
 
 function next(interval, date) {
-  if (interval === 'month') return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+  if (interval === 'month') {
+    return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+  }
   return new Date(date.getTime() + (interval === 'week' ? 7 : 1) * kDayMs);
 }
 

@@ -57,11 +57,12 @@ export function periodFields(context, period, others) {
           field('period-to', 'Created up to', period.to)];
 }
 
+// "created at any time", "created from 2026-01-01 to 2026-03-31", ...
 export function periodText(period) {
-  if (!period.from && !period.to) return 'all tickets';
-  if (period.from && period.to) return `tickets created ${period.from} to ${period.to}`;
-  if (period.from) return `tickets created from ${period.from}`;
-  return `tickets created up to ${period.to}`;
+  if (period.from && period.to) return `created from ${period.from} to ${period.to}`;
+  if (period.from) return `created from ${period.from}`;
+  if (period.to) return `created up to ${period.to}`;
+  return 'created at any time';
 }
 
 export function asOfNow(now) {

@@ -53,7 +53,7 @@ export async function render(context, root) {
     ...heading(title, 'First response is the first reply after the ticket was opened (the ' +
                'automatic acknowledgement does not count); resolution is the time a ticket ' +
                'spent new or open before its latest resolution, not the time it was stalled. ' +
-               `Support tickets, ${periodText(period)}.`),
+               `Support tickets ${periodText(period)}.`),
     filterBar(
       selectField({
         id: 'service', label: 'Service', value: service,

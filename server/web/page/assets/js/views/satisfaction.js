@@ -24,7 +24,8 @@ export async function render(context, root) {
 
   root.append(
     ...heading(title, 'The service centre invites the requester to give feedback at most 2 ' +
-               `hours after the answer. Scores are 1 to 5; all categories, ${periodText(period)}.`),
+               'hours after the answer. Scores are 1 to 5; tickets of all categories ' +
+               `${periodText(period)}.`),
     filterBar(
       selectField({
         id: 'group-by', label: 'Group by', value: groupBy,

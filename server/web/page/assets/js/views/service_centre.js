@@ -40,7 +40,8 @@ export async function render(context, root) {
         summary: 'The table below has the numbers.',
         type: 'bar',
         labels: weeks,
-        datasets: rows.map((r) => ({ label: r.service, data: weeks.map((w) => r.by_week[w] || 0) })),
+        datasets: rows.map((r) => ({ label: r.service,
+                                     data: weeks.map((w) => r.by_week[w] || 0) })),
         options: { stacked: true, yTitle: 'open tickets' },
       }),
       dataTable({
@@ -63,7 +64,8 @@ export async function render(context, root) {
       dataTable({
         caption: `Tickets created in the last ${kDays} days that a team moved back to the ` +
                  'service centre, by service and team',
-        columns: [{ label: 'Service' }, { label: 'From queue' }, { label: 'Returns', numeric: true }],
+        columns: [{ label: 'Service' }, { label: 'From queue' },
+                  { label: 'Returns', numeric: true }],
         rows: [...misroutes.groups]
           .sort((a, b) => b.count - a.count || a.service.localeCompare(b.service) ||
                           a.from_queue.localeCompare(b.from_queue))

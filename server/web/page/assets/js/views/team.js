@@ -25,7 +25,8 @@ export async function render(context, root) {
     context.api('/api/v1/tickets', { status: 'new,open,stalled', queue, limit: kListLimit }),
   ]);
   const groups = workload.groups.filter((g) => g.queue === queue)
-    .sort((a, b) => (a.owner === null ? -1 : b.owner === null ? 1 : a.owner.localeCompare(b.owner)));
+    .sort((a, b) => (a.owner === null ? -1
+                     : b.owner === null ? 1 : a.owner.localeCompare(b.owner)));
   const open = groups.reduce((sum, g) => sum + g.open, 0);
   const oldest = groups.reduce((best, g) =>
     (g.oldest_age_s !== null && (!best || g.oldest_age_s > best.oldest_age_s) ? g : best), null);

@@ -28,7 +28,8 @@ function eventWhat(e) {
   switch (e.type) {
     case 'opened':
       return [`${d.category} ticket for ${d.service} in ${d.queue}, from ${d.requester} ` +
-              `by ${d.channel}`, d.subject ? `: “${d.subject}”` : '', `; keywords: ${d.description}`,
+              `by ${d.channel}`, d.subject ? `: “${d.subject}”` : '',
+              `; keywords: ${d.description}`,
               d.parent ? [', child of ', ticketLink(d.parent)] : null];
     case 'acknowledged': return 'Automatic first reply carrying the ticket number.';
     case 'replied':
@@ -117,8 +118,8 @@ function timeForm(context, at, by) {
       h('div', { class: 'field' }, h('label', { for: 'as-of-basis' }, 'Show the ticket'), basis),
       h('button', { type: 'submit' }, 'Show'),
       h('p', { id: 'as-of-time-help', class: 'help' },
-        '“As it happened” uses when each event occurred; “as the ledger knew it” uses when ' +
-        'it was recorded.')));
+        '“As it happened” uses when each event occurred; “as the ledger knew it” uses ' +
+        'when it was recorded.')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     context.go({ at: input.value.trim(), by: basis.value });
@@ -264,7 +265,8 @@ export async function render(context, root) {
         `Ticket #${id} as of event ${i + 1} of ${total} (seq ${seq})`));
     } catch (e) {
       if (mine !== request || !context.current()) return;
-      stateBox.replaceChildren(errorBox(`Could not load the state: ${e.describe ? e.describe() : e}`));
+      const why = e.describe ? e.describe() : String(e);
+      stateBox.replaceChildren(errorBox(`Could not load the state: ${why}`));
     }
   };
 

@@ -19,7 +19,7 @@ export async function render(context, root) {
   const unit = interval === 'week' ? 'ISO week' : 'month';
 
   root.append(
-    ...heading(title, `${total} support tickets, ${periodText(period)}, by service and ${unit} ` +
+    ...heading(title, `${total} support tickets ${periodText(period)}, by service and ${unit} ` +
                'of creation; and what they were about, from the keywords of their descriptions.'),
     filterBar(
       selectField({
@@ -34,7 +34,8 @@ export async function render(context, root) {
         summary: 'The table below has the numbers.',
         type: 'line',
         labels: keys,
-        datasets: groups.map((g) => ({ label: g.key, data: keys.map((k) => g.by_interval[k] || 0) })),
+        datasets: groups.map((g) => ({ label: g.key,
+                                       data: keys.map((k) => g.by_interval[k] || 0) })),
         options: { yTitle: 'tickets created' },
       }),
       dataTable({
