@@ -74,13 +74,16 @@ async function screenshot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
+// Whether the figure's chart is drawn; returns its labels and datasets ({label, data}).
 async function chartDrawn(page, caption) {
   const figure = page.getByRole('figure', { name: caption });
   await figure.waitFor();
   return figure.evaluate((f) => {
     const canvas = f.querySelector('canvas');
     const chart = window.Chart && window.Chart.getChart(canvas);
-    return Boolean(chart) && canvas.width > 0 && canvas.height > 0;
+    if (!chart || canvas.width === 0 || canvas.height === 0) return null;
+    return { labels: chart.data.labels,
+             datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) };
   });
 }
 
@@ -381,7 +384,13 @@ test('reports: service centre — the table and chart equal the dashboard API, w
     }
     expect.count(table.foot[table.foot.length - 1], api.total, `${queue}: total`);
     assert.match(await page.locator('main .lede').textContent(), new RegExp(`^${api.total} open`));
-    assert.ok(await chartDrawn(page, /Open support tickets by week of creation/));
+    const chart = await chartDrawn(page, /Open support tickets by week of creation/);
+    assert.ok(chart, 'the chart is drawn');
+    assert.deepEqual(chart.labels, weeks, 'the chart has the table\u2019s weeks');
+    for (const row of api.rows) {
+      const set = chart.datasets.find((d) => d.label === row.service);
+      assert.deepEqual(set.data, weeks.map((w) => row.by_week[w] || 0), `chart: ${row.service}`);
+    }
     if (!queue) {
       assert.ok(api.total > 0, 'the seeded history has open tickets in the last 100 days');
       await screenshot(page, 'service-centre');
@@ -520,7 +529,13 @@ test('reports: volume — counts per service and period and the top keywords equ
       total += g.total;
     }
     expect.count(table.foot[table.foot.length - 1], total, `${interval}: total`);
-    assert.ok(await chartDrawn(page, /Support tickets created per/));
+    const chart = await chartDrawn(page, /Support tickets created per/);
+    assert.ok(chart, 'the chart is drawn');
+    assert.deepEqual(chart.labels, periods, 'the chart has the table\u2019s periods');
+    for (const g of api.groups) {
+      assert.deepEqual(chart.datasets.find((d) => d.label === g.key).data,
+                       periods.map((k) => g.by_interval[k] || 0), `chart: ${g.key}`);
+    }
     if (interval === 'month') {
       const keywords = page.getByRole('table', { name: /most frequent description keywords/ });
       for (const g of api.groups) {

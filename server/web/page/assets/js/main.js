@@ -59,7 +59,6 @@ async function render() {
   const view = kViews[route.view];
   markNav(route.view);
   document.title = `${view.title} · ticketledger`;
-  destroyCharts();
   const focused = root.contains(document.activeElement) ? document.activeElement.id : '';
   const content = h('div', { class: 'view-body' });
   const context = {
@@ -86,12 +85,14 @@ async function render() {
   try {
     await view.render(context, content);
     if (mine !== generation) return;
+    destroyCharts();  // the old view's, now that the new one replaces it
     root.replaceChildren(content);
     for (const figure of content.querySelectorAll('figure.chart')) figure.draw();
     status.textContent = '';
   } catch (e) {
     if (mine !== generation || !token) return;
     const text = e instanceof ApiError ? e.describe() : String(e && e.stack ? e.stack : e);
+    destroyCharts();
     root.replaceChildren(h('h1', { tabindex: '-1' }, view.title),
                          errorBox(`Could not show this view: ${text}`));
     status.textContent = '';
