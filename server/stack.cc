@@ -14,7 +14,8 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
                       projections::Projections::Open(*s->log_, options.projections, true));
   s->commands_ = std::make_unique<ledger::CommandHandler>(*s->log_, *s->projections_);
   s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
-      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, {},
+      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_,
+      std::move(options.static_assets),
       options.bench_bare_route});
   s->server_ = std::make_unique<Server>(*s->context_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());

@@ -9,6 +9,7 @@
 // queue and closes; only then are the others destroyed.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@ struct StackOptions {
   ledger::LogOptions log;
   projections::Options projections;
   bool bench_bare_route = false;
+  // ServerContext::static_assets: the dashboard page's files (server/web), or unset.
+  std::function<std::optional<Response>(const Request&)> static_assets;
 };
 
 class Stack {

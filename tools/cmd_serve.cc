@@ -4,7 +4,8 @@
 // accepting, answer the requests in flight (writes included), write the read models'
 // checkpoints, close the store (docs/operations.md). Prints "listening on http://HOST:PORT"
 // on stdout once it serves (and writes that URL to --url-file, for scripts and tests that use
-// port 0). Exit 0 after a clean shutdown, 2 when it cannot start.
+// port 0), then "dashboard page: http://HOST:PORT/" unless --no-page. Exit 0 after a clean
+// shutdown, 2 when it cannot start.
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -16,6 +17,7 @@
 
 #include "server/auth.h"
 #include "server/stack.h"
+#include "server/web/static_assets.h"
 #include "tools/commands.h"
 
 namespace tl::tools {
@@ -65,6 +67,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     int read_timeout_ms = 15'000;
     int write_timeout_ms = 15'000;
     bool no_access_log = false;
+    bool no_page = false;
     std::string url_file;
   };
   auto args = std::make_shared<Args>();
@@ -89,6 +92,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
                   "An answer must be taken by the client within this")
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
+  cmd->add_flag("--no-page", args->no_page,
+                "Do not serve the dashboard page at / (the API only)");
   cmd->add_option("--url-file", args->url_file,
                   "Write the URL served (http://HOST:PORT) to this file once listening");
   cmd->callback([args, exit_code] {
@@ -117,6 +122,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.server.read_timeout = std::chrono::milliseconds(args->read_timeout_ms);
     options.server.write_timeout = std::chrono::milliseconds(args->write_timeout_ms);
     options.server.access_log = !args->no_access_log;
+    if (!args->no_page) options.static_assets = server::web::ServeStaticAsset;
 
     auto auth = server::Authenticator::Load(args->tokens);
     if (!auth.ok()) return fail(auth.status());
@@ -130,6 +136,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     const std::string url = fmt::format("http://{}:{}", host, (*stack)->port());
     fmt::print("listening on {}\n", url);
+    if (!args->no_page) fmt::print("dashboard page: {}/\n", url);
     std::fflush(stdout);
     if (!args->url_file.empty()) {
       if (Status s = WriteFileAtomically(args->url_file, url + "\n"); !s.ok()) return fail(s);

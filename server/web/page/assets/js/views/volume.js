@@ -1,0 +1,68 @@
+// 4. Support volume per service over time and each service's top request keywords
+// (GET /api/v1/reports/volume?group_by=service&interval=month|week).
+import { chartFigure } from '../charts.js';
+import { dataTable, h, section } from '../dom.js';
+import { keysSpanned } from '../periods.js';
+import { filterBar, heading, periodFields, periodParams, periodText,
+         selectField } from './common.js';
+
+export const title = 'Volume';
+
+export async function render(context, root) {
+  const interval = context.params.get('interval') === 'week' ? 'week' : 'month';
+  const period = periodParams(context.params);
+  const volume = await context.api('/api/v1/reports/volume',
+                                   { ...period.api, group_by: 'service', interval });
+  const groups = [...volume.groups].sort((a, b) => a.key.localeCompare(b.key));
+  const keys = keysSpanned(interval, groups.map((g) => g.by_interval));
+  const total = groups.reduce((sum, g) => sum + g.total, 0);
+  const unit = interval === 'week' ? 'ISO week' : 'month';
+
+  root.append(
+    ...heading(title, `${total} support tickets ${periodText(period)}, by service and ${unit} ` +
+               'of creation; and what they were about, from the keywords of their descriptions.'),
+    filterBar(
+      selectField({
+        id: 'interval', label: 'Interval', value: interval,
+        options: [{ value: 'month', label: 'Month' }, { value: 'week', label: 'Week' }],
+        onChange: (value) => context.go({ interval: value, from: period.from, to: period.to }),
+      }),
+      ...periodFields(context, period, () => ({ interval }))),
+    section(`Support tickets per service and ${unit}`,
+      chartFigure({
+        title: `Support tickets created per ${unit}, by service`,
+        summary: 'The table below has the numbers.',
+        type: 'line',
+        labels: keys,
+        datasets: groups.map((g) => ({ label: g.key,
+                                       data: keys.map((k) => g.by_interval[k] || 0) })),
+        options: { yTitle: 'tickets created' },
+      }),
+      dataTable({
+        caption: `Support tickets created per ${unit}, by service`,
+        columns: [{ label: 'Service' }, ...keys.map((k) => ({ label: k, numeric: true })),
+                  { label: 'Total', numeric: true }],
+        rows: groups.map((g) => ({
+          header: g.key, cells: [...keys.map((k) => g.by_interval[k] || 0), g.total],
+        })),
+        foot: {
+          header: 'All services',
+          cells: [...keys.map((k) => groups.reduce((s, g) => s + (g.by_interval[k] || 0), 0)),
+                  total],
+        },
+        empty: 'No support tickets in this period.',
+      })),
+    section('Top request keywords',
+      dataTable({
+        caption: 'The ten most frequent description keywords of each service\u2019s support ' +
+                 'tickets (tickets that name each)',
+        columns: [{ label: 'Service' }, { label: 'Keywords, most frequent first' }],
+        rows: groups.map((g) => ({
+          header: g.key,
+          cells: [h('ol', { class: 'keywords' }, g.top_keywords.map((k) =>
+            h('li', {}, h('span', { class: 'keyword' }, k.keyword), ' ',
+              h('span', { class: 'keyword-count' }, `(${k.count})`))))],
+        })),
+        empty: 'No support tickets in this period.',
+      })));
+}
