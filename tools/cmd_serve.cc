@@ -65,6 +65,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     int read_timeout_ms = 15'000;
     int write_timeout_ms = 15'000;
     bool no_access_log = false;
+    bool rebuild = false;
     std::string url_file;
   };
   auto args = std::make_shared<Args>();
@@ -89,6 +90,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
                   "An answer must be taken by the client within this")
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
+  cmd->add_flag("--rebuild", args->rebuild,
+                "Ignore the read models' checkpoints: replay the whole log at start");
   cmd->add_option("--url-file", args->url_file,
                   "Write the URL served (http://HOST:PORT) to this file once listening");
   cmd->callback([args, exit_code] {
@@ -117,6 +120,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.server.read_timeout = std::chrono::milliseconds(args->read_timeout_ms);
     options.server.write_timeout = std::chrono::milliseconds(args->write_timeout_ms);
     options.server.access_log = !args->no_access_log;
+    options.projections.use_checkpoints = !args->rebuild;
 
     auto auth = server::Authenticator::Load(args->tokens);
     if (!auth.ok()) return fail(auth.status());

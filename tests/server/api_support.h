@@ -16,9 +16,11 @@ namespace tl::testing {
 namespace json = boost::json;
 
 struct Api {
-  explicit Api(ServerProcess::Options options = {}) : server(std::move(options)) {
+  // Starts a server; on a fresh ledger (define_reference) defines the standard reference data.
+  explicit Api(ServerProcess::Options options = {}, bool define_reference = true)
+      : server(std::move(options)) {
     server.Start();
-    DefineStandardReferenceOverHttp(server.port(), server.token("admin"));
+    if (define_reference) DefineStandardReferenceOverHttp(server.port(), server.token("admin"));
   }
 
   HttpClient Client(const std::string& who) { return HttpClient(server.port(), server.token(who)); }

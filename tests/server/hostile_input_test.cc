@@ -17,12 +17,6 @@ std::string Raw(uint16_t port, const std::string& bytes, bool* closed,
   return c.ReadUntilClose(wait, closed);
 }
 
-std::string Post(const std::string& target, const std::string& token, const std::string& body) {
-  return "POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
-}
-
 }  // namespace
 
 TEST_CASE("malformed JSON, wrong types, huge numbers and bad UTF-8 get 400s",
