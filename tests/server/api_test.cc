@@ -404,6 +404,10 @@ TEST_CASE("ticket lists filter, page and validate their parameters", "[server][a
                   .Json();
   CHECK(next.at("tickets").as_array().at(0).at("id").to_number<uint64_t>() == 3);
   CHECK(reader.Get("/api/v1/tickets?limit=5000").status == 200);  // capped, not refused
+  // Empty parameters, as in API.md's own example, are absent ones.
+  auto empty = reader.Get("/api/v1/tickets?status=new,open&queue=&service=&owner=&category=&limit=&after=");
+  CHECK(empty.status == 200);
+  CHECK(empty.Json().at("tickets").as_array().size() == 5);
   CHECK(reader.Get("/api/v1/tickets?status=lost").ErrorCode() == "bad_field");
   CHECK(reader.Get("/api/v1/tickets?category=chaos").ErrorCode() == "bad_field");
   CHECK(reader.Get("/api/v1/tickets?limit=ten").ErrorCode() == "bad_field");
