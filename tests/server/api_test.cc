@@ -471,3 +471,20 @@ TEST_CASE("bodies over the limit are 413 too_large and append nothing",
   ExpectRefused(api, olga, "POST", "/api/v1/tickets", json::serialize(body), 413, "too_large");
   CHECK(olga.Get("/healthz").status == 200);  // and the server goes on
 }
+
+TEST_CASE("a client that expects 100-continue gets it before sending its body",
+          "[server][api][loopback]") {
+  Api api;
+  const std::string body = json::serialize(Api::TicketBody());
+  RawConnection c(api.server.port());
+  REQUIRE(c.Write("POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                  api.server.token("olga") + "\r\nContent-Type: application/json\r\n"
+                  "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+                  "\r\n\r\n"));
+  bool closed = false;
+  std::string interim = c.ReadUntilClose(std::chrono::milliseconds(500), &closed);
+  CHECK(StatusOfRaw(interim) == 100);
+  REQUIRE(c.Write(body));
+  std::string answer = c.ReadUntilClose(std::chrono::milliseconds(2000), &closed);
+  CHECK(StatusOfRaw(answer) == 201);
+}
