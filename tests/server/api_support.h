@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,12 @@ struct Api {
       : server(std::move(options)) {
     server.Start();
     if (define_reference) DefineStandardReferenceOverHttp(server.port(), server.token("admin"));
+  }
+
+  // A server that does not shut down cleanly (exit 0) fails the test: under the sanitizers
+  // that is how a leak or undefined behaviour in the server process shows.
+  ~Api() {
+    if (server.running() && std::uncaught_exceptions() == 0) CHECK(server.Stop() == 0);
   }
 
   HttpClient Client(const std::string& who) { return HttpClient(server.port(), server.token(who)); }

@@ -482,7 +482,10 @@ TEST_CASE("a client that expects 100-continue gets it before sending its body",
                   "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
                   "\r\n\r\n"));
   bool closed = false;
-  std::string interim = c.ReadUntilClose(std::chrono::milliseconds(500), &closed);
+  std::string interim;
+  for (int i = 0; i < 100 && interim.find("\r\n\r\n") == std::string::npos && !closed; ++i) {
+    interim += c.ReadUntilClose(std::chrono::milliseconds(50), &closed);
+  }
   CHECK(StatusOfRaw(interim) == 100);
   REQUIRE(c.Write(body));
   std::string answer = c.ReadUntilClose(std::chrono::milliseconds(2000), &closed);
