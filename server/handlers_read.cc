@@ -20,9 +20,10 @@ namespace {
 constexpr size_t kListDefaultLimit = 100, kListMaxLimit = 1000;
 constexpr size_t kEventsDefaultLimit = 1000, kEventsMaxLimit = 10000;
 
+// A parameter's value; an empty one (`queue=`) counts as absent.
 const std::string* Param(const Request& req, std::string_view name) {
   auto it = req.query.find(name);
-  return it == req.query.end() ? nullptr : &it->second;
+  return it == req.query.end() || it->second.empty() ? nullptr : &it->second;
 }
 
 // A limit: absent -> the default; 0 or malformed -> bad_field; above max -> max.

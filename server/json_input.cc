@@ -170,7 +170,8 @@ Status ParseTarget(std::string_view target, std::string* path, QueryParams* quer
 
 Result<std::optional<uint64_t>> QueryUnsigned(const QueryParams& q, std::string_view name) {
   auto it = q.find(name);
-  if (it == q.end()) return std::optional<uint64_t>();
+  // `limit=` (as in API.md's own examples) means "not given".
+  if (it == q.end() || it->second.empty()) return std::optional<uint64_t>();
   const std::string& s = it->second;
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

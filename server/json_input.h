@@ -44,7 +44,7 @@ bool IsValidUtf8(std::string_view text);
 // escape or invalid UTF-8 is bad_field. A repeated parameter keeps its first value.
 Status ParseTarget(std::string_view target, std::string* path, QueryParams* query);
 
-// Query parameter helpers: absent -> nullopt; malformed -> bad_field naming the parameter.
+// Query parameter helpers: absent or empty -> nullopt; malformed -> bad_field naming it.
 Result<std::optional<uint64_t>> QueryUnsigned(const QueryParams& q, std::string_view name);
 
 }  // namespace tl::server

@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
@@ -95,7 +96,28 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(shared_->options.body_limit);
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
+    // One deadline for the whole request, header and body: a slow drip cannot extend it.
     stream_.expires_after(shared_->options.read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // Clients such as curl send `Expect: 100-continue` before a larger body and wait (a second,
+  // for curl) for the go-ahead; give it at once. A body over the limit was refused already.
+  void OnHeader(beast::error_code ec, size_t bytes) {
+    if (ec) return OnRead(ec, bytes);
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue),
+                              [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                                if (write_ec) return self->Close();
+                                self->ReadBody();
+                              });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -181,6 +203,13 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     if (head_) res->body().clear();  // HEAD: the GET's headers, Content-Length included
     status_ = r.status;
+    // Counted and logged when the answer is ready, before it is written: a client that has its
+    // answer finds it in /metrics and in the log.
+    const double seconds = std::chrono::duration<double>(SteadyClock::now() - start_).count();
+    shared_->context.metrics.CountRequest(status_, seconds);
+    if (shared_->options.access_log) {
+      WriteAccessLog(method_text_, path_, status_, seconds, actor_);
+    }
     response_ = res;
     stream_.expires_after(shared_->options.write_timeout);
     http::async_write(stream_, *res,
@@ -189,11 +218,6 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {
-    const double seconds = std::chrono::duration<double>(SteadyClock::now() - start_).count();
-    shared_->context.metrics.CountRequest(status_, seconds);
-    if (shared_->options.access_log) {
-      WriteAccessLog(method_text_, path_, status_, seconds, actor_);
-    }
     response_.reset();
     actor_.clear();
     head_ = false;

@@ -68,6 +68,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     int write_timeout_ms = 15'000;
     bool no_access_log = false;
     bool no_page = false;
+    bool rebuild = false;
     std::string url_file;
   };
   auto args = std::make_shared<Args>();
@@ -94,6 +95,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
   cmd->add_flag("--no-page", args->no_page,
                 "Do not serve the dashboard page at / (the API only)");
+  cmd->add_flag("--rebuild", args->rebuild,
+                "Ignore the read models' checkpoints: replay the whole log at start");
   cmd->add_option("--url-file", args->url_file,
                   "Write the URL served (http://HOST:PORT) to this file once listening");
   cmd->callback([args, exit_code] {
@@ -123,6 +126,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.server.write_timeout = std::chrono::milliseconds(args->write_timeout_ms);
     options.server.access_log = !args->no_access_log;
     if (!args->no_page) options.static_assets = server::web::ServeStaticAsset;
+    options.projections.use_checkpoints = !args->rebuild;
 
     auto auth = server::Authenticator::Load(args->tokens);
     if (!auth.ok()) return fail(auth.status());

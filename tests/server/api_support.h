@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -16,9 +17,17 @@ namespace tl::testing {
 namespace json = boost::json;
 
 struct Api {
-  explicit Api(ServerProcess::Options options = {}) : server(std::move(options)) {
+  // Starts a server; on a fresh ledger (define_reference) defines the standard reference data.
+  explicit Api(ServerProcess::Options options = {}, bool define_reference = true)
+      : server(std::move(options)) {
     server.Start();
-    DefineStandardReferenceOverHttp(server.port(), server.token("admin"));
+    if (define_reference) DefineStandardReferenceOverHttp(server.port(), server.token("admin"));
+  }
+
+  // A server that does not shut down cleanly (exit 0) fails the test: under the sanitizers
+  // that is how a leak or undefined behaviour in the server process shows.
+  ~Api() {
+    if (server.running() && std::uncaught_exceptions() == 0) CHECK(server.Stop() == 0);
   }
 
   HttpClient Client(const std::string& who) { return HttpClient(server.port(), server.token(who)); }

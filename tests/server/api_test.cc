@@ -405,6 +405,10 @@ TEST_CASE("ticket lists filter, page and validate their parameters", "[server][a
                   .Json();
   CHECK(next.at("tickets").as_array().at(0).at("id").to_number<uint64_t>() == 3);
   CHECK(reader.Get("/api/v1/tickets?limit=5000").status == 200);  // capped, not refused
+  // Empty parameters, as in API.md's own example, are absent ones.
+  auto empty = reader.Get("/api/v1/tickets?status=new,open&queue=&service=&owner=&category=&limit=&after=");
+  CHECK(empty.status == 200);
+  CHECK(empty.Json().at("tickets").as_array().size() == 5);
   CHECK(reader.Get("/api/v1/tickets?status=lost").ErrorCode() == "bad_field");
   CHECK(reader.Get("/api/v1/tickets?category=chaos").ErrorCode() == "bad_field");
   CHECK(reader.Get("/api/v1/tickets?limit=ten").ErrorCode() == "bad_field");
@@ -467,4 +471,24 @@ TEST_CASE("bodies over the limit are 413 too_large and append nothing",
   body["description"] = std::string((1u << 20) + 10, 'a');
   ExpectRefused(api, olga, "POST", "/api/v1/tickets", json::serialize(body), 413, "too_large");
   CHECK(olga.Get("/healthz").status == 200);  // and the server goes on
+}
+
+TEST_CASE("a client that expects 100-continue gets it before sending its body",
+          "[server][api][loopback]") {
+  Api api;
+  const std::string body = json::serialize(Api::TicketBody());
+  RawConnection c(api.server.port());
+  REQUIRE(c.Write("POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                  api.server.token("olga") + "\r\nContent-Type: application/json\r\n"
+                  "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+                  "\r\n\r\n"));
+  bool closed = false;
+  std::string interim;
+  for (int i = 0; i < 100 && interim.find("\r\n\r\n") == std::string::npos && !closed; ++i) {
+    interim += c.ReadUntilClose(std::chrono::milliseconds(50), &closed);
+  }
+  CHECK(StatusOfRaw(interim) == 100);
+  REQUIRE(c.Write(body));
+  std::string answer = c.ReadUntilClose(std::chrono::milliseconds(2000), &closed);
+  CHECK(StatusOfRaw(answer) == 201);
 }

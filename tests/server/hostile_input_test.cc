@@ -17,12 +17,6 @@ std::string Raw(uint16_t port, const std::string& bytes, bool* closed,
   return c.ReadUntilClose(wait, closed);
 }
 
-std::string Post(const std::string& target, const std::string& token, const std::string& body) {
-  return "POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
-}
-
 }  // namespace
 
 TEST_CASE("malformed JSON, wrong types, huge numbers and bad UTF-8 get 400s",
@@ -184,24 +178,41 @@ TEST_CASE("broken HTTP, oversized heads and bodies, and garbage bytes are answer
 TEST_CASE("connections beyond the cap are closed and the server goes on",
           "[server][hostile][loopback]") {
   Api api({{}, {"--max-connections", "8"}});
+  const uint16_t port = api.server.port();
+  // The connections of the setup must be gone first: poll until only the poller's is open.
+  for (int i = 0; i < 100; ++i) {
+    HttpClient poller(port);
+    if (poller.Get("/metrics").body.find("ticketledger_http_connections_open 1\n") !=
+        std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // and the poller's own
+  // Reads one /healthz answer (the connection stays open).
+  auto answer = [](RawConnection& c) {
+    std::string out;
+    bool closed = false;
+    for (int i = 0; i < 50 && out.find("\"ok\"}") == std::string::npos && !closed; ++i) {
+      out += c.ReadUntilClose(std::chrono::milliseconds(100), &closed);
+    }
+    return out;
+  };
   std::vector<std::unique_ptr<RawConnection>> held;
   for (int i = 0; i < 8; ++i) {
-    held.push_back(std::make_unique<RawConnection>(api.server.port()));
+    held.push_back(std::make_unique<RawConnection>(port));
     held.back()->Write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(StatusOfRaw(answer(*held.back())) == 200);
   }
-  bool closed = false;
-  for (auto& c : held) {
-    std::string out = c->ReadUntilClose(std::chrono::milliseconds(200), &closed);
-    CHECK(StatusOfRaw(out) == 200);
-  }
-  RawConnection extra(api.server.port());
+  RawConnection extra(port);
   extra.Write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  bool closed = false;
   std::string out = extra.ReadUntilClose(std::chrono::milliseconds(3000), &closed);
   CHECK(closed);
   CHECK(out.empty());
   held.clear();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  HttpClient anonymous(api.server.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  HttpClient anonymous(port);
   CHECK(anonymous.Get("/healthz").status == 200);
   CHECK_THAT(anonymous.Get("/metrics").body,
              Catch::Contains("ticketledger_http_connections_rejected_total 1"));

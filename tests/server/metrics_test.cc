@@ -1,6 +1,6 @@
 // /metrics: Prometheus text format 0.0.4 that promtool accepts, with counts that match what
 // happened, and no ticket ids or people in labels.
-#include <regex>
+#include <sstream>
 
 #include "tests/server/api_support.h"
 #include "tests/support/subprocess.h"
@@ -45,22 +45,37 @@ TEST_CASE("promtool accepts /metrics and its counts match the ledger",
   // Every write that reached the ledger was timed: 5 reference PUTs, 6 writes, 1 refusal.
   CHECK(Sample(metrics, "ticketledger_append_duration_seconds_count") == 12);
   CHECK_THAT(metrics, Catch::Contains("# TYPE ticketledger_append_duration_seconds histogram"));
-  // When the projections' families are there, their counts match the tickets opened.
-  if (metrics.find("ticketledger_tickets_created_total{") != std::string::npos) {
-    std::regex created(R"(\nticketledger_tickets_created_total\{[^}]*\} ([0-9.e+]+))");
-    double total = 0;
-    for (std::sregex_iterator it(metrics.begin(), metrics.end(), created), end; it != end; ++it) {
-      total += std::stod((*it)[1]);
+  // When the projections' families are there, their counts match the tickets opened. (Plain
+  // scanning rather than <regex>: GCC 12's regex trips -Wmaybe-uninitialized under ASan.)
+  std::istringstream lines(metrics);
+  std::string line;
+  double created = 0;
+  bool has_created = false;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("ticketledger_tickets_created_total{", 0) == 0) {
+      has_created = true;
+      created += std::stod(line.substr(line.rfind(' ') + 1));
     }
-    CHECK(total == 3);
+    // Labels only name services, queues, categories and statuses: never a person or a ticket.
+    const size_t open = line.find('{');
+    if (open == std::string::npos) continue;
+    const size_t close = line.find('}', open);
+    REQUIRE(close != std::string::npos);
+    std::string labels = line.substr(open + 1, close - open - 1);
+    size_t at = 0;
+    while (at < labels.size()) {
+      const size_t eq = labels.find('=', at);
+      REQUIRE(eq != std::string::npos);
+      const std::string name = labels.substr(at, eq - at);
+      INFO(line);
+      CHECK((name == "service" || name == "queue" || name == "category" || name == "status" ||
+             name == "le"));
+      const size_t end_quote = labels.find('"', eq + 2);
+      REQUIRE(end_quote != std::string::npos);
+      at = end_quote + 2;  // past `",`
+    }
   }
-  // Labels only name services, queues, categories and statuses: never a person or a ticket.
-  std::regex label(R"(([a-z_]+)=")");
-  for (std::sregex_iterator it(metrics.begin(), metrics.end(), label), end; it != end; ++it) {
-    const std::string name = (*it)[1];
-    INFO(name);
-    CHECK((name == "service" || name == "queue" || name == "category" || name == "status" ||
-           name == "le"));
-  }
+  if (has_created) CHECK(created == 3);
   CHECK(metrics.find("olga") == std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,6 +67,8 @@ void ServerProcess::Start() {
   pid_ = fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
+    // A test process that crashes must not leave its server running.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     const int null = ::open("/dev/null", O_RDONLY);
