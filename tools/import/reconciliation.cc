@@ -1,0 +1,88 @@
+#include "tools/import/reconciliation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace tl::tools::import {
+namespace {
+
+// Reasons by count, largest first (ties by text), so the summary leads with what matters.
+std::vector<std::pair<std::string, uint64_t>> ByCount(const std::map<std::string, uint64_t>& m) {
+  std::vector<std::pair<std::string, uint64_t>> v(m.begin(), m.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return v;
+}
+
+}  // namespace
+
+std::string Reconciliation::ToText() const {
+  std::string out;
+  auto line = [&](std::string_view label, uint64_t n, std::string_view note = {}) {
+    out += fmt::format("  {:<28}{:>10}{}\n", label, n, note);
+  };
+  out += fmt::format("import of {} ({}) from {}\n", source, format, input);
+  out += "rows\n";
+  line("read", rows);
+  line("imported", imported);
+  line("merged as duplicates", duplicates);
+  line("skipped", skipped);
+  for (const auto& [reason, n] : ByCount(skip_reasons)) {
+    out += fmt::format("    {:>10}  {}\n", n, reason);
+  }
+  if (failed > 0) line("FAILED (refused by ledger)", failed);
+  out += fmt::format("  {:<28}{:>10}\n", Balanced() ? "accounted for: all" : "NOT ACCOUNTED",
+                     imported + duplicates + skipped + failed);
+  if (reordered > 0) line("(reordered by time)", reordered);
+  out += "cases\n";
+  line("in the source", cases);
+  line("tickets created", tickets_created);
+  line("tickets already imported", tickets_existing);
+  if (cases_without_ticket > 0) line("without an importable row", cases_without_ticket);
+  out += "events\n";
+  line("appended", events_appended);
+  line("already in the ledger", events_existing);
+  line("queues defined", queues_defined);
+  line("services defined", services_defined);
+  out += fmt::format(
+      "{} rows in {:.2f} s ({:.0f} rows/s): read {:.2f} s, open {:.2f} s, "
+      "translate {:.2f} s, append {:.2f} s\n",
+      rows, seconds, RowsPerSecond(), read_seconds, open_seconds, translate_seconds, write_seconds);
+  return out;
+}
+
+boost::json::object Reconciliation::ToJson() const {
+  boost::json::object reasons;
+  for (const auto& [reason, n] : skip_reasons) reasons[reason] = n;
+  return boost::json::object{
+      {"source", source},
+      {"format", format},
+      {"input", input},
+      {"rows", rows},
+      {"imported", imported},
+      {"duplicates", duplicates},
+      {"skipped", skipped},
+      {"failed", failed},
+      {"skip_reasons", std::move(reasons)},
+      {"reordered", reordered},
+      {"balanced", Balanced()},
+      {"cases", cases},
+      {"tickets_created", tickets_created},
+      {"tickets_existing", tickets_existing},
+      {"cases_without_ticket", cases_without_ticket},
+      {"events_appended", events_appended},
+      {"events_existing", events_existing},
+      {"queues_defined", queues_defined},
+      {"services_defined", services_defined},
+      {"seconds", seconds},
+      {"phase_seconds", boost::json::object{{"read", read_seconds},
+                                            {"open", open_seconds},
+                                            {"translate", translate_seconds},
+                                            {"append", write_seconds}}},
+      {"rows_per_s", RowsPerSecond()},
+  };
+}
+
+}  // namespace tl::tools::import

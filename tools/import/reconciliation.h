@@ -1,0 +1,47 @@
+// Reconciliation: where every source row went, and what the ledger gained. The summary the
+// importer prints at the end, as text or JSON (the keys are documented in docs/import.md).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace tl::tools::import {
+
+struct Reconciliation {
+  std::string source, format, input;
+
+  // Rows: each counted in exactly one of imported, duplicates, skipped and failed.
+  uint64_t rows = 0;
+  uint64_t imported = 0;    // their events are in the ledger (appended now or by an earlier run)
+  uint64_t duplicates = 0;  // merged: the same content as an earlier row of the case
+  uint64_t skipped = 0;     // with a reason, counted in skip_reasons
+  uint64_t failed = 0;      // the ledger refused the row's append (an error; see the messages)
+  std::map<std::string, uint64_t> skip_reasons;
+  uint64_t reordered = 0;  // rows that came before an earlier-timed row of their case
+
+  // Cases and tickets.
+  uint64_t cases = 0;
+  uint64_t tickets_created = 0;       // opened by this run
+  uint64_t tickets_existing = 0;      // opened by an earlier run of the same source
+  uint64_t cases_without_ticket = 0;  // every row of the case was skipped
+
+  // Events.
+  uint64_t events_appended = 0;
+  uint64_t events_existing = 0;  // idempotent re-run: already in the ledger
+  uint64_t queues_defined = 0;   // queue_defined events appended
+  uint64_t services_defined = 0;
+
+  // Wall-clock seconds: the whole run, and its phases (reading and parsing the input, opening
+  // the ledger, grouping/ordering/translating, appending).
+  double seconds = 0;
+  double read_seconds = 0, open_seconds = 0, translate_seconds = 0, write_seconds = 0;
+
+  bool Balanced() const { return imported + duplicates + skipped + failed == rows; }
+  double RowsPerSecond() const { return seconds > 0 ? rows / seconds : 0; }
+  std::string ToText() const;
+  boost::json::object ToJson() const;
+};
+
+}  // namespace tl::tools::import
