@@ -84,6 +84,7 @@ Status ReadCsv(GzipReader& input, char delimiter, const RecordSink& sink) {
 
   Record record;
   record.names = &names;
+  record.schema = 1;
   for (uint64_t ordinal = 1;; ++ordinal) {
     TL_RETURN_IF_ERROR(next_record(&got));
     if (!got) return Status::Ok();

@@ -55,10 +55,16 @@ Result<std::vector<SourceRow>> ReadRows(const ImportOptions& options, const Mapp
       }
     }
     rows.push_back(projector.Project(record));
-    if (progress && rows.size() % 4096 == 0) {
+    if (rows.size() % 4096 == 0) {
+      // The compressed bytes consumed so far estimate the total: enough to reserve once and
+      // to give the progress line a total.
       const uint64_t offset = input->CompressedOffset();
-      if (offset > 0) progress->SetTotal(rows.size() * input->FileSize() / offset);
-      progress->Update(rows.size());
+      const uint64_t estimate = offset > 0 ? rows.size() * input->FileSize() / offset : 0;
+      if (rows.size() == 4096) rows.reserve(estimate + estimate / 8);
+      if (progress) {
+        progress->SetTotal(estimate);
+        progress->Update(rows.size());
+      }
     }
     return Status::Ok();
   };
@@ -108,43 +114,80 @@ ledger::AppendRequest OneEvent(StreamId stream, ledger::Version expected, EventI
   return request;
 }
 
-// Services and queues the plans name that the ledger lacks (or, for a queue, whose members
-// differ from the derived ones), defined at `at`, the earliest opening of the import.
-Result<std::vector<ledger::AppendRequest>> ReferenceRequests(
-    const ledger::EventLog& log, const Mapping& mapping, const Translator& translator,
-    const Membership& membership, const std::map<std::string, ExistingQueue>& existing,
-    ledger::TimeNs at, const std::string& actor) {
-  std::vector<ledger::AppendRequest> requests;
-  for (const std::string& service : translator.services()) {
-    TL_ASSIGN_OR_RETURN(ledger::Version version, log.StreamVersion(StreamId::Service(service)));
-    if (version > 0) continue;
-    EventId id =
-        EventId::FromName(kReferenceSpace, fmt::format("{}\nservice\n{}", mapping.source, service));
-    requests.push_back(
-        OneEvent(StreamId::Service(service), 0, id, at, actor, ledger::ServiceDefined{service}));
+// Defines services and queues at their first use: the ledger must know them before the first
+// event that names them. A service the ledger has is left alone; a queue is (re)defined when
+// the ledger lacks it or its members differ from the derived ones (existing members kept).
+class ReferenceDefiner {
+ public:
+  ReferenceDefiner(const ledger::EventLog& log, const Mapping& mapping,
+                   const Membership& membership, std::map<std::string, ExistingQueue> existing,
+                   std::string actor)
+      : log_(log),
+        mapping_(mapping),
+        membership_(membership),
+        existing_(std::move(existing)),
+        actor_(std::move(actor)) {}
+
+  // The definitions `events` need that have not been made yet, dated `at`.
+  Result<std::vector<ledger::AppendRequest>> Before(const std::vector<ledger::EventDraft>& events,
+                                                    ledger::TimeNs at) {
+    std::vector<ledger::AppendRequest> out;
+    for (const ledger::EventDraft& e : events) {
+      if (const auto* o = std::get_if<ledger::TicketOpened>(&e.payload)) {
+        TL_RETURN_IF_ERROR(Service(o->service, at, out));
+        TL_RETURN_IF_ERROR(Queue(o->queue, at, out));
+      } else if (const auto* m = std::get_if<ledger::Moved>(&e.payload)) {
+        TL_RETURN_IF_ERROR(Queue(m->to_queue, at, out));
+      } else if (const auto* u = std::get_if<ledger::Updated>(&e.payload); u && u->service) {
+        TL_RETURN_IF_ERROR(Service(*u->service, at, out));
+      }
+    }
+    return out;
   }
-  for (const std::string& queue : translator.queues()) {
-    std::vector<std::string> members = membership.Members(queue);
-    auto it = existing.find(queue);
-    bool first_line = mapping.first_line_queues.contains(queue);
+
+ private:
+  Status Service(const std::string& name, ledger::TimeNs at,
+                 std::vector<ledger::AppendRequest>& out) {
+    if (!seen_services_.insert(name).second) return Status::Ok();
+    TL_ASSIGN_OR_RETURN(ledger::Version version, log_.StreamVersion(StreamId::Service(name)));
+    if (version > 0) return Status::Ok();
+    EventId id =
+        EventId::FromName(kReferenceSpace, fmt::format("{}\nservice\n{}", mapping_.source, name));
+    out.push_back(
+        OneEvent(StreamId::Service(name), 0, id, at, actor_, ledger::ServiceDefined{name}));
+    return Status::Ok();
+  }
+
+  Status Queue(const std::string& name, ledger::TimeNs at,
+               std::vector<ledger::AppendRequest>& out) {
+    if (!seen_queues_.insert(name).second) return Status::Ok();
+    std::vector<std::string> members = membership_.Members(name);
+    bool first_line = mapping_.first_line_queues.contains(name);
     ledger::Version version = 0;
-    if (it != existing.end()) {
+    if (auto it = existing_.find(name); it != existing_.end()) {
       first_line = first_line || it->second.first_line;
       version = it->second.version;
       if (first_line == it->second.first_line &&
           std::equal(members.begin(), members.end(), it->second.members.begin(),
                      it->second.members.end())) {
-        continue;
+        return Status::Ok();
       }
     }
     EventId id = EventId::FromName(kReferenceSpace,
-                                   fmt::format("{}\nqueue\n{}\n{}\n{}", mapping.source, queue,
+                                   fmt::format("{}\nqueue\n{}\n{}\n{}", mapping_.source, name,
                                                fmt::join(members, "\x1f"), first_line ? 1 : 0));
-    requests.push_back(OneEvent(StreamId::Queue(queue), version, id, at, actor,
-                                ledger::QueueDefined{std::move(members), first_line}));
+    out.push_back(OneEvent(StreamId::Queue(name), version, id, at, actor_,
+                           ledger::QueueDefined{std::move(members), first_line}));
+    return Status::Ok();
   }
-  return requests;
-}
+
+  const ledger::EventLog& log_;
+  const Mapping& mapping_;
+  const Membership& membership_;
+  std::map<std::string, ExistingQueue> existing_;
+  std::string actor_;
+  std::set<std::string> seen_services_, seen_queues_;
+};
 
 std::string CsvField(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
@@ -245,7 +288,7 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
     });
   }
 
-  rec.translate_seconds = lap();
+  rec.prepare_seconds = lap();
   ledger::LogOptions log_options;
   log_options.max_batch_appends = options.chunk;
   auto log = OpenLogForWriting(options.data_dir, log_options);
@@ -258,93 +301,90 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
   for (const auto& [name, queue] : existing_queues) membership.AddExisting(name, queue.members);
   DeriveMembership(mapping, rows, cases, membership);
 
+  // Tickets are numbered in order of their opening in the source (ties: case id). A case the
+  // ledger already has (an earlier run of this source) keeps its ticket.
   Translator translator(mapping, membership, options.actor);
-  std::vector<CasePlan> plans;
-  plans.reserve(cases.size());
-  for (const auto& case_rows : cases) plans.push_back(translator.Translate(rows, case_rows, fates));
-
-  // Tickets are numbered in order of their opening in the source. A case the ledger already
-  // has (an earlier run) keeps its ticket.
+  std::vector<CaseState> states(cases.size());
+  std::vector<uint32_t> opening(cases.size(), UINT32_MAX);  // the row that opens each case
   std::vector<uint32_t> order;
-  for (uint32_t p = 0; p < plans.size(); ++p) {
-    if (plans[p].requests.empty()) {
-      ++rec.cases_without_ticket;
-    } else {
-      order.push_back(p);
+  for (uint32_t c = 0; c < cases.size(); ++c) {
+    for (uint32_t i : cases[c]) {
+      if (translator.OpensTicket(rows[i])) {
+        opening[c] = i;
+        order.push_back(c);
+        break;
+      }
     }
   }
+  rec.cases_without_ticket = cases.size() - order.size();
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::tie(plans[a].opened_at, plans[a].case_id) <
-           std::tie(plans[b].opened_at, plans[b].case_id);
+    const SourceRow& ra = rows[opening[a]];
+    const SourceRow& rb = rows[opening[b]];
+    return std::tie(ra.time, ra.case_id) < std::tie(rb.time, rb.case_id);
   });
   const ledger::LogHead head = log->Head();
-  std::vector<ledger::TicketId> ticket_of(plans.size(), 0);
   ledger::TicketId next_ticket = head.last_ticket;
-  for (uint32_t p : order) {
+  for (uint32_t c : order) {
     if (head.seq > 0) {
-      TL_ASSIGN_OR_RETURN(auto found, log->LookupEventId(plans[p].opened_id));
+      const SourceRow& first = rows[opening[c]];
+      TL_ASSIGN_OR_RETURN(auto found,
+                          log->LookupEventId(CaseOpenedId(mapping.source, first.case_id)));
       if (found) {
         if (!found->result.stream.is_ticket()) {
-          return Status::Internal(fmt::format("case {}: its opening id names {}", plans[p].case_id,
+          return Status::Internal(fmt::format("case {}: its opening id names {}", first.case_id,
                                               found->result.stream.ToString()));
         }
-        ticket_of[p] = found->result.stream.ticket;
+        states[c].id = found->result.stream.ticket;
         continue;
       }
     }
-    ticket_of[p] = ++next_ticket;
+    states[c].id = ++next_ticket;
   }
 
-  rec.translate_seconds += lap();
-  // Reference data first, defined at the earliest opening.
-  const ledger::TimeNs first_at = order.empty() ? 0 : plans[order.front()].opened_at;
-  TL_ASSIGN_OR_RETURN(auto reference, ReferenceRequests(*log, mapping, translator, membership,
-                                                        existing_queues, first_at, options.actor));
-  if (!reference.empty()) {
-    std::vector<bool> is_queue;
-    for (const auto& r : reference)
-      is_queue.push_back(r.parts[0].stream.kind == StreamId::Kind::kQueue);
-    auto results = log->AppendBatch(std::move(reference));
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (!results[i].ok()) return results[i].status().WithContext("defining queues and services");
-      if (results[i]->replayed) continue;
-      ++(is_queue[i] ? rec.queues_defined : rec.services_defined);
-    }
-  }
-
-  // The tickets' requests, in source-time order across tickets (ties: ticket, then row order
-  // within the ticket), so the log reads as the history happened.
+  // Every row in source-time order across cases (ties: ticket, then the case's own order), so
+  // the log reads as the history happened. Each row is translated as its turn comes, while the
+  // previous chunk of requests commits.
   struct Slot {
     ledger::TimeNs time;
     ledger::TicketId ticket;
-    uint32_t plan, request;
+    uint32_t case_index, position;
   };
   std::vector<Slot> slots;
-  for (uint32_t p : order) {
-    for (uint32_t r = 0; r < plans[p].requests.size(); ++r) {
-      slots.push_back(Slot{plans[p].requests[r].time, ticket_of[p], p, r});
+  for (uint32_t c = 0; c < cases.size(); ++c) {
+    for (uint32_t p = 0; p < cases[c].size(); ++p) {
+      slots.push_back(Slot{rows[cases[c][p]].time, states[c].id, c, p});
     }
   }
   std::sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) {
-    return std::tie(a.time, a.ticket, a.request) < std::tie(b.time, b.ticket, b.request);
+    return std::tie(a.time, a.ticket, a.position) < std::tie(b.time, b.ticket, b.position);
   });
+  rec.prepare_seconds += lap();
 
+  // What each request added to the writer stands for, to account for its result.
   struct Sent {
-    uint32_t row;
-    uint32_t events;
-    bool opens;
-    uint32_t plan;
+    enum class Kind : uint8_t { kTicket, kQueue, kService } kind;
+    bool opens = false;
+    uint32_t events = 0;
+    uint32_t row = 0;
   };
   std::vector<Sent> sent;
   sent.reserve(slots.size());
   std::unique_ptr<Progress> progress;
   if (options.progress) progress = std::make_unique<Progress>("write", "rows", slots.size());
+  uint64_t rows_done = 0;
+  std::vector<std::string> reference_errors;
   BatchWriter writer(*log, options.chunk, [&](size_t index, const Result<ledger::AppendResult>& r) {
     const Sent& s = sent[index];
-    if (!r.ok()) {
-      fates[s.row] = RowFate{RowFate::Kind::kFailed, std::string(r.status().ToString())};
+    if (s.kind != Sent::Kind::kTicket) {
+      if (!r.ok()) {
+        reference_errors.push_back(r.status().ToString());
+      } else if (!r->replayed) {
+        ++(s.kind == Sent::Kind::kQueue ? rec.queues_defined : rec.services_defined);
+      }
+    } else if (!r.ok()) {
+      fates[s.row] = RowFate{RowFate::Kind::kFailed, r.status().ToString()};
       if (errors && errors->size() < kMaxReportedErrors) {
-        errors->push_back(fmt::format("case {} (row {}): {}", plans[s.plan].case_id,
+        errors->push_back(fmt::format("case {} (row {}): {}", rows[s.row].case_id,
                                       rows[s.row].ordinal, r.status().ToString()));
       }
     } else if (r->replayed) {
@@ -354,21 +394,42 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
       rec.events_appended += s.events;
       if (s.opens) ++rec.tickets_created;
     }
-    if (progress) progress->Update(index + 1);
     if (options.crash_after != 0 && index + 1 == options.crash_after) std::_Exit(137);
   });
+  ReferenceDefiner reference(*log, mapping, membership, std::move(existing_queues), options.actor);
+  std::string reason;
   for (const Slot& slot : slots) {
-    PlannedRequest& planned = plans[slot.plan].requests[slot.request];
-    sent.push_back(
-        Sent{planned.row, static_cast<uint32_t>(planned.events.size()), planned.opens, slot.plan});
+    const uint32_t index = cases[slot.case_index][slot.position];
+    CaseState& state = states[slot.case_index];
+    const ledger::Version version_before = state.ticket.version;
+    reason.clear();
+    std::vector<ledger::EventDraft> events = translator.TranslateRow(state, rows[index], &reason);
+    if (progress) progress->Update(++rows_done);
+    if (events.empty()) {
+      fates[index] = RowFate{RowFate::Kind::kSkipped, reason};
+      continue;
+    }
+    fates[index] = RowFate{RowFate::Kind::kImported, {}};
+    TL_ASSIGN_OR_RETURN(auto definitions, reference.Before(events, rows[index].time));
+    for (auto& definition : definitions) {
+      sent.push_back(Sent{definition.parts[0].stream.kind == StreamId::Kind::kQueue
+                              ? Sent::Kind::kQueue
+                              : Sent::Kind::kService});
+      writer.Add(std::move(definition));
+    }
+    sent.push_back(Sent{Sent::Kind::kTicket, version_before == 0,
+                        static_cast<uint32_t>(events.size()), index});
     ledger::AppendRequest request;
-    request.parts.push_back(ledger::StreamAppend{
-        StreamId::Ticket(slot.ticket), planned.version_before, std::move(planned.events)});
+    request.parts.push_back(
+        ledger::StreamAppend{StreamId::Ticket(state.id), version_before, std::move(events)});
     writer.Add(std::move(request));
   }
   writer.Flush();
-  if (progress) progress->Finish(slots.size());
-  rec.write_seconds = lap();
+  if (progress) progress->Finish(rows_done);
+  rec.append_seconds = lap();
+  if (!reference_errors.empty()) {
+    return Status::Internal("defining queues and services failed: " + reference_errors.front());
+  }
 
   for (const RowFate& f : fates) {
     switch (f.kind) {

@@ -22,7 +22,7 @@ struct ImportOptions {
   std::string input_path;
   std::string actor = "importer";  // recorded_by of every event, actor of reference data
   std::string rejects_path;        // if set: a CSV of every row not imported, and why
-  size_t chunk = 16384;            // requests per AppendBatch
+  size_t chunk = 2048;             // requests per AppendBatch (and per commit)
   bool progress = true;            // progress lines on stderr
   // Fault injection for the resume test: after this many ticket requests are durable, the
   // process ends at once (std::_Exit(137)), as if killed between two commits. 0 = never.

@@ -48,8 +48,8 @@ std::string Reconciliation::ToText() const {
   line("services defined", services_defined);
   out += fmt::format(
       "{} rows in {:.2f} s ({:.0f} rows/s): read {:.2f} s, open {:.2f} s, "
-      "translate {:.2f} s, append {:.2f} s\n",
-      rows, seconds, RowsPerSecond(), read_seconds, open_seconds, translate_seconds, write_seconds);
+      "prepare {:.2f} s, translate and append {:.2f} s\n",
+      rows, seconds, RowsPerSecond(), read_seconds, open_seconds, prepare_seconds, append_seconds);
   return out;
 }
 
@@ -79,8 +79,8 @@ boost::json::object Reconciliation::ToJson() const {
       {"seconds", seconds},
       {"phase_seconds", boost::json::object{{"read", read_seconds},
                                             {"open", open_seconds},
-                                            {"translate", translate_seconds},
-                                            {"append", write_seconds}}},
+                                            {"prepare", prepare_seconds},
+                                            {"append", append_seconds}}},
       {"rows_per_s", RowsPerSecond()},
   };
 }

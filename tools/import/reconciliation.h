@@ -33,10 +33,12 @@ struct Reconciliation {
   uint64_t queues_defined = 0;   // queue_defined events appended
   uint64_t services_defined = 0;
 
-  // Wall-clock seconds: the whole run, and its phases (reading and parsing the input, opening
-  // the ledger, grouping/ordering/translating, appending).
+  // Wall-clock seconds: the whole run, and its phases: reading and parsing the input; grouping,
+  // ordering, merging duplicates, deriving membership and numbering tickets; opening the
+  // ledger; translating and appending (the two overlap: one chunk commits while the next is
+  // translated).
   double seconds = 0;
-  double read_seconds = 0, open_seconds = 0, translate_seconds = 0, write_seconds = 0;
+  double read_seconds = 0, open_seconds = 0, prepare_seconds = 0, append_seconds = 0;
 
   bool Balanced() const { return imported + duplicates + skipped + failed == rows; }
   double RowsPerSecond() const { return seconds > 0 ? rows / seconds : 0; }

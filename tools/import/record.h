@@ -18,6 +18,8 @@ namespace tl::tools::import {
 
 struct Record {
   uint64_t ordinal = 0;  // 1-based position among the input's records (header excluded)
+  // Records with equal `schema` have equal `names` (so a consumer may look columns up once).
+  uint64_t schema = 0;
   const std::vector<std::string>* names = nullptr;
   std::vector<std::string_view> values;  // values[i] belongs to (*names)[i]
   // Set when the reader could not split the record as its header says (kept, not dropped, so

@@ -30,8 +30,7 @@ std::vector<int> Positions(const std::vector<std::string>& names,
 
 void RowProjector::Compile(const Record& record) {
   const auto& names = *record.names;
-  compiled_for_ = record.names;
-  compiled_names_ = names;
+  compiled_schema_ = record.schema;
   case_pos_ = Position(names, mapping_.case_column);
   time_pos_ = Position(names, mapping_.time_column);
   order_pos_ = Positions(names, mapping_.order_by);
@@ -84,9 +83,7 @@ std::string RowProjector::Value(const FieldSpec& spec, const Record& record,
 }
 
 SourceRow RowProjector::Project(const Record& record) {
-  // XES events of one log usually share their attribute names; recompile only when they
-  // differ (the names vector may be reused with other contents, so compare the names).
-  if (compiled_for_ != record.names || compiled_names_ != *record.names) Compile(record);
+  if (record.schema != compiled_schema_) Compile(record);
   const auto& names = *record.names;
   SourceRow row;
   row.ordinal = record.ordinal;

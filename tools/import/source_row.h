@@ -58,8 +58,7 @@ class RowProjector {
                     const std::vector<int>& positions) const;
 
   const Mapping& mapping_;
-  const std::vector<std::string>* compiled_for_ = nullptr;
-  std::vector<std::string> compiled_names_;
+  uint64_t compiled_schema_ = 0;  // Record::schema the positions below are for; 0 = none
   // Positions (-1 = absent) of each column a field reads.
   int case_pos_ = -1, time_pos_ = -1;
   std::vector<int> order_pos_, activity_pos_, actor_pos_, opened_by_pos_, owner_pos_, queue_pos_,

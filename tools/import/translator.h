@@ -1,21 +1,21 @@
-// Translator: one case's source rows -> the ledger requests that record what happened.
+// Translator: a case's source rows, one by one -> the ledger events that record what happened.
 //
 // The importer does not go through the live rules (ledger::Decide*): history may break them,
 // and is recorded as it happened. Each stream still follows ledger::ApplyToTicket's state
 // machine, which the translator runs on every event it makes and consults for every decision.
-// For each readable, non-duplicate row in time order it compares what the row says with the
-// ticket's state and emits, in this order: the opening (first imported row), a reopen (an
+// For each readable, non-duplicate row of a case in time order it compares what the row says
+// with the ticket's state and emits, in this order: the opening (first imported row), a reopen (an
 // active status asked of a resolved ticket), a move, an assignment or unassignment, an update
 // of service/category/description/requester, then the status change the row's rule asks for.
 // A row that changes nothing is skipped with the reason. docs/import.md has the full table.
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "ledger/event_log.h"
+#include "ledger/ticket_state.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
 #include "tools/import/source_row.h"
@@ -29,20 +29,10 @@ struct RowFate {
   std::string reason;  // for kSkipped (why) and kFailed (the ledger's refusal)
 };
 
-// One source row's request: the events it adds to its ticket.
-struct PlannedRequest {
-  uint32_t row = 0;
-  ledger::TimeNs time = 0;
-  bool opens = false;                  // the first event is the ticket's opening
-  ledger::Version version_before = 0;  // the ticket's version before this request
-  std::vector<ledger::EventDraft> events;
-};
-
-struct CasePlan {
-  std::string case_id;
-  ledger::TimeNs opened_at = 0;
-  ledger::EventId opened_id;
-  std::vector<PlannedRequest> requests;  // in time order; empty: no row could be imported
+// One case as translation goes: the ticket's state after the rows so far.
+struct CaseState {
+  ledger::TicketState ticket;  // folded with ledger::ApplyToTicket; version 0 = not opened
+  ledger::TicketId id = 0;     // assigned before translation; 0 = no row opens the ticket
 };
 
 // The id of a case's opening event: the source and the case id, so a re-run (or the other
@@ -54,20 +44,19 @@ class Translator {
   // `membership` must outlive the translator; `recorded_by` is the importer's name.
   Translator(const Mapping& mapping, const Membership& membership, std::string recorded_by);
 
-  // `case_rows` are indexes into `rows`: one case's readable, non-duplicate rows in time order.
-  // Sets the fate of each (imported or skipped).
-  CasePlan Translate(const std::vector<SourceRow>& rows, const std::vector<uint32_t>& case_rows,
-                     std::vector<RowFate>& fates);
+  // Translates the next row of a case (rows of a case come in time order, readable and not
+  // duplicates). Returns the row's events, or none and the reason it is skipped. The first row
+  // whose activity has a rule opens the ticket (see OpensTicket).
+  std::vector<ledger::EventDraft> TranslateRow(CaseState& state, const SourceRow& row,
+                                               std::string* skip_reason) const;
 
-  // Every queue and service the plans so far name (to define them first).
-  const std::set<std::string>& queues() const { return queues_; }
-  const std::set<std::string>& services() const { return services_; }
+  // Whether TranslateRow would open the ticket with this row, were it the case's first so far.
+  bool OpensTicket(const SourceRow& row) const;
 
  private:
   const Mapping& mapping_;
   const Membership& membership_;
   std::string recorded_by_;
-  std::set<std::string> queues_, services_;
 };
 
 }  // namespace tl::tools::import

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 
 namespace tl::tools::import {
 namespace {
@@ -14,8 +15,10 @@ bool IsAttributeElement(std::string_view name) {
          name == "boolean" || name == "id";
 }
 
+// An attribute of the open trace or of one of its events; keys are interned (a log uses a
+// handful of keys millions of times).
 struct Attribute {
-  std::string key;
+  uint32_t key;
   std::string value;
 };
 
@@ -30,7 +33,22 @@ struct Parser {
   int trace_depth = -1;
   int event_depth = -1;
   std::vector<Attribute> trace_attributes;
-  std::vector<std::vector<Attribute>> events;  // of the open trace
+  std::vector<Attribute> event_attributes;  // of all events of the open trace, in order
+  std::vector<size_t> event_ends;           // where each event's attributes end
+
+  std::unordered_map<std::string, uint32_t> key_ids;
+  std::vector<std::string> key_names;  // by id; trace keys carry their "case:" prefix
+
+  // The record's names, rebuilt only when an event's key sequence differs from the last one.
+  std::vector<uint32_t> last_keys, keys;
+  std::vector<std::string> names;
+  uint64_t schema = 0;
+
+  uint32_t KeyId(std::string name) {
+    auto [it, inserted] = key_ids.try_emplace(std::move(name), key_names.size());
+    if (inserted) key_names.push_back(it->first);
+    return it->second;
+  }
 
   void Stop(Status s) {
     failure = std::move(s);
@@ -44,13 +62,13 @@ struct Parser {
       if (element == "trace") {
         trace_depth = depth;
         trace_attributes.clear();
-        events.clear();
+        event_attributes.clear();
+        event_ends.clear();
       }
       return;
     }
     if (event_depth < 0 && depth == trace_depth + 1 && element == "event") {
       event_depth = depth;
-      events.emplace_back();
       return;
     }
     // A direct child of the trace or of the event.
@@ -69,15 +87,16 @@ struct Parser {
       return;
     }
     if (of_event) {
-      events.back().push_back(Attribute{key, value});
+      event_attributes.push_back(Attribute{KeyId(key), value});
     } else {
-      trace_attributes.push_back(Attribute{std::string("case:") + key, value});
+      trace_attributes.push_back(Attribute{KeyId(std::string("case:") + key), value});
     }
   }
 
   void End(const char* /*name*/) {
     if (depth == event_depth) {
       event_depth = -1;
+      event_ends.push_back(event_attributes.size());
     } else if (depth == trace_depth) {
       trace_depth = -1;
       Status s = Deliver();
@@ -87,24 +106,32 @@ struct Parser {
   }
 
   Status Deliver() {
-    std::vector<std::string> names;
     Record record;
     record.names = &names;
-    for (const auto& attributes : events) {
-      names.clear();
+    size_t begin = 0;
+    for (size_t end : event_ends) {
+      keys.clear();
       record.values.clear();
       for (const Attribute& a : trace_attributes) {
-        names.push_back(a.key);
+        keys.push_back(a.key);
         record.values.push_back(a.value);
       }
-      for (const Attribute& a : attributes) {
-        names.push_back(a.key);
-        record.values.push_back(a.value);
+      for (size_t i = begin; i < end; ++i) {
+        keys.push_back(event_attributes[i].key);
+        record.values.push_back(event_attributes[i].value);
       }
+      begin = end;
+      if (keys != last_keys) {
+        names.clear();
+        for (uint32_t k : keys) names.push_back(key_names[k]);
+        last_keys = keys;
+        ++schema;
+      }
+      record.schema = schema;
       record.ordinal = ++ordinal;
       TL_RETURN_IF_ERROR((*sink)(record));
     }
-    events.clear();
+    event_ends.clear();
     return Status::Ok();
   }
 };
