@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <future>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -235,7 +237,21 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
     return Status::BadField(fmt::format("--format {}: csv or xes", options.format));
   }
   TL_ASSIGN_OR_RETURN(Mapping mapping, LoadMapping(options.mapping_path));
-  TL_ASSIGN_OR_RETURN(std::vector<SourceRow> rows, ReadRows(options, mapping));
+  // Opening a ledger that holds data replays its write-ahead log, which takes as long as
+  // reading a large input: do both at once. A new ledger is only created once the input has
+  // been read, so that an unusable input leaves nothing behind.
+  ledger::LogOptions log_options;
+  log_options.max_batch_appends = options.chunk;
+  std::future<std::unique_ptr<ledger::EventLog>> log_opening;
+  const bool open_early =
+      std::filesystem::exists(std::filesystem::path(options.data_dir) / "CURRENT");
+  if (open_early) {
+    log_opening = std::async(std::launch::async,
+                             [&] { return OpenLogForWriting(options.data_dir, log_options); });
+  }
+  auto read = ReadRows(options, mapping);
+  std::unique_ptr<ledger::EventLog> log = open_early ? log_opening.get() : nullptr;
+  TL_ASSIGN_OR_RETURN(std::vector<SourceRow> rows, std::move(read));
   const double read_seconds = lap();
 
   Reconciliation rec;
@@ -289,9 +305,7 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
   }
 
   rec.prepare_seconds = lap();
-  ledger::LogOptions log_options;
-  log_options.max_batch_appends = options.chunk;
-  auto log = OpenLogForWriting(options.data_dir, log_options);
+  if (!open_early) log = OpenLogForWriting(options.data_dir, log_options);
   if (!log)
     return Status::Unavailable(fmt::format("cannot open the ledger in {}", options.data_dir));
 
