@@ -17,6 +17,7 @@
 #include "tools/import/gzip_reader.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
+#include "tools/import/reference_data.h"
 #include "tools/import/source_row.h"
 #include "tools/import/translator.h"
 #include "tools/import/xes_reader.h"
@@ -29,7 +30,6 @@ namespace {
 using ledger::EventId;
 using ledger::StreamId;
 
-constexpr std::string_view kReferenceSpace = "ticketledger.import.reference";
 constexpr size_t kMaxReportedErrors = 20;
 
 struct IdHash {
@@ -75,152 +75,6 @@ Result<std::vector<SourceRow>> ReadRows(const ImportOptions& options, const Mapp
   TL_RETURN_IF_ERROR(read.WithContext(options.input_path));
   if (progress) progress->Finish(rows.size());
   return rows;
-}
-
-struct ExistingQueue {
-  std::set<std::string> members;
-  bool first_line = false;
-  ledger::Version version = 0;
-};
-
-// The queues the rows may name, as the ledger defines them now.
-Result<std::map<std::string, ExistingQueue>> LoadExistingQueues(
-    const ledger::EventLog& log, const Mapping& mapping, const std::vector<SourceRow>& rows) {
-  std::set<std::string> names;
-  if (mapping.queue.constant) names.insert(*mapping.queue.constant);
-  names.insert(mapping.queue.fallback);
-  for (const SourceRow& row : rows) {
-    if (!row.queue.empty()) names.insert(row.queue);
-  }
-  std::map<std::string, ExistingQueue> existing;
-  if (log.Head().seq == 0) return existing;
-  for (const std::string& name : names) {
-    if (name.empty()) continue;
-    TL_ASSIGN_OR_RETURN(auto events, log.ReadStream(StreamId::Queue(name)));
-    if (events.empty()) continue;
-    const auto* defined = std::get_if<ledger::QueueDefined>(&events.back().event.payload);
-    if (defined == nullptr) continue;
-    existing[name] = ExistingQueue{{defined->members.begin(), defined->members.end()},
-                                   defined->first_line,
-                                   events.back().event.version};
-  }
-  return existing;
-}
-
-ledger::AppendRequest OneEvent(StreamId stream, ledger::Version expected, EventId id,
-                               ledger::TimeNs at, const std::string& actor,
-                               ledger::Payload payload) {
-  ledger::EventDraft draft{id, at, actor, actor, std::move(payload)};
-  ledger::AppendRequest request;
-  request.parts.push_back(ledger::StreamAppend{std::move(stream), expected, {std::move(draft)}});
-  return request;
-}
-
-// Defines services and queues at their first use: the ledger must know them before the first
-// event that names them. A service the ledger has is left alone; a queue is (re)defined when
-// the ledger lacks it or its members differ from the derived ones (existing members kept).
-class ReferenceDefiner {
- public:
-  ReferenceDefiner(const ledger::EventLog& log, const Mapping& mapping,
-                   const Membership& membership, std::map<std::string, ExistingQueue> existing,
-                   std::string actor)
-      : log_(log),
-        mapping_(mapping),
-        membership_(membership),
-        existing_(std::move(existing)),
-        actor_(std::move(actor)) {}
-
-  // The definitions `events` need that have not been made yet, dated `at`.
-  Result<std::vector<ledger::AppendRequest>> Before(const std::vector<ledger::EventDraft>& events,
-                                                    ledger::TimeNs at) {
-    std::vector<ledger::AppendRequest> out;
-    for (const ledger::EventDraft& e : events) {
-      if (const auto* o = std::get_if<ledger::TicketOpened>(&e.payload)) {
-        TL_RETURN_IF_ERROR(Service(o->service, at, out));
-        TL_RETURN_IF_ERROR(Queue(o->queue, at, out));
-      } else if (const auto* m = std::get_if<ledger::Moved>(&e.payload)) {
-        TL_RETURN_IF_ERROR(Queue(m->to_queue, at, out));
-      } else if (const auto* u = std::get_if<ledger::Updated>(&e.payload); u && u->service) {
-        TL_RETURN_IF_ERROR(Service(*u->service, at, out));
-      }
-    }
-    return out;
-  }
-
- private:
-  Status Service(const std::string& name, ledger::TimeNs at,
-                 std::vector<ledger::AppendRequest>& out) {
-    if (!seen_services_.insert(name).second) return Status::Ok();
-    TL_ASSIGN_OR_RETURN(ledger::Version version, log_.StreamVersion(StreamId::Service(name)));
-    if (version > 0) return Status::Ok();
-    EventId id =
-        EventId::FromName(kReferenceSpace, fmt::format("{}\nservice\n{}", mapping_.source, name));
-    out.push_back(
-        OneEvent(StreamId::Service(name), 0, id, at, actor_, ledger::ServiceDefined{name}));
-    return Status::Ok();
-  }
-
-  Status Queue(const std::string& name, ledger::TimeNs at,
-               std::vector<ledger::AppendRequest>& out) {
-    if (!seen_queues_.insert(name).second) return Status::Ok();
-    std::vector<std::string> members = membership_.Members(name);
-    bool first_line = mapping_.first_line_queues.contains(name);
-    ledger::Version version = 0;
-    if (auto it = existing_.find(name); it != existing_.end()) {
-      first_line = first_line || it->second.first_line;
-      version = it->second.version;
-      if (first_line == it->second.first_line &&
-          std::equal(members.begin(), members.end(), it->second.members.begin(),
-                     it->second.members.end())) {
-        return Status::Ok();
-      }
-    }
-    EventId id = EventId::FromName(kReferenceSpace,
-                                   fmt::format("{}\nqueue\n{}\n{}\n{}", mapping_.source, name,
-                                               fmt::join(members, "\x1f"), first_line ? 1 : 0));
-    out.push_back(OneEvent(StreamId::Queue(name), version, id, at, actor_,
-                           ledger::QueueDefined{std::move(members), first_line}));
-    return Status::Ok();
-  }
-
-  const ledger::EventLog& log_;
-  const Mapping& mapping_;
-  const Membership& membership_;
-  std::map<std::string, ExistingQueue> existing_;
-  std::string actor_;
-  std::set<std::string> seen_services_, seen_queues_;
-};
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-Status WriteRejects(const std::string& path, const std::vector<SourceRow>& rows,
-                    const std::vector<RowFate>& fates) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::Unavailable(fmt::format("cannot write {}", path));
-  out << "row,case,fate,reason\n";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const RowFate& f = fates[i];
-    if (f.kind == RowFate::Kind::kImported) continue;
-    std::string_view kind = f.kind == RowFate::Kind::kDuplicate ? "duplicate"
-                            : f.kind == RowFate::Kind::kFailed  ? "failed"
-                                                                : "skipped";
-    out << rows[i].ordinal << ',' << CsvField(rows[i].case_id) << ',' << kind << ','
-        << CsvField(f.kind == RowFate::Kind::kDuplicate ? "same content as an earlier row"
-                                                        : f.reason)
-        << '\n';
-  }
-  out.close();
-  if (!out) return Status::Unavailable(fmt::format("writing {} failed", path));
-  return Status::Ok();
 }
 
 }  // namespace
@@ -445,25 +299,7 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
     return Status::Internal("defining queues and services failed: " + reference_errors.front());
   }
 
-  for (const RowFate& f : fates) {
-    switch (f.kind) {
-      case RowFate::Kind::kImported:
-        ++rec.imported;
-        break;
-      case RowFate::Kind::kDuplicate:
-        ++rec.duplicates;
-        break;
-      case RowFate::Kind::kSkipped:
-        ++rec.skipped;
-        ++rec.skip_reasons[f.reason];
-        break;
-      case RowFate::Kind::kFailed:
-        ++rec.failed;
-        break;
-      case RowFate::Kind::kPending:
-        break;  // a bug: Balanced() reports it
-    }
-  }
+  rec.Tally(fates);
   if (!options.rejects_path.empty()) {
     TL_RETURN_IF_ERROR(WriteRejects(options.rejects_path, rows, fates));
   }

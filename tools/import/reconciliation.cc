@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <vector>
 
 namespace tl::tools::import {
@@ -16,7 +17,40 @@ std::vector<std::pair<std::string, uint64_t>> ByCount(const std::map<std::string
   return v;
 }
 
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace
+
+void Reconciliation::Tally(const std::vector<RowFate>& fates) {
+  for (const RowFate& f : fates) {
+    switch (f.kind) {
+      case RowFate::Kind::kImported:
+        ++imported;
+        break;
+      case RowFate::Kind::kDuplicate:
+        ++duplicates;
+        break;
+      case RowFate::Kind::kSkipped:
+        ++skipped;
+        ++skip_reasons[f.reason];
+        break;
+      case RowFate::Kind::kFailed:
+        ++failed;
+        break;
+      case RowFate::Kind::kPending:
+        break;
+    }
+  }
+}
 
 std::string Reconciliation::ToText() const {
   std::string out;
@@ -83,6 +117,27 @@ boost::json::object Reconciliation::ToJson() const {
                                             {"append", append_seconds}}},
       {"rows_per_s", RowsPerSecond()},
   };
+}
+
+Status WriteRejects(const std::string& path, const std::vector<SourceRow>& rows,
+                    const std::vector<RowFate>& fates) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::Unavailable(fmt::format("cannot write {}", path));
+  out << "row,case,fate,reason\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RowFate& f = fates[i];
+    if (f.kind == RowFate::Kind::kImported) continue;
+    std::string_view kind = f.kind == RowFate::Kind::kDuplicate ? "duplicate"
+                            : f.kind == RowFate::Kind::kFailed  ? "failed"
+                                                                : "skipped";
+    out << rows[i].ordinal << ',' << CsvField(rows[i].case_id) << ',' << kind << ','
+        << CsvField(f.kind == RowFate::Kind::kDuplicate ? "same content as an earlier row"
+                                                        : f.reason)
+        << '\n';
+  }
+  out.close();
+  if (!out) return Status::Unavailable(fmt::format("writing {} failed", path));
+  return Status::Ok();
 }
 
 }  // namespace tl::tools::import

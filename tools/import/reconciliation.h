@@ -6,8 +6,19 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
+
+#include "ledger/status.h"
+#include "tools/import/source_row.h"
 
 namespace tl::tools::import {
+
+// What became of one source row. Every row ends in exactly one of the final kinds.
+struct RowFate {
+  enum class Kind : uint8_t { kPending, kImported, kDuplicate, kSkipped, kFailed };
+  Kind kind = Kind::kPending;
+  std::string reason;  // for kSkipped (why) and kFailed (the ledger's refusal)
+};
 
 struct Reconciliation {
   std::string source, format, input;
@@ -40,10 +51,16 @@ struct Reconciliation {
   double seconds = 0;
   double read_seconds = 0, open_seconds = 0, prepare_seconds = 0, append_seconds = 0;
 
+  // Counts the rows by fate (a row still pending counts nowhere, and Balanced() says so).
+  void Tally(const std::vector<RowFate>& fates);
   bool Balanced() const { return imported + duplicates + skipped + failed == rows; }
   double RowsPerSecond() const { return seconds > 0 ? rows / seconds : 0; }
   std::string ToText() const;
   boost::json::object ToJson() const;
 };
+
+// Writes every row that was not imported as CSV: row (its ordinal), case, fate, reason.
+Status WriteRejects(const std::string& path, const std::vector<SourceRow>& rows,
+                    const std::vector<RowFate>& fates);
 
 }  // namespace tl::tools::import

@@ -22,13 +22,6 @@
 
 namespace tl::tools::import {
 
-// What became of one source row. Every row ends in exactly one of the final kinds.
-struct RowFate {
-  enum class Kind : uint8_t { kPending, kImported, kDuplicate, kSkipped, kFailed };
-  Kind kind = Kind::kPending;
-  std::string reason;  // for kSkipped (why) and kFailed (the ledger's refusal)
-};
-
 // One case as translation goes: the ticket's state after the rows so far.
 struct CaseState {
   ledger::TicketState ticket;  // folded with ledger::ApplyToTicket; version 0 = not opened
