@@ -56,17 +56,18 @@ Result<std::vector<SourceRow>> ReadRows(const ImportOptions& options, const Mapp
                                             fmt::join(missing, "\", \"")));
       }
     }
-    rows.push_back(projector.Project(record));
-    if (rows.size() % 4096 == 0) {
-      // The compressed bytes consumed so far estimate the total: enough to reserve once and
-      // to give the progress line a total.
+    if (rows.size() == rows.capacity()) {
+      // Grow to the total that the compressed bytes consumed so far suggest, so that the rows
+      // are moved once or twice rather than at every doubling.
       const uint64_t offset = input->CompressedOffset();
       const uint64_t estimate = offset > 0 ? rows.size() * input->FileSize() / offset : 0;
-      if (rows.size() == 4096) rows.reserve(estimate + estimate / 8);
-      if (progress) {
-        progress->SetTotal(estimate);
-        progress->Update(rows.size());
-      }
+      rows.reserve(std::max<uint64_t>({4096, rows.size() * 2, estimate + estimate / 4}));
+    }
+    rows.push_back(projector.Project(record));
+    if (progress && rows.size() % 4096 == 0) {
+      const uint64_t offset = input->CompressedOffset();
+      if (offset > 0) progress->SetTotal(rows.size() * input->FileSize() / offset);
+      progress->Update(rows.size());
     }
     return Status::Ok();
   };
