@@ -4,7 +4,7 @@
 // the source's times and people, and prints where every source row went (docs/import.md).
 // Exit 0 when every row is accounted for and the ledger took every append; 1 when the ledger
 // refused some (they are listed) or the accounting does not add up; 2 for a usage, mapping or
-// input error (nothing was written) or a ledger that cannot be opened.
+// input error, a damaged input, or a ledger that cannot be opened or read (nothing appended).
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>
@@ -44,11 +44,10 @@ void RegisterImport(CLI::App& app, int* exit_code) {
     auto summary = import::RunImport(*options, &errors);
     if (!summary.ok()) {
       fmt::print(stderr, "error: {}\n", summary.status().ToString());
-      *exit_code = summary.status().code() == StatusCode::kUnavailable ||
-                           summary.status().code() == StatusCode::kBadField ||
-                           summary.status().code() == StatusCode::kMissingField
-                       ? 2
-                       : 1;
+      // An unusable mapping or input, or a ledger that cannot be opened or read, stops the
+      // import before it appends anything; kInternal (a definition the ledger refused) may
+      // come after.
+      *exit_code = summary.status().code() == StatusCode::kInternal ? 1 : 2;
       return;
     }
     for (const std::string& e : errors) fmt::print(stderr, "refused: {}\n", e);

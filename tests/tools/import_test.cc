@@ -424,6 +424,20 @@ TEST_CASE("a mapping or input the importer cannot use writes nothing", "[tools][
     CHECK(run.exit_code == 2);
     CHECK_THAT(run.err, Catch::Contains("no column \"number\""));
   }
+  SECTION("a gzip input cut off in the middle") {
+    std::ifstream in(Slice("uci_slice.csv"));
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    gzFile gz = gzopen(dir.Sub("whole.csv.gz").c_str(), "wb");
+    REQUIRE(gz != nullptr);
+    gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(gz);
+    std::ifstream whole(dir.Sub("whole.csv.gz"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(whole)), {});
+    std::ofstream(dir.Sub("cut.csv.gz"), std::ios::binary) << bytes.substr(0, bytes.size() - 20);
+    auto run = Import(dir.Sub("ledger"), "csv", "uci-incident-log", dir.Sub("cut.csv.gz"));
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("cut off"));
+  }
   SECTION("CSV read as XES") {
     auto run = Import(dir.Sub("ledger"), "xes", "bpic2013", Slice("bpic2013_slice.csv"));
     CHECK(run.exit_code == 2);
