@@ -10,6 +10,7 @@
 #include "tools/import/csv_reader.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
+#include "tools/import/record_pipeline.h"
 #include "tools/import/timestamp.h"
 #include "tools/import/xes_reader.h"
 
@@ -264,4 +265,52 @@ TEST_CASE("a person belongs to the queue where they own tickets most often", "[i
   CHECK_FALSE(m.IsMember("B", "bo"));
   CHECK(m.IsMember("C", "cy"));
   CHECK(m.Members("A") == std::vector<std::string>{"bo"});
+}
+
+TEST_CASE("records read on another thread arrive complete and in order", "[import]") {
+  const std::vector<std::string> names{"n", "text"};
+  const uint64_t kRecords = 5000;  // several batches
+  auto reader = [&](const RecordSink& sink) -> Status {
+    Record r;
+    r.names = &names;
+    r.schema = 1;
+    for (uint64_t i = 1; i <= kRecords; ++i) {
+      std::string n = std::to_string(i), text(i % 7, 'x');
+      r.ordinal = i;
+      r.values = {n, text};
+      TL_RETURN_IF_ERROR(sink(r));
+    }
+    return Status::BadField("the reader's own error, after its records");
+  };
+  uint64_t seen = 0;
+  bool in_order = true;
+  Status s = ReadConcurrently(
+      reader, [] { return uint64_t{0}; },
+      [&](const Record& r) -> Status {
+        ++seen;
+        in_order = in_order && r.ordinal == seen && r.values.size() == 2 &&
+                   r.values[0] == std::to_string(seen) && r.values[1].size() == seen % 7 &&
+                   *r.names == names;
+        return Status::Ok();
+      });
+  CHECK(seen == kRecords);
+  CHECK(in_order);
+  CHECK(s.message() == "the reader's own error, after its records");
+
+  // An error of the consumer stops the reader and is the one reported.
+  uint64_t produced = 0;
+  Status stopped = ReadConcurrently(
+      [&](const RecordSink& sink) -> Status {
+        Record r;
+        r.names = &names;
+        r.values = {"1", "x"};
+        for (;;) {  // would never end on its own
+          ++produced;
+          TL_RETURN_IF_ERROR(sink(r));
+        }
+      },
+      [] { return uint64_t{0}; },
+      [&](const Record&) -> Status { return Status::NotFound("enough"); });
+  CHECK(stopped.code() == StatusCode::kNotFound);
+  CHECK(produced < 100000);
 }

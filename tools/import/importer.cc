@@ -17,6 +17,7 @@
 #include "tools/import/gzip_reader.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
+#include "tools/import/record_pipeline.h"
 #include "tools/import/reference_data.h"
 #include "tools/import/source_row.h"
 #include "tools/import/translator.h"
@@ -48,6 +49,12 @@ Result<std::vector<SourceRow>> ReadRows(const ImportOptions& options, const Mapp
   RowProjector projector(mapping);
   std::unique_ptr<Progress> progress;
   if (options.progress) progress = std::make_unique<Progress>("read", "rows", 0);
+  // The input's size over the compressed bytes consumed estimates the total rows: enough to
+  // reserve room for them (rows are then moved once or twice, not at every doubling) and to
+  // give the progress line a total.
+  auto estimate = [&](const Record& record) -> uint64_t {
+    return record.input_position > 0 ? rows.size() * input->FileSize() / record.input_position : 0;
+  };
   auto sink = [&](const Record& record) -> Status {
     if (rows.empty()) {
       std::vector<std::string> missing = projector.MissingColumns(record);
@@ -57,22 +64,23 @@ Result<std::vector<SourceRow>> ReadRows(const ImportOptions& options, const Mapp
       }
     }
     if (rows.size() == rows.capacity()) {
-      // Grow to the total that the compressed bytes consumed so far suggest, so that the rows
-      // are moved once or twice rather than at every doubling.
-      const uint64_t offset = input->CompressedOffset();
-      const uint64_t estimate = offset > 0 ? rows.size() * input->FileSize() / offset : 0;
-      rows.reserve(std::max<uint64_t>({4096, rows.size() * 2, estimate + estimate / 4}));
+      const uint64_t total = estimate(record);
+      rows.reserve(std::max<uint64_t>({4096, rows.size() * 2, total + total / 4}));
     }
     rows.push_back(projector.Project(record));
     if (progress && rows.size() % 4096 == 0) {
-      const uint64_t offset = input->CompressedOffset();
-      if (offset > 0) progress->SetTotal(rows.size() * input->FileSize() / offset);
+      progress->SetTotal(estimate(record));
       progress->Update(rows.size());
     }
     return Status::Ok();
   };
-  Status read =
-      options.format == "xes" ? ReadXes(*input, sink) : ReadCsv(*input, mapping.delimiter, sink);
+  // Parsing (with decompression) runs on a thread of its own; projection here.
+  Status read = ReadConcurrently(
+      [&](const RecordSink& batching_sink) {
+        return options.format == "xes" ? ReadXes(*input, batching_sink)
+                                       : ReadCsv(*input, mapping.delimiter, batching_sink);
+      },
+      [&] { return input->CompressedOffset(); }, sink);
   TL_RETURN_IF_ERROR(read.WithContext(options.input_path));
   if (progress) progress->Finish(rows.size());
   return rows;

@@ -25,6 +25,9 @@ struct Record {
   // Set when the reader could not split the record as its header says (kept, not dropped, so
   // that the row is accounted for).
   std::string malformed;
+  // Bytes of the input file consumed by about the time this record was read (for progress
+  // and size estimates); 0 when unknown.
+  uint64_t input_position = 0;
 };
 
 // Receives each record in input order; an error stops the reading with that error.
