@@ -169,8 +169,9 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
 
   rec.prepare_seconds = lap();
   if (!open_early) log = OpenLogForWriting(options.data_dir, log_options);
-  if (!log)
+  if (!log) {
     return Status::Unavailable(fmt::format("cannot open the ledger in {}", options.data_dir));
+  }
 
   rec.open_seconds = lap();
   TL_ASSIGN_OR_RETURN(auto existing_queues, LoadExistingQueues(*log, mapping, rows));

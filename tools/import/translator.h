@@ -4,10 +4,11 @@
 // and is recorded as it happened. Each stream still follows ledger::ApplyToTicket's state
 // machine, which the translator runs on every event it makes and consults for every decision.
 // For each readable, non-duplicate row of a case in time order it compares what the row says
-// with the ticket's state and emits, in this order: the opening (first imported row), a reopen (an
-// active status asked of a resolved ticket), a move, an assignment or unassignment, an update
-// of service/category/description/requester, then the status change the row's rule asks for.
-// A row that changes nothing is skipped with the reason. docs/import.md has the full table.
+// with the ticket's state and emits, in this order: the opening (first imported row), a
+// reopen (an active status asked of a resolved ticket), a move, an assignment or
+// unassignment, an update of service/category/description/requester, then the status change
+// the row's rule asks for. A row that changes nothing is skipped with the reason.
+// docs/import.md has the full table.
 #pragma once
 
 #include <cstdint>
