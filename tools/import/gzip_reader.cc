@@ -59,7 +59,11 @@ Result<size_t> GzipReader::Read(char* buffer, size_t capacity) {
     return n;
   }
   if (eof_) return size_t{0};
-  int n = gzread(handle_->file, buffer, static_cast<unsigned>(std::min<size_t>(capacity, kChunk)));
+  return Inflate(buffer, std::min(capacity, kChunk));
+}
+
+Result<size_t> GzipReader::Inflate(char* buffer, size_t capacity) {
+  int n = gzread(handle_->file, buffer, static_cast<unsigned>(capacity));
   if (n < 0) {
     int code = 0;
     const char* message = gzerror(handle_->file, &code);
@@ -79,17 +83,8 @@ Status GzipReader::Fill() {
     begin_ = 0;
   }
   if (buffer_.size() < end_ + kChunk) buffer_.resize(end_ + kChunk);
-  int n = gzread(handle_->file, buffer_.data() + end_, static_cast<unsigned>(kChunk));
-  if (n < 0) {
-    int code = 0;
-    const char* message = gzerror(handle_->file, &code);
-    return Status::Corruption(fmt::format("{}: {}", path_, message));
-  }
-  if (n == 0) {
-    eof_ = true;
-    TL_RETURN_IF_ERROR(EndOfInput(handle_->file, path_));
-  }
-  end_ += static_cast<size_t>(n);
+  TL_ASSIGN_OR_RETURN(size_t n, Inflate(buffer_.data() + end_, kChunk));
+  end_ += n;
   return Status::Ok();
 }
 

@@ -36,6 +36,8 @@ class GzipReader {
   struct Handle;
   GzipReader(std::unique_ptr<Handle> handle, std::string path, uint64_t file_size);
   Status Fill();  // reads more into buffer_ after the unread tail
+  // One gzread into `buffer`; sets eof_ at the end, and reports a damaged or cut-off stream.
+  Result<size_t> Inflate(char* buffer, size_t capacity);
 
   std::unique_ptr<Handle> handle_;
   std::string path_;

@@ -50,17 +50,19 @@ Result<TimestampParser> TimestampParser::Create(std::string_view format, std::st
   TL_ASSIGN_OR_RETURN(p.zone_offset_seconds_, ParseUtcOffset(zone.empty() ? "UTC" : zone));
   if (format == "rfc3339") return p;
   p.rfc3339_ = false;
+  auto literal = [&](char c) {
+    if (p.pieces_.empty() || p.pieces_.back().field != 0) p.pieces_.emplace_back();
+    p.pieces_.back().literal.push_back(c);
+  };
   for (size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%') {
-      if (p.pieces_.empty() || p.pieces_.back().field != 0) p.pieces_.emplace_back();
-      p.pieces_.back().literal.push_back(format[i]);
+      literal(format[i]);
       continue;
     }
     if (++i == format.size()) return Status::BadField("a timestamp format ends with '%'");
     const char f = format[i];
     if (f == '%') {
-      if (p.pieces_.empty() || p.pieces_.back().field != 0) p.pieces_.emplace_back();
-      p.pieces_.back().literal.push_back('%');
+      literal('%');
       continue;
     }
     if (std::string_view("YmdHMSfz").find(f) == std::string_view::npos) {
