@@ -156,7 +156,7 @@ TEST_CASE("malformed XES names the line", "[import][xes]") {
   CHECK_THAT(std::string(rows.status().message()), Catch::Contains("XES line 3"));
 }
 
-TEST_CASE("RFC 3339 timestamps keep their offset; bare ones take the mapping's zone",
+TEST_CASE("RFC 3339 timestamps keep their offset and bare ones take the mapping's zone",
           "[import][time]") {
   auto parser = TimestampParser::Create("rfc3339", "+01:00");
   REQUIRE(parser.ok());

@@ -289,7 +289,8 @@ TEST_CASE("the XES original and its CSV flattening import to the same events", "
   CHECK(N(again, "tickets_existing") == 3);
 }
 
-TEST_CASE("uci slice: snapshots become changes; leaking columns are not read", "[tools][import]") {
+TEST_CASE("uci slice: snapshots become changes and leaking columns are not read",
+          "[tools][import]") {
   TempDir dir;
   json::object s = Summary(Import(dir.str(), "csv", "uci-incident-log", Slice("uci_slice.csv")));
   CHECK(N(s, "rows") == 15);
@@ -339,7 +340,7 @@ TEST_CASE("uci slice: snapshots become changes; leaking columns are not read", "
   CHECK(b[0].occurred_at == Utc("2016-03-02T09:00:00Z"));  // the New row came second in the file
 }
 
-TEST_CASE("helpdesk slice: steps without a status become comments; duplicates merge",
+TEST_CASE("helpdesk slice: steps without a status become comments and duplicates merge",
           "[tools][import]") {
   TempDir dir;
   json::object s = Summary(Import(dir.str(), "csv", "helpdesk", Slice("helpdesk_slice.csv")));
