@@ -1,0 +1,47 @@
+// BatchWriter: appends many requests, in order, through EventLog::AppendBatch in chunks, so
+// that the group-commit writer packs thousands of them into each synced WriteBatch. One chunk
+// is in flight while the caller prepares the next, so preparing and committing overlap.
+// Reports every request's result, in order, to a callback that runs on the caller's thread
+// (inside Add, Flush or the destructor).
+//
+// Not thread-safe; one writer per import. The log must outlive it.
+#pragma once
+
+#include <functional>
+#include <future>
+#include <vector>
+
+#include "ledger/event_log.h"
+
+namespace tl::tools::import {
+
+class BatchWriter {
+ public:
+  // `index` counts the requests added, from 0.
+  using OnResult = std::function<void(size_t index, const Result<ledger::AppendResult>& result)>;
+
+  BatchWriter(ledger::EventLog& log, size_t chunk_size, OnResult on_result)
+      : log_(log), chunk_size_(chunk_size), on_result_(std::move(on_result)) {}
+  ~BatchWriter() { Flush(); }
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  // Queues a request. When the chunk is full, waits for the chunk in flight (reporting its
+  // results) and sends this one.
+  void Add(ledger::AppendRequest request);
+  // Sends what is queued and waits until every request added so far is reported.
+  void Flush();
+
+ private:
+  void Send();
+  void Collect();
+
+  ledger::EventLog& log_;
+  size_t chunk_size_;
+  OnResult on_result_;
+  std::vector<ledger::AppendRequest> pending_;
+  std::future<std::vector<Result<ledger::AppendResult>>> in_flight_;
+  size_t reported_ = 0;
+};
+
+}  // namespace tl::tools::import
