@@ -70,7 +70,9 @@ Status CheckShape(const AppendRequest& request) {
 }  // namespace
 
 void PrepareTemplates(PendingAppend& pending) {
-  const AppendRequest& request = pending.request;
+  AppendRequest& request = pending.request;
+  // The default fingerprint is a hash over every payload: computed here too, off the writer.
+  if (request.fingerprint == Hash{}) request.fingerprint = ComputeFingerprint(request);
   pending.templates.resize(request.parts.size());
   for (size_t p = 0; p < request.parts.size(); ++p) {
     const StreamAppend& part = request.parts[p];

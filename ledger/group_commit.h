@@ -40,7 +40,8 @@ struct PendingAppend {
   std::vector<std::vector<std::string>> templates;
 };
 
-// Encodes the templates of an append on the caller's thread.
+// Work done on the appender's thread so that the single writer does less: encodes the events'
+// templates and computes the default fingerprint.
 void PrepareTemplates(PendingAppend& pending);
 
 class GroupCommitWriter {

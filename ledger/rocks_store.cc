@@ -36,6 +36,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
   if (family == Family::kEventIds || family == Family::kStreams) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
+  // Most event-id lookups are for ids that are not there (new appends); a memtable Bloom
+  // filter answers those without searching the memtable's skip list.
+  if (family == Family::kEventIds) {
+    options.memtable_prefix_bloom_size_ratio = 0.02;
+    options.memtable_whole_key_filtering = true;
+  }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kNoCompression;  // Debian's build has snappy; events are small
   // Keys of events and chain only grow, and a stream's keys grow within its prefix: an insert
@@ -57,11 +63,19 @@ struct RocksStore::Handles {
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
   rocksdb::ColumnFamilyHandle* default_family = nullptr;
+  bool flush_on_close = false;
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<size_t>(f)]; }
 
   ~Handles() {
     if (!db) return;
+    if (flush_on_close) {
+      // Persist the memtables so the next open need not replay the WAL (seconds after a bulk
+      // import). Best effort: the WAL still holds everything if this fails.
+      rocksdb::FlushOptions flush;
+      std::vector<rocksdb::ColumnFamilyHandle*> all(families.begin(), families.end());
+      db->Flush(flush, all).PermitUncheckedError();
+    }
     for (auto* handle : families) {
       if (handle) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
     }
@@ -131,6 +145,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
     return FromRocks(s, fmt::format("opening {}", dir));
   }
   owned->default_family = handles[0];
+  owned->flush_on_close = !opts.read_only;
   for (int i = 0; i < kFamilyCount; ++i) owned->families[i] = handles[i + 1];
   return std::unique_ptr<RocksStore>(new RocksStore(std::move(owned), opts.read_only));
 }
