@@ -1,9 +1,9 @@
-// ticketledger bench append [--seconds S] [--threads N] [--dir DIR] [--json]
+// ticketledger bench append [--seconds S] [--repeat R] [--threads N] [--dir DIR] [--json]
 //
 // In one run, on the same disk: raw RocksDB sync Puts of 200-byte values from 1 and from N
-// threads (the baselines), then the ledger's full append path (rules, encoding, hash chain,
-// indexes, group commit, state update) from 1 and from N concurrent appenders. Prints each
-// figure and the ratios the targets are stated in (docs/benchmarks.md).
+// threads (the baselines), and the ledger's full append path (rules, encoding, hash chain,
+// indexes, group commit, state update) from 1 and from N concurrent appenders, interleaved and
+// repeated. Prints the medians and the ratios the targets are stated in (docs/benchmarks.md).
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
@@ -153,7 +153,7 @@ Result<Figures> LedgerAppends(const std::string& dir, int appenders, double seco
   if (failed) return Status::Unavailable("a ledger append failed");
   const LogStats after = log->Stats();
   *stats = LogStats{after.commits - before.commits, after.appends - before.appends,
-                    after.events - before.events};
+                    after.events - before.events, after.syncs - before.syncs};
   return figures;
 }
 
@@ -161,7 +161,8 @@ Result<Figures> LedgerAppends(const std::string& dir, int appenders, double seco
 
 void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
   struct Args {
-    double seconds = 5;
+    double seconds = 3;
+    int repeat = 3;
     int threads = 64;
     std::string dir = "bench-data";
     bool json = false;
@@ -172,6 +173,9 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       "append", "Ledger appends vs raw RocksDB sync Puts, from 1 and from N threads");
   cmd->add_option("--seconds", args->seconds, "Seconds per measurement")->capture_default_str();
   cmd->add_option("--threads", args->threads, "Concurrent appenders")->capture_default_str();
+  cmd->add_option("--repeat", args->repeat, "Interleaved rounds; figures are their medians")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--dir", args->dir,
                   "Scratch directory on the disk to measure (emptied; not tmpfs)")
       ->capture_default_str();
@@ -193,37 +197,78 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       ledger::LogStats stats;
       auto figures = LedgerAppends(args->dir + "/ledgern", args->threads, args->seconds, &stats);
       if (!figures.ok()) return fail(figures.status());
-      fmt::print("ledger append, {} appenders: {} appends, {:.0f} ops/s, {:.1f} appends/commit\n",
+      fmt::print("ledger append, {} appenders: {} appends, {:.0f} ops/s, {:.1f} appends/commit, "
+                 "{:.1f} appends/fsync\n",
                  args->threads, figures->ops, figures->Rate(),
-                 stats.commits ? static_cast<double>(stats.appends) / stats.commits : 0.0);
+                 stats.commits ? static_cast<double>(stats.appends) / stats.commits : 0.0,
+                 stats.syncs ? static_cast<double>(stats.appends) / stats.syncs : 0.0);
       return;
     }
-    note("raw RocksDB, 1 thread");
-    auto raw1 = RawPuts(args->dir + "/raw1", 1, args->seconds);
-    if (!raw1.ok()) return fail(raw1.status());
-    note(fmt::format("raw RocksDB, {} threads", args->threads));
-    auto rawn = RawPuts(args->dir + "/rawn", args->threads, args->seconds);
-    if (!rawn.ok()) return fail(rawn.status());
-    ledger::LogStats stats1, statsn;
-    note("ledger, 1 appender");
-    auto led1 = LedgerAppends(args->dir + "/ledger1", 1, args->seconds, &stats1);
-    if (!led1.ok()) return fail(led1.status());
-    note(fmt::format("ledger, {} appenders", args->threads));
-    auto ledn = LedgerAppends(args->dir + "/ledgern", args->threads, args->seconds, &statsn);
-    if (!ledn.ok()) return fail(ledn.status());
+    // The disk's fsync latency drifts by a factor of two within a minute on a shared machine, so
+    // the four measurements are interleaved, repeated, and each figure and ratio is the median
+    // over the repetitions (each ratio is taken within one repetition, from neighbouring runs).
+    struct Round {
+      Figures raw1, rawn, led1, ledn;
+      ledger::LogStats statsn;
+    };
+    std::vector<Round> rounds;
+    for (int r = 0; r < args->repeat; ++r) {
+      Round round;
+      const std::string base = fmt::format("{}/round{}", args->dir, r);
+      note(fmt::format("round {}/{}: raw RocksDB, 1 thread", r + 1, args->repeat));
+      auto raw1 = RawPuts(base + "-raw1", 1, args->seconds);
+      if (!raw1.ok()) return fail(raw1.status());
+      note(fmt::format("round {}/{}: ledger, 1 appender", r + 1, args->repeat));
+      ledger::LogStats stats1;
+      auto led1 = LedgerAppends(base + "-ledger1", 1, args->seconds, &stats1);
+      if (!led1.ok()) return fail(led1.status());
+      note(fmt::format("round {}/{}: raw RocksDB, {} threads", r + 1, args->repeat,
+                       args->threads));
+      auto rawn = RawPuts(base + "-rawn", args->threads, args->seconds);
+      if (!rawn.ok()) return fail(rawn.status());
+      note(fmt::format("round {}/{}: ledger, {} appenders", r + 1, args->repeat, args->threads));
+      auto ledn = LedgerAppends(base + "-ledgern", args->threads, args->seconds, &round.statsn);
+      if (!ledn.ok()) return fail(ledn.status());
+      round.raw1 = std::move(raw1).value();
+      round.led1 = std::move(led1).value();
+      round.rawn = std::move(rawn).value();
+      round.ledn = std::move(ledn).value();
+      rounds.push_back(std::move(round));
+    }
     fs::remove_all(args->dir);
 
-    const double throughput_ratio = ledn->Rate() / rawn->Rate();
-    const double latency_ratio = led1->Percentile(50) / raw1->Percentile(50);
+    auto median = [&](auto&& value) {
+      std::vector<double> v;
+      for (Round& r : rounds) v.push_back(value(r));
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    auto figures = [&](Figures Round::*which) {
+      return json::object{
+          {"ops_per_s", median([&](Round& r) { return (r.*which).Rate(); })},
+          {"p50_us", median([&](Round& r) { return (r.*which).Percentile(50); })},
+          {"p99_us", median([&](Round& r) { return (r.*which).Percentile(99); })}};
+    };
+    const double throughput_ratio =
+        median([](Round& r) { return r.ledn.Rate() / r.rawn.Rate(); });
+    const double latency_ratio =
+        median([](Round& r) { return r.led1.Percentile(50) / r.raw1.Percentile(50); });
+    const double per_commit = median([](Round& r) {
+      return r.statsn.commits ? static_cast<double>(r.statsn.appends) / r.statsn.commits : 0.0;
+    });
+    const double per_fsync = median([](Round& r) {
+      return r.statsn.syncs ? static_cast<double>(r.statsn.appends) / r.statsn.syncs : 0.0;
+    });
     json::object out;
     out["threads"] = args->threads;
     out["seconds_per_run"] = args->seconds;
-    out["raw_1"] = raw1->ToJson();
-    out["raw_n"] = rawn->ToJson();
-    out["ledger_1"] = led1->ToJson();
-    out["ledger_n"] = ledn->ToJson();
-    out["ledger_n_appends_per_commit"] =
-        statsn.commits ? static_cast<double>(statsn.appends) / statsn.commits : 0.0;
+    out["repetitions"] = args->repeat;
+    out["raw_1"] = figures(&Round::raw1);
+    out["raw_n"] = figures(&Round::rawn);
+    out["ledger_1"] = figures(&Round::led1);
+    out["ledger_n"] = figures(&Round::ledn);
+    out["ledger_n_appends_per_commit"] = per_commit;
+    out["ledger_n_appends_per_fsync"] = per_fsync;
     out["ratio_ledger_n_vs_raw_n_throughput"] = throughput_ratio;
     out["ratio_ledger_1_vs_raw_1_p50_latency"] = latency_ratio;
     out["target_throughput_ratio_min"] = 3.0;
@@ -232,15 +277,18 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       fmt::print("{}\n", json::serialize(out));
       return;
     }
-    fmt::print("raw RocksDB sync Put, 1 thread:    {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n",
-               raw1->Rate(), raw1->Percentile(50), raw1->Percentile(99));
-    fmt::print("raw RocksDB sync Put, {:>2} threads:  {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n",
-               args->threads, rawn->Rate(), rawn->Percentile(50), rawn->Percentile(99));
-    fmt::print("ledger append, 1 appender:         {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n",
-               led1->Rate(), led1->Percentile(50), led1->Percentile(99));
-    fmt::print("ledger append, {:>2} appenders:      {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us  ({:.1f} appends/commit)\n",
-               args->threads, ledn->Rate(), ledn->Percentile(50), ledn->Percentile(99),
-               statsn.commits ? static_cast<double>(statsn.appends) / statsn.commits : 0.0);
+    auto line = [&](std::string_view label, const json::object& f) {
+      fmt::print("{:<36} {:>9.0f} ops/s  p50 {:>7.0f} us  p99 {:>7.0f} us\n", label,
+                 f.at("ops_per_s").as_double(), f.at("p50_us").as_double(),
+                 f.at("p99_us").as_double());
+    };
+    fmt::print("medians of {} interleaved rounds of {} s each:\n", args->repeat, args->seconds);
+    line("raw RocksDB sync Put, 1 thread:", out["raw_1"].as_object());
+    line(fmt::format("raw RocksDB sync Put, {} threads:", args->threads), out["raw_n"].as_object());
+    line("ledger append, 1 appender:", out["ledger_1"].as_object());
+    line(fmt::format("ledger append, {} appenders:", args->threads), out["ledger_n"].as_object());
+    fmt::print("ledger, {} appenders: {:.1f} appends per commit, {:.1f} per fsync\n", args->threads,
+               per_commit, per_fsync);
     fmt::print("ratio ledger/raw throughput at {} threads: {:.2f} (target >= 3)\n", args->threads,
                throughput_ratio);
     fmt::print("ratio ledger/raw p50 latency at 1 thread:  {:.2f} (target <= 1.5)\n",
