@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "projections/period_cells.h"
+#include "projections/ticket_codec.h"
+
 namespace tl::projections {
 
 using namespace tl::ledger;
@@ -11,10 +14,40 @@ TicketState TicketIndex::Apply(const Event& event) {
   if (id > tickets_.size()) tickets_.resize(id);
   TicketState& t = tickets_[id - 1];
   TicketState before = t;
-  if (before.exists()) Unindex(before);
   ApplyToTicket(t, event);
-  Index(t);
+  // Most events (replies, comments, feedback) change none of the indexed fields.
+  const bool moved = !before.exists() || before.status != t.status || before.queue != t.queue ||
+                     before.service != t.service || before.owner != t.owner ||
+                     before.category != t.category;
+  if (moved) {
+    if (before.exists()) Unindex(before);
+    Index(t);
+  }
+  if (!before.exists() && t.exists()) by_day_[DayOf(t.created_at)].push_back(id);
   return before;
+}
+
+const std::vector<TicketId>& TicketIndex::CreatedOn(int64_t day) const {
+  static const std::vector<TicketId> kNone;
+  auto it = by_day_.find(day);
+  return it == by_day_.end() ? kNone : it->second;
+}
+
+void TicketIndex::Encode(CheckpointWriter& out) const {
+  out.PutVarint(tickets_.size());
+  for (const TicketState& t : tickets_) EncodeTicketState(out, t);
+}
+
+void TicketIndex::Decode(CheckpointReader& in) {
+  const uint64_t n = in.GetCount();
+  tickets_.clear();
+  tickets_.reserve(n);
+  for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
+    tickets_.push_back(DecodeTicketState(in));
+    const TicketState& t = tickets_.back();
+    if (t.exists() && t.id != i + 1) in.Fail("ticket ids out of place");
+  }
+  Reindex();
 }
 
 const TicketState* TicketIndex::Find(TicketId id) const {
@@ -44,8 +77,11 @@ void TicketIndex::Reindex() {
   by_service_.clear();
   by_owner_.clear();
   by_category_.clear();
+  by_day_.clear();
   for (const TicketState& t : tickets_) {
-    if (t.exists()) Index(t);
+    if (!t.exists()) continue;
+    Index(t);
+    by_day_[DayOf(t.created_at)].push_back(t.id);
   }
 }
 
