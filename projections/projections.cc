@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "ledger/codec.h"
 #include "ledger/hash_chain.h"
 #include "projections/checkpoint_store.h"
 #include "projections/compliance.h"
@@ -315,18 +316,46 @@ struct Projections::Impl {
       chunk.clear();
       if (options.progress) options.progress(applied, target);
     };
-    Status scanned = log.Scan(applied + 1, target, [&](const StoredEvent& e) {
+    auto take = [&](Event event) {
       if (cancel && cancel->load(std::memory_order_relaxed)) {
         return Status::Unavailable("cancelled");
       }
-      if (options.to_time && e.event.recorded_at > *options.to_time) {
+      if (options.to_time && event.recorded_at > *options.to_time) {
         stop = true;  // recorded_at never decreases along the log: nothing later is known then
         return Status::Unavailable("stop");
       }
-      chunk.push_back(e.event);
+      chunk.push_back(std::move(event));
       if (chunk.size() == 8192) flush();
       return Status::Ok();
-    });
+    };
+    Status scanned;
+    if (options.verify_chain) {
+      Hash prev = kGenesisHash;
+      if (applied > 0) {
+        TL_ASSIGN_OR_RETURN(const StoredEvent last, log.ReadOne(applied));
+        prev = last.hash;
+      }
+      scanned = log.ScanRaw(applied + 1, target,
+                            [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
+                              if (ChainHash(prev, bytes) != hash) {
+                                return Status::Corruption(fmt::format(
+                                    "seq {}: the stored bytes do not match the chain hash", seq));
+                              }
+                              prev = hash;
+                              auto event = DecodeEvent(bytes);
+                              if (!event.ok()) {
+                                return event.status().WithContext(fmt::format("seq {}", seq));
+                              }
+                              if (event->seq != seq) {
+                                return Status::Corruption(fmt::format(
+                                    "seq {}: the event says it is seq {}", seq, event->seq));
+                              }
+                              return take(std::move(event).value());
+                            });
+    } else {
+      scanned =
+          log.Scan(applied + 1, target, [&](const StoredEvent& e) { return take(e.event); });
+    }
     if (!scanned.ok() && !stop) return scanned;
     flush();
     if (!broken.empty()) return Status::Internal(broken);

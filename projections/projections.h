@@ -48,6 +48,9 @@ struct Options {
   // `replay --to-seq / --to-time`; only for a Projections that is not attached to the log.
   std::optional<Seq> to_seq;
   std::optional<TimeNs> to_time;
+  // Check each event's bytes against the log's hash chain during the catch-up (a SHA-256 per
+  // event): a mismatch fails Open with kCorruption naming the seq. For the auditor's replay.
+  bool verify_chain = false;
   // Called during catch-up with (events applied, events to apply).
   std::function<void(Seq done, Seq total)> progress;
   // Called with one line when a checkpoint is ignored (and its model rebuilt) or cannot be
