@@ -22,6 +22,7 @@
 #include "projections/misroutes.h"
 #include "projections/report_params.h"
 #include "projections/response_times.h"
+#include "projections/rw_mutex.h"
 #include "projections/satisfaction.h"
 #include "projections/support_volume.h"
 #include "projections/ticket_codec.h"
@@ -454,7 +455,7 @@ struct Projections::Impl {
 
   EventLog& log;
   Options options;
-  mutable std::shared_mutex mu;  // guards everything below up to the report cache
+  mutable RwMutex mu;  // guards everything below up to the report cache (writers first)
   Names names;
   TicketIndex tickets;
   std::shared_ptr<const ReferenceData> reference = std::make_shared<ReferenceData>();

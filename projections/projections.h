@@ -11,10 +11,11 @@
 // log (the commit path only signals it), and at Checkpoint(). The background work ends when the
 // log releases its commit listener, which it does before it closes its database.
 //
-// Thread-safety: queries may run concurrently with each other and with Apply (a shared mutex;
-// Apply holds it exclusively for the length of one commit). Ownership: the caller owns the
-// Projections and must destroy it after the EventLog stops calling it (destroy the log first,
-// or never attach); the log must outlive it while it is attached.
+// Thread-safety: queries may run concurrently with each other and with Apply (a reader-writer
+// lock; Apply holds it exclusively for the length of one commit and, waiting, goes before new
+// readers). Ownership: the caller owns the Projections and must destroy it after the EventLog
+// stops calling it (destroy the log first, or never attach); the log must outlive it while it
+// is attached.
 #pragma once
 
 #include <boost/json/object.hpp>
