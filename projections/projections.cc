@@ -187,7 +187,7 @@ struct Projections::Impl {
       }
       const ReferenceData& ref = new_reference ? *new_reference : *reference;
       if (e.stream.is_ticket()) {
-        const TicketState before = tickets.Apply(e);
+        tickets.Apply(e, &before);
         ApplyModels(Change{e, &before, tickets.Find(e.stream.ticket), ref});
       } else {
         ApplyModels(Change{e, nullptr, nullptr, ref});
@@ -463,6 +463,7 @@ struct Projections::Impl {
   TimeNs latest_occurred = 0;
   std::vector<std::unique_ptr<ReadModel>> models;
   std::vector<Seq> model_seq;  // the last seq each model holds
+  TicketState before;          // scratch for ApplyLocked, kept to reuse its buffers
   std::string broken;          // why applying stopped; empty while healthy
 
   // What Open loaded (CheckpointInfo); written once, before the object is shared.

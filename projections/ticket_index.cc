@@ -9,22 +9,31 @@ namespace tl::projections {
 
 using namespace tl::ledger;
 
-TicketState TicketIndex::Apply(const Event& event) {
+void TicketIndex::Apply(const Event& event, TicketState* before) {
   const TicketId id = event.stream.ticket;
   if (id > tickets_.size()) tickets_.resize(id);
   TicketState& t = tickets_[id - 1];
-  TicketState before = t;
+  *before = t;  // assignment reuses the caller's string buffers: no allocation per event
   ApplyToTicket(t, event);
-  // Most events (replies, comments, feedback) change none of the indexed fields.
-  const bool moved = !before.exists() || before.status != t.status || before.queue != t.queue ||
-                     before.service != t.service || before.owner != t.owner ||
-                     before.category != t.category;
-  if (moved) {
-    if (before.exists()) Unindex(before);
+  if (!before->exists()) {
     Index(t);
+    by_day_[DayOf(t.created_at)].push_back(id);
+    return;
   }
-  if (!before.exists() && t.exists()) by_day_[DayOf(t.created_at)].push_back(id);
-  return before;
+  // Most events (replies, comments, feedback) change no indexed field; the others one or two.
+  auto move = [id](auto& index, const auto& from, const auto& to) {
+    if (from == to) return;
+    index[from].erase(id);
+    index[to].insert(id);
+  };
+  move(by_status_, before->status, t.status);
+  move(by_queue_, before->queue, t.queue);
+  move(by_service_, before->service, t.service);
+  move(by_category_, before->category, t.category);
+  if (before->owner != t.owner) {
+    if (!before->owner.empty()) by_owner_[before->owner].erase(id);
+    if (!t.owner.empty()) by_owner_[t.owner].insert(id);
+  }
 }
 
 const std::vector<TicketId>& TicketIndex::CreatedOn(int64_t day) const {
@@ -61,14 +70,6 @@ void TicketIndex::Index(const TicketState& t) {
   by_service_[t.service].insert(t.id);
   if (!t.owner.empty()) by_owner_[t.owner].insert(t.id);
   by_category_[t.category].insert(t.id);
-}
-
-void TicketIndex::Unindex(const TicketState& t) {
-  by_status_[t.status].erase(t.id);
-  by_queue_[t.queue].erase(t.id);
-  by_service_[t.service].erase(t.id);
-  if (!t.owner.empty()) by_owner_[t.owner].erase(t.id);
-  by_category_[t.category].erase(t.id);
 }
 
 void TicketIndex::Reindex() {

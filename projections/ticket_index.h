@@ -22,8 +22,9 @@ namespace tl::projections {
 
 class TicketIndex {
  public:
-  // Folds one ticket event into its ticket; returns the state before (version 0 if new).
-  TicketState Apply(const ledger::Event& event);
+  // Folds one ticket event into its ticket; `*before` becomes the state before the event
+  // (version 0 when the event opens the ticket).
+  void Apply(const ledger::Event& event, TicketState* before);
 
   const TicketState* Find(TicketId id) const;
   TicketPage List(const TicketFilter& filter) const;
@@ -40,7 +41,6 @@ class TicketIndex {
  private:
   using IdSet = std::set<TicketId>;
   void Index(const TicketState& t);
-  void Unindex(const TicketState& t);
   bool Matches(const TicketState& t, const TicketFilter& f) const;
   void Reindex();
 
