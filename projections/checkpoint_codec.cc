@@ -67,6 +67,16 @@ uint64_t CheckpointReader::GetCount() {
   return n;
 }
 
+uint64_t CheckpointReader::GetIdAfter(uint64_t previous) {
+  constexpr uint64_t kMaxStep = 1u << 26;
+  const uint64_t id = GetVarint();
+  if (id <= previous || id - previous > kMaxStep) {
+    Fail("ticket ids out of order");
+    return 0;
+  }
+  return id;
+}
+
 void CheckpointReader::Fail(std::string why) {
   if (error_.empty()) error_ = std::move(why);
   in_ = {};

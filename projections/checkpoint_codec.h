@@ -45,6 +45,16 @@ class CheckpointReader {
   // A count of items that each take at least one byte: a count larger than the bytes left is
   // malformed, which keeps a damaged count from reserving gigabytes.
   uint64_t GetCount();
+  // An enumerator written as its underlying value; beyond `last` is malformed.
+  template <typename Enum>
+  Enum GetEnum(Enum last) {
+    const uint64_t v = GetVarint();
+    if (v > static_cast<uint64_t>(last)) Fail("enum value out of range");
+    return static_cast<Enum>(v);
+  }
+  // A ticket id of a list written in ascending order, after `previous`. An id out of order, or
+  // so far ahead that a vector indexed by it would take gigabytes, is malformed (returns 0).
+  uint64_t GetIdAfter(uint64_t previous);
   // Marks the input malformed (e.g. a value out of its range).
   void Fail(std::string why);
 

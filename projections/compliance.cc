@@ -122,12 +122,8 @@ void Compliance::Decode(CheckpointReader& in) {
   });
   const uint64_t n = in.GetCount();
   for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
-    const uint64_t id = in.GetVarint();
-    // Ids ascend; a huge one would allocate without bound.
-    if (id <= counts_.size() || id > counts_.size() + (1u << 26)) {
-      in.Fail("ticket ids out of order");
-      break;
-    }
+    const uint64_t id = in.GetIdAfter(counts_.size());
+    if (id == 0) break;
     counts_.resize(id);
     for (uint32_t& v : counts_[id - 1]) v = static_cast<uint32_t>(in.GetVarint());
   }

@@ -150,13 +150,6 @@ struct Labelled {
   const Value* value;
 };
 
-template <typename Enum>
-Enum GetEnum(CheckpointReader& in, Enum last) {
-  const uint64_t v = in.GetVarint();
-  if (v > static_cast<uint64_t>(last)) in.Fail("enum value out of range");
-  return static_cast<Enum>(v);
-}
-
 }  // namespace
 
 void Metrics::Encode(CheckpointWriter& out) const {
@@ -212,7 +205,7 @@ void Metrics::Decode(CheckpointReader& in) {
       GroupKey key;
       key.service = names_.Intern(in.GetString());
       key.queue = names_.Intern(in.GetString());
-      key.category = GetEnum(in, ledger::Category::kChange);
+      key.category = in.GetEnum(ledger::Category::kChange);
       Histogram& h = (*series)[key];
       for (uint64_t& b : h.buckets) b = in.GetVarint();
       h.sum.seconds = in.GetSigned();
@@ -223,13 +216,13 @@ void Metrics::Decode(CheckpointReader& in) {
   for (uint64_t i = 0; i < open && in.status().ok(); ++i) {
     const NameId service = names_.Intern(in.GetString());
     const NameId queue = names_.Intern(in.GetString());
-    const auto status = GetEnum(in, ledger::TicketStatus::kResolved);
+    const auto status = in.GetEnum(ledger::TicketStatus::kResolved);
     open_[{service, queue, status}] = in.GetSigned();
   }
   const uint64_t created = in.GetCount();
   for (uint64_t i = 0; i < created && in.status().ok(); ++i) {
     const NameId service = names_.Intern(in.GetString());
-    const auto category = GetEnum(in, ledger::Category::kChange);
+    const auto category = in.GetEnum(ledger::Category::kChange);
     created_[{service, category}] = in.GetVarint();
   }
   events_total_ = in.GetVarint();

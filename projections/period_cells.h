@@ -113,9 +113,7 @@ class PeriodCells {
       GroupKey group;
       group.service = names.Intern(in.GetString());
       group.queue = names.Intern(in.GetString());
-      const uint64_t category = in.GetVarint();
-      if (category > static_cast<uint64_t>(ledger::Category::kChange)) in.Fail("bad category");
-      group.category = static_cast<ledger::Category>(category);
+      group.category = in.GetEnum(ledger::Category::kChange);
       Cell cell = decode_cell(in);
       if (!in.status().ok()) break;
       months_[{MonthOfDay(day), group}].Merge(cell);

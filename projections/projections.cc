@@ -241,29 +241,30 @@ struct Projections::Impl {
   // The stored checkpoint of `name` if it may be used for a catch-up to `target`; a note says
   // why not otherwise.
   std::optional<StoredCheckpoint> Usable(std::string_view name, uint32_t version, Seq target) {
-    auto stored = ReadCheckpoint(log, name);
-    if (!stored.ok()) {
-      Note(fmt::format("checkpoint of {} ignored: {}", name, stored.status().ToString()));
-      return std::nullopt;
-    }
-    if (!*stored) return std::nullopt;
-    const CheckpointStamp& stamp = (*stored)->stamp;
-    std::string why;
-    if (stamp.model_version != version || stamp.base_version != kTicketModelVersion) {
-      why = fmt::format("written by version {} (over tickets {}), this build is {} (over {})",
-                        stamp.model_version, stamp.base_version, version, kTicketModelVersion);
-    } else if (stamp.seq == 0 || stamp.seq > target) {
-      why = fmt::format("it is at seq {}, beyond seq {}", stamp.seq, target);
-    } else {
-      auto at = log.ReadOne(stamp.seq);
-      if (!at.ok() || at->hash != stamp.chain_hash) {
-        why = fmt::format("the log's chain hash at seq {} differs (another log?)", stamp.seq);
-      }
-    }
-    if (!why.empty()) {
+    auto ignored = [&](const std::string& why) {
       Note(fmt::format("checkpoint of {} ignored: {}; rebuilding it", name, why));
       return std::nullopt;
+    };
+    // The stamp first: a body of another version is not worth reading.
+    auto stamp = ReadCheckpointStamp(log, name);
+    if (!stamp.ok()) return ignored(stamp.status().ToString());
+    if (!*stamp) return std::nullopt;
+    const CheckpointStamp& s = **stamp;
+    if (s.model_version != version || s.base_version != kTicketModelVersion) {
+      return ignored(
+          fmt::format("written by version {} (over tickets {}), this build is {} (over {})",
+                      s.model_version, s.base_version, version, kTicketModelVersion));
     }
+    if (s.seq == 0 || s.seq > target) {
+      return ignored(fmt::format("it is at seq {}, beyond seq {}", s.seq, target));
+    }
+    auto at = log.ReadOne(s.seq);
+    if (!at.ok() || at->hash != s.chain_hash) {
+      return ignored(fmt::format("the log's chain hash at seq {} differs (another log?)", s.seq));
+    }
+    auto stored = ReadCheckpoint(log, name);
+    if (!stored.ok()) return ignored(stored.status().ToString());
+    if (!*stored || (*stored)->stamp.seq != s.seq) return ignored("it changed while being read");
     return std::move(**stored);
   }
 
@@ -336,26 +337,25 @@ struct Projections::Impl {
         TL_ASSIGN_OR_RETURN(const StoredEvent last, log.ReadOne(applied));
         prev = last.hash;
       }
-      scanned = log.ScanRaw(applied + 1, target,
-                            [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
-                              if (ChainHash(prev, bytes) != hash) {
-                                return Status::Corruption(fmt::format(
-                                    "seq {}: the stored bytes do not match the chain hash", seq));
-                              }
-                              prev = hash;
-                              auto event = DecodeEvent(bytes);
-                              if (!event.ok()) {
-                                return event.status().WithContext(fmt::format("seq {}", seq));
-                              }
-                              if (event->seq != seq) {
-                                return Status::Corruption(fmt::format(
-                                    "seq {}: the event says it is seq {}", seq, event->seq));
-                              }
-                              return take(std::move(event).value());
-                            });
+      scanned = log.ScanRaw(
+          applied + 1, target, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
+            if (ChainHash(prev, bytes) != hash) {
+              return Status::Corruption(
+                  fmt::format("seq {}: the stored bytes do not match the chain hash", seq));
+            }
+            prev = hash;
+            auto event = DecodeEvent(bytes);
+            if (!event.ok()) {
+              return event.status().WithContext(fmt::format("seq {}", seq));
+            }
+            if (event->seq != seq) {
+              return Status::Corruption(
+                  fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
+            }
+            return take(std::move(event).value());
+          });
     } else {
-      scanned =
-          log.Scan(applied + 1, target, [&](const StoredEvent& e) { return take(e.event); });
+      scanned = log.Scan(applied + 1, target, [&](const StoredEvent& e) { return take(e.event); });
     }
     if (!scanned.ok() && !stop) return scanned;
     flush();

@@ -86,12 +86,8 @@ void Satisfaction::Decode(CheckpointReader& in) {
   });
   const uint64_t n = in.GetCount();
   for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
-    const uint64_t id = in.GetVarint();
-    // Ids ascend; a huge one would allocate without bound.
-    if (id <= invitations_.size() || id > invitations_.size() + (1u << 26)) {
-      in.Fail("ticket ids out of order");
-      break;
-    }
+    const uint64_t id = in.GetIdAfter(invitations_.size());
+    if (id == 0) break;
     invitations_.resize(id);
     invitations_[id - 1].invited = static_cast<uint32_t>(in.GetVarint());
     invitations_[id - 1].within_due = static_cast<uint32_t>(in.GetVarint());

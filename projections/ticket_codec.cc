@@ -15,13 +15,6 @@ std::optional<TimeNs> GetOptionalTime(CheckpointReader& in) {
   return in.GetSigned();
 }
 
-template <typename Enum>
-Enum GetEnum(CheckpointReader& in, Enum last) {
-  const uint64_t v = in.GetVarint();
-  if (v > static_cast<uint64_t>(last)) in.Fail("enum value out of range");
-  return static_cast<Enum>(v);
-}
-
 }  // namespace
 
 void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
@@ -70,15 +63,15 @@ TicketState DecodeTicketState(CheckpointReader& in) {
   t.id = in.GetVarint();
   t.version = in.GetVarint();
   t.service = in.GetString();
-  t.category = GetEnum(in, Category::kChange);
+  t.category = in.GetEnum(Category::kChange);
   t.description = in.GetString();
   t.queue = in.GetString();
   t.owner = in.GetString();
   t.requester = in.GetString();
-  t.channel = GetEnum(in, Channel::kWeb);
+  t.channel = in.GetEnum(Channel::kWeb);
   t.subject = in.GetString();
   t.external_ref = in.GetString();
-  t.status = GetEnum(in, TicketStatus::kResolved);
+  t.status = in.GetEnum(TicketStatus::kResolved);
   t.created_at = in.GetSigned();
   t.updated_at = in.GetSigned();
   t.first_response_at = GetOptionalTime(in);
