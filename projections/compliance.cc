@@ -94,9 +94,13 @@ void Compliance::Apply(const Change& change) {
     if (counts_.size() < after.id) counts_.resize(after.id);
     counts_[after.id - 1] = is;
   }
-  if (was == Counts{} && is == Counts{}) return;
-  if (was != Counts{}) cells_.Add(before.created_at, GroupOf(names_, before, kFields), was, -1);
-  cells_.Add(after.created_at, GroupOf(names_, after, kFields), is, +1);
+  if (was == Counts{} && is == Counts{}) return;  // regrouped with nothing to move
+  const GroupKey key = GroupOf(names_, after, kFields);
+  if (was == Counts{}) {
+    cells_.Add(after.created_at, key, is, +1);
+  } else {
+    cells_.Replace(after.created_at, GroupOf(names_, before, kFields), was, key, is);
+  }
 }
 
 void Compliance::Encode(CheckpointWriter& out) const {

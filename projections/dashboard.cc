@@ -23,12 +23,14 @@ void Dashboard::Apply(const Change& change) {
   if (!was && !is) return;
   const GroupFields fields{.queue = true, .category = false};
   const GroupKey key = GroupOf(names_, after, fields);
-  if (was) {
+  if (was && is) {
     const GroupKey old_key = GroupOf(names_, before, fields);
-    if (is && old_key == key) return;
-    cells_.Add(before.created_at, old_key, 1, -1);
+    if (old_key != key) cells_.Replace(after.created_at, old_key, 1, key, 1);
+  } else if (was) {
+    cells_.Add(before.created_at, GroupOf(names_, before, fields), 1, -1);
+  } else {
+    cells_.Add(after.created_at, key, 1, +1);
   }
-  if (is) cells_.Add(after.created_at, key, 1, +1);
 }
 
 void Dashboard::Encode(CheckpointWriter& out) const {

@@ -26,8 +26,8 @@ void Misroutes::Apply(const Change& change) {
   const NameId old_service = names_.Intern(before.service);
   const NameId new_service = names_.Intern(after.service);
   for (NameId from : it->second) {
-    cells_.Add(before.created_at, GroupKey{old_service, from}, 1, -1);
-    cells_.Add(after.created_at, GroupKey{new_service, from}, 1, +1);
+    cells_.Replace(after.created_at, GroupKey{old_service, from}, 1, GroupKey{new_service, from},
+                   1);
   }
 }
 

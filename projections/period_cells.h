@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -56,13 +57,26 @@ WindowPlan PlanWindow(const Window& window, Granularity granularity);
 template <class Cell>
 class PeriodCells {
  public:
-  using Key = std::pair<int64_t, GroupKey>;  // (day or month, group)
-
   template <class Contribution>
   void Add(ledger::TimeNs created_at, const GroupKey& group, const Contribution& c, int sign) {
     const int64_t day = DayOf(created_at);
-    Update(days_, {day, group}, c, sign);
-    Update(months_, {MonthOfDay(day), group}, c, sign);
+    Update(days_, day, group, c, sign);
+    Update(months_, MonthOfDay(day), group, c, sign);
+  }
+
+  // Takes a ticket's old contribution out and puts its new one in (the common case of a changed
+  // ticket), with one lookup per period when the group stays.
+  template <class Contribution>
+  void Replace(ledger::TimeNs created_at, const GroupKey& old_group, const Contribution& old_c,
+               const GroupKey& new_group, const Contribution& new_c) {
+    const int64_t day = DayOf(created_at);
+    if (old_group == new_group) {
+      Exchange(days_, day, new_group, old_c, new_c);
+      Exchange(months_, MonthOfDay(day), new_group, old_c, new_c);
+    } else {
+      Add(created_at, old_group, old_c, -1);
+      Add(created_at, new_group, new_c, +1);
+    }
   }
 
   // Calls on_cell(first_day, group, cell) for every cell the window covers whole (first_day is
@@ -77,31 +91,35 @@ class PeriodCells {
     for (int64_t day : plan.partial_days) on_partial_day(day);
   }
 
-  // Only the day cells are written; Decode rebuilds the months by merging them.
+  // Only the day cells are written, in the order of (day, service, queue, category) names;
+  // Decode rebuilds the months by merging them.
   void Encode(CheckpointWriter& out, const Names& names,
               const std::function<void(CheckpointWriter&, const Cell&)>& encode_cell) const {
-    std::vector<
-        std::pair<std::tuple<int64_t, const std::string*, const std::string*, int>, const Cell*>>
-        sorted;
-    sorted.reserve(days_.size());
-    for (const auto& [key, cell] : days_) {
-      sorted.push_back({{key.first, &names.Get(key.second.service), &names.Get(key.second.queue),
-                         static_cast<int>(key.second.category)},
-                        &cell});
+    struct Entry {
+      int64_t day;
+      const std::string* service;
+      const std::string* queue;
+      int category;
+      const Cell* cell;
+    };
+    std::vector<Entry> sorted;
+    for (const auto& [day, cells] : days_) {
+      for (const auto& [group, cell] : cells) {
+        sorted.push_back({day, &names.Get(group.service), &names.Get(group.queue),
+                          static_cast<int>(group.category), &cell});
+      }
     }
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-      const auto& [da, sa, qa, ca] = a.first;
-      const auto& [db, sb, qb, cb] = b.first;
-      return std::tie(da, *sa, *qa, ca) < std::tie(db, *sb, *qb, cb);
+    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
+      return std::tie(a.day, *a.service, *a.queue, a.category) <
+             std::tie(b.day, *b.service, *b.queue, b.category);
     });
     out.PutVarint(sorted.size());
-    for (const auto& [key, cell] : sorted) {
-      const auto& [day, service, queue, category] = key;
-      out.PutSigned(day);
-      out.PutString(*service);
-      out.PutString(*queue);
-      out.PutVarint(static_cast<uint64_t>(category));
-      encode_cell(out, *cell);
+    for (const Entry& e : sorted) {
+      out.PutSigned(e.day);
+      out.PutString(*e.service);
+      out.PutString(*e.queue);
+      out.PutVarint(static_cast<uint64_t>(e.category));
+      encode_cell(out, *e.cell);
     }
   }
 
@@ -116,31 +134,54 @@ class PeriodCells {
       group.category = in.GetEnum(ledger::Category::kChange);
       Cell cell = decode_cell(in);
       if (!in.status().ok()) break;
-      months_[{MonthOfDay(day), group}].Merge(cell);
-      days_.emplace(Key{day, group}, std::move(cell));
+      months_[MonthOfDay(day)][group].Merge(cell);
+      if (!days_[day].emplace(group, std::move(cell)).second) in.Fail("a day cell twice");
     }
   }
 
  private:
+  // Per period (day or month), the cells of its groups.
+  using Periods = std::map<int64_t, std::unordered_map<GroupKey, Cell, GroupKeyHash>>;
+
   template <class Contribution>
-  static void Update(std::map<Key, Cell>& cells, const Key& key, const Contribution& c, int sign) {
-    auto it = cells.try_emplace(key).first;
+  static void Update(Periods& periods, int64_t period, const GroupKey& group, const Contribution& c,
+                     int sign) {
+    auto& cells = periods[period];
+    auto it = cells.try_emplace(group).first;
     it->second.Add(c, sign);
-    if (it->second.empty()) cells.erase(it);
+    Tidy(periods, period, cells, it);
+  }
+
+  template <class Contribution>
+  static void Exchange(Periods& periods, int64_t period, const GroupKey& group,
+                       const Contribution& out, const Contribution& in) {
+    auto& cells = periods[period];
+    auto it = cells.try_emplace(group).first;
+    it->second.Add(out, -1);
+    it->second.Add(in, +1);
+    Tidy(periods, period, cells, it);
+  }
+
+  // A cell that went back to empty is erased (and its period with it), so that equal histories
+  // give equal maps.
+  template <class Cells, class It>
+  static void Tidy(Periods& periods, int64_t period, Cells& cells, It it) {
+    if (!it->second.empty()) return;
+    cells.erase(it);
+    if (cells.empty()) periods.erase(period);
   }
 
   template <class OnCell>
-  static void VisitRange(const std::map<Key, Cell>& cells, int64_t first, int64_t end,
-                         OnCell& on_cell, bool months) {
-    for (auto it = cells.lower_bound({first, GroupKey{0, 0, ledger::Category::kSupport}});
-         it != cells.end() && it->first.first < end; ++it) {
-      on_cell(months ? FirstDayOfMonth(it->first.first) : it->first.first, it->first.second,
-              it->second);
+  static void VisitRange(const Periods& periods, int64_t first, int64_t end, OnCell& on_cell,
+                         bool months) {
+    for (auto it = periods.lower_bound(first); it != periods.end() && it->first < end; ++it) {
+      const int64_t first_day = months ? FirstDayOfMonth(it->first) : it->first;
+      for (const auto& [group, cell] : it->second) on_cell(first_day, group, cell);
     }
   }
 
-  std::map<Key, Cell> days_;
-  std::map<Key, Cell> months_;
+  Periods days_;
+  Periods months_;
 };
 
 }  // namespace tl::projections

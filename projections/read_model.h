@@ -55,4 +55,11 @@ struct GroupKey {
   auto operator<=>(const GroupKey&) const = default;
 };
 
+struct GroupKeyHash {
+  size_t operator()(const GroupKey& k) const {
+    const uint64_t packed = (uint64_t{k.service} << 32 | k.queue) * 0x9E3779B97F4A7C15ULL;
+    return static_cast<size_t>(packed ^ (packed >> 29) ^ static_cast<uint64_t>(k.category));
+  }
+};
+
 }  // namespace tl::projections

@@ -46,13 +46,14 @@ void ResponseTimes::Apply(const Change& change) {
   const TicketState& after = *change.after;
   const Contribution now = ContributionOf(after);
   const GroupKey key = GroupOf(names_, after);
-  if (before.exists()) {
-    const Contribution was = ContributionOf(before);
-    const GroupKey old_key = GroupOf(names_, before);
-    if (was == now && old_key == key) return;
-    cells_.Add(before.created_at, old_key, was, -1);
+  if (!before.exists()) {
+    cells_.Add(after.created_at, key, now, +1);
+    return;
   }
-  cells_.Add(after.created_at, key, now, +1);
+  const Contribution was = ContributionOf(before);
+  const GroupKey old_key = GroupOf(names_, before);
+  if (was == now && old_key == key) return;
+  cells_.Replace(after.created_at, old_key, was, key, now);
 }
 
 void ResponseTimes::Encode(CheckpointWriter& out) const {

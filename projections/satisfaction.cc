@@ -52,8 +52,14 @@ void Satisfaction::Apply(const Change& change) {
   const GroupKey key = GroupOf(names_, after, kFields);
   const GroupKey old_key = before.exists() ? GroupOf(names_, before, kFields) : key;
   if (was == is && old_key == key) return;
-  if (was != Contribution{}) cells_.Add(before.created_at, old_key, was, -1);
-  if (is != Contribution{}) cells_.Add(after.created_at, key, is, +1);
+  const bool had = was != Contribution{}, has = is != Contribution{};
+  if (had && has) {
+    cells_.Replace(after.created_at, old_key, was, key, is);
+  } else if (had) {
+    cells_.Add(before.created_at, old_key, was, -1);
+  } else if (has) {
+    cells_.Add(after.created_at, key, is, +1);
+  }
 }
 
 void Satisfaction::Encode(CheckpointWriter& out) const {

@@ -80,12 +80,13 @@ void SupportVolume::Apply(const Change& change) {
   const TicketState& before = *change.before;
   const TicketState& after = *change.after;
   const GroupKey key = GroupOf(names_, after);
-  if (before.exists()) {
-    const GroupKey old_key = GroupOf(names_, before);
-    if (old_key == key && before.description == after.description) return;
-    cells_.Add(before.created_at, old_key, KeywordsOf(before), -1);
+  if (!before.exists()) {
+    cells_.Add(after.created_at, key, KeywordsOf(after), +1);
+    return;
   }
-  cells_.Add(after.created_at, key, KeywordsOf(after), +1);
+  const GroupKey old_key = GroupOf(names_, before);
+  if (old_key == key && before.description == after.description) return;
+  cells_.Replace(after.created_at, old_key, KeywordsOf(before), key, KeywordsOf(after));
 }
 
 void SupportVolume::Encode(CheckpointWriter& out) const {
