@@ -1,9 +1,10 @@
 // projections_bench: what the projections cost on a random history of N tickets
 // (tests/support/random_history.h) until `ticketledger generate` histories are measured too.
 //
-//   projections_bench --dir DIR --tickets N [--seed S] [--commits M] [--json]
+//   projections_bench --dir DIR --tickets N [--days D] [--seed S] [--commits M] [--json]
 //
-// In one run: builds the history into DIR (unless it already holds one), then measures
+// In one run: builds the history into DIR (unless it already holds one; its actions spread over
+// about D days, 200 by default, like a generated history), then measures
 //   replay       Projections::Open from seq 1 without checkpoints (what `replay` does, minus the
 //                hash check) and with the hash check (what `replay` does): events/s
 //   checkpoint   Checkpoint() on the caught-up state: seconds and bytes
@@ -88,10 +89,11 @@ Latency Commits(EventLog& log, uint64_t m) {
 int main(int argc, char** argv) {
   CLI::App app{"What the projections cost on a random history"};
   std::string dir;
-  uint64_t tickets = 50000, seed = 1, commits = 20000;
+  uint64_t tickets = 50000, seed = 1, commits = 20000, days = 200;
   bool json = false;
   app.add_option("--dir", dir, "Where the history is (built there if missing)")->required();
   app.add_option("--tickets", tickets, "Tickets in the history");
+  app.add_option("--days", days, "Days the history spans (roughly)");
   app.add_option("--seed", seed, "Random history seed");
   app.add_option("--commits", commits, "Appends for the commit-latency figures");
   app.add_flag("--json", json, "Print one JSON object");
@@ -100,8 +102,11 @@ int main(int argc, char** argv) {
   boost::json::object out;
   const bool fresh = !std::filesystem::exists(std::filesystem::path(dir) / "CURRENT");
   if (fresh) {
+    // The builder takes about five actions per ticket.
+    const TimeNs gap = std::max<TimeNs>(
+        kNanosPerSecond, static_cast<TimeNs>(days) * tl::testing::kDay / (5 * tickets));
     tl::testing::RandomHistory history(
-        tl::testing::RandomHistoryOptions{.seed = seed, .batch = 2048});
+        tl::testing::RandomHistoryOptions{.seed = seed, .mean_gap = gap, .batch = 2048});
     LogOptions options;
     options.clock = history.clock();
     auto log = Open(dir, options);
