@@ -80,7 +80,9 @@ struct AppendResult {
 
 using AppendCallback = std::function<void(Result<AppendResult>)>;
 // Called on the writer thread after each durable commit with its events in seq order, before
-// any append of that commit returns: a listener that applies them gives read-your-writes.
+// any append of that commit returns: a listener that applies them gives read-your-writes. The
+// log destroys its listener when its writer stops, before it closes the database, so whatever
+// the listener owns may use the log until then.
 using CommitListener = std::function<void(const std::vector<Event>&)>;
 
 struct LogHead {

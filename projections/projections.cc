@@ -2,17 +2,176 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
+#include <unordered_map>
 
+#include "ledger/codec.h"
+#include "ledger/hash_chain.h"
+#include "projections/checkpoint_store.h"
+#include "projections/compliance.h"
+#include "projections/dashboard.h"
+#include "projections/feedback_pending.h"
+#include "projections/followups.h"
+#include "projections/metrics.h"
+#include "projections/misroutes.h"
+#include "projections/report_params.h"
+#include "projections/response_times.h"
+#include "projections/rw_mutex.h"
+#include "projections/satisfaction.h"
+#include "projections/support_volume.h"
+#include "projections/ticket_codec.h"
 #include "projections/ticket_index.h"
+#include "projections/workload.h"
 
 namespace tl::projections {
 
 using namespace tl::ledger;
 
+namespace {
+
+// The ticket model: every ticket's state, the reference data and the latest occurred_at. Every
+// other model folds over its states, so its stamp is part of theirs (CheckpointStamp).
+constexpr std::string_view kTicketModel = "tickets";
+constexpr uint32_t kTicketModelVersion = 1;
+
+// The other models, in the order they are applied, loaded and written.
+enum ModelIndex : size_t {
+  kResponseTimesModel,
+  kVolumeModel,
+  kDashboardModel,
+  kWorkloadModel,
+  kMisroutesModel,
+  kSatisfactionModel,
+  kComplianceModel,
+  kFollowupsModel,
+  kFeedbackPendingModel,
+  kMetricsModel,
+  kModelCount,
+};
+
+std::unique_ptr<ReadModel> MakeModel(size_t index, Names& names) {
+  switch (index) {
+    case kResponseTimesModel:
+      return std::make_unique<ResponseTimes>(names);
+    case kVolumeModel:
+      return std::make_unique<SupportVolume>(names);
+    case kDashboardModel:
+      return std::make_unique<Dashboard>(names);
+    case kWorkloadModel:
+      return std::make_unique<Workload>(names);
+    case kMisroutesModel:
+      return std::make_unique<Misroutes>(names);
+    case kSatisfactionModel:
+      return std::make_unique<Satisfaction>(names);
+    case kComplianceModel:
+      return std::make_unique<Compliance>(names);
+    case kFollowupsModel:
+      return std::make_unique<Followups>();
+    case kFeedbackPendingModel:
+      return std::make_unique<FeedbackPending>();
+    default:
+      return std::make_unique<Metrics>(names);
+  }
+}
+
+// Reports cached per (name, parameters) until the next applied seq; more distinct queries than
+// this between two commits start the cache over.
+constexpr size_t kMaxCachedReports = 256;
+
+// A checkpoint's encoded model, ready to write.
+struct Encoded {
+  std::string name;
+  uint32_t version;
+  std::string body;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// The background checkpoint thread. Shared between the Projections and the commit listener the
+// log holds, so that whichever goes first (the Projections' destructor, or the log releasing its
+// listener before closing its database) stops it while everything it uses still exists.
+class BackgroundCheckpoints {
+ public:
+  // `build_and_write(seq, cancel)` runs on the thread for each request.
+  explicit BackgroundCheckpoints(std::function<void(Seq, const std::atomic<bool>&)> work)
+      : work_(std::move(work)), thread_([this] { Run(); }) {}
+  ~BackgroundCheckpoints() { Stop(); }
+
+  // Asks for a checkpoint at `seq`; a request not yet started is replaced by a newer one.
+  void Request(Seq seq) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      requested_ = std::max(requested_, seq);
+    }
+    cv_.notify_one();
+  }
+
+  // Cancels the work in progress and joins the thread. Idempotent.
+  void Stop() {
+    std::thread thread;
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      cancel_ = true;
+      thread = std::move(thread_);
+    }
+    cv_.notify_one();
+    if (thread.joinable()) thread.join();
+  }
+
+ private:
+  void Run() {
+    Seq done = 0;
+    for (;;) {
+      Seq target;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || requested_ > done; });
+        if (stopping_) return;
+        target = requested_;
+      }
+      work_(target, cancel_);
+      done = target;
+    }
+  }
+
+  std::function<void(Seq, const std::atomic<bool>&)> work_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  Seq requested_ = 0;      // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  std::atomic<bool> cancel_{false};
+  std::thread thread_;  // last: starts once the rest is initialised
+};
+
 struct Projections::Impl {
-  explicit Impl(EventLog& l, Options o) : log(l), options(std::move(o)) {}
+  Impl(EventLog& l, Options o) : log(l), options(std::move(o)) {
+    for (size_t i = 0; i < kModelCount; ++i) models.push_back(MakeModel(i, names));
+    model_seq.assign(kModelCount, 0);
+  }
+  ~Impl() {
+    if (background) background->Stop();
+  }
+
+  template <typename M>
+  const M& Model(size_t index) const {
+    return static_cast<const M&>(*models[index]);
+  }
+
+  void Note(const std::string& line) const {
+    if (options.note) options.note(line);
+  }
 
   // Folds a commit's events into every read model. Caller holds mu exclusively.
   void ApplyLocked(const std::vector<Event>& events) {
@@ -26,28 +185,303 @@ struct Projections::Impl {
         }
         return;
       }
+      const ReferenceData& ref = new_reference ? *new_reference : *reference;
       if (e.stream.is_ticket()) {
-        tickets.Apply(e);
+        tickets.Apply(e, &before);
+        ApplyModels(Change{e, &before, tickets.Find(e.stream.ticket), ref});
       } else {
+        ApplyModels(Change{e, nullptr, nullptr, ref});
         if (!new_reference) new_reference = std::make_shared<ReferenceData>(*reference);
         ApplyToReference(*new_reference, e);
       }
       applied = e.seq;
       latest_occurred = std::max(latest_occurred, e.occurred_at);
-      ++events_total;
     }
     if (new_reference) reference = std::move(new_reference);
+    if (background && applied >= last_trigger + options.checkpoint_every) {
+      last_trigger = applied;
+      background->Request(applied);
+    }
   }
+
+  void ApplyModels(const Change& change) {
+    for (size_t i = 0; i < kModelCount; ++i) {
+      // After a checkpoint load, a model may already include the events the catch-up replays
+      // for the others.
+      if (model_seq[i] >= change.event.seq) continue;
+      models[i]->Apply(change);
+      model_seq[i] = change.event.seq;
+    }
+  }
+
+  // --- Checkpoints -------------------------------------------------------------------------
+
+  std::string EncodeTicketModel() const {
+    CheckpointWriter w;
+    EncodeReference(w, *reference);
+    w.PutSigned(latest_occurred);
+    tickets.Encode(w);
+    return w.Release();
+  }
+
+  Status DecodeTicketModel(std::string_view body) {
+    CheckpointReader r(body);
+    auto ref = std::make_shared<ReferenceData>(DecodeReference(r));
+    const TimeNs latest = r.GetSigned();
+    TicketIndex decoded;
+    decoded.Decode(r);
+    if (!r.at_end()) r.Fail("trailing bytes");
+    TL_RETURN_IF_ERROR(r.status());
+    reference = std::move(ref);
+    latest_occurred = latest;
+    tickets = std::move(decoded);
+    return Status::Ok();
+  }
+
+  // The stored checkpoint of `name` if it may be used for a catch-up to `target`; a note says
+  // why not otherwise.
+  std::optional<StoredCheckpoint> Usable(std::string_view name, uint32_t version, Seq target) {
+    auto ignored = [&](const std::string& why) {
+      Note(fmt::format("checkpoint of {} ignored: {}; rebuilding it", name, why));
+      return std::nullopt;
+    };
+    // The stamp first: a body of another version is not worth reading.
+    auto stamp = ReadCheckpointStamp(log, name);
+    if (!stamp.ok()) return ignored(stamp.status().ToString());
+    if (!*stamp) return std::nullopt;
+    const CheckpointStamp& s = **stamp;
+    if (s.model_version != version || s.base_version != kTicketModelVersion) {
+      return ignored(
+          fmt::format("written by version {} (over tickets {}), this build is {} (over {})",
+                      s.model_version, s.base_version, version, kTicketModelVersion));
+    }
+    if (s.seq == 0 || s.seq > target) {
+      return ignored(fmt::format("it is at seq {}, beyond seq {}", s.seq, target));
+    }
+    auto at = log.ReadOne(s.seq);
+    if (!at.ok() || at->hash != s.chain_hash) {
+      return ignored(fmt::format("the log's chain hash at seq {} differs (another log?)", s.seq));
+    }
+    auto stored = ReadCheckpoint(log, name);
+    if (!stored.ok()) return ignored(stored.status().ToString());
+    if (!*stored || (*stored)->stamp.seq != s.seq) return ignored("it changed while being read");
+    return std::move(**stored);
+  }
+
+  // Loads every usable checkpoint and positions the catch-up (see docs/projections.md).
+  void LoadCheckpoints(Seq target) {
+    if (auto stored = Usable(kTicketModel, kTicketModelVersion, target)) {
+      Status decoded = DecodeTicketModel(stored->body);
+      if (decoded.ok()) {
+        applied = stored->stamp.seq;
+      } else {
+        Note(fmt::format("checkpoint of {} ignored: {}", kTicketModel, decoded.ToString()));
+      }
+    }
+    loaded_seq.assign(kModelCount, 0);
+    for (size_t i = 0; i < kModelCount; ++i) {
+      auto stored = Usable(models[i]->name(), models[i]->version(), target);
+      if (!stored) continue;
+      auto fresh = MakeModel(i, names);
+      CheckpointReader r(stored->body);
+      fresh->Decode(r);
+      if (!r.at_end()) r.Fail("trailing bytes");
+      if (!r.status().ok()) {
+        Note(fmt::format("checkpoint of {} ignored: {}", models[i]->name(), r.status().ToString()));
+        continue;
+      }
+      models[i] = std::move(fresh);
+      model_seq[i] = loaded_seq[i] = stored->stamp.seq;
+    }
+    // Every model folds over the ticket states just before each event it applies, so the
+    // ticket model must start at or before the earliest of them. It cannot go back, so if any
+    // model starts earlier than the tickets' checkpoint, the tickets are rebuilt from seq 1
+    // while the models that are further along skip what they already hold.
+    const Seq earliest = *std::min_element(model_seq.begin(), model_seq.end());
+    if (applied > earliest) {
+      tickets = TicketIndex();
+      reference = std::make_shared<ReferenceData>();
+      latest_occurred = 0;
+      applied = 0;
+    }
+    tickets_loaded_seq = applied;
+  }
+
+  // Folds the log from applied + 1 to `target` (or to the last event recorded at or before
+  // options.to_time).
+  Status CatchUp(Seq target, const std::atomic<bool>* cancel) {
+    std::vector<Event> chunk;
+    bool stop = false;
+    auto flush = [&] {
+      std::unique_lock lock(mu);
+      ApplyLocked(chunk);
+      chunk.clear();
+      if (options.progress) options.progress(applied, target);
+    };
+    auto take = [&](Event event) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) {
+        return Status::Unavailable("cancelled");
+      }
+      if (options.to_time && event.recorded_at > *options.to_time) {
+        stop = true;  // recorded_at never decreases along the log: nothing later is known then
+        return Status::Unavailable("stop");
+      }
+      chunk.push_back(std::move(event));
+      if (chunk.size() == 8192) flush();
+      return Status::Ok();
+    };
+    Status scanned;
+    if (options.verify_chain) {
+      Hash prev = kGenesisHash;
+      if (applied > 0) {
+        TL_ASSIGN_OR_RETURN(const StoredEvent last, log.ReadOne(applied));
+        prev = last.hash;
+      }
+      scanned = log.ScanRaw(
+          applied + 1, target, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
+            if (ChainHash(prev, bytes) != hash) {
+              return Status::Corruption(
+                  fmt::format("seq {}: the stored bytes do not match the chain hash", seq));
+            }
+            prev = hash;
+            auto event = DecodeEvent(bytes);
+            if (!event.ok()) {
+              return event.status().WithContext(fmt::format("seq {}", seq));
+            }
+            if (event->seq != seq) {
+              return Status::Corruption(
+                  fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
+            }
+            return take(std::move(event).value());
+          });
+    } else {
+      scanned = log.Scan(applied + 1, target, [&](const StoredEvent& e) { return take(e.event); });
+    }
+    if (!scanned.ok() && !stop) return scanned;
+    flush();
+    if (!broken.empty()) return Status::Internal(broken);
+    return Status::Ok();
+  }
+
+  // Every model's encoding at the current seq; models first, the ticket model last, so that a
+  // crash part-way through writing leaves the tickets' checkpoint at or before the others'.
+  std::vector<Encoded> EncodeAll() const {
+    std::vector<Encoded> out;
+    for (const auto& m : models) {
+      CheckpointWriter w;
+      m->Encode(w);
+      out.push_back({std::string(m->name()), m->version(), w.Release()});
+    }
+    out.push_back({std::string(kTicketModel), kTicketModelVersion, EncodeTicketModel()});
+    return out;
+  }
+
+  // Writes checkpoints at `seq`, keeping any stored checkpoint that is already newer.
+  static Status WriteAll(EventLog& log, Seq seq, const std::vector<Encoded>& encoded) {
+    TL_ASSIGN_OR_RETURN(const StoredEvent at, log.ReadOne(seq));
+    for (const Encoded& e : encoded) {
+      auto stored = ReadCheckpointStamp(log, e.name);
+      if (stored.ok() && *stored && (*stored)->seq >= seq &&
+          (*stored)->model_version == e.version && (*stored)->base_version == kTicketModelVersion) {
+        continue;
+      }
+      TL_RETURN_IF_ERROR(WriteCheckpoint(
+          log, e.name, CheckpointStamp{e.version, kTicketModelVersion, seq, at.hash}, e.body));
+    }
+    return Status::Ok();
+  }
+
+  // Encodes the current state (under the shared lock) and writes it.
+  Status SaveNow() {
+    const auto start = std::chrono::steady_clock::now();
+    Seq seq;
+    std::vector<Encoded> encoded;
+    {
+      std::shared_lock lock(mu);
+      seq = applied;
+      if (seq == 0) return Status::Ok();
+      encoded = EncodeAll();
+    }
+    std::lock_guard write_lock(write_mu);
+    TL_RETURN_IF_ERROR(WriteAll(log, seq, encoded));
+    RecordWrite(seq, SecondsSince(start));
+    return Status::Ok();
+  }
+
+  // On the background thread: the state at `target`, from the latest checkpoint and the log,
+  // in an object of its own, so the live models are neither copied nor locked.
+  void BuildAndWrite(Seq target, const std::atomic<bool>& cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    Options shadow_options;
+    shadow_options.use_checkpoints = true;
+    shadow_options.to_seq = target;
+    shadow_options.note = options.note;
+    auto shadow = Build(log, shadow_options, &cancel);
+    if (!shadow.ok()) {
+      if (!cancel) Note("background checkpoint failed: " + shadow.status().ToString());
+      return;
+    }
+    std::vector<Encoded> encoded = (*shadow)->EncodeAll();
+    shadow->reset();  // the memory goes back before the bytes are written
+    std::lock_guard write_lock(write_mu);
+    if (cancel) return;
+    Status written = WriteAll(log, target, encoded);
+    if (!written.ok()) {
+      Note("background checkpoint failed: " + written.ToString());
+      return;
+    }
+    RecordWrite(target, SecondsSince(start));
+  }
+
+  void RecordWrite(Seq seq, double seconds) {
+    std::lock_guard lock(info_mu);
+    ++written;
+    last_written_seq = seq;
+    last_write_seconds = seconds;
+  }
+
+  static Result<std::unique_ptr<Impl>> Build(EventLog& log, Options options,
+                                             const std::atomic<bool>* cancel) {
+    auto impl = std::make_unique<Impl>(log, std::move(options));
+    Seq target = log.Head().seq;
+    if (impl->options.to_seq) target = std::min(target, *impl->options.to_seq);
+    // A checkpoint cannot say what was known at a recording time; replay from seq 1.
+    if (impl->options.use_checkpoints && !impl->options.to_time) impl->LoadCheckpoints(target);
+    TL_RETURN_IF_ERROR(impl->CatchUp(target, cancel));
+    return impl;
+  }
+
+  // --- State ---------------------------------------------------------------------------------
 
   EventLog& log;
   Options options;
-  mutable std::shared_mutex mu;
+  mutable RwMutex mu;  // guards everything below up to the report cache (writers first)
+  Names names;
   TicketIndex tickets;
   std::shared_ptr<const ReferenceData> reference = std::make_shared<ReferenceData>();
-  Seq applied = 0;
+  Seq applied = 0;  // the ticket model's seq; every model is here once caught up
   TimeNs latest_occurred = 0;
-  uint64_t events_total = 0;
-  std::string broken;  // why applying stopped; empty while healthy
+  std::vector<std::unique_ptr<ReadModel>> models;
+  std::vector<Seq> model_seq;  // the last seq each model holds
+  TicketState before;          // scratch for ApplyLocked, kept to reuse its buffers
+  std::string broken;          // why applying stopped; empty while healthy
+
+  // What Open loaded (CheckpointInfo); written once, before the object is shared.
+  Seq tickets_loaded_seq = 0;
+  std::vector<Seq> loaded_seq = std::vector<Seq>(kModelCount, 0);
+
+  mutable std::mutex cache_mu;
+  mutable Seq cache_seq = 0;
+  mutable std::unordered_map<std::string, boost::json::object> cache;
+
+  std::mutex write_mu;  // one checkpoint writer at a time (checkpoint_store.h)
+  mutable std::mutex info_mu;
+  uint64_t written = 0;
+  Seq last_written_seq = 0;
+  double last_write_seconds = 0;
+
+  Seq last_trigger = 0;  // the seq of the last background request; under mu
+  std::shared_ptr<BackgroundCheckpoints> background;  // attached with checkpoints only
 };
 
 Projections::Projections(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -55,36 +489,41 @@ Projections::~Projections() = default;
 
 Result<std::unique_ptr<Projections>> Projections::Open(EventLog& log, Options options,
                                                        bool attach) {
-  auto impl = std::make_unique<Impl>(log, std::move(options));
+  TL_ASSIGN_OR_RETURN(auto impl, Impl::Build(log, std::move(options), nullptr));
   Impl& m = *impl;
-  Seq target = log.Head().seq;
-  if (m.options.to_seq) target = std::min(target, *m.options.to_seq);
-
-  std::vector<Event> chunk;
-  bool stop = false;
-  auto flush = [&] {
-    std::unique_lock lock(m.mu);
-    m.ApplyLocked(chunk);
-    chunk.clear();
-    if (m.options.progress) m.options.progress(m.applied, target);
-  };
-  Status scanned = log.Scan(m.applied + 1, target, [&](const StoredEvent& e) {
-    if (m.options.to_time && e.event.recorded_at > *m.options.to_time) {
-      stop = true;
-      return Status::Corruption("stop");  // ends the scan; not an error (see below)
+  const bool checkpoints = m.options.use_checkpoints && !m.options.to_seq && !m.options.to_time;
+  if (checkpoints) {
+    // Save the catch-up's work for the next start when it was long or rebuilt a model.
+    Seq oldest = m.tickets_loaded_seq;
+    for (Seq s : m.loaded_seq) oldest = std::min(oldest, s);
+    if (m.applied > oldest && (m.applied - oldest >= m.options.checkpoint_every || oldest == 0)) {
+      Status saved = m.SaveNow();
+      if (!saved.ok()) m.Note("checkpoint after catch-up not written: " + saved.ToString());
     }
-    chunk.push_back(e.event);
-    if (chunk.size() == 8192) flush();
-    return Status::Ok();
-  });
-  if (!scanned.ok() && !stop) return scanned;
-  flush();
-  if (!m.broken.empty()) return Status::Internal(m.broken);
-
+  }
   auto projections = std::unique_ptr<Projections>(new Projections(std::move(impl)));
   if (attach) {
-    Projections* self = projections.get();
-    log.SetCommitListener([self](const std::vector<Event>& events) { self->Apply(events); });
+    Impl* self = projections->impl_.get();
+    if (checkpoints && m.options.checkpoint_every > 0) {
+      self->last_trigger = self->applied;
+      self->background = std::make_shared<BackgroundCheckpoints>(
+          [self](Seq target, const std::atomic<bool>& cancel) {
+            self->BuildAndWrite(target, cancel);
+          });
+    }
+    // The listener holds the background thread too: the log destroys its listener before it
+    // closes its database (ledger/event_log_impl.h), which stops the thread in time even when
+    // the log goes first.
+    struct StopOnRelease {
+      std::shared_ptr<BackgroundCheckpoints> background;
+      ~StopOnRelease() {
+        if (background) background->Stop();
+      }
+    };
+    auto guard = std::make_shared<StopOnRelease>();  // not a temporary: its destructor stops
+    guard->background = self->background;
+    Projections* p = projections.get();
+    log.SetCommitListener([p, guard](const std::vector<Event>& events) { p->Apply(events); });
   }
   return projections;
 }
@@ -115,12 +554,43 @@ TimeNs Projections::latest_occurred_at() const {
   return impl_->latest_occurred;
 }
 
-Status Projections::Checkpoint() { return Status::Ok(); }
+Status Projections::Checkpoint() { return impl_->SaveNow(); }
+
+CheckpointInfo Projections::checkpoint_info() const {
+  CheckpointInfo info;
+  info.models.push_back(
+      {std::string(kTicketModel), kTicketModelVersion, impl_->tickets_loaded_seq});
+  for (size_t i = 0; i < kModelCount; ++i) {
+    info.models.push_back(
+        {std::string(impl_->models[i]->name()), impl_->models[i]->version(), impl_->loaded_seq[i]});
+  }
+  std::lock_guard lock(impl_->info_mu);
+  info.written = impl_->written;
+  info.last_written_seq = impl_->last_written_seq;
+  info.last_write_seconds = impl_->last_write_seconds;
+  return info;
+}
+
+std::map<std::string, std::string> Projections::StateDigests() const {
+  std::vector<Encoded> encoded;
+  {
+    std::shared_lock lock(impl_->mu);
+    encoded = impl_->EncodeAll();
+  }
+  std::map<std::string, std::string> digests;
+  for (const Encoded& e : encoded) digests[e.name] = HashToHex(Sha256({e.body}));
+  return digests;
+}
 
 std::optional<TicketState> Projections::Ticket(TicketId id) const {
   std::shared_lock lock(impl_->mu);
   const TicketState* t = impl_->tickets.Find(id);
   return t ? std::optional<TicketState>(*t) : std::nullopt;
+}
+
+size_t Projections::ticket_count() const {
+  std::shared_lock lock(impl_->mu);
+  return impl_->tickets.size();
 }
 
 TicketPage Projections::ListTickets(const TicketFilter& filter) const {
@@ -141,16 +611,68 @@ const std::vector<std::string>& Projections::ReportNames() {
 }
 
 Result<boost::json::object> Projections::Report(std::string_view name,
-                                                const QueryParams& params) const {
-  (void)params;
-  return Status::NotFound(fmt::format("no report named '{}'", name));
+                                                const QueryParams& query) const {
+  const auto kind = ParseReportKind(name);
+  if (!kind) return Status::NotFound(fmt::format("no report named '{}'", name));
+  TL_ASSIGN_OR_RETURN(const ReportParams p, ParseReportParams(*kind, query));
+
+  std::string cache_key(name);
+  for (const auto& [k, v] : query) {
+    if (v.empty()) continue;  // as absent
+    cache_key += fmt::format("\n{}\n{}", k, v);
+  }
+  const Impl& m = *impl_;
+  std::shared_lock lock(m.mu);
+  {
+    std::lock_guard cache_lock(m.cache_mu);
+    if (m.cache_seq == m.applied) {
+      auto it = m.cache.find(cache_key);
+      if (it != m.cache.end()) return it->second;
+    }
+  }
+  const TimeNs now = p.now.value_or(m.latest_occurred);
+  boost::json::object body;
+  switch (*kind) {
+    case ReportKind::kResponseTimes:
+      body = m.Model<ResponseTimes>(kResponseTimesModel).Query(p, m.tickets);
+      break;
+    case ReportKind::kVolume:
+      body = m.Model<SupportVolume>(kVolumeModel).Query(p, m.tickets);
+      break;
+    case ReportKind::kDashboard:
+      body = m.Model<Dashboard>(kDashboardModel).Query(p, now, m.tickets);
+      break;
+    case ReportKind::kWorkload:
+      body = m.Model<Workload>(kWorkloadModel).Query(p, now);
+      break;
+    case ReportKind::kMisroutes:
+      body = m.Model<Misroutes>(kMisroutesModel).Query(p, m.tickets);
+      break;
+    case ReportKind::kSatisfaction:
+      body = m.Model<Satisfaction>(kSatisfactionModel).Query(p, m.tickets);
+      break;
+    case ReportKind::kCompliance:
+      body = m.Model<Compliance>(kComplianceModel).Query(p, m.tickets);
+      break;
+    case ReportKind::kFollowups:
+      body = m.Model<Followups>(kFollowupsModel).Query(now, m.tickets);
+      break;
+    case ReportKind::kFeedbackPending:
+      body = m.Model<FeedbackPending>(kFeedbackPendingModel).Query(now);
+      break;
+  }
+  std::lock_guard cache_lock(m.cache_mu);
+  if (m.cache_seq != m.applied || m.cache.size() >= kMaxCachedReports) {
+    m.cache.clear();
+    m.cache_seq = m.applied;
+  }
+  m.cache.emplace(std::move(cache_key), body);
+  return body;
 }
 
 void Projections::WriteMetrics(std::string* out) const {
   std::shared_lock lock(impl_->mu);
-  *out += "# HELP ticketledger_events_total Events in the ledger.\n";
-  *out += "# TYPE ticketledger_events_total counter\n";
-  *out += fmt::format("ticketledger_events_total {}\n", impl_->events_total);
+  impl_->Model<Metrics>(kMetricsModel).Write(out);
 }
 
 Result<TicketState> TicketAsOf(const EventLog& log, TicketId id, const AsOf& as_of) {

@@ -1,4 +1,4 @@
-// Projections: the read models, folded from the log in seq order (docs/architecture.md).
+// Projections: the read models, folded from the log in seq order (docs/projections.md).
 //
 // One object owns every read model and keeps them current: at Open it loads each model's
 // checkpoint (if its version stamp matches) and replays the tail of the log; then, registered as
@@ -6,10 +6,16 @@
 // which gives read-your-writes. Nothing here reads the wall clock: "now" is a query parameter or
 // the latest event's occurred_at, so two replays of the same log answer the same.
 //
-// Thread-safety: queries may run concurrently with each other and with Apply (a shared mutex;
-// Apply holds it exclusively for the length of one commit). Ownership: the caller owns the
-// Projections and must destroy it after the EventLog stops calling it (destroy the log first,
-// or never attach).
+// Checkpoints: an attached Projections writes them every Options::checkpoint_every events on a
+// background thread, which rebuilds the state at that seq from the previous checkpoint and the
+// log (the commit path only signals it), and at Checkpoint(). The background work ends when the
+// log releases its commit listener, which it does before it closes its database.
+//
+// Thread-safety: queries may run concurrently with each other and with Apply (a reader-writer
+// lock; Apply holds it exclusively for the length of one commit and, waiting, goes before new
+// readers). Ownership: the caller owns the Projections and must destroy it after the EventLog
+// stops calling it (destroy the log first, or never attach); the log must outlive it while it
+// is attached.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -19,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/command_handler.h"
@@ -42,8 +49,28 @@ struct Options {
   // `replay --to-seq / --to-time`; only for a Projections that is not attached to the log.
   std::optional<Seq> to_seq;
   std::optional<TimeNs> to_time;
+  // Check each event's bytes against the log's hash chain during the catch-up (a SHA-256 per
+  // event): a mismatch fails Open with kCorruption naming the seq. For the auditor's replay.
+  bool verify_chain = false;
   // Called during catch-up with (events applied, events to apply).
   std::function<void(Seq done, Seq total)> progress;
+  // Called with one line when a checkpoint is ignored (and its model rebuilt) or cannot be
+  // written. Neither is an error: the models stay right, only a restart takes longer. May be
+  // called from the background checkpoint thread.
+  std::function<void(std::string_view note)> note;
+};
+
+// What Open found and what the checkpointing has done since, for operations and tests.
+struct CheckpointInfo {
+  struct Model {
+    std::string name;
+    uint32_t version = 0;
+    Seq loaded_seq = 0;  // the seq of the checkpoint it started from; 0 = rebuilt from seq 1
+  };
+  std::vector<Model> models;  // "tickets" first
+  uint64_t written = 0;       // checkpoints written since Open (each covering every model)
+  Seq last_written_seq = 0;
+  double last_write_seconds = 0;  // building (background) or encoding, plus writing
 };
 
 struct TicketFilter {
@@ -86,8 +113,13 @@ class Projections : public ledger::StateSource {
   TimeNs latest_occurred_at() const;
   // Writes every model's checkpoint now (e.g. at shutdown).
   Status Checkpoint();
+  CheckpointInfo checkpoint_info() const;
+  // SHA-256 (hex) of each model's checkpoint encoding, by model name: equal digests mean equal
+  // states, whatever order things happened in (replays compare them).
+  std::map<std::string, std::string> StateDigests() const;
 
   std::optional<TicketState> Ticket(TicketId id) const;
+  size_t ticket_count() const;
   TicketPage ListTickets(const TicketFilter& filter) const;
   std::shared_ptr<const ledger::ReferenceData> Reference() const;
 

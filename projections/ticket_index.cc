@@ -2,19 +2,61 @@
 
 #include <algorithm>
 
+#include "projections/period_cells.h"
+#include "projections/ticket_codec.h"
+
 namespace tl::projections {
 
 using namespace tl::ledger;
 
-TicketState TicketIndex::Apply(const Event& event) {
+void TicketIndex::Apply(const Event& event, TicketState* before) {
   const TicketId id = event.stream.ticket;
   if (id > tickets_.size()) tickets_.resize(id);
   TicketState& t = tickets_[id - 1];
-  TicketState before = t;
-  if (before.exists()) Unindex(before);
+  *before = t;  // assignment reuses the caller's string buffers: no allocation per event
   ApplyToTicket(t, event);
-  Index(t);
-  return before;
+  if (!before->exists()) {
+    Index(t);
+    by_day_[DayOf(t.created_at)].push_back(id);
+    return;
+  }
+  // Most events (replies, comments, feedback) change no indexed field; the others one or two.
+  auto move = [id](auto& index, const auto& from, const auto& to) {
+    if (from == to) return;
+    index[from].erase(id);
+    index[to].insert(id);
+  };
+  move(by_status_, before->status, t.status);
+  move(by_queue_, before->queue, t.queue);
+  move(by_service_, before->service, t.service);
+  move(by_category_, before->category, t.category);
+  if (before->owner != t.owner) {
+    if (!before->owner.empty()) by_owner_[before->owner].erase(id);
+    if (!t.owner.empty()) by_owner_[t.owner].insert(id);
+  }
+}
+
+const std::vector<TicketId>& TicketIndex::CreatedOn(int64_t day) const {
+  static const std::vector<TicketId> kNone;
+  auto it = by_day_.find(day);
+  return it == by_day_.end() ? kNone : it->second;
+}
+
+void TicketIndex::Encode(CheckpointWriter& out) const {
+  out.PutVarint(tickets_.size());
+  for (const TicketState& t : tickets_) EncodeTicketState(out, t);
+}
+
+void TicketIndex::Decode(CheckpointReader& in) {
+  const uint64_t n = in.GetCount();
+  tickets_.clear();
+  tickets_.reserve(n);
+  for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
+    tickets_.push_back(DecodeTicketState(in));
+    const TicketState& t = tickets_.back();
+    if (t.exists() && t.id != i + 1) in.Fail("ticket ids out of place");
+  }
+  Reindex();
 }
 
 const TicketState* TicketIndex::Find(TicketId id) const {
@@ -30,22 +72,17 @@ void TicketIndex::Index(const TicketState& t) {
   by_category_[t.category].insert(t.id);
 }
 
-void TicketIndex::Unindex(const TicketState& t) {
-  by_status_[t.status].erase(t.id);
-  by_queue_[t.queue].erase(t.id);
-  by_service_[t.service].erase(t.id);
-  if (!t.owner.empty()) by_owner_[t.owner].erase(t.id);
-  by_category_[t.category].erase(t.id);
-}
-
 void TicketIndex::Reindex() {
   by_status_.clear();
   by_queue_.clear();
   by_service_.clear();
   by_owner_.clear();
   by_category_.clear();
+  by_day_.clear();
   for (const TicketState& t : tickets_) {
-    if (t.exists()) Index(t);
+    if (!t.exists()) continue;
+    Index(t);
+    by_day_[DayOf(t.created_at)].push_back(t.id);
   }
 }
 

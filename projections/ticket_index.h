@@ -3,6 +3,9 @@
 // read from the smallest matching id set instead of a scan of every ticket.
 //
 // Ticket ids are dense (1, 2, 3, ... without gaps), so states live in a vector indexed by id.
+// A second index lists the tickets created on each UTC day, for the reports' partly covered
+// days (period_cells.h). This is the ticket model of docs/projections.md; its checkpoint holds
+// the states, and the indexes are rebuilt from them.
 // Not thread-safe: the owner (Projections) serialises writers against readers.
 #pragma once
 
@@ -12,34 +15,40 @@
 #include <unordered_map>
 #include <vector>
 
+#include "projections/checkpoint_codec.h"
 #include "projections/projections.h"
 
 namespace tl::projections {
 
 class TicketIndex {
  public:
-  // Folds one ticket event into its ticket; returns the state before (version 0 if new).
-  TicketState Apply(const ledger::Event& event);
+  // Folds one ticket event into its ticket; `*before` becomes the state before the event
+  // (version 0 when the event opens the ticket).
+  void Apply(const ledger::Event& event, TicketState* before);
 
   const TicketState* Find(TicketId id) const;
   TicketPage List(const TicketFilter& filter) const;
   size_t size() const { return tickets_.size(); }
   const std::vector<TicketState>& all() const { return tickets_; }
 
-  // Rebuilds the secondary indexes from the states (after loading a checkpoint).
-  void Reindex();
-  std::vector<TicketState>& mutable_all() { return tickets_; }
+  // The tickets created on `day` (days since the epoch, UTC), in id order.
+  const std::vector<TicketId>& CreatedOn(int64_t day) const;
+
+  void Encode(CheckpointWriter& out) const;
+  // Replaces every state with the checkpoint's and rebuilds the indexes.
+  void Decode(CheckpointReader& in);
 
  private:
   using IdSet = std::set<TicketId>;
   void Index(const TicketState& t);
-  void Unindex(const TicketState& t);
   bool Matches(const TicketState& t, const TicketFilter& f) const;
+  void Reindex();
 
   std::vector<TicketState> tickets_;  // tickets_[id - 1]
   std::map<ledger::TicketStatus, IdSet> by_status_;
   std::unordered_map<std::string, IdSet> by_queue_, by_service_, by_owner_;
   std::map<ledger::Category, IdSet> by_category_;
+  std::unordered_map<int64_t, std::vector<TicketId>> by_day_;
 };
 
 }  // namespace tl::projections

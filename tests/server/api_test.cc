@@ -323,7 +323,7 @@ TEST_CASE("expected_version and event_id give conflicts and idempotent retries",
                 "bad_field");
 }
 
-TEST_CASE("importers set occurred_at and actor; agents may not; recorded_by is the token's",
+TEST_CASE("importers set occurred_at and actor, agents may not, and recorded_by is the token's",
           "[server][api][loopback]") {
   Api api;
   HttpClient importer = api.Client("importer");

@@ -1,0 +1,61 @@
+// The event-derived Prometheus families of API.md "Operations", as a read model so that they
+// survive restarts through checkpoints (counters only grow; a restart must not reset them):
+//   ticketledger_first_response_seconds  histogram, one observation at a ticket's first reply
+//   ticketledger_resolution_seconds      histogram, one observation at each resolution
+//       both labelled with the ticket's service, queue and category at that event
+//   ticketledger_tickets_open            gauge by service, queue, status (all categories)
+//   ticketledger_tickets_created_total   counter by service and category (at creation)
+//   ticketledger_events_total            counter of every event
+// Histograms share the bucket bounds below. Labels never carry ticket ids or people. A gauge
+// series that drops to 0 keeps being written (a series that vanished would read as "no data").
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "projections/duration_stats.h"
+#include "projections/read_model.h"
+
+namespace tl::projections {
+
+// The histogram bucket bounds in seconds: 5 min, 15 min, 1 h, 2 h, 4 h, 8 h, 1 d, 3 d, 7 d
+// (and +Inf).
+inline constexpr std::array<int64_t, 9> kBucketBounds = {300,   900,   3600,   7200,  14400,
+                                                         28800, 86400, 259200, 604800};
+
+class Metrics : public ReadModel {
+ public:
+  explicit Metrics(Names& names) : names_(names) {}
+  std::string_view name() const override { return "metrics"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  // Appends the families in text format 0.0.4, HELP and TYPE lines included.
+  void Write(std::string* out) const;
+  uint64_t events_total() const { return events_total_; }
+
+ private:
+  struct Histogram {
+    std::array<uint64_t, kBucketBounds.size() + 1> buckets{};  // per bucket, not cumulative
+    DurationSum sum;
+    void Observe(int64_t ns);
+  };
+  using OpenKey = std::tuple<NameId, NameId, ledger::TicketStatus>;  // service, queue, status
+  using CreatedKey = std::pair<NameId, ledger::Category>;            // service, category
+
+  void WriteHistogram(std::string* out, std::string_view family, std::string_view help,
+                      const std::map<GroupKey, Histogram>& series) const;
+
+  Names& names_;
+  std::map<GroupKey, Histogram> first_response_;
+  std::map<GroupKey, Histogram> resolution_;
+  std::map<OpenKey, int64_t> open_;
+  std::map<CreatedKey, uint64_t> created_;
+  uint64_t events_total_ = 0;
+};
+
+}  // namespace tl::projections

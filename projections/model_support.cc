@@ -1,0 +1,56 @@
+#include "projections/model_support.h"
+
+#include "ledger/time_format.h"
+#include "projections/period_cells.h"
+
+namespace tl::projections {
+
+bool InvitedWithinDue(const ledger::TicketState& before, ledger::TimeNs invited_at) {
+  if (!before.last_resolved_at) return false;  // imported history may invite before resolving
+  const ledger::TimeNs after = invited_at - *before.last_resolved_at;
+  return after >= 0 && after <= kFeedbackDue;
+}
+
+GroupKey GroupOf(Names& names, const ledger::TicketState& t, GroupFields fields) {
+  GroupKey key;
+  key.service = names.Intern(t.service);
+  if (fields.queue) key.queue = names.Intern(t.queue);
+  if (fields.category) key.category = t.category;
+  return key;
+}
+
+NameFilter::NameFilter(const Names& names, const std::optional<std::string>& wanted)
+    : active_(wanted.has_value()), wanted_(wanted) {
+  if (wanted) id_ = names.Find(*wanted);
+}
+
+std::string GroupName(GroupBy group_by, const GroupKey& key, const Names& names,
+                      int64_t first_day) {
+  switch (group_by) {
+    case GroupBy::kService:
+      return names.Get(key.service);
+    case GroupBy::kQueue:
+      return names.Get(key.queue);
+    case GroupBy::kCategory:
+      return std::string(ledger::CategoryName(key.category));
+    case GroupBy::kMonth:
+      return ledger::MonthKey(StartOfDay(first_day));
+  }
+  return {};
+}
+
+std::string GroupName(GroupBy group_by, const ledger::TicketState& t) {
+  switch (group_by) {
+    case GroupBy::kService:
+      return t.service;
+    case GroupBy::kQueue:
+      return t.queue;
+    case GroupBy::kCategory:
+      return std::string(ledger::CategoryName(t.category));
+    case GroupBy::kMonth:
+      return ledger::MonthKey(t.created_at);
+  }
+  return {};
+}
+
+}  // namespace tl::projections

@@ -1,0 +1,136 @@
+#include "projections/satisfaction.h"
+
+#include <boost/json/array.hpp>
+#include <map>
+
+#include "projections/duration_stats.h"
+#include "projections/model_support.h"
+
+namespace tl::projections {
+
+using ledger::TicketState;
+
+namespace {
+constexpr GroupFields kFields{.queue = true, .category = false};
+}  // namespace
+
+Satisfaction::Contribution Satisfaction::ContributionOf(const TicketState& t) const {
+  Contribution c;
+  if (t.feedback) c.score = t.feedback->score;
+  if (t.id <= invitations_.size()) c.invitations = invitations_[t.id - 1];
+  return c;
+}
+
+void Satisfaction::Cell::Add(const Contribution& c, int sign) {
+  if (c.score != 0) {
+    feedback += sign;
+    score_sum += sign * c.score;
+  }
+  invited += sign * static_cast<int64_t>(c.invitations.invited);
+  within_due += sign * static_cast<int64_t>(c.invitations.within_due);
+}
+
+void Satisfaction::Cell::Merge(const Cell& other) {
+  feedback += other.feedback;
+  score_sum += other.score_sum;
+  invited += other.invited;
+  within_due += other.within_due;
+}
+
+void Satisfaction::Apply(const Change& change) {
+  if (!change.after) return;
+  const TicketState& before = *change.before;
+  const TicketState& after = *change.after;
+  const Contribution was = before.exists() ? ContributionOf(before) : Contribution{};
+  if (std::holds_alternative<ledger::FeedbackInvited>(change.event.payload)) {
+    if (invitations_.size() < after.id) invitations_.resize(after.id);
+    Invitations& inv = invitations_[after.id - 1];
+    ++inv.invited;
+    if (InvitedWithinDue(before, change.event.occurred_at)) ++inv.within_due;
+  }
+  const Contribution is = ContributionOf(after);
+  const GroupKey key = GroupOf(names_, after, kFields);
+  const GroupKey old_key = before.exists() ? GroupOf(names_, before, kFields) : key;
+  if (was == is && old_key == key) return;
+  const bool had = was != Contribution{}, has = is != Contribution{};
+  if (had && has) {
+    cells_.Replace(after.created_at, old_key, was, key, is);
+  } else if (had) {
+    cells_.Add(before.created_at, old_key, was, -1);
+  } else if (has) {
+    cells_.Add(after.created_at, key, is, +1);
+  }
+}
+
+void Satisfaction::Encode(CheckpointWriter& out) const {
+  cells_.Encode(out, names_, [](CheckpointWriter& w, const Cell& c) {
+    w.PutVarint(c.feedback);
+    w.PutVarint(c.score_sum);
+    w.PutVarint(c.invited);
+    w.PutVarint(c.within_due);
+  });
+  uint64_t invited = 0;
+  for (const Invitations& inv : invitations_) invited += inv.invited > 0;
+  out.PutVarint(invited);
+  for (size_t i = 0; i < invitations_.size(); ++i) {
+    if (invitations_[i].invited == 0) continue;
+    out.PutVarint(i + 1);
+    out.PutVarint(invitations_[i].invited);
+    out.PutVarint(invitations_[i].within_due);
+  }
+}
+
+void Satisfaction::Decode(CheckpointReader& in) {
+  cells_.Decode(in, names_, [](CheckpointReader& r) {
+    Cell c;
+    c.feedback = r.GetVarint();
+    c.score_sum = r.GetVarint();
+    c.invited = r.GetVarint();
+    c.within_due = r.GetVarint();
+    if (c.empty() || c.within_due > c.invited) r.Fail("satisfaction cell out of range");
+    return c;
+  });
+  const uint64_t n = in.GetCount();
+  for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
+    const uint64_t id = in.GetIdAfter(invitations_.size());
+    if (id == 0) break;
+    invitations_.resize(id);
+    invitations_[id - 1].invited = static_cast<uint32_t>(in.GetVarint());
+    invitations_[id - 1].within_due = static_cast<uint32_t>(in.GetVarint());
+  }
+}
+
+boost::json::object Satisfaction::Query(const ReportParams& p, const TicketIndex& tickets) const {
+  std::map<std::string, Cell> groups;
+  cells_.Visit(
+      p.window, Granularity::kMonth,
+      [&](int64_t first_day, const GroupKey& key, const Cell& cell) {
+        groups[GroupName(p.group_by, key, names_, first_day)].Merge(cell);
+      },
+      [&](int64_t day) {
+        for (ledger::TicketId id : tickets.CreatedOn(day)) {
+          const TicketState& t = *tickets.Find(id);
+          if (!p.window.Contains(t.created_at)) continue;
+          const Contribution c = ContributionOf(t);
+          if (c != Contribution{}) groups[GroupName(p.group_by, t)].Add(c, +1);
+        }
+      });
+  boost::json::array out;
+  for (const auto& [key, g] : groups) {
+    if (g.empty()) continue;
+    out.push_back(boost::json::object{
+        {"key", key},
+        {"feedback", g.feedback},
+        {"mean_score", g.feedback ? NumberJson(static_cast<double>(g.score_sum) / g.feedback)
+                                  : boost::json::value(nullptr)},
+        {"invited", g.invited},
+        {"invited_within_2h", g.within_due},
+        {"invited_within_2h_share", g.invited
+                                        ? NumberJson(static_cast<double>(g.within_due) / g.invited)
+                                        : boost::json::value(nullptr)},
+    });
+  }
+  return boost::json::object{{"groups", std::move(out)}};
+}
+
+}  // namespace tl::projections

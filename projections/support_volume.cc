@@ -1,0 +1,201 @@
+#include "projections/support_volume.h"
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+
+#include "ledger/time_format.h"
+#include "projections/model_support.h"
+
+namespace tl::projections {
+
+using ledger::TicketState;
+
+namespace {
+
+constexpr size_t kTopKeywords = 10;
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Lower-cases ASCII and the Latin-1 capitals U+00C0..U+00DE (except U+00D7, the multiplication
+// sign), which UTF-8 writes as 0xC3 0x80..0x9E: enough for Norwegian descriptions without a
+// Unicode library.
+std::string LowerCase(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      const auto next = static_cast<unsigned char>(out[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 32);
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> DescriptionKeywords(std::string_view description) {
+  std::vector<std::string> keywords;
+  size_t start = 0;
+  while (start <= description.size()) {
+    size_t end = description.find_first_of(",;", start);
+    if (end == std::string_view::npos) end = description.size();
+    std::string_view term = description.substr(start, end - start);
+    while (!term.empty() && IsSpace(term.front())) term.remove_prefix(1);
+    while (!term.empty() && IsSpace(term.back())) term.remove_suffix(1);
+    if (!term.empty()) keywords.push_back(LowerCase(term));
+    start = end + 1;
+  }
+  std::sort(keywords.begin(), keywords.end());
+  keywords.erase(std::unique(keywords.begin(), keywords.end()), keywords.end());
+  return keywords;
+}
+
+SupportVolume::Keywords SupportVolume::KeywordsOf(const TicketState& t) {
+  Keywords ids;
+  for (const std::string& k : DescriptionKeywords(t.description)) ids.push_back(names_.Intern(k));
+  return ids;
+}
+
+void SupportVolume::Cell::Add(const Keywords& c, int sign) {
+  tickets += sign;
+  for (NameId k : c) {
+    auto it = keywords.try_emplace(k, 0).first;
+    it->second += sign;
+    if (it->second == 0) keywords.erase(it);
+  }
+}
+
+void SupportVolume::Cell::Merge(const Cell& other) {
+  tickets += other.tickets;
+  for (const auto& [k, n] : other.keywords) keywords[k] += n;
+}
+
+void SupportVolume::Apply(const Change& change) {
+  if (!change.after) return;
+  const TicketState& before = *change.before;
+  const TicketState& after = *change.after;
+  const GroupKey key = GroupOf(names_, after);
+  if (!before.exists()) {
+    cells_.Add(after.created_at, key, KeywordsOf(after), +1);
+    return;
+  }
+  const GroupKey old_key = GroupOf(names_, before);
+  if (old_key == key && before.description == after.description) return;
+  cells_.Replace(after.created_at, old_key, KeywordsOf(before), key, KeywordsOf(after));
+}
+
+void SupportVolume::Encode(CheckpointWriter& out) const {
+  cells_.Encode(out, names_, [this](CheckpointWriter& w, const Cell& cell) {
+    w.PutVarint(cell.tickets);
+    std::vector<std::pair<const std::string*, uint64_t>> sorted;
+    for (const auto& [k, n] : cell.keywords) sorted.emplace_back(&names_.Get(k), n);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    w.PutVarint(sorted.size());
+    for (const auto& [k, n] : sorted) {
+      w.PutString(*k);
+      w.PutVarint(n);
+    }
+  });
+}
+
+void SupportVolume::Decode(CheckpointReader& in) {
+  cells_.Decode(in, names_, [this](CheckpointReader& r) {
+    Cell cell;
+    cell.tickets = r.GetVarint();
+    const uint64_t n = r.GetCount();
+    for (uint64_t i = 0; i < n && r.status().ok(); ++i) {
+      const NameId k = names_.Intern(r.GetString());
+      const uint64_t count = r.GetVarint();
+      if (count == 0 || count > cell.tickets) r.Fail("keyword count out of range");
+      cell.keywords[k] = count;
+    }
+    if (cell.tickets == 0) r.Fail("empty volume cell");
+    return cell;
+  });
+}
+
+boost::json::object SupportVolume::Query(const ReportParams& p, const TicketIndex& tickets) const {
+  struct Group {
+    uint64_t total = 0;
+    std::map<std::string, uint64_t> by_interval;
+    std::map<std::string, uint64_t> keywords;  // by keyword: ties then sort in code-point order
+  };
+  std::map<std::string, Group> groups;
+  auto interval_key = [&](ledger::TimeNs t) {
+    switch (p.interval) {
+      case Interval::kDay:
+        return ledger::DayKey(t);
+      case Interval::kWeek:
+        return ledger::IsoWeekKey(t);
+      case Interval::kMonth:
+        break;
+    }
+    return ledger::MonthKey(t);
+  };
+  auto wanted = [&](ledger::Category c) { return !p.category || *p.category == c; };
+  auto partial_tickets = [&](int64_t day, auto&& fold) {
+    for (ledger::TicketId id : tickets.CreatedOn(day)) {
+      const TicketState& t = *tickets.Find(id);
+      if (p.window.Contains(t.created_at) && wanted(t.category)) fold(t);
+    }
+  };
+
+  // Counts by interval from day cells (a month cell cannot say which week its tickets fall in);
+  // keywords from month cells where the window covers whole months.
+  cells_.Visit(
+      p.window, Granularity::kDay,
+      [&](int64_t day, const GroupKey& key, const Cell& cell) {
+        if (!wanted(key.category)) return;
+        Group& g = groups[GroupName(p.group_by, key, names_, day)];
+        g.total += cell.tickets;
+        g.by_interval[interval_key(StartOfDay(day))] += cell.tickets;
+      },
+      [&](int64_t day) {
+        partial_tickets(day, [&](const TicketState& t) {
+          Group& g = groups[GroupName(p.group_by, t)];
+          ++g.total;
+          ++g.by_interval[interval_key(t.created_at)];
+        });
+      });
+  cells_.Visit(
+      p.window, Granularity::kMonth,
+      [&](int64_t first_day, const GroupKey& key, const Cell& cell) {
+        if (!wanted(key.category)) return;
+        Group& g = groups[GroupName(p.group_by, key, names_, first_day)];
+        for (const auto& [k, n] : cell.keywords) g.keywords[names_.Get(k)] += n;
+      },
+      [&](int64_t day) {
+        partial_tickets(day, [&](const TicketState& t) {
+          Group& g = groups[GroupName(p.group_by, t)];
+          for (std::string& k : DescriptionKeywords(t.description)) ++g.keywords[std::move(k)];
+        });
+      });
+
+  boost::json::array out;
+  for (auto& [key, g] : groups) {
+    boost::json::object by_interval;
+    for (const auto& [interval, n] : g.by_interval) by_interval[interval] = n;
+    std::vector<std::pair<std::string, uint64_t>> top(g.keywords.begin(), g.keywords.end());
+    const size_t n = std::min(top.size(), kTopKeywords);
+    // Stable: equal counts keep the map's code-point order.
+    std::stable_sort(top.begin(), top.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    boost::json::array keywords;
+    for (size_t i = 0; i < n; ++i) {
+      keywords.push_back(boost::json::object{{"keyword", top[i].first}, {"count", top[i].second}});
+    }
+    out.push_back(boost::json::object{{"key", key},
+                                      {"total", g.total},
+                                      {"by_interval", std::move(by_interval)},
+                                      {"top_keywords", std::move(keywords)}});
+  }
+  return boost::json::object{{"groups", std::move(out)}};
+}
+
+}  // namespace tl::projections

@@ -1,0 +1,35 @@
+// Workload (API.md `GET /api/v1/reports/workload`): open tickets of every category per current
+// queue and owner, each group's tickets kept ordered by creation so the oldest is at hand.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "projections/read_model.h"
+#include "projections/report_params.h"
+
+namespace tl::projections {
+
+class Workload : public ReadModel {
+ public:
+  explicit Workload(Names& names) : names_(names) {}
+  std::string_view name() const override { return "workload"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  boost::json::object Query(const ReportParams& params, ledger::TimeNs now) const;
+
+ private:
+  using Group = std::pair<NameId, NameId>;  // (queue, owner); owner 0 = "" = unowned
+  using Tickets = std::set<std::pair<ledger::TimeNs, ledger::TicketId>>;  // by created_at, id
+  void Update(const ledger::TicketState& t, int sign);
+
+  Names& names_;
+  std::map<Group, Tickets> groups_;
+};
+
+}  // namespace tl::projections

@@ -1,0 +1,178 @@
+// The ticket model: current states as API.md's GET /tickets/{id} needs them, the list filters,
+// reference data, and as-of states folded from a ticket's stream.
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "tests/projections/desk.h"
+
+using namespace tl::ledger;
+using namespace tl::testing;
+using tl::projections::AsOf;
+using tl::projections::TicketAsOf;
+using tl::projections::TicketFilter;
+
+TEST_CASE("a ticket's state shows each action as soon as its append returns", "[projections]") {
+  Desk desk;
+  const TicketId id = desk.Open(SupportTicket("Orakel"), kMonday);
+  auto t = desk.projections().Ticket(id);
+  REQUIRE(t);
+  CHECK(t->version == 2);  // opened + acknowledged (first-line intake)
+  CHECK(t->acknowledged);
+  CHECK(t->status == TicketStatus::kNew);
+  CHECK_FALSE(t->first_response_at);
+
+  desk.Act(id, Reply{"on it"}, kMonday + 10 * kMinute);
+  t = desk.projections().Ticket(id);
+  CHECK(t->status == TicketStatus::kOpen);
+  CHECK(t->first_response_at == kMonday + 10 * kMinute);
+  CHECK(t->updated_at == kMonday + 10 * kMinute);
+
+  desk.Act(id, Resolve{"reset the password"}, kMonday + kHour);
+  t = desk.projections().Ticket(id);
+  CHECK(t->status == TicketStatus::kResolved);
+  CHECK(t->resolved_at == kMonday + kHour);
+  CHECK(t->solution == "reset the password");
+  CHECK(desk.projections().applied_seq() == desk.log().Head().seq);
+  CHECK(desk.projections().latest_occurred_at() == kMonday + kHour);
+  CHECK_FALSE(desk.projections().Ticket(id + 1));
+}
+
+TEST_CASE("the ticket list filters by status, queue, service, owner and category in id order",
+          "[projections]") {
+  Desk desk;
+  const TicketId a = desk.Open(SupportTicket("campus", "Eduroam"), kMonday);
+  const TicketId b = desk.Open(SupportTicket("Orakel"), kMonday + kMinute);
+  OpenTicket incident = SupportTicket("campus");
+  incident.category = Category::kIncident;
+  const TicketId c = desk.Open(incident, kMonday + 2 * kMinute);
+  const TicketId d = desk.Open(SupportTicket("campus"), kMonday + 3 * kMinute);
+  desk.Act(a, Assign{"carl"}, kMonday + kHour);
+  desk.Act(c, Assign{"carl"}, kMonday + kHour);
+  desk.Act(d, Reply{"hello"}, kMonday + kHour);
+  desk.Act(b, Move{"campus", ""}, kMonday + kHour);
+
+  auto ids = [&](TicketFilter f) {
+    std::vector<TicketId> out;
+    for (const auto& t : desk.projections().ListTickets(f).tickets) out.push_back(t.id);
+    return out;
+  };
+  TicketFilter by_queue;
+  by_queue.queue = "campus";
+  CHECK(ids(by_queue) == std::vector<TicketId>{a, b, c, d});
+  TicketFilter by_owner;
+  by_owner.owner = "carl";
+  CHECK(ids(by_owner) == std::vector<TicketId>{a, c});
+  TicketFilter by_owner_and_category = by_owner;
+  by_owner_and_category.category = Category::kIncident;
+  CHECK(ids(by_owner_and_category) == std::vector<TicketId>{c});
+  TicketFilter by_service;
+  by_service.service = "Identitet_Feide";
+  CHECK(ids(by_service) == std::vector<TicketId>{b, c, d});
+  TicketFilter by_status;
+  by_status.statuses = {TicketStatus::kOpen, TicketStatus::kNew};
+  CHECK(ids(by_status) == std::vector<TicketId>{a, b, c, d});
+  by_status.statuses = {TicketStatus::kOpen};
+  CHECK(ids(by_status) == std::vector<TicketId>{d});
+  TicketFilter nobody;
+  nobody.owner = "nobody";
+  CHECK(ids(nobody).empty());
+
+  TicketFilter page;
+  page.limit = 3;
+  auto first = desk.projections().ListTickets(page);
+  REQUIRE(first.tickets.size() == 3);
+  REQUIRE(first.next == c);
+  page.after = *first.next;
+  auto second = desk.projections().ListTickets(page);
+  REQUIRE(second.tickets.size() == 1);
+  CHECK(second.tickets[0].id == d);
+  CHECK_FALSE(second.next);
+}
+
+TEST_CASE("reference data follows the queue and service definitions", "[projections]") {
+  Desk desk;
+  desk.DefineQueue("campus", {"carl", "cora", "nils"});
+  auto ref = desk.projections().Reference();
+  REQUIRE(ref->FindQueue("campus"));
+  CHECK(ref->FindQueue("campus")->members.contains("nils"));
+  CHECK(ref->IsFirstLine("Orakel"));
+  CHECK_FALSE(ref->IsFirstLine("campus"));
+  CHECK(ref->FindService("Eduroam"));
+}
+
+TEST_CASE(
+    "a ticket as of every seq, occurrence and recording time equals its state then; before "
+    "creation it is not found",
+    "[projections][as-of]") {
+  Desk desk;
+  // Two tickets interleaved, so that a ticket's seqs have gaps.
+  struct Seen {
+    Seq seq;
+    TimeNs occurred_at;
+    TimeNs recorded_at;
+    TicketState state;
+  };
+  std::vector<Seen> seen;
+  auto snapshot = [&](TicketId id, TimeNs at) {
+    seen.push_back({desk.log().Head().seq, at, desk.clock().now(), *desk.projections().Ticket(id)});
+  };
+  const Seq before_creation = desk.log().Head().seq;
+  const TicketId id = desk.Open(SupportTicket("Orakel"), kMonday);
+  snapshot(id, kMonday);
+  const TicketId other = desk.Open(SupportTicket("campus"), kMonday + kMinute);
+  TimeNs t = kMonday;
+  const std::vector<TicketAction> actions = {Reply{"hi"},
+                                             Stall{"logs", kMonday + kDay},
+                                             RequesterMessage{"here they are"},
+                                             Assign{"olga"},
+                                             Move{"campus", ""},
+                                             Resolve{"done"},
+                                             Reopen{"again"},
+                                             Resolve{"done again"},
+                                             InviteFeedback{},
+                                             GiveFeedback{4, "ok"}};
+  for (const TicketAction& a : actions) {
+    t += 7 * kMinute;
+    desk.Act(id, a, t);
+    snapshot(id, t);
+    desk.Act(other, Comment{"noise"}, t + kMinute);
+  }
+
+  // At every seq: the state a replay of the log up to there holds (the folded prefix, by
+  // another path), which at the end of each command is also what the live model showed.
+  for (Seq seq = 0; seq <= desk.log().Head().seq; ++seq) {
+    tl::projections::Options replay;
+    replay.use_checkpoints = false;
+    replay.to_seq = seq;
+    auto prefix = tl::projections::Projections::Open(desk.log(), replay, false);
+    REQUIRE(prefix.ok());
+    const auto expected = (*prefix)->Ticket(id);
+    auto as_of = TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kSeq, seq, 0});
+    INFO("seq " << seq);
+    if (!expected) {
+      CHECK(as_of.status().code() == tl::StatusCode::kNotFound);
+      continue;
+    }
+    REQUIRE(as_of.ok());
+    CHECK(*as_of == *expected);
+    for (const Seen& s : seen) {
+      if (s.seq == seq) CHECK(*as_of == s.state);
+    }
+  }
+  CHECK(before_creation < seen.front().seq);
+  for (const Seen& s : seen) {
+    auto by_occurrence =
+        TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kOccurredAt, 0, s.occurred_at});
+    REQUIRE(by_occurrence.ok());
+    CHECK(*by_occurrence == s.state);
+    auto by_recording = TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kRecordedAt, 0, s.recorded_at});
+    REQUIRE(by_recording.ok());
+    CHECK(*by_recording == s.state);
+  }
+  CHECK(TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kOccurredAt, 0, kMonday - 1}).status().code() ==
+        tl::StatusCode::kNotFound);
+  CHECK(TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kRecordedAt, 0, kMonday - 1}).status().code() ==
+        tl::StatusCode::kNotFound);
+  CHECK(TicketAsOf(desk.log(), 99, AsOf{AsOf::Kind::kSeq, 1000, 0}).status().code() ==
+        tl::StatusCode::kNotFound);
+}

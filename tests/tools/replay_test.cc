@@ -1,0 +1,156 @@
+// `ticketledger replay`, run as the auditor runs it: the real binary on a real data directory.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
+#include "ledger/log_keys.h"
+#include "ledger/rocks_store.h"
+#include "ledger/time_format.h"
+#include "projections/projections.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/random_history.h"
+#include "tests/support/subprocess.h"
+
+using namespace tl::ledger;
+using namespace tl::testing;
+namespace json = boost::json;
+
+namespace {
+
+// A random history written to `dir` and closed, as a stopped server leaves it.
+void WriteHistory(const TempDir& dir, uint64_t seed, size_t tickets) {
+  RandomHistory history(RandomHistoryOptions{.seed = seed});
+  LogOptions options;
+  options.sync = false;
+  options.clock = history.clock();
+  auto log = OpenLog(dir.str(), options);
+  REQUIRE(history.Extend(*log, tickets).ok());
+}
+
+std::unique_ptr<tl::projections::Projections> ReplayInProcess(EventLog& log,
+                                                              std::optional<Seq> to_seq) {
+  tl::projections::Options options;
+  options.use_checkpoints = false;
+  options.to_seq = to_seq;
+  auto p = tl::projections::Projections::Open(log, options, false);
+  REQUIRE(p.ok());
+  return std::move(p).value();
+}
+
+}  // namespace
+
+TEST_CASE("replay rebuilds every projection and prints the seq, tickets and state digests",
+          "[tools][replay]") {
+  TempDir dir;
+  WriteHistory(dir, 5, 200);
+  auto run = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str(), "--json"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.err, Catch::Contains("events/s"));
+  const json::object summary = json::parse(run.out).as_object();
+
+  auto log = OpenLog(dir.str());
+  auto expected = ReplayInProcess(*log, std::nullopt);
+  CHECK(summary.at("seq") == log->Head().seq);
+  CHECK(summary.at("tickets") == 200);
+  CHECK(summary.at("latest_occurred_at") ==
+        json::value(FormatRfc3339(expected->latest_occurred_at())));
+  json::object digests;
+  for (const auto& [name, digest] : expected->StateDigests()) digests[name] = digest;
+  CHECK(summary.at("digests") == json::value(digests));
+
+  auto human = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str()});
+  CHECK(human.exit_code == 0);
+  CHECK_THAT(human.out, Catch::Contains("replayed to seq " + std::to_string(log->Head().seq)));
+}
+
+TEST_CASE("replay --report prints the API's report as it stood at a seq or a recording time",
+          "[tools][replay]") {
+  TempDir dir;
+  ManualClock clock(kMonday);
+  Seq after_first = 0;
+  {
+    LogOptions options;
+    options.sync = false;
+    options.clock = clock.AsClock();
+    auto log = OpenLog(dir.str(), options);
+    LogStateSource states(*log);
+    CommandHandler handler(*log, states, clock.AsClock());
+    DefineStandardReference(handler);
+    REQUIRE(handler.Open(SupportTicket("campus", "Eduroam"), By("carl")).ok());
+    after_first = log->Head().seq;
+    clock.Advance(kDay);
+    REQUIRE(handler.Open(SupportTicket("campus", "Eduroam"), By("carl")).ok());
+  }
+  auto volume_total = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {TicketledgerBinary(),
+                                     "replay",
+                                     "--data",
+                                     dir.str(),
+                                     "--report",
+                                     "volume?interval=day&category=all"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto run = RunCommand(argv);
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const json::value body = json::parse(run.out);
+    return body.at("groups").as_array().at(0).at("total");
+  };
+  CHECK(volume_total({}) == 2);
+  CHECK(volume_total({"--to-seq", std::to_string(after_first)}) == 1);
+  // What the ledger knew an hour after the first ticket was recorded.
+  CHECK(volume_total({"--to-time", FormatRfc3339(kMonday + kHour)}) == 1);
+  CHECK(volume_total({"--to-time", FormatRfc3339(kMonday + kDay)}) == 2);
+
+  // The same bytes as the API's body (Projections::Report), several reports a line each.
+  auto run = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str(), "--to-seq",
+                         std::to_string(after_first), "--report", "workload", "--report",
+                         "response-times?group_by=queue&from=2026-01-05T00%3A00%3A00Z"});
+  REQUIRE(run.exit_code == 0);
+  auto log = OpenLog(dir.str());
+  auto expected = ReplayInProcess(*log, after_first);
+  auto workload = expected->Report("workload", {});
+  auto rt =
+      expected->Report("response-times", {{"group_by", "queue"}, {"from", "2026-01-05T00:00:00Z"}});
+  REQUIRE(workload.ok());
+  REQUIRE(rt.ok());
+  CHECK(run.out == json::serialize(*workload) + "\n" + json::serialize(*rt) + "\n");
+}
+
+TEST_CASE("replay with an unknown report or a bad parameter is a usage error", "[tools][replay]") {
+  TempDir dir;
+  WriteHistory(dir, 6, 5);
+  auto unknown =
+      RunCommand({TicketledgerBinary(), "replay", "--data", dir.str(), "--report", "nonsense"});
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("nonsense"));
+  auto bad = RunCommand(
+      {TicketledgerBinary(), "replay", "--data", dir.str(), "--report", "volume?interval=year"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("interval"));
+  auto both = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str(), "--to-seq", "3",
+                          "--to-time", "2026-01-05T00:00:00Z"});
+  CHECK(both.exit_code == 2);
+  auto no_ledger = RunCommand({TicketledgerBinary(), "replay", "--data", dir.Sub("nothing")});
+  CHECK(no_ledger.exit_code == 2);
+}
+
+TEST_CASE("replay stops at a damaged event and names its seq", "[tools][replay]") {
+  TempDir dir;
+  WriteHistory(dir, 7, 30);
+  {
+    // Change one byte of seq 40's stored bytes behind the ledger's back: still a valid message,
+    // but no longer the bytes the chain hashed.
+    auto store = RocksStore::Open(dir.str(), {false, false});
+    REQUIRE(store.ok());
+    auto bytes = (*store)->Get(Family::kEvents, keys::SeqKey(40));
+    REQUIRE(bytes.ok());
+    REQUIRE(*bytes);
+    std::string damaged = **bytes;
+    damaged[damaged.size() - 3] ^= 0x01;
+    REQUIRE((*store)->Put(Family::kEvents, keys::SeqKey(40), damaged, true).ok());
+  }
+  auto run = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str()});
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains("seq 40"));
+}
