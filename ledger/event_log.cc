@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <vector>
 
 #include "ledger/codec.h"
 #include "ledger/event_log_impl.h"
@@ -182,27 +184,54 @@ Status EventLog::ScanRaw(
   to = std::min(to, Head().seq);
   if (from == 0) from = 1;
   if (from > to) return Status::Ok();
+  // The chain entries are read a chunk at a time with one iterator, beside the events' own:
+  // a point lookup per event cost a quarter of a replay (callgrind).
+  constexpr Seq kChunk = 4096;
+  std::vector<Hash> hashes;
+  hashes.reserve(kChunk);
   Seq expected = from;
   Status failure;
-  TL_RETURN_IF_ERROR(impl_->store->Scan(
-      Family::kEvents, keys::SeqKey(from), keys::SeqKey(to + 1),
-      [&](std::string_view key, std::string_view value) {
-        auto seq = keys::ParseSeqKey(key);
-        if (!seq.ok() || *seq != expected) {
-          failure = Status::Corruption(fmt::format("seq {}: missing", expected));
-          return false;
-        }
-        auto hash = impl_->HashAt(expected);
-        if (!hash.ok()) {
-          failure = hash.status();
-          return false;
-        }
-        failure = visit(expected, value, *hash);
-        ++expected;
-        return failure.ok();
-      }));
-  TL_RETURN_IF_ERROR(failure);
-  if (expected != to + 1) return Status::Corruption(fmt::format("seq {}: missing", expected));
+  while (expected <= to) {
+    const Seq chunk_start = expected;
+    const Seq chunk_end = std::min(to, expected + kChunk - 1);
+    hashes.clear();
+    Seq next_hash = expected;
+    TL_RETURN_IF_ERROR(impl_->store->Scan(
+        Family::kChain, keys::SeqKey(expected), keys::SeqKey(chunk_end + 1),
+        [&](std::string_view key, std::string_view value) {
+          auto seq = keys::ParseSeqKey(key);
+          if (!seq.ok() || *seq != next_hash || value.size() != 32) {
+            failure = Status::Corruption(
+                fmt::format("seq {}: chain entry missing or malformed", next_hash));
+            return false;
+          }
+          Hash& h = hashes.emplace_back();
+          std::copy(value.begin(), value.end(), reinterpret_cast<char*>(h.data()));
+          ++next_hash;
+          return true;
+        }));
+    TL_RETURN_IF_ERROR(failure);
+    if (next_hash != chunk_end + 1) {
+      return Status::Corruption(
+          fmt::format("seq {}: chain entry missing or malformed", next_hash));
+    }
+    TL_RETURN_IF_ERROR(impl_->store->Scan(
+        Family::kEvents, keys::SeqKey(expected), keys::SeqKey(chunk_end + 1),
+        [&](std::string_view key, std::string_view value) {
+          auto seq = keys::ParseSeqKey(key);
+          if (!seq.ok() || *seq != expected) {
+            failure = Status::Corruption(fmt::format("seq {}: missing", expected));
+            return false;
+          }
+          failure = visit(expected, value, hashes[expected - chunk_start]);
+          ++expected;
+          return failure.ok();
+        }));
+    TL_RETURN_IF_ERROR(failure);
+    if (expected != chunk_end + 1) {
+      return Status::Corruption(fmt::format("seq {}: missing", expected));
+    }
+  }
   return Status::Ok();
 }
 
