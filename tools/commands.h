@@ -18,5 +18,6 @@ void RegisterToken(CLI::App& app, int* exit_code);
 // Under `ticketledger bench`:
 void RegisterBenchAppend(CLI::App& bench, int* exit_code);
 void RegisterBenchHttp(CLI::App& bench, int* exit_code);
+void RegisterBenchReplay(CLI::App& bench, int* exit_code);
 
 }  // namespace tl::tools

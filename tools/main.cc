@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   bench->require_subcommand(1);
   tl::tools::RegisterBenchAppend(*bench, &exit_code);
   tl::tools::RegisterBenchHttp(*bench, &exit_code);
+  tl::tools::RegisterBenchReplay(*bench, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
