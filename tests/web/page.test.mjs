@@ -4,9 +4,7 @@
 // gets a clear message. Screenshots of each view (1280x800) go to $TL_SCREENSHOTS.
 //
 // Test names start with their group: "page", "token", "ticket", "keyboard" need only the
-// ticket API; "reports" need the report endpoints (Projections::Report). Where the build has
-// no reports at all (every report endpoint answers 404 not_found), the "reports" tests are
-// skipped, and say so.
+// ticket API; "reports" need the report endpoints (Projections::Report).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
@@ -22,7 +20,6 @@ let browser;
 let reader;
 let auditor;
 let seeded;
-let reportsMissing = '';
 
 const kAllowed401 = /Failed to load resource: the server responded with a status of 401/;
 const kAllowed403 = /Failed to load resource: the server responded with a status of 403/;
@@ -43,10 +40,7 @@ before(async () => {
                   '/api/v1/reports/response-times', '/api/v1/reports/satisfaction',
                   '/api/v1/followups', '/api/v1/feedback/pending'];
   const answers = await Promise.all(probes.map((p) => reader.request('GET', p)));
-  if (answers.every((a) => a.status === 404 && a.json?.error?.code === 'not_found')) {
-    reportsMissing = 'this build has no reports: every report endpoint answers 404 not_found ' +
-                     '(Projections::Report is not implemented yet)';
-  }
+  answers.forEach((a, i) => assert.equal(a.status, 200, `${probes[i]} answers`));
   browser = await launch();
 });
 
@@ -85,14 +79,6 @@ async function chartDrawn(page, caption) {
     return { labels: chart.data.labels,
              datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) };
   });
-}
-
-function skipWithoutReports(t) {
-  if (reportsMissing) {
-    t.skip(reportsMissing);
-    return true;
-  }
-  return false;
 }
 
 // The ticket with the richest history: the most actions, bonus for a move, a stall, a resolution.
@@ -359,8 +345,7 @@ test('page: the sign-in and ticket views fit a 400 px wide screen', async () => 
 });
 
 test('reports: service centre — the table and chart equal the dashboard API, with the queue ' +
-     'filter', async (t) => {
-  if (skipWithoutReports(t)) return;
+     'filter', async () => {
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre');
   for (const queue of ['', 'Orakel', 'campus']) {
     if (queue) {
@@ -410,8 +395,7 @@ test('reports: service centre — the table and chart equal the dashboard API, w
 });
 
 test('reports: team — owners, overdue follow-ups and the oldest open ticket equal the API',
-     async (t) => {
-  if (skipWithoutReports(t)) return;
+     async () => {
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/team');
   for (const queue of ['campus', 'Orakel']) {
     await page.getByLabel('Queue', { exact: true }).selectOption(queue);
@@ -469,8 +453,7 @@ function assertResponseRow(row, g, what) {
 }
 
 test('reports: response times — per month, per service and within bounds equal the API',
-     async (t) => {
-  if (skipWithoutReports(t)) return;
+     async () => {
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/response-times');
   for (const service of ['', 'Eduroam']) {
     if (service) await page.getByLabel('Service', { exact: true }).selectOption(service);
@@ -506,8 +489,7 @@ test('reports: response times — per month, per service and within bounds equal
 });
 
 test('reports: volume — counts per service and period and the top keywords equal the API',
-     async (t) => {
-  if (skipWithoutReports(t)) return;
+     async () => {
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/volume');
   for (const interval of ['month', 'week']) {
     if (interval === 'week') {
@@ -552,8 +534,7 @@ test('reports: volume — counts per service and period and the top keywords equ
 });
 
 test('reports: satisfaction — scores, invitations and pending invitations equal the API',
-     async (t) => {
-  if (skipWithoutReports(t)) return;
+     async () => {
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/satisfaction');
   await waitForView(page, 'Satisfaction');
   const api = await reader.get('/api/v1/reports/satisfaction', { group_by: 'service' });
@@ -589,8 +570,7 @@ test('reports: satisfaction — scores, invitations and pending invitations equa
 });
 
 test('reports: every view fits a 400 px wide screen and keeps its filters by keyboard',
-     async (t) => {
-  if (skipWithoutReports(t)) return;
+     async () => {
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre',
                                                      { width: 400, height: 800 });
   for (const [hash, heading] of [['service-centre', 'Service centre'], ['team', /^Team/],
