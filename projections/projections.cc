@@ -1,5 +1,6 @@
 #include "projections/projections.h"
 
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <atomic>
@@ -472,7 +473,7 @@ struct Projections::Impl {
 
   mutable std::mutex cache_mu;
   mutable Seq cache_seq = 0;
-  mutable std::unordered_map<std::string, boost::json::object> cache;
+  mutable std::unordered_map<std::string, std::shared_ptr<const CachedReport>> cache;
 
   std::mutex write_mu;  // one checkpoint writer at a time (checkpoint_store.h)
   mutable std::mutex info_mu;
@@ -610,8 +611,26 @@ const std::vector<std::string>& Projections::ReportNames() {
   return kNames;
 }
 
+struct Projections::CachedReport {
+  boost::json::object body;
+  std::string text;  // body, serialized
+};
+
 Result<boost::json::object> Projections::Report(std::string_view name,
                                                 const QueryParams& query) const {
+  TL_ASSIGN_OR_RETURN(auto cached, CachedReportFor(name, query));
+  return cached->body;
+}
+
+Result<std::shared_ptr<const std::string>> Projections::ReportJson(
+    std::string_view name, const QueryParams& query) const {
+  TL_ASSIGN_OR_RETURN(auto cached, CachedReportFor(name, query));
+  const std::string* text = &cached->text;
+  return std::shared_ptr<const std::string>(std::move(cached), text);
+}
+
+Result<std::shared_ptr<const Projections::CachedReport>> Projections::CachedReportFor(
+    std::string_view name, const QueryParams& query) const {
   const auto kind = ParseReportKind(name);
   if (!kind) return Status::NotFound(fmt::format("no report named '{}'", name));
   TL_ASSIGN_OR_RETURN(const ReportParams p, ParseReportParams(*kind, query));
@@ -666,8 +685,10 @@ Result<boost::json::object> Projections::Report(std::string_view name,
     m.cache.clear();
     m.cache_seq = m.applied;
   }
-  m.cache.emplace(std::move(cache_key), body);
-  return body;
+  auto text = boost::json::serialize(body);
+  auto cached = std::make_shared<const CachedReport>(CachedReport{std::move(body), std::move(text)});
+  m.cache.emplace(std::move(cache_key), cached);
+  return cached;
 }
 
 void Projections::WriteMetrics(std::string* out) const {

@@ -128,6 +128,10 @@ class Projections : public ledger::StateSource {
   // the query string's; a bad one is kBadField naming it; an unknown name is kNotFound.
   // Returns the exact JSON body API.md gives.
   Result<boost::json::object> Report(std::string_view name, const QueryParams& params) const;
+  // The same body serialized, as the API sends it. Cached as text beside the object, so that
+  // repeated queries between two commits copy neither (the server's path).
+  Result<std::shared_ptr<const std::string>> ReportJson(std::string_view name,
+                                                        const QueryParams& params) const;
   static const std::vector<std::string>& ReportNames();
 
   // The event-derived Prometheus families of API.md, in text format 0.0.4 (HELP and TYPE
@@ -136,6 +140,9 @@ class Projections : public ledger::StateSource {
   void WriteMetrics(std::string* out) const;
 
  private:
+  struct CachedReport;
+  Result<std::shared_ptr<const CachedReport>> CachedReportFor(std::string_view name,
+                                                              const QueryParams& params) const;
   struct Impl;
   explicit Projections(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

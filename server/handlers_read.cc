@@ -189,9 +189,11 @@ Response GetServices(const Request&, ServerContext& ctx) {
 }
 
 Response GetReport(const Request& req, ServerContext& ctx, std::string_view name) {
-  auto report = ctx.projections.Report(name, req.query);
+  auto report = ctx.projections.ReportJson(name, req.query);
   if (!report.ok()) return StatusResponse(report.status());
-  return JsonResponse(200, *report);
+  Response r;
+  r.body = **report;
+  return r;
 }
 
 }  // namespace tl::server

@@ -299,4 +299,14 @@ Status RandomHistory::Extend(EventLog& log, size_t tickets) {
   return Flush(log, pending);
 }
 
+Result<ledger::Seq> WriteRandomHistory(const std::string& dir, uint64_t seed, size_t tickets) {
+  RandomHistory history(RandomHistoryOptions{.seed = seed});
+  ledger::LogOptions options;
+  options.sync = false;
+  options.clock = history.clock();
+  TL_ASSIGN_OR_RETURN(auto log, ledger::EventLog::Open(dir, options));
+  TL_RETURN_IF_ERROR(history.Extend(*log, tickets));
+  return log->Head().seq;
+}
+
 }  // namespace tl::testing

@@ -83,4 +83,8 @@ class RandomHistory {
   std::vector<ledger::TicketId> active_;     // tickets that still see activity
 };
 
+// A random history of `tickets` tickets written to a new log in `dir` (unsynced) and closed, as a
+// stopped server leaves it, for the tools' tests. Returns the head seq.
+Result<ledger::Seq> WriteRandomHistory(const std::string& dir, uint64_t seed, size_t tickets);
+
 }  // namespace tl::testing

@@ -18,13 +18,9 @@ namespace json = boost::json;
 namespace {
 
 Seq WriteHistory(const TempDir& dir, uint64_t seed, size_t tickets) {
-  RandomHistory history(RandomHistoryOptions{.seed = seed});
-  LogOptions options;
-  options.sync = false;
-  options.clock = history.clock();
-  auto log = OpenLog(dir.str(), options);
-  REQUIRE(history.Extend(*log, tickets).ok());
-  return log->Head().seq;
+  auto head = WriteRandomHistory(dir.str(), seed, tickets);
+  REQUIRE(head.ok());
+  return *head;
 }
 
 std::vector<std::string> Lines(const std::string& text) {

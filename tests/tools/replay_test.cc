@@ -17,14 +17,10 @@ namespace json = boost::json;
 
 namespace {
 
-// A random history written to `dir` and closed, as a stopped server leaves it.
-void WriteHistory(const TempDir& dir, uint64_t seed, size_t tickets) {
-  RandomHistory history(RandomHistoryOptions{.seed = seed});
-  LogOptions options;
-  options.sync = false;
-  options.clock = history.clock();
-  auto log = OpenLog(dir.str(), options);
-  REQUIRE(history.Extend(*log, tickets).ok());
+Seq WriteHistory(const TempDir& dir, uint64_t seed, size_t tickets) {
+  auto head = WriteRandomHistory(dir.str(), seed, tickets);
+  REQUIRE(head.ok());
+  return *head;
 }
 
 std::unique_ptr<tl::projections::Projections> ReplayInProcess(EventLog& log,
