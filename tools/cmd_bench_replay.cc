@@ -106,8 +106,8 @@ Status WriteCheckpoint(ledger::EventLog& log) {
 
 struct Args {
   std::string dir = "bench-data/replay";
-  uint64_t tickets = 170'000;
-  uint64_t compare_tickets = 8'500;
+  uint64_t tickets = 190'000;
+  uint64_t compare_tickets = 9'500;
   uint64_t seed = 1;
   int repeat = 3;
   bool json = false;
@@ -199,7 +199,7 @@ void RegisterBenchReplay(CLI::App& bench, int* exit_code) {
                   "Where the generated histories are kept (made on the first run)")
       ->capture_default_str();
   cmd->add_option("--tickets", args->tickets,
-                  "Inquiries in the large history (~12 events each)")
+                  "Inquiries in the large history (about 10.6 events each: 190 k gives 2 M)")
       ->capture_default_str();
   cmd->add_option("--compare-tickets", args->compare_tickets,
                   "Inquiries in the small history, for the restart comparison")
