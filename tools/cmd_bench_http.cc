@@ -1,10 +1,12 @@
 // ticketledger bench http [--tickets N] [--compare-tickets M] [--threads T] [--seconds S]
-//                         [--connections C] [--post-connections P] [--dir DIR] [--json]
+//                         [--connections C] [--post-connections P] [--dir DIR]
+//                         [--history generated|bulk] [--json]
 //
 // In one run, against the real server (server::Stack, as `serve` wires it) on loopback, with an
 // in-tree keep-alive load client: a bare handler that returns a fixed 200-byte body through the
 // same sessions, router and thread count (the baseline), GET dashboard, GET response-times
-// report, GET ticket, and durable POST actions from P connections, on a history of N tickets;
+// report, GET ticket, and durable POST actions from P connections, on a history of N inquiries
+// (`generate`'s simulation, kept under DIR for later runs);
 // then the same GETs on a history of M tickets, to show that read latency does not grow with
 // the history. Prints every figure and the ratios the targets are stated in
 // (docs/benchmarks.md, "HTTP"); --json prints them as one JSON object.
@@ -28,7 +30,9 @@
 #include "ledger/event_log.h"
 #include "server/auth.h"
 #include "server/stack.h"
+#include "ledger/time_format.h"
 #include "tools/commands.h"
+#include "tools/generate/generator.h"
 #include "tools/progress.h"
 
 namespace tl::tools {
@@ -280,6 +284,7 @@ struct Args {
   double warmup = 1;
   int repeat = 3;
   std::string dir = "bench-data";
+  std::string history = "generated";
   bool json = false;
 };
 
@@ -301,13 +306,30 @@ Result<Tokens> MakeTokens() {
   return Tokens{reader.token, agent.token, std::move(auth)};
 }
 
-// Builds (or reuses) a history of `tickets` tickets in `dir` and starts the server on it.
+// Builds (or reuses) a history of `tickets` tickets in `dir` and starts the server on it:
+// `generate`'s simulation (DOMAIN.md's process through the real rules) or the quicker bulk one.
 Result<std::unique_ptr<server::Stack>> StartOn(const std::string& dir, uint64_t tickets,
                                                const Args& args, const Tokens& tokens) {
-  const TimeNs end = 1'798'761'600 * kSecond;  // 2027-01-01T00:00:00Z
-  std::error_code ignored;
-  std::filesystem::create_directories(dir, ignored);
-  {
+  if (args.history == "generated") {
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
+      if (!args.json) fmt::print(stderr, "generating {} inquiries in {}\n", tickets, dir);
+      generate::GenerateOptions generate;
+      generate.data = dir;
+      generate.inquiries = tickets;
+      generate.seed = 1;
+      generate.days = 400;
+      TL_ASSIGN_OR_RETURN(generate.end, ParseRfc3339("2026-11-02T00:00:00Z"));
+      Progress progress("generate", "inquiries", tickets);
+      auto summary = generate::Generate(generate, [&](uint64_t arrived) {
+        if (!args.json) progress.Update(arrived);
+      });
+      if (!summary.ok()) return summary.status();
+      if (!args.json) progress.Finish(tickets);
+    }
+  } else {
+    const TimeNs end = 1'798'761'600 * kSecond;  // 2027-01-01T00:00:00Z
+    std::error_code ignored;
+    std::filesystem::create_directories(dir, ignored);
     TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir));
     if (log->Head().last_ticket != tickets) {
       if (log->Head().seq != 0) {
@@ -394,6 +416,11 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
   cmd->add_option("--dir", args->dir,
                   "Directory for the histories (kept between runs: remove it to rebuild)")
       ->capture_default_str();
+  cmd->add_option("--history", args->history,
+                  "generated: `generate`'s simulation of --tickets inquiries (change tickets come "
+                  "on top); bulk: a quicker, simpler history of exactly --tickets tickets")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"generated", "bulk"}));
   cmd->add_flag("--json", args->json, "Print all figures and ratios as one JSON object");
   cmd->callback([args, exit_code] {
     auto fail = [&](const Status& s) {
@@ -405,11 +432,16 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     };
     auto tokens = MakeTokens();
     if (!tokens.ok()) return fail(tokens.status());
-    const std::string dir = fmt::format("{}/h{}", args->dir, args->tickets);
-    auto stack = StartOn(dir, args->tickets, *args, *tokens);
+    // Bulk histories keep their old folder names, so earlier runs' histories are reused.
+    auto history_dir = [&](uint64_t tickets) {
+      return fmt::format("{}/{}{}", args->dir, args->history == "bulk" ? "h" : "generated-",
+                         tickets);
+    };
+    auto stack = StartOn(history_dir(args->tickets), args->tickets, *args, *tokens);
     if (!stack.ok()) return fail(stack.status());
     const uint16_t port = (*stack)->port();
-    Reads reads = MeasureReads(port, args->tickets, *args, *tokens, note);
+    const uint64_t ticket_count = (*stack)->log().Head().last_ticket;
+    Reads reads = MeasureReads(port, ticket_count, *args, *tokens, note);
 
     note(fmt::format("durable POST actions from {} connections", args->post_connections));
     const std::string body = json::serialize(
@@ -435,12 +467,14 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     stack->reset();
 
     std::optional<Reads> large;
+    uint64_t large_ticket_count = 0;
     if (args->compare_tickets > 0) {
-      const std::string large_dir = fmt::format("{}/h{}", args->dir, args->compare_tickets);
-      auto large_stack = StartOn(large_dir, args->compare_tickets, *args, *tokens);
+      auto large_stack =
+          StartOn(history_dir(args->compare_tickets), args->compare_tickets, *args, *tokens);
       if (!large_stack.ok()) return fail(large_stack.status());
       note(fmt::format("the GETs again on {} tickets", args->compare_tickets));
-      large = MeasureReads((*large_stack)->port(), args->compare_tickets, *args, *tokens, note);
+      large_ticket_count = (*large_stack)->log().Head().last_ticket;
+      large = MeasureReads((*large_stack)->port(), large_ticket_count, *args, *tokens, note);
       if (Status s = (*large_stack)->Close(); !s.ok()) return fail(s);
     }
 
@@ -451,6 +485,8 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     auto ratio = [&](const Figures& f) { return ratio_to(f, reads.bare); };
     json::object out;
     out["tickets"] = args->tickets;
+    out["history"] = args->history;
+    out["history_tickets"] = ticket_count;  // generated: the inquiries and their change tickets
     out["threads"] = args->threads;
     out["get_connections"] = args->connections;
     out["post_connections"] = args->post_connections;
@@ -471,6 +507,7 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
         return small.Percentile(50) > 0 ? big.Percentile(50) / small.Percentile(50) : 0.0;
       };
       out["compare_tickets"] = args->compare_tickets;
+      out["compare_history_tickets"] = large_ticket_count;
       out["reads_large"] = ReadsJson(*large);
       out["ratio_large_dashboard_vs_bare"] = ratio_to(large->dashboard, large->bare);
       out["ratio_large_response_times_vs_bare"] = ratio_to(large->response_times, large->bare);
