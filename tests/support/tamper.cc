@@ -67,4 +67,11 @@ std::string SeqKeyOf(uint64_t seq) {
   return key;
 }
 
+void FlipEventByte(const std::string& dir, uint64_t seq) {
+  std::optional<std::string> bytes = RawGet(dir, "events", SeqKeyOf(seq));
+  if (!bytes) throw std::runtime_error("no stored event at seq " + std::to_string(seq));
+  (*bytes)[bytes->size() - 3] ^= 0x01;
+  RawPut(dir, "events", SeqKeyOf(seq), *bytes);
+}
+
 }  // namespace tl::testing

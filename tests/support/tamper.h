@@ -17,4 +17,8 @@ void RawDelete(const std::string& dir, const std::string& family, const std::str
 // The 8-byte big-endian key of a seq.
 std::string SeqKeyOf(uint64_t seq);
 
+// Flips one bit near the end of the stored event at `seq`: still a well-formed message, but no
+// longer the bytes the chain hashed.
+void FlipEventByte(const std::string& dir, uint64_t seq);
+
 }  // namespace tl::testing

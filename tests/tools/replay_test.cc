@@ -3,13 +3,12 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
-#include "ledger/log_keys.h"
-#include "ledger/rocks_store.h"
 #include "ledger/time_format.h"
 #include "projections/projections.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/random_history.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/tamper.h"
 
 using namespace tl::ledger;
 using namespace tl::testing;
@@ -134,18 +133,7 @@ TEST_CASE("replay with an unknown report or a bad parameter is a usage error", "
 TEST_CASE("replay stops at a damaged event and names its seq", "[tools][replay]") {
   TempDir dir;
   WriteHistory(dir, 7, 30);
-  {
-    // Change one byte of seq 40's stored bytes behind the ledger's back: still a valid message,
-    // but no longer the bytes the chain hashed.
-    auto store = RocksStore::Open(dir.str(), {false, false});
-    REQUIRE(store.ok());
-    auto bytes = (*store)->Get(Family::kEvents, keys::SeqKey(40));
-    REQUIRE(bytes.ok());
-    REQUIRE(*bytes);
-    std::string damaged = **bytes;
-    damaged[damaged.size() - 3] ^= 0x01;
-    REQUIRE((*store)->Put(Family::kEvents, keys::SeqKey(40), damaged, true).ok());
-  }
+  FlipEventByte(dir.str(), 40);  // still a valid message, no longer what was hashed
   auto run = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str()});
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.err, Catch::Contains("seq 40"));
