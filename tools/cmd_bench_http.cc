@@ -30,7 +30,6 @@
 #include "ledger/event_log.h"
 #include "server/auth.h"
 #include "server/stack.h"
-#include "ledger/time_format.h"
 #include "tools/commands.h"
 #include "tools/generate/generator.h"
 #include "tools/progress.h"
@@ -311,21 +310,14 @@ Result<Tokens> MakeTokens() {
 Result<std::unique_ptr<server::Stack>> StartOn(const std::string& dir, uint64_t tickets,
                                                const Args& args, const Tokens& tokens) {
   if (args.history == "generated") {
-    if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
-      if (!args.json) fmt::print(stderr, "generating {} inquiries in {}\n", tickets, dir);
-      generate::GenerateOptions generate;
-      generate.data = dir;
-      generate.inquiries = tickets;
-      generate.seed = 1;
-      generate.days = 400;
-      TL_ASSIGN_OR_RETURN(generate.end, ParseRfc3339("2026-11-02T00:00:00Z"));
-      Progress progress("generate", "inquiries", tickets);
-      auto summary = generate::Generate(generate, [&](uint64_t arrived) {
-        if (!args.json) progress.Update(arrived);
-      });
-      if (!summary.ok()) return summary.status();
-      if (!args.json) progress.Finish(tickets);
-    }
+    const bool quiet =
+        args.json || std::filesystem::exists(std::filesystem::path(dir) / "CURRENT");
+    if (!quiet) fmt::print(stderr, "generating {} inquiries in {}\n", tickets, dir);
+    Progress progress("generate", "inquiries", tickets);
+    TL_RETURN_IF_ERROR(generate::GenerateUnlessPresent(dir, tickets, /*seed=*/1, [&](uint64_t n) {
+      if (!quiet) progress.Update(n);
+    }));
+    if (!quiet) progress.Finish(tickets);
   } else {
     const TimeNs end = 1'798'761'600 * kSecond;  // 2027-01-01T00:00:00Z
     std::error_code ignored;

@@ -17,7 +17,6 @@
 #include <fstream>
 
 #include "ledger/raw_rocksdb_baseline.h"
-#include "ledger/time_format.h"
 #include "projections/projections.h"
 #include "tools/commands.h"
 #include "tools/generate/generator.h"
@@ -49,20 +48,12 @@ uint64_t ResidentBytes() {
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-// Generates `tickets` inquiries into `dir` unless it already holds a ledger.
 Status EnsureHistory(const std::string& dir, uint64_t tickets, uint64_t seed) {
-  if (fs::exists(fs::path(dir) / "CURRENT")) return Status::Ok();
-  fmt::print(stderr, "bench replay: generating {} tickets into {} (kept for later runs)\n",
-             tickets, dir);
-  generate::GenerateOptions options;
-  options.data = dir;
-  options.inquiries = tickets;
-  options.seed = seed;
-  options.days = 400;
-  TL_ASSIGN_OR_RETURN(options.end, ledger::ParseRfc3339("2026-11-02T00:00:00Z"));
-  auto summary = generate::Generate(options, [](uint64_t) {});
-  if (!summary.ok()) return summary.status();
-  return Status::Ok();
+  if (!fs::exists(fs::path(dir) / "CURRENT")) {
+    fmt::print(stderr, "bench replay: generating {} tickets into {} (kept for later runs)\n",
+               tickets, dir);
+  }
+  return generate::GenerateUnlessPresent(dir, tickets, seed, [](uint64_t) {});
 }
 
 struct Replayed {

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "ledger/event_log.h"
+#include "ledger/time_format.h"
 #include "tools/generate/batch_writer.h"
 #include "tools/generate/calendar.h"
 #include "tools/generate/catalogue.h"
@@ -118,6 +119,18 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
   summary.sync_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
   return summary;
+}
+
+Status GenerateUnlessPresent(const std::string& dir, uint64_t inquiries, uint64_t seed,
+                             const std::function<void(uint64_t arrived)>& progress) {
+  if (fs::exists(fs::path(dir) / "CURRENT")) return Status::Ok();
+  GenerateOptions options;
+  options.data = dir;
+  options.inquiries = inquiries;
+  options.seed = seed;
+  options.days = 400;
+  TL_ASSIGN_OR_RETURN(options.end, ledger::ParseRfc3339("2026-11-02T00:00:00Z"));
+  return Generate(options, progress).status();
 }
 
 }  // namespace tl::tools::generate

@@ -35,4 +35,9 @@ struct GenerateSummary {
 Result<GenerateSummary> Generate(const GenerateOptions& options,
                                  const std::function<void(uint64_t arrived)>& progress);
 
+// The benchmarks' histories: `inquiries` over the 400 days before 2026-11-02, generated into
+// `dir` unless it already holds a ledger (they are kept between runs). `progress` as Generate's.
+Status GenerateUnlessPresent(const std::string& dir, uint64_t inquiries, uint64_t seed,
+                             const std::function<void(uint64_t arrived)>& progress);
+
 }  // namespace tl::tools::generate
