@@ -79,8 +79,8 @@ struct AppendResult {
 };
 
 using AppendCallback = std::function<void(Result<AppendResult>)>;
-// Called on the writer thread after each durable commit with its events in seq order, before
-// any append of that commit returns: a listener that applies them gives read-your-writes. The
+// Called on one of the log's threads (one call at a time, commits in seq order) after each
+// durable commit with its events in seq order, before any append of that commit returns: a listener that applies them gives read-your-writes. The
 // log destroys its listener when its writer stops, before it closes the database, so whatever
 // the listener owns may use the log until then.
 using CommitListener = std::function<void(const std::vector<Event>&)>;
@@ -123,7 +123,7 @@ class EventLog {
 
   void SetCommitListener(CommitListener listener);
 
-  // Queues an append; `done` runs on the writer thread when it is durable or refused. Refusals:
+  // Queues an append; `done` runs on one of the log's threads when it is durable or refused. Refusals:
   // kVersionConflict, kIdempotencyConflict, kNotFound (a ticket that does not exist), kBadField
   // (a malformed request), kUnavailable (storage failed: nothing of the batch was written).
   void AppendAsync(AppendRequest request, AppendCallback done);

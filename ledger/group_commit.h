@@ -4,11 +4,17 @@
 //     against the committed state plus everything staged before it, and writes the accepted
 //     ones as one RocksDB WriteBatch to the memtable and the WAL file, without waiting for the
 //     disk.
-//   sync thread: takes every batch written so far, makes the WAL durable with one fsync
-//     (SyncWAL), then, in order, publishes the new head, calls the commit listener and
+//   sync thread: takes every batch written so far and makes the WAL durable with one fsync
+//     (SyncWAL), then hands the durable batches to
+//   completion thread: in order, publishes the new head, calls the commit listener and
 //     completes the appends.
-// So the CPU work of batch k+1 overlaps the fsync of batch k, and one fsync covers every batch
-// written while the previous one ran. Nothing is visible to readers (whose reads stop at the
+// A lone append on an idle log skips the hand-offs: the writer thread syncs and completes it
+// itself (a raw RocksDB writer pays one fsync and no hand-off; we would otherwise pay three
+// thread wake-ups on top). Only one thread runs a sync round at a time (syncing_), and rounds
+// are completed in the order they were synced, so the order of everything above is kept.
+// So the CPU work of batch k+1 overlaps the fsync of batch k, one fsync covers every batch
+// written while the previous one ran, and the next fsync starts as soon as the last one ends
+// instead of after dozens of wake-ups (measured: see docs/benchmarks.md, Append). Nothing is visible to readers (whose reads stop at the
 // published head) or acknowledged before it is durable. If an fsync fails the log stops
 // accepting appends: what was written but not synced may or may not survive a restart, and
 // none of it was acknowledged. Private to ledger/.
@@ -17,6 +23,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -71,6 +78,13 @@ class GroupCommitWriter {
 
   void WriterLoop();
   void SyncLoop();
+  void CompletionLoop();
+  // One sync round, by whichever thread holds the sync stage (syncing_): fsyncs and marks the
+  // round's batches failed if it failed. Returns how long the fsync took (zero: none).
+  std::chrono::steady_clock::duration Sync(std::deque<Written>& round);
+  // From the sync thread: completes `durable` (in order, after everything handed over before).
+  void HandOver(std::deque<Written> durable, size_t appends);
+  void Complete(std::deque<Written>& durable);
   Written Write(std::vector<PendingAppend>& group);
   Result<AppendResult> Stage(PendingAppend& pending, Staging& st);
   Result<Version> CurrentVersion(const std::string& prefix, const Staging& st);
@@ -97,14 +111,21 @@ class GroupCommitWriter {
 
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;        // the writer has handed over a batch
-  std::condition_variable sync_taken_cv_;  // the sync thread has taken the handed-over batches
   std::deque<Written> to_sync_;  // guarded by sync_mu_
   bool writer_done_ = false;     // guarded by sync_mu_
+  bool syncing_ = false;  // guarded by sync_mu_: a sync round runs (on the sync or writer thread)
   std::atomic<bool> failed_{false};
   Status failure_;  // written by the sync thread before failed_ is set
 
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;  // the sync thread has handed over durable batches
+  std::deque<Written> durable_;      // guarded by done_mu_
+  bool completing_ = false;          // guarded by done_mu_: a thread is completing a round
+  bool sync_done_ = false;           // guarded by done_mu_
+
   std::atomic<uint64_t> commits_{0}, syncs_{0}, appends_{0}, events_{0};
   // Last: started after everything above is initialised, joined first.
+  std::thread completion_thread_;
   std::thread sync_thread_;
   std::thread writer_thread_;
 };

@@ -4,7 +4,7 @@
 //
 // Reads answer at once. Writes parse and validate at once (answering 400/403 immediately) and
 // then hand the command to the CommandHandler; its outcome comes later through `later`, on the
-// ledger's writer thread (the caller posts it back to its connection). No write blocks the
+// ledger's threads (the caller posts it back to its connection). No write blocks the
 // calling thread on an append.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Write endpoints: parse and validate here (400/403 at once), then the CommandHandler runs the
-// rules and the group-commit append; its answer arrives on the writer thread. The projections
+// rules and the group-commit append; its answer arrives on one of the ledger's threads. The projections
 // apply a commit before its appends are answered, so a GET after a 201 sees the write.
 #include <boost/json/object.hpp>
 

@@ -2,7 +2,7 @@
 // threads (Boost.Beast). Each session reads a request with a body limit, a header limit and
 // one deadline for the whole request (so a slow-drip client cannot hold a connection), routes
 // it (router.h), writes the answer with a deadline, and keeps the connection alive when the
-// client asks. Writes answer later, on the ledger's writer thread; the session posts the answer
+// client asks. Writes answer later, on one of the ledger's threads; the session posts the answer
 // back to its own strand, so no I/O thread ever waits for an append.
 //
 // Thread-safety: Start, Shutdown and port are called by the owner's thread. Ownership: the

@@ -165,7 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     parser_.reset();
 
-    // The answer of a write comes on the ledger's writer thread: hop back onto this strand.
+    // The answer of a write comes on one of the ledger's threads: hop back onto this strand.
     // The work guard keeps the io_context running until it has (graceful shutdown waits).
     Later later = [self = shared_from_this(),
                    guard = net::make_work_guard(shared_->ioc)](Response r) {

@@ -138,3 +138,59 @@ TEST_CASE("concurrent retries of one event id append it once", "[log][concurrenc
   CHECK(replayed == 15);
   CHECK(log->Head().seq == 2);
 }
+
+// The sync stage runs on the sync thread under load and on the writer thread for a lone append
+// on an idle log; completion runs on a third thread or inline. Whichever thread does it, the
+// commit listener must see every event once in seq order, and an acknowledged append must
+// already be published (read-your-writes).
+TEST_CASE("a lone appender and bursts: published in seq order, visible when acknowledged",
+          "[log][concurrency]") {
+  TempDir dir;
+  auto log = OpenLog(dir.str());
+  std::vector<Seq> published;  // only the listener (one thread at a time) writes it
+  log->SetCommitListener([&](const std::vector<Event>& events) {
+    for (const Event& e : events) published.push_back(e.seq);
+  });
+  constexpr int kBurstThreads = 8;
+  std::vector<TicketId> tickets;
+  for (int t = 0; t <= kBurstThreads; ++t) {
+    auto r = log->Append(Open());
+    REQUIRE(r.ok());
+    tickets.push_back(r->stream.ticket);
+  }
+  // Catch2's assertions are not thread-safe: the appenders count, the test thread checks.
+  std::atomic<int> acknowledged{0}, refused{0};
+  std::atomic<bool> unpublished_ack{false};
+  auto append = [&](TicketId ticket, int i) {
+    auto r = log->Append(CommentRequest(ticket, std::nullopt, std::to_string(i)));
+    if (!r.ok()) {
+      ++refused;
+      return;
+    }
+    if (log->Head().seq < r->first_seq) unpublished_ack = true;
+    ++acknowledged;
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {  // mostly alone between the bursts: the writer syncs it itself
+    for (int i = 0; i < 300; ++i) append(tickets[0], i);
+  });
+  for (int t = 1; t <= kBurstThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int burst = 0; burst < 6; ++burst) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * t));
+        for (int i = 0; i < 10; ++i) append(tickets[t], burst * 10 + i);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  CHECK(refused == 0);
+  CHECK_FALSE(unpublished_ack);
+  CHECK(acknowledged == 300 + kBurstThreads * 60);
+  const Seq head = log->Head().seq;
+  CHECK(head == static_cast<Seq>(kBurstThreads + 1 + acknowledged));
+  // The listener saw the appends after the opening ones, each once, in order.
+  REQUIRE(published.size() == head);
+  for (size_t i = 0; i < published.size(); ++i) CHECK(published[i] == i + 1);
+  CHECK(log->Verify().ok);
+}
