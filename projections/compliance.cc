@@ -95,11 +95,11 @@ void Compliance::Apply(const Change& change) {
     counts_[after.id - 1] = is;
   }
   if (was == Counts{} && is == Counts{}) return;  // regrouped with nothing to move
-  const GroupKey key = GroupOf(names_, after, kFields);
+  const GroupKey key = Narrow(change.after_group, kFields);
   if (was == Counts{}) {
     cells_.Add(after.created_at, key, is, +1);
   } else {
-    cells_.Replace(after.created_at, GroupOf(names_, before, kFields), was, key, is);
+    cells_.Replace(after.created_at, Narrow(change.before_group, kFields), was, key, is);
   }
 }
 

@@ -22,12 +22,12 @@ void Dashboard::Apply(const Change& change) {
   const bool was = before.exists() && Counts(before), is = Counts(after);
   if (!was && !is) return;
   const GroupFields fields{.queue = true, .category = false};
-  const GroupKey key = GroupOf(names_, after, fields);
+  const GroupKey key = Narrow(change.after_group, fields);
   if (was && is) {
-    const GroupKey old_key = GroupOf(names_, before, fields);
+    const GroupKey old_key = Narrow(change.before_group, fields);
     if (old_key != key) cells_.Replace(after.created_at, old_key, 1, key, 1);
   } else if (was) {
-    cells_.Add(before.created_at, GroupOf(names_, before, fields), 1, -1);
+    cells_.Add(before.created_at, Narrow(change.before_group, fields), 1, -1);
   } else {
     cells_.Add(after.created_at, key, 1, +1);
   }

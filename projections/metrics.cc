@@ -68,9 +68,9 @@ void Metrics::Apply(const Change& change) {
   if (const auto* opened = std::get_if<ledger::TicketOpened>(&e.payload)) {
     ++created_[{names_.Intern(opened->service), opened->category}];
   } else if (std::holds_alternative<ledger::Replied>(e.payload) && !before.first_response_at) {
-    first_response_[GroupOf(names_, before)].Observe(e.occurred_at - before.created_at);
+    first_response_[Narrow(change.before_group)].Observe(e.occurred_at - before.created_at);
   } else if (std::holds_alternative<ledger::Resolved>(e.payload) && after.resolution_ns) {
-    resolution_[GroupOf(names_, before)].Observe(*after.resolution_ns);
+    resolution_[Narrow(change.before_group)].Observe(*after.resolution_ns);
   }
   const bool was = before.is_open(), is = after.is_open();
   if (was && is && before.status == after.status && before.service == after.service &&

@@ -26,6 +26,12 @@ struct GroupFields {
   bool category = true;
 };
 GroupKey GroupOf(Names& names, const ledger::TicketState& t, GroupFields fields = {});
+// A full group key reduced to `fields`: equal to GroupOf with those fields.
+inline GroupKey Narrow(GroupKey key, GroupFields fields = {}) {
+  if (!fields.queue) key.queue = 0;
+  if (!fields.category) key.category = ledger::Category::kSupport;
+  return key;
+}
 
 // A service or queue filter of a report, resolved to an interned id. A name never seen matches
 // nothing.

@@ -21,6 +21,7 @@
 #include "projections/followups.h"
 #include "projections/metrics.h"
 #include "projections/misroutes.h"
+#include "projections/model_support.h"
 #include "projections/report_params.h"
 #include "projections/response_times.h"
 #include "projections/rw_mutex.h"
@@ -189,7 +190,8 @@ struct Projections::Impl {
       const ReferenceData& ref = new_reference ? *new_reference : *reference;
       if (e.stream.is_ticket()) {
         tickets.Apply(e, &before);
-        ApplyModels(Change{e, &before, tickets.Find(e.stream.ticket), ref});
+        const TicketState* after = tickets.Find(e.stream.ticket);
+        ApplyModels(Change{e, &before, after, ref, GroupOf(names, before), GroupOf(names, *after)});
       } else {
         ApplyModels(Change{e, nullptr, nullptr, ref});
         if (!new_reference) new_reference = std::make_shared<ReferenceData>(*reference);

@@ -22,6 +22,15 @@
 
 namespace tl::projections {
 
+// The group a ticket counts in: its current service, queue and category. Models that do not
+// group by some of these leave them at their defaults.
+struct GroupKey {
+  NameId service = 0;
+  NameId queue = 0;
+  ledger::Category category = ledger::Category::kSupport;
+  auto operator<=>(const GroupKey&) const = default;
+};
+
 // One event as every model sees it.
 struct Change {
   const ledger::Event& event;
@@ -31,6 +40,10 @@ struct Change {
   const ledger::TicketState* after = nullptr;
   // The reference data as it stood before the event ("the queue's members at that moment").
   const ledger::ReferenceData& reference;
+  // For ticket events: the groups (service, queue, category) of `before` and `after`, interned
+  // once here for every model (Narrow takes the fields a model groups by).
+  GroupKey before_group{};
+  GroupKey after_group{};
 };
 
 class ReadModel {
@@ -44,15 +57,6 @@ class ReadModel {
   virtual void Encode(CheckpointWriter& out) const = 0;
   // Into a freshly constructed model; failures go through `in` (CheckpointReader::Fail).
   virtual void Decode(CheckpointReader& in) = 0;
-};
-
-// The group a ticket counts in: its current service, queue and category. Models that do not
-// group by some of these leave them at their defaults.
-struct GroupKey {
-  NameId service = 0;
-  NameId queue = 0;
-  ledger::Category category = ledger::Category::kSupport;
-  auto operator<=>(const GroupKey&) const = default;
 };
 
 struct GroupKeyHash {

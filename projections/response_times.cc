@@ -45,13 +45,13 @@ void ResponseTimes::Apply(const Change& change) {
   const TicketState& before = *change.before;
   const TicketState& after = *change.after;
   const Contribution now = ContributionOf(after);
-  const GroupKey key = GroupOf(names_, after);
+  const GroupKey key = Narrow(change.after_group);
   if (!before.exists()) {
     cells_.Add(after.created_at, key, now, +1);
     return;
   }
   const Contribution was = ContributionOf(before);
-  const GroupKey old_key = GroupOf(names_, before);
+  const GroupKey old_key = Narrow(change.before_group);
   if (was == now && old_key == key) return;
   cells_.Replace(after.created_at, old_key, was, key, now);
 }

@@ -49,8 +49,8 @@ void Satisfaction::Apply(const Change& change) {
     if (InvitedWithinDue(before, change.event.occurred_at)) ++inv.within_due;
   }
   const Contribution is = ContributionOf(after);
-  const GroupKey key = GroupOf(names_, after, kFields);
-  const GroupKey old_key = before.exists() ? GroupOf(names_, before, kFields) : key;
+  const GroupKey key = Narrow(change.after_group, kFields);
+  const GroupKey old_key = before.exists() ? Narrow(change.before_group, kFields) : key;
   if (was == is && old_key == key) return;
   const bool had = was != Contribution{}, has = is != Contribution{};
   if (had && has) {
