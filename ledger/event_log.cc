@@ -187,6 +187,9 @@ Status EventLog::ScanRaw(
   // The chain entries are read a chunk at a time with one iterator, beside the events' own:
   // a point lookup per event cost a quarter of a replay (callgrind).
   constexpr Seq kChunk = 4096;
+  // A long scan (a replay, an export) reads around the block cache; a short one (a page of
+  // events) may well be read again and keeps its blocks cached.
+  const auto cache = to - from >= kChunk ? RocksStore::CacheUse::kBypass : RocksStore::CacheUse::kFill;
   std::vector<Hash> hashes;
   hashes.reserve(kChunk);
   Seq expected = from;
@@ -209,7 +212,8 @@ Status EventLog::ScanRaw(
           std::copy(value.begin(), value.end(), reinterpret_cast<char*>(h.data()));
           ++next_hash;
           return true;
-        }));
+        },
+        cache));
     TL_RETURN_IF_ERROR(failure);
     if (next_hash != chunk_end + 1) {
       return Status::Corruption(
@@ -226,7 +230,8 @@ Status EventLog::ScanRaw(
           failure = visit(expected, value, hashes[expected - chunk_start]);
           ++expected;
           return failure.ok();
-        }));
+        },
+        cache));
     TL_RETURN_IF_ERROR(failure);
     if (expected != chunk_end + 1) {
       return Status::Corruption(fmt::format("seq {}: missing", expected));

@@ -80,7 +80,8 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
   };
 
     // Bounded by the head taken at the start: a live log may be committing beyond it.
-  Status scanned = store.Scan(Family::kEvents, keys::SeqKey(1), keys::SeqKey(head.seq + 1), check);
+  Status scanned = store.Scan(Family::kEvents, keys::SeqKey(1), keys::SeqKey(head.seq + 1), check,
+                              RocksStore::CacheUse::kBypass);
   if (report.ok && !scanned.ok()) {
     fail(expected, std::string(scanned.message()));
   }

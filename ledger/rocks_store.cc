@@ -179,10 +179,11 @@ Result<std::optional<std::string>> RocksStore::Get(Family family, std::string_vi
   return std::optional<std::string>(std::move(value));
 }
 
-Status RocksStore::Scan(
-    Family family, std::string_view start, std::string_view end,
-    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+Status RocksStore::Scan(Family family, std::string_view start, std::string_view end,
+                        const std::function<bool(std::string_view, std::string_view)>& visit,
+                        CacheUse cache) const {
   rocksdb::ReadOptions options;
+  options.fill_cache = cache == CacheUse::kFill;
   rocksdb::Slice upper = ToSlice(end);
   if (!end.empty()) options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(options, h_->cf(family)));

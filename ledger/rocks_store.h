@@ -58,10 +58,15 @@ class RocksStore {
   // The value, std::nullopt when absent.
   Result<std::optional<std::string>> Get(Family family, std::string_view key) const;
 
+  // How a scan uses the block cache. A bulk scan (replay, verify, export: the whole log once)
+  // reads around it: caching its blocks would evict the index blocks the appends and point
+  // reads need, and fill the cache (256 MiB) with data nobody reads again.
+  enum class CacheUse { kFill, kBypass };
   // Visits keys in [start, end) in order (end empty = to the end of the family). `visit`
   // returns false to stop. Iteration errors are returned.
   Status Scan(Family family, std::string_view start, std::string_view end,
-              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+              const std::function<bool(std::string_view key, std::string_view value)>& visit,
+              CacheUse cache = CacheUse::kFill) const;
   // The last entry with a key < `before` (a reverse seek), std::nullopt when none.
   Result<std::optional<std::pair<std::string, std::string>>> Last(Family family,
                                                                    std::string_view before) const;
