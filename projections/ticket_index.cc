@@ -23,16 +23,16 @@ void TicketIndex::Apply(const Event& event, TicketState* before) {
   // Most events (replies, comments, feedback) change no indexed field; the others one or two.
   auto move = [id](auto& index, const auto& from, const auto& to) {
     if (from == to) return;
-    index[from].erase(id);
-    index[to].insert(id);
+    index[from].Erase(id);
+    index[to].Insert(id);
   };
   move(by_status_, before->status, t.status);
   move(by_queue_, before->queue, t.queue);
   move(by_service_, before->service, t.service);
   move(by_category_, before->category, t.category);
   if (before->owner != t.owner) {
-    if (!before->owner.empty()) by_owner_[before->owner].erase(id);
-    if (!t.owner.empty()) by_owner_[t.owner].insert(id);
+    if (!before->owner.empty()) by_owner_[before->owner].Erase(id);
+    if (!t.owner.empty()) by_owner_[t.owner].Insert(id);
   }
 }
 
@@ -50,7 +50,6 @@ void TicketIndex::Encode(CheckpointWriter& out) const {
 void TicketIndex::Decode(CheckpointReader& in) {
   const uint64_t n = in.GetCount();
   tickets_.clear();
-  tickets_.reserve(n);
   for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
     tickets_.push_back(DecodeTicketState(in));
     const TicketState& t = tickets_.back();
@@ -65,9 +64,7 @@ const TicketState* TicketIndex::Find(TicketId id) const {
 }
 
 void TicketIndex::Index(const TicketState& t) {
-  // Ids mostly arrive in ascending order (a rebuild, a new ticket): hinting the end makes
-  // those inserts constant time; a wrong hint costs an ordinary insert.
-  auto add = [&](IdSet& set) { set.insert(set.end(), t.id); };
+  auto add = [&](IdSet& set) { set.Insert(t.id); };
   add(by_status_[t.status]);
   add(by_queue_[t.queue]);
   add(by_service_[t.service]);
@@ -132,24 +129,21 @@ TicketPage TicketIndex::List(const TicketFilter& f) const {
   };
 
   if (smallest) {
-    for (auto it = smallest->upper_bound(f.after); it != smallest->end(); ++it) {
-      if (!take(*it)) break;
+    for (auto c = smallest->After(f.after); c.valid(); c.Next()) {
+      if (!take(c.id())) break;
     }
   } else if (!f.statuses.empty()) {
     // Merge the status sets in id order.
-    std::vector<std::pair<IdSet::const_iterator, IdSet::const_iterator>> cursors;
-    for (TicketStatus s : f.statuses) {
-      const IdSet& set = lookup(by_status_, s);
-      cursors.emplace_back(set.upper_bound(f.after), set.end());
-    }
+    std::vector<IdSet::Cursor> cursors;
+    for (TicketStatus s : f.statuses) cursors.push_back(lookup(by_status_, s).After(f.after));
     for (;;) {
       TicketId next = 0;
-      for (auto& [it, end] : cursors) {
-        if (it != end && (next == 0 || *it < next)) next = *it;
+      for (const auto& c : cursors) {
+        if (c.valid() && (next == 0 || c.id() < next)) next = c.id();
       }
       if (next == 0) break;
-      for (auto& [it, end] : cursors) {
-        if (it != end && *it == next) ++it;
+      for (auto& c : cursors) {
+        if (c.valid() && c.id() == next) c.Next();
       }
       if (!take(next)) break;
     }
