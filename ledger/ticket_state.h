@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/boxed.h"
 #include "ledger/event.h"
 
 namespace tl::ledger {
@@ -28,26 +29,30 @@ struct Feedback {
 struct TicketState {
   TicketId id = 0;
   Version version = 0;  // 0 = does not exist
-  std::string service;
+  // The small fields together, so that padding does not cost each ticket 24 bytes (the
+  // projections keep every ticket's state in memory).
+  TicketStatus status = TicketStatus::kNew;
   Category category = Category::kSupport;
+  Channel channel = Channel::kEmail;
+  bool acknowledged = false;
+  bool invited_since_resolution = false;  // for the reports
+  uint32_t reopened = 0;  // resolved -> open transitions (reopen or requester message)
+  std::string service;
   std::string description;
   std::string queue;
   std::string owner;  // empty = unowned
   std::string requester;
-  Channel channel = Channel::kEmail;
   std::string subject;
   std::string external_ref;
-  TicketStatus status = TicketStatus::kNew;
   TimeNs created_at = 0;
   TimeNs updated_at = 0;  // the last event's occurred_at
   std::optional<TimeNs> first_response_at;  // the first reply (not the acknowledgement)
   std::optional<TimeNs> resolved_at;        // the latest resolution; unset when not resolved
   std::string solution;                     // of the latest resolution; empty when not resolved
-  std::optional<StallInfo> stalled;         // set while stalled
+  Boxed<StallInfo> stalled;                 // set while stalled
   TicketId parent = 0;
   std::vector<TicketId> children;
-  uint32_t reopened = 0;  // resolved -> open transitions (reopen or requester message)
-  std::optional<Feedback> feedback;
+  Boxed<Feedback> feedback;
 
   // Kept for the reports:
   TimeNs status_since = 0;  // when the current status began
@@ -55,8 +60,6 @@ struct TicketState {
   std::optional<TimeNs> resolution_ns;       // active time before the latest resolution
   std::optional<TimeNs> last_resolved_at;    // the latest resolution, kept across reopens
   std::optional<TimeNs> last_invited_at;     // the latest feedback invitation
-  bool invited_since_resolution = false;
-  bool acknowledged = false;
 
   bool exists() const { return version > 0; }
   bool is_open() const { return exists() && status != TicketStatus::kResolved; }

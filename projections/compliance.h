@@ -12,6 +12,7 @@
 
 #include <array>
 #include <boost/json/object.hpp>
+#include <deque>
 #include <vector>
 
 #include "projections/period_cells.h"
@@ -46,7 +47,7 @@ class Compliance : public ReadModel {
   const Counts& CountsOf(ledger::TicketId id) const;
 
   Names& names_;
-  std::vector<Counts> counts_;  // [id - 1]
+  std::deque<Counts> counts_;  // [id - 1]; a deque grows without a vector's spare half
   PeriodCells<Cell> cells_;
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <deque>
 #include <vector>
 
 #include "projections/period_cells.h"
@@ -47,7 +48,7 @@ class Satisfaction : public ReadModel {
   Contribution ContributionOf(const ledger::TicketState& t) const;
 
   Names& names_;
-  std::vector<Invitations> invitations_;  // [id - 1]
+  std::deque<Invitations> invitations_;  // [id - 1]; a deque: no spare capacity
   PeriodCells<Cell> cells_;
 };
 
