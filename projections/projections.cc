@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <shared_mutex>
@@ -15,6 +16,7 @@
 #include "ledger/codec.h"
 #include "ledger/hash_chain.h"
 #include "projections/checkpoint_store.h"
+#include "projections/chunk_queue.h"
 #include "projections/compliance.h"
 #include "projections/dashboard.h"
 #include "projections/feedback_pending.h"
@@ -312,58 +314,80 @@ struct Projections::Impl {
 
   // Folds the log from applied + 1 to `target` (or to the last event recorded at or before
   // options.to_time).
+  // Reads, checks and decodes the log on a second thread while this one folds: the two halves
+  // cost about the same (callgrind), so a replay takes about half the time on two cores. One
+  // producer and one consumer over a FIFO keep the seq order.
   Status CatchUp(Seq target, const std::atomic<bool>* cancel) {
-    std::vector<Event> chunk;
-    bool stop = false;
-    auto flush = [&] {
-      std::unique_lock lock(mu);
-      ApplyLocked(chunk);
-      chunk.clear();
-      if (options.progress) options.progress(applied, target);
-    };
-    auto take = [&](Event event) {
-      if (cancel && cancel->load(std::memory_order_relaxed)) {
-        return Status::Unavailable("cancelled");
-      }
-      if (options.to_time && event.recorded_at > *options.to_time) {
-        stop = true;  // recorded_at never decreases along the log: nothing later is known then
-        return Status::Unavailable("stop");
-      }
-      chunk.push_back(std::move(event));
-      if (chunk.size() == 8192) flush();
-      return Status::Ok();
-    };
+    constexpr size_t kChunkEvents = 4096;
+    ChunkQueue queue(/*capacity=*/4);
+    std::atomic<bool> stop_reading{false};  // the fold stopped (a gap): no use reading on
+    bool reached_to_time = false;
     Status scanned;
-    if (options.verify_chain) {
-      Hash prev = kGenesisHash;
-      if (applied > 0) {
-        TL_ASSIGN_OR_RETURN(const StoredEvent last, log.ReadOne(applied));
-        prev = last.hash;
+    const Seq from = applied + 1;  // read here: the fold moves `applied` while the reader runs
+    std::thread reader([&] {
+      std::vector<Event> chunk;
+      chunk.reserve(kChunkEvents);
+      auto take = [&](Event event) {
+        if ((cancel && cancel->load(std::memory_order_relaxed)) || stop_reading.load()) {
+          return Status::Unavailable("cancelled");
+        }
+        if (options.to_time && event.recorded_at > *options.to_time) {
+          reached_to_time = true;  // recorded_at never decreases along the log
+          return Status::Unavailable("stop");
+        }
+        chunk.push_back(std::move(event));
+        if (chunk.size() == kChunkEvents) {
+          if (!queue.Push(std::move(chunk))) return Status::Unavailable("cancelled");
+          chunk = {};
+          chunk.reserve(kChunkEvents);
+        }
+        return Status::Ok();
+      };
+      scanned = Read(from, target, take);
+      if (!chunk.empty()) queue.Push(std::move(chunk));
+      queue.Close();
+    });
+    while (auto chunk = queue.Pop()) {
+      std::unique_lock lock(mu);
+      ApplyLocked(*chunk);
+      if (options.progress) options.progress(applied, target);
+      if (!broken.empty()) {
+        stop_reading = true;
+        queue.Close();
       }
-      scanned = log.ScanRaw(
-          applied + 1, target, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
-            if (ChainHash(prev, bytes) != hash) {
-              return Status::Corruption(
-                  fmt::format("seq {}: the stored bytes do not match the chain hash", seq));
-            }
-            prev = hash;
-            auto event = DecodeEvent(bytes);
-            if (!event.ok()) {
-              return event.status().WithContext(fmt::format("seq {}", seq));
-            }
-            if (event->seq != seq) {
-              return Status::Corruption(
-                  fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
-            }
-            return take(std::move(event).value());
-          });
-    } else {
-      scanned = log.Scan(applied + 1, target, [&](const StoredEvent& e) { return take(e.event); });
     }
-    if (!scanned.ok() && !stop) return scanned;
-    flush();
+    reader.join();
     if (!broken.empty()) return Status::Internal(broken);
+    if (!scanned.ok() && !reached_to_time) return scanned;
     return Status::Ok();
+  }
+
+  // The events from `from` to `target`, in order, each checked against the hash chain when the
+  // options ask for it, handed to `take` until it fails. Touches no state of the fold.
+  Status Read(Seq from, Seq target, const std::function<Status(Event)>& take) const {
+    if (!options.verify_chain) {
+      return log.Scan(from, target, [&](const StoredEvent& e) { return take(e.event); });
+    }
+    Hash prev = kGenesisHash;
+    if (from > 1) {
+      TL_ASSIGN_OR_RETURN(const StoredEvent last, log.ReadOne(from - 1));
+      prev = last.hash;
+    }
+    return log.ScanRaw(
+        from, target, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
+          if (ChainHash(prev, bytes) != hash) {
+            return Status::Corruption(
+                fmt::format("seq {}: the stored bytes do not match the chain hash", seq));
+          }
+          prev = hash;
+          auto event = DecodeEvent(bytes);
+          if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
+          if (event->seq != seq) {
+            return Status::Corruption(
+                fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
+          }
+          return take(std::move(event).value());
+        });
   }
 
   // Every model's encoding at the current seq; models first, the ticket model last, so that a
