@@ -13,10 +13,10 @@
 #include <thread>
 #include <unordered_map>
 
+#include "ledger/bounded_queue.h"
 #include "ledger/codec.h"
 #include "ledger/hash_chain.h"
 #include "projections/checkpoint_store.h"
-#include "projections/chunk_queue.h"
 #include "projections/compliance.h"
 #include "projections/dashboard.h"
 #include "projections/feedback_pending.h"
@@ -315,11 +315,11 @@ struct Projections::Impl {
   // Folds the log from applied + 1 to `target` (or to the last event recorded at or before
   // options.to_time).
   // Reads, checks and decodes the log on a second thread while this one folds: the two halves
-  // cost about the same (callgrind), so a replay takes about half the time on two cores. One
-  // producer and one consumer over a FIFO keep the seq order.
+  // cost about the same (callgrind). One producer and one consumer over a FIFO keep the seq
+  // order.
   Status CatchUp(Seq target, const std::atomic<bool>* cancel) {
     constexpr size_t kChunkEvents = 4096;
-    ChunkQueue queue(/*capacity=*/4);
+    BoundedQueue<std::vector<Event>> queue(/*capacity=*/4);
     std::atomic<bool> stop_reading{false};  // the fold stopped (a gap): no use reading on
     bool reached_to_time = false;
     Status scanned;

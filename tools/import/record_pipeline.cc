@@ -1,10 +1,9 @@
 #include "tools/import/record_pipeline.h"
 
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <thread>
+
+#include "ledger/bounded_queue.h"
 
 namespace tl::tools::import {
 namespace {
@@ -28,51 +27,13 @@ struct Batch {
   uint64_t input_position = 0;
 };
 
-class Channel {
- public:
-  // Blocks while the channel is full; false when the consumer has stopped.
-  bool Push(std::unique_ptr<Batch> batch) {
-    std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return stopped_ || batches_.size() < kMaxBatchesInFlight; });
-    if (stopped_) return false;
-    batches_.push_back(std::move(batch));
-    not_empty_.notify_one();
-    return true;
-  }
-  // Null when the producer has finished and everything was taken.
-  std::unique_ptr<Batch> Pop() {
-    std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return finished_ || !batches_.empty(); });
-    if (batches_.empty()) return nullptr;
-    auto batch = std::move(batches_.front());
-    batches_.pop_front();
-    not_full_.notify_one();
-    return batch;
-  }
-  void Finish() {
-    std::lock_guard lock(mu_);
-    finished_ = true;
-    not_empty_.notify_one();
-  }
-  void Stop() {
-    std::lock_guard lock(mu_);
-    stopped_ = true;
-    not_full_.notify_one();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<std::unique_ptr<Batch>> batches_;
-  bool finished_ = false;  // the producer will push no more
-  bool stopped_ = false;   // the consumer takes no more
-};
-
 }  // namespace
 
 Status ReadConcurrently(const RecordReader& read, const std::function<uint64_t()>& position,
                         const RecordSink& sink) {
-  Channel channel;
+  // The consumer closes it when it stops early (a refused push ends the reading), the
+  // producer when the input is read.
+  BoundedQueue<std::unique_ptr<Batch>> channel(kMaxBatchesInFlight);
   Status read_status;
   std::thread reader([&] {
     auto batch = std::make_unique<Batch>();
@@ -104,27 +65,27 @@ Status ReadConcurrently(const RecordReader& read, const std::function<uint64_t()
       return Status::Ok();
     });
     if (!stopped) flush();
-    channel.Finish();
+    channel.Close();
   });
 
   Status sink_status;
   Record record;
   while (auto batch = channel.Pop()) {
-    if (!sink_status.ok()) continue;  // drain, so the reader never blocks on a full channel
-    for (const Batch::Item& item : batch->items) {
+    if (!sink_status.ok()) continue;  // drain what the reader pushed before the close
+    for (const Batch::Item& item : (*batch)->items) {
       record.ordinal = item.ordinal;
       record.schema = item.schema;
       record.names = item.names.get();
       record.malformed = item.malformed;
-      record.input_position = batch->input_position;
+      record.input_position = (*batch)->input_position;
       record.values.clear();
       for (size_t i = item.first_value; i < item.first_value + item.value_count; ++i) {
-        const size_t begin = i == 0 ? 0 : batch->ends[i - 1];
-        record.values.emplace_back(batch->bytes.data() + begin, batch->ends[i] - begin);
+        const size_t begin = i == 0 ? 0 : (*batch)->ends[i - 1];
+        record.values.emplace_back((*batch)->bytes.data() + begin, (*batch)->ends[i] - begin);
       }
       sink_status = sink(record);
       if (!sink_status.ok()) {
-        channel.Stop();
+        channel.Close();
         break;
       }
     }
