@@ -14,6 +14,10 @@
 namespace tl::ledger {
 namespace {
 
+// A round of at most this many appends is a lone appender's: the writer syncs it itself and
+// the syncing thread completes it, without handing it over.
+constexpr size_t kLoneRoundAppends = 2;
+
 std::string IdKey(const EventId& id) {
   return std::string(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
 }
@@ -207,9 +211,8 @@ void GroupCommitWriter::WriterLoop() {
     // A lone appender on an idle log: sync and complete it here, saving the two thread
     // hand-offs (to the sync thread, and from it) that would otherwise be most of its latency
     // beyond the fsync itself. Under load the sync thread keeps the fsyncs back to back.
-    constexpr size_t kSyncHereAppends = 2;
     bool sync_here = false;
-    if (options_.sync && written.appends.size() <= kSyncHereAppends) {
+    if (options_.sync && written.appends.size() <= kLoneRoundAppends) {
       std::scoped_lock lock(queue_mu_, sync_mu_);
       sync_here = queue_.empty() && to_sync_.empty() && !syncing_;
       if (sync_here) syncing_ = true;
@@ -314,10 +317,9 @@ std::chrono::steady_clock::duration GroupCommitWriter::Sync(std::deque<Written>&
 void GroupCommitWriter::HandOver(std::deque<Written> durable, size_t appends) {
   // Rounds this small are cheaper to complete here than to hand over (one wake-up less on a
   // lone appender's latency); larger ones would hold up the next fsync.
-  constexpr size_t kCompleteInlineAppends = 2;
   {
     std::unique_lock lock(done_mu_);
-    if (!durable_.empty() || completing_ || appends > kCompleteInlineAppends) {
+    if (!durable_.empty() || completing_ || appends > kLoneRoundAppends) {
       for (Written& w : durable) durable_.push_back(std::move(w));
       lock.unlock();
       done_cv_.notify_one();

@@ -320,7 +320,6 @@ struct Projections::Impl {
   Status CatchUp(Seq target, const std::atomic<bool>* cancel) {
     constexpr size_t kChunkEvents = 4096;
     BoundedQueue<std::vector<Event>> queue(/*capacity=*/4);
-    std::atomic<bool> stop_reading{false};  // the fold stopped (a gap): no use reading on
     bool reached_to_time = false;
     Status scanned;
     const Seq from = applied + 1;  // read here: the fold moves `applied` while the reader runs
@@ -328,7 +327,7 @@ struct Projections::Impl {
       std::vector<Event> chunk;
       chunk.reserve(kChunkEvents);
       auto take = [&](Event event) {
-        if ((cancel && cancel->load(std::memory_order_relaxed)) || stop_reading.load()) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
           return Status::Unavailable("cancelled");
         }
         if (options.to_time && event.recorded_at > *options.to_time) {
@@ -351,10 +350,7 @@ struct Projections::Impl {
       std::unique_lock lock(mu);
       ApplyLocked(*chunk);
       if (options.progress) options.progress(applied, target);
-      if (!broken.empty()) {
-        stop_reading = true;
-        queue.Close();
-      }
+      if (!broken.empty()) queue.Close();  // the reader stops at its next push
     }
     reader.join();
     if (!broken.empty()) return Status::Internal(broken);
