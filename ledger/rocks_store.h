@@ -67,6 +67,29 @@ class RocksStore {
   Status Scan(Family family, std::string_view start, std::string_view end,
               const std::function<bool(std::string_view key, std::string_view value)>& visit,
               CacheUse cache = CacheUse::kFill) const;
+  // A forward iterator over the keys in [start, end) of one family, for a walk over two
+  // families in step (the events beside their chain hashes), which a visitor cannot do.
+  class Cursor {
+   public:
+    Cursor(Cursor&&) noexcept;
+    Cursor& operator=(Cursor&&) noexcept;
+    ~Cursor();
+    bool Valid() const;
+    void Next();
+    // Valid only until the next Next().
+    std::string_view key() const;
+    std::string_view value() const;
+    // The iteration's error, if it stopped on one (check once Valid() is false).
+    Status status() const;
+
+   private:
+    friend class RocksStore;
+    struct Rep;
+    explicit Cursor(std::unique_ptr<Rep> rep);
+    std::unique_ptr<Rep> rep_;
+  };
+  Cursor NewCursor(Family family, std::string_view start, std::string_view end,
+                   CacheUse cache = CacheUse::kFill) const;
   // The last entry with a key < `before` (a reverse seek), std::nullopt when none.
   Result<std::optional<std::pair<std::string, std::string>>> Last(Family family,
                                                                    std::string_view before) const;
