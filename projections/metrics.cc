@@ -77,8 +77,8 @@ void Metrics::Apply(const Change& change) {
       before.queue == after.queue) {
     return;
   }
-  if (was) --open_[{names_.Intern(before.service), names_.Intern(before.queue), before.status}];
-  if (is) ++open_[{names_.Intern(after.service), names_.Intern(after.queue), after.status}];
+  if (was) --open_[{change.before_group.service, change.before_group.queue, before.status}];
+  if (is) ++open_[{change.after_group.service, change.after_group.queue, after.status}];
 }
 
 void Metrics::WriteHistogram(std::string* out, std::string_view family, std::string_view help,

@@ -19,6 +19,23 @@ GroupKey GroupOf(Names& names, const ledger::TicketState& t, GroupFields fields)
   return key;
 }
 
+namespace {
+constexpr NameId kUnknown = ~NameId{0};
+}  // namespace
+
+std::pair<GroupKey, GroupKey> TicketGroups::Update(Names& names, ledger::TicketId id,
+                                                   const ledger::TicketState& before,
+                                                   const ledger::TicketState& after) {
+  if (id > groups_.size()) groups_.resize(id, GroupKey{kUnknown, 0, {}});
+  GroupKey& kept = groups_[id - 1];
+  GroupKey was{};  // the group of a ticket that does not exist yet: GroupOf of an empty state
+  if (before.exists()) was = kept.service == kUnknown ? GroupOf(names, before) : kept;
+  const bool same = before.exists() && before.service == after.service &&
+                    before.queue == after.queue && before.category == after.category;
+  kept = same ? was : GroupOf(names, after);
+  return {was, kept};
+}
+
 NameFilter::NameFilter(const Names& names, const std::optional<std::string>& wanted)
     : active_(wanted.has_value()), wanted_(wanted) {
   if (wanted) id_ = names.Find(*wanted);

@@ -193,7 +193,9 @@ struct Projections::Impl {
       if (e.stream.is_ticket()) {
         tickets.Apply(e, &before);
         const TicketState* after = tickets.Find(e.stream.ticket);
-        ApplyModels(Change{e, &before, after, ref, GroupOf(names, before), GroupOf(names, *after)});
+        const auto [before_group, after_group] =
+            groups.Update(names, e.stream.ticket, before, *after);
+        ApplyModels(Change{e, &before, after, ref, before_group, after_group});
       } else {
         ApplyModels(Change{e, nullptr, nullptr, ref});
         if (!new_reference) new_reference = std::make_shared<ReferenceData>(*reference);
@@ -240,6 +242,7 @@ struct Projections::Impl {
     reference = std::move(ref);
     latest_occurred = latest;
     tickets = std::move(decoded);
+    groups.Clear();
     return Status::Ok();
   }
 
@@ -305,6 +308,7 @@ struct Projections::Impl {
     const Seq earliest = *std::min_element(model_seq.begin(), model_seq.end());
     if (applied > earliest) {
       tickets = TicketIndex();
+      groups.Clear();
       reference = std::make_shared<ReferenceData>();
       latest_occurred = 0;
       applied = 0;
@@ -481,6 +485,7 @@ struct Projections::Impl {
   mutable RwMutex mu;  // guards everything below up to the report cache (writers first)
   Names names;
   TicketIndex tickets;
+  TicketGroups groups;  // each ticket's interned groups, derived from `tickets`
   std::shared_ptr<const ReferenceData> reference = std::make_shared<ReferenceData>();
   Seq applied = 0;  // the ticket model's seq; every model is here once caught up
   TimeNs latest_occurred = 0;
@@ -708,7 +713,8 @@ Result<std::shared_ptr<const Projections::CachedReport>> Projections::CachedRepo
     m.cache_seq = m.applied;
   }
   auto text = boost::json::serialize(body);
-  auto cached = std::make_shared<const CachedReport>(CachedReport{std::move(body), std::move(text)});
+  auto cached =
+      std::make_shared<const CachedReport>(CachedReport{std::move(body), std::move(text)});
   m.cache.emplace(std::move(cache_key), cached);
   return cached;
 }

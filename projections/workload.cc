@@ -14,8 +14,8 @@ namespace tl::projections {
 
 using ledger::TicketState;
 
-void Workload::Update(const TicketState& t, int sign) {
-  const Group group{names_.Intern(t.queue), names_.Intern(t.owner)};
+void Workload::Update(const TicketState& t, NameId queue, int sign) {
+  const Group group{queue, t.owner.empty() ? NameId{0} : names_.Intern(t.owner)};
   const std::pair<ledger::TimeNs, ledger::TicketId> entry{t.created_at, t.id};
   if (sign > 0) {
     groups_[group].insert(entry);
@@ -33,8 +33,8 @@ void Workload::Apply(const Change& change) {
   const TicketState& after = *change.after;
   const bool was = before.is_open(), is = after.is_open();
   if (was && is && before.queue == after.queue && before.owner == after.owner) return;
-  if (was) Update(before, -1);
-  if (is) Update(after, +1);
+  if (was) Update(before, change.before_group.queue, -1);
+  if (is) Update(after, change.after_group.queue, +1);
 }
 
 namespace {

@@ -26,7 +26,8 @@ class Workload : public ReadModel {
  private:
   using Group = std::pair<NameId, NameId>;  // (queue, owner); owner 0 = "" = unowned
   using Tickets = std::set<std::pair<ledger::TimeNs, ledger::TicketId>>;  // by created_at, id
-  void Update(const ledger::TicketState& t, int sign);
+  // `queue` is the ticket's interned queue (from the change's groups).
+  void Update(const ledger::TicketState& t, NameId queue, int sign);
 
   Names& names_;
   std::map<Group, Tickets> groups_;
