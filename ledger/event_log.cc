@@ -179,32 +179,55 @@ LogHead EventLog::Head() const {
 
 LogStats EventLog::Stats() const { return impl_->writer ? impl_->writer->Stats() : LogStats{}; }
 
+namespace {
+
+// A long scan (a replay, an export) reads around the block cache; a short one (a page of
+// events) may well be read again and keeps its blocks cached.
+RocksStore::CacheUse CacheFor(Seq from, Seq to) {
+  constexpr Seq kLongScan = 4096;
+  return to - from >= kLongScan ? RocksStore::CacheUse::kBypass : RocksStore::CacheUse::kFill;
+}
+
+}  // namespace
+
 Status EventLog::ScanRaw(
     Seq from, Seq to,
     const std::function<Status(Seq, std::string_view, const Hash&)>& visit) const {
+  // Bounded here, so that both iterators end at the same seq whatever is appended meanwhile.
   to = std::min(to, Head().seq);
   if (from == 0) from = 1;
   if (from > to) return Status::Ok();
   // The chain entries are walked with a second iterator in step with the events': a point
-  // lookup per event cost a quarter of a replay (callgrind). A long scan (a replay, an export)
-  // reads around the block cache; a short one (a page of events) may well be read again and
-  // keeps its blocks cached.
-  constexpr Seq kLongScan = 4096;
-  const auto cache =
-      to - from >= kLongScan ? RocksStore::CacheUse::kBypass : RocksStore::CacheUse::kFill;
-  const std::string start = keys::SeqKey(from), end = keys::SeqKey(to + 1);
-  RocksStore::Cursor events = impl_->store->NewCursor(Family::kEvents, start, end, cache);
-  RocksStore::Cursor chain = impl_->store->NewCursor(Family::kChain, start, end, cache);
+  // lookup per event cost a quarter of a replay (callgrind).
+  RocksStore::Cursor chain = impl_->store->NewCursor(
+      Family::kChain, keys::SeqKey(from), keys::SeqKey(to + 1), CacheFor(from, to));
   Hash hash;
-  for (Seq expected = from; expected <= to; ++expected, events.Next(), chain.Next()) {
+  return ScanBytes(from, to, [&](Seq seq, std::string_view bytes) -> Status {
+    auto malformed = [seq] {
+      return Status::Corruption(fmt::format("seq {}: chain entry missing or malformed", seq));
+    };
     if (!chain.Valid()) {
       TL_RETURN_IF_ERROR(chain.status());
-      return Status::Corruption(fmt::format("seq {}: chain entry missing or malformed", expected));
+      return malformed();
     }
     auto hash_seq = keys::ParseSeqKey(chain.key());
-    if (!hash_seq.ok() || *hash_seq != expected || chain.value().size() != hash.size()) {
-      return Status::Corruption(fmt::format("seq {}: chain entry missing or malformed", expected));
+    if (!hash_seq.ok() || *hash_seq != seq || chain.value().size() != hash.size()) {
+      return malformed();
     }
+    std::memcpy(hash.data(), chain.value().data(), hash.size());
+    chain.Next();
+    return visit(seq, bytes, hash);
+  });
+}
+
+Status EventLog::ScanBytes(Seq from, Seq to,
+                           const std::function<Status(Seq, std::string_view)>& visit) const {
+  to = std::min(to, Head().seq);
+  if (from == 0) from = 1;
+  if (from > to) return Status::Ok();
+  RocksStore::Cursor events = impl_->store->NewCursor(
+      Family::kEvents, keys::SeqKey(from), keys::SeqKey(to + 1), CacheFor(from, to));
+  for (Seq expected = from; expected <= to; ++expected, events.Next()) {
     if (!events.Valid()) {
       TL_RETURN_IF_ERROR(events.status());
       return Status::Corruption(fmt::format("seq {}: missing", expected));
@@ -213,11 +236,12 @@ Status EventLog::ScanRaw(
     if (!seq.ok() || *seq != expected) {
       return Status::Corruption(fmt::format("seq {}: missing", expected));
     }
-    std::memcpy(hash.data(), chain.value().data(), hash.size());
-    TL_RETURN_IF_ERROR(visit(expected, events.value(), hash));
+    TL_RETURN_IF_ERROR(visit(expected, events.value()));
   }
   return Status::Ok();
 }
+
+Result<Hash> EventLog::HashAt(Seq seq) const { return impl_->HashAt(seq); }
 
 Status EventLog::Scan(Seq from, Seq to,
                       const std::function<Status(const StoredEvent&)>& visit) const {

@@ -141,6 +141,12 @@ class EventLog {
   // The stored bytes as they are, for export and independent verification.
   Status ScanRaw(Seq from, Seq to,
                  const std::function<Status(Seq, std::string_view bytes, const Hash&)>& visit) const;
+  // The stored bytes without their chain entries (a replay that checks the chain as a whole
+  // recomputes it); the same order and errors as ScanRaw.
+  Status ScanBytes(Seq from, Seq to,
+                   const std::function<Status(Seq, std::string_view bytes)>& visit) const;
+  // The chain hash stored for `seq` (the genesis hash for 0).
+  Result<Hash> HashAt(Seq seq) const;
   // Up to `limit` events after seq `after`.
   Result<std::vector<StoredEvent>> Read(Seq after, size_t limit) const;
   Result<StoredEvent> ReadOne(Seq seq) const;
