@@ -7,7 +7,8 @@
 // Cell requirements: default-constructible, `void Add(const C& contribution, int sign)` for the
 // contributions the model adds (+1) and takes back (-1), `void Merge(const Cell&)`, `bool
 // empty() const` (a cell that went back to empty is erased, so equal histories give equal
-// maps). Not thread-safe.
+// maps), and optionally `void Exchange(const C& out, const C& in)` (= Add(out, -1) then
+// Add(in, +1), for a cell that can do it with less work). Not thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -157,8 +158,12 @@ class PeriodCells {
                        const Contribution& out, const Contribution& in) {
     auto& cells = periods[period];
     auto it = cells.try_emplace(group).first;
-    it->second.Add(out, -1);
-    it->second.Add(in, +1);
+    if constexpr (requires(Cell& cell) { cell.Exchange(out, in); }) {
+      it->second.Exchange(out, in);
+    } else {
+      it->second.Add(out, -1);
+      it->second.Add(in, +1);
+    }
     Tidy(periods, period, cells, it);
   }
 

@@ -33,6 +33,19 @@ void ResponseTimes::Cell::Add(const Contribution& c, int sign) {
   update(resolution, c.resolution);
 }
 
+void ResponseTimes::Cell::Exchange(const Contribution& out, const Contribution& in) {
+  if (!out.first_response) --pending;
+  if (!in.first_response) ++pending;
+  auto exchange = [](SortedDurations& values, const std::optional<int64_t>& from,
+                     const std::optional<int64_t>& to) {
+    if (from == to) return;
+    if (from) values.Erase(*from);
+    if (to) values.Insert(*to);
+  };
+  exchange(first_response, out.first_response, in.first_response);
+  exchange(resolution, out.resolution, in.resolution);
+}
+
 void ResponseTimes::Cell::Merge(const Cell& other) {
   tickets += other.tickets;
   pending += other.pending;

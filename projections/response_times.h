@@ -37,6 +37,9 @@ class ResponseTimes : public ReadModel {
     SortedDurations first_response;
     SortedDurations resolution;
     void Add(const Contribution& c, int sign);
+    // A ticket's contribution changed: only the values that differ move (a resolution leaves
+    // the first response where it is, in a sorted array of a month's tickets).
+    void Exchange(const Contribution& out, const Contribution& in);
     void Merge(const Cell& other);
     bool empty() const { return tickets == 0; }
   };

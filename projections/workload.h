@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "projections/read_model.h"
@@ -29,8 +30,16 @@ class Workload : public ReadModel {
   // `queue` is the ticket's interned queue (from the change's groups).
   void Update(const ledger::TicketState& t, NameId queue, int sign);
 
+  struct GroupHash {
+    size_t operator()(const Group& g) const {
+      return std::hash<uint64_t>()(uint64_t{g.first} << 32 | g.second);
+    }
+  };
+
   Names& names_;
-  std::map<Group, Tickets> groups_;
+  // Hashed: every change of a ticket's queue, owner or openness looks its groups up (an ordered
+  // map's search was a third of this model's replay cost); outputs sort by name anyway.
+  std::unordered_map<Group, Tickets, GroupHash> groups_;
 };
 
 }  // namespace tl::projections
