@@ -11,7 +11,7 @@ using namespace tl::ledger;
 
 void TicketIndex::Apply(const Event& event, TicketState* before) {
   const TicketId id = event.stream.ticket;
-  if (id > tickets_.size()) tickets_.resize(id);
+  if (id > tickets_.size()) tickets_.grow_to(id);
   TicketState& t = tickets_[id - 1];
   *before = t;  // assignment reuses the caller's string buffers: no allocation per event
   ApplyToTicket(t, event);
@@ -44,7 +44,7 @@ const std::vector<TicketId>& TicketIndex::CreatedOn(int64_t day) const {
 
 void TicketIndex::Encode(CheckpointWriter& out) const {
   out.PutVarint(tickets_.size());
-  for (const TicketState& t : tickets_) EncodeTicketState(out, t);
+  for (size_t i = 0; i < tickets_.size(); ++i) EncodeTicketState(out, tickets_[i]);
 }
 
 void TicketIndex::Decode(CheckpointReader& in) {
@@ -79,7 +79,8 @@ void TicketIndex::Reindex() {
   by_owner_.clear();
   by_category_.clear();
   by_day_.clear();
-  for (const TicketState& t : tickets_) {
+  for (size_t i = 0; i < tickets_.size(); ++i) {
+    const TicketState& t = tickets_[i];
     if (!t.exists()) continue;
     Index(t);
     by_day_[DayOf(t.created_at)].push_back(t.id);

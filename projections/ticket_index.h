@@ -2,14 +2,13 @@
 // GET /api/v1/tickets (status, queue, service, owner, category), so that a filtered page is
 // read from the smallest matching id set instead of a scan of every ticket.
 //
-// Ticket ids are dense (1, 2, 3, ... without gaps), so states live in a deque indexed by id.
+// Ticket ids are dense (1, 2, 3, ... without gaps), so states live in an array indexed by id.
 // A second index lists the tickets created on each UTC day, for the reports' partly covered
 // days (period_cells.h). This is the ticket model of docs/projections.md; its checkpoint holds
 // the states, and the indexes are rebuilt from them.
 // Not thread-safe: the owner (Projections) serialises writers against readers.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "projections/checkpoint_codec.h"
+#include "projections/chunked_vector.h"
 #include "projections/id_set.h"
 #include "projections/projections.h"
 
@@ -44,10 +44,10 @@ class TicketIndex {
   bool Matches(const TicketState& t, const TicketFilter& f) const;
   void Reindex();
 
-  // tickets_[id - 1]. A deque, not a vector: it grows a block at a time instead of doubling
+  // tickets_[id - 1]. Chunked, not a vector: it grows a chunk at a time instead of doubling
   // (a vector's spare capacity was 160 bytes per ticket on a 200 k-ticket history) and never
   // moves the states it holds.
-  std::deque<TicketState> tickets_;
+  ChunkedVector<TicketState> tickets_;
   std::map<ledger::TicketStatus, IdSet> by_status_;
   std::unordered_map<std::string, IdSet> by_queue_, by_service_, by_owner_;
   std::map<ledger::Category, IdSet> by_category_;

@@ -61,9 +61,7 @@ TEST_CASE("a verified replay refuses a changed event and names its seq", "[proje
     REQUIRE(p.ok());
     CHECK((*p)->applied_seq() == 39);
   }
-  SECTION("unverified, the change is not looked for") {
-    CHECK(Replay(*log, false).ok());
-  }
+  SECTION("unverified, the change is not looked for") { CHECK(Replay(*log, false).ok()); }
 }
 
 TEST_CASE("a verified replay refuses a stored hash that is not the bytes' hash",
