@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 #include <chrono>
 #include <future>
 #include <vector>
@@ -201,21 +200,8 @@ Status EventLog::ScanRaw(
   // lookup per event cost a quarter of a replay (callgrind).
   RocksStore::Cursor chain = impl_->store->NewCursor(
       Family::kChain, keys::SeqKey(from), keys::SeqKey(to + 1), CacheFor(from, to));
-  Hash hash;
   return ScanBytes(from, to, [&](Seq seq, std::string_view bytes) -> Status {
-    auto malformed = [seq] {
-      return Status::Corruption(fmt::format("seq {}: chain entry missing or malformed", seq));
-    };
-    if (!chain.Valid()) {
-      TL_RETURN_IF_ERROR(chain.status());
-      return malformed();
-    }
-    auto hash_seq = keys::ParseSeqKey(chain.key());
-    if (!hash_seq.ok() || *hash_seq != seq || chain.value().size() != hash.size()) {
-      return malformed();
-    }
-    std::memcpy(hash.data(), chain.value().data(), hash.size());
-    chain.Next();
+    TL_ASSIGN_OR_RETURN(const Hash hash, Impl::TakeChainHash(chain, seq));
     return visit(seq, bytes, hash);
   });
 }

@@ -1,7 +1,6 @@
 // EventLog::Verify: the auditor's walk over the whole log. Fail-stop: the first problem ends
 // the walk and is reported with its seq and a reason, as LevelDB's log reader reports
 // corruption instead of skipping it.
-#include <cstring>
 #include <unordered_map>
 
 #include "ledger/codec.h"
@@ -73,18 +72,10 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
     }
 
     const Hash hash = ChainHash(prev, bytes);
-    if (!chain.Valid() && !chain.status().ok()) {
-      return fail(*seq, std::string(chain.status().message()));
-    }
-    auto chain_seq = chain.Valid() ? keys::ParseSeqKey(chain.key()) : Result<Seq>(Seq{0});
-    const bool chained =
-        chain_seq.ok() && *chain_seq == *seq && chain.value().size() == hash.size();
-    if (!chained) return fail(*seq, fmt::format("seq {}: chain entry missing or malformed", *seq));
-    Hash stored;
-    std::memcpy(stored.data(), chain.value().data(), stored.size());
-    chain.Next();
-    if (stored != hash) {
-      return fail(*seq, fmt::format("hash mismatch: stored {}, computed {}", HashToHex(stored),
+    auto stored = Impl::TakeChainHash(chain, *seq);
+    if (!stored.ok()) return fail(*seq, std::string(stored.status().message()));
+    if (*stored != hash) {
+      return fail(*seq, fmt::format("hash mismatch: stored {}, computed {}", HashToHex(*stored),
                                     HashToHex(hash)));
     }
     prev = hash;

@@ -193,19 +193,6 @@ rocksdb::ReadOptions ScanOptions(RocksStore::CacheUse cache) {
 
 }  // namespace
 
-Status RocksStore::Scan(Family family, std::string_view start, std::string_view end,
-                        const std::function<bool(std::string_view, std::string_view)>& visit,
-                        CacheUse cache) const {
-  rocksdb::ReadOptions options = ScanOptions(cache);
-  rocksdb::Slice upper = ToSlice(end);
-  if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(options, h_->cf(family)));
-  for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
-    if (!visit(ToView(it->key()), ToView(it->value()))) break;
-  }
-  return FromRocks(it->status(), fmt::format("scanning {}", FamilyName(family)));
-}
-
 struct RocksStore::Cursor::Rep {
   Family family;
   std::string upper;  // the iterator's bound points into it
@@ -236,6 +223,16 @@ RocksStore::Cursor RocksStore::NewCursor(Family family, std::string_view start,
   rep->it.reset(h_->db->NewIterator(options, h_->cf(family)));
   rep->it->Seek(ToSlice(start));
   return Cursor(std::move(rep));
+}
+
+Status RocksStore::Scan(Family family, std::string_view start, std::string_view end,
+                        const std::function<bool(std::string_view, std::string_view)>& visit,
+                        CacheUse cache) const {
+  Cursor cursor = NewCursor(family, start, end, cache);
+  for (; cursor.Valid(); cursor.Next()) {
+    if (!visit(cursor.key(), cursor.value())) break;
+  }
+  return cursor.status();
 }
 
 Result<std::optional<std::pair<std::string, std::string>>> RocksStore::Last(
