@@ -42,8 +42,9 @@ void ForEachTerm(std::string_view description, Take&& take) {
   std::string lowered;
   size_t start = 0;
   while (start <= description.size()) {
-    size_t end = description.find_first_of(",;", start);
-    if (end == std::string_view::npos) end = description.size();
+    // A plain loop: find_first_of tests each character with a call (callgrind).
+    size_t end = start;
+    while (end < description.size() && description[end] != ',' && description[end] != ';') ++end;
     std::string_view term = description.substr(start, end - start);
     while (!term.empty() && IsSpace(term.front())) term.remove_prefix(1);
     while (!term.empty() && IsSpace(term.back())) term.remove_suffix(1);
@@ -65,28 +66,45 @@ std::vector<std::string> DescriptionKeywords(std::string_view description) {
   return keywords;
 }
 
-// The same set as DescriptionKeywords, interned, in no particular order: without a string per
-// keyword (the splitting was half of this model's replay cost, perf).
-SupportVolume::Keywords SupportVolume::KeywordsOf(const TicketState& t) {
-  Keywords ids;
-  ForEachTerm(t.description, [&](std::string_view term) { ids.push_back(names_.Intern(term)); });
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
+// The same set as DescriptionKeywords, interned and sorted by id: without a string per keyword.
+const SupportVolume::Keywords& SupportVolume::KeywordCache::Get(std::string_view description,
+                                                                Names& names) {
+  Slot& slot = slots_[std::hash<std::string_view>{}(description) % kSlots];
+  if (slot.filled && slot.description == description) return slot.keywords;
+  slot.description.assign(description);
+  slot.keywords.clear();
+  ForEachTerm(description,
+              [&](std::string_view term) { slot.keywords.push_back(names.Intern(term)); });
+  std::sort(slot.keywords.begin(), slot.keywords.end());
+  slot.keywords.erase(std::unique(slot.keywords.begin(), slot.keywords.end()), slot.keywords.end());
+  slot.filled = true;
+  return slot.keywords;
 }
 
 void SupportVolume::Cell::Add(const Keywords& c, int sign) {
   tickets += sign;
-  for (NameId k : c) {
-    auto it = keywords.try_emplace(k, 0).first;
+  auto it = keywords.begin();
+  for (NameId k : c) {  // both sorted: one merging walk
+    it = std::lower_bound(it, keywords.end(), k,
+                          [](const auto& entry, NameId id) { return entry.first < id; });
+    if (it == keywords.end() || it->first != k) it = keywords.insert(it, {k, 0});
     it->second += sign;
-    if (it->second == 0) keywords.erase(it);
+    if (it->second == 0) {
+      it = keywords.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
 void SupportVolume::Cell::Merge(const Cell& other) {
   tickets += other.tickets;
-  for (const auto& [k, n] : other.keywords) keywords[k] += n;
+  for (const auto& [k, n] : other.keywords) {
+    auto it = std::lower_bound(keywords.begin(), keywords.end(), k,
+                               [](const auto& entry, NameId id) { return entry.first < id; });
+    if (it == keywords.end() || it->first != k) it = keywords.insert(it, {k, 0});
+    it->second += n;
+  }
 }
 
 void SupportVolume::Apply(const Change& change) {
@@ -95,17 +113,20 @@ void SupportVolume::Apply(const Change& change) {
   const TicketState& after = *change.after;
   const GroupKey key = Narrow(change.after_group);
   if (!before.exists()) {
-    cells_.Add(after.created_at, key, KeywordsOf(after), +1);
+    cells_.Add(after.created_at, key, keyword_cache_.Get(after.description, names_), +1);
     return;
   }
   const GroupKey old_key = Narrow(change.before_group);
   const bool same_description = before.description == after.description;
   if (old_key == key && same_description) return;
-  // A move between groups keeps the description: split it into keywords once (the splitting
-  // was a third of this model's replay cost).
-  const Keywords keywords = KeywordsOf(after);
-  cells_.Replace(after.created_at, old_key, same_description ? keywords : KeywordsOf(before), key,
-                 keywords);
+  if (same_description) {
+    const Keywords& keywords = keyword_cache_.Get(after.description, names_);
+    cells_.Replace(after.created_at, old_key, keywords, key, keywords);
+    return;
+  }
+  before_keywords_ = keyword_cache_.Get(before.description, names_);
+  cells_.Replace(after.created_at, old_key, before_keywords_, key,
+                 keyword_cache_.Get(after.description, names_));
 }
 
 void SupportVolume::Encode(CheckpointWriter& out) const {
@@ -132,7 +153,13 @@ void SupportVolume::Decode(CheckpointReader& in) {
       const NameId k = names_.Intern(r.GetString());
       const uint64_t count = r.GetVarint();
       if (count == 0 || count > cell.tickets) r.Fail("keyword count out of range");
-      cell.keywords[k] = count;
+      cell.keywords.emplace_back(k, count);
+    }
+    std::sort(cell.keywords.begin(), cell.keywords.end());
+    if (std::adjacent_find(cell.keywords.begin(), cell.keywords.end(), [](auto& a, auto& b) {
+          return a.first == b.first;
+        }) != cell.keywords.end()) {
+      r.Fail("a keyword twice in a volume cell");
     }
     if (cell.tickets == 0) r.Fail("empty volume cell");
     return cell;

@@ -32,18 +32,40 @@ class SupportVolume : public ReadModel {
   boost::json::object Query(const ReportParams& params, const TicketIndex& tickets) const;
 
  private:
-  using Keywords = std::vector<NameId>;
+  using Keywords = std::vector<NameId>;  // sorted, distinct
   struct Cell {
     uint64_t tickets = 0;
-    std::map<NameId, uint64_t> keywords;
+    // Sorted by id, counts above zero. A flat vector, not a map: a ticket moving between
+    // groups takes its keywords out of one cell and into another, and map nodes made that an
+    // allocation and a free per keyword and period (callgrind).
+    std::vector<std::pair<NameId, uint64_t>> keywords;
     void Add(const Keywords& c, int sign);
     void Merge(const Cell& other);
     bool empty() const { return tickets == 0; }
   };
-  Keywords KeywordsOf(const ledger::TicketState& t);
+
+  // The keywords of recently seen descriptions, so that a ticket moving between groups does not
+  // split, lower-case and intern its description again (that was half of this model's cost).
+  // Direct-mapped and fixed in size, so its memory does not grow with the history. A pure
+  // cache: the ids it holds are the ones interning would give.
+  class KeywordCache {
+   public:
+    const Keywords& Get(std::string_view description, Names& names);
+
+   private:
+    struct Slot {
+      std::string description;
+      Keywords keywords;
+      bool filled = false;
+    };
+    static constexpr size_t kSlots = 4096;
+    std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
+  };
 
   Names& names_;
   PeriodCells<Cell> cells_;
+  KeywordCache keyword_cache_;
+  Keywords before_keywords_;  // scratch: a second lookup may evict the first one's slot
 };
 
 }  // namespace tl::projections
