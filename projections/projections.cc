@@ -191,11 +191,13 @@ struct Projections::Impl {
       }
       const ReferenceData& ref = new_reference ? *new_reference : *reference;
       if (e.stream.is_ticket()) {
-        tickets.Apply(e, &before);
+        bool description_changed = false;
+        tickets.Apply(e, &before, &description_changed);
         const TicketState* after = tickets.Find(e.stream.ticket);
         const auto [before_group, after_group] =
             groups.Update(names, e.stream.ticket, before, *after);
-        ApplyModels(Change{e, &before, after, ref, before_group, after_group});
+        ApplyModels(
+            Change{e, &before, after, ref, before_group, after_group, description_changed});
       } else {
         ApplyModels(Change{e, nullptr, nullptr, ref});
         if (!new_reference) new_reference = std::make_shared<ReferenceData>(*reference);

@@ -36,6 +36,10 @@ struct Change {
   const ledger::Event& event;
   // For ticket events: the ticket just before the event (version 0 when the event opens it) and
   // just after. Both null for reference-data events.
+  // `before` comes without the free text no aggregate reads, which stays empty in it: requester,
+  // subject, external_ref, solution, children, a stall's `awaiting`, a feedback's comment, and
+  // the description unless `description_changed` (copying them per event cost a cache miss
+  // each). Every other field is the ticket's.
   const ledger::TicketState* before = nullptr;
   const ledger::TicketState* after = nullptr;
   // The reference data as it stood before the event ("the queue's members at that moment").
@@ -44,6 +48,8 @@ struct Change {
   // once here for every model (Narrow takes the fields a model groups by).
   GroupKey before_group{};
   GroupKey after_group{};
+  // Whether the event may have changed the description; `before` holds the old one only then.
+  bool description_changed = false;
 };
 
 class ReadModel {

@@ -117,7 +117,8 @@ void SupportVolume::Apply(const Change& change) {
     return;
   }
   const GroupKey old_key = Narrow(change.before_group);
-  const bool same_description = before.description == after.description;
+  const bool same_description =
+      !change.description_changed || before.description == after.description;
   if (old_key == key && same_description) return;
   if (same_description) {
     const Keywords& keywords = keyword_cache_.Get(after.description, names_);

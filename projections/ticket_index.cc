@@ -3,17 +3,18 @@
 #include <algorithm>
 
 #include "projections/period_cells.h"
+#include "projections/state_before_event.h"
 #include "projections/ticket_codec.h"
 
 namespace tl::projections {
 
 using namespace tl::ledger;
 
-void TicketIndex::Apply(const Event& event, TicketState* before) {
+void TicketIndex::Apply(const Event& event, TicketState* before, bool* description_changed) {
   const TicketId id = event.stream.ticket;
   if (id > tickets_.size()) tickets_.grow_to(id);
   TicketState& t = tickets_[id - 1];
-  *before = t;  // assignment reuses the caller's string buffers: no allocation per event
+  *description_changed = CopyBeforeEvent(t, event, *before);
   ApplyToTicket(t, event);
   if (!before->exists()) {
     Index(t);

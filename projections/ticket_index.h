@@ -25,8 +25,10 @@ namespace tl::projections {
 class TicketIndex {
  public:
   // Folds one ticket event into its ticket; `*before` becomes the state before the event
-  // (version 0 when the event opens the ticket).
-  void Apply(const ledger::Event& event, TicketState* before);
+  // (version 0 when the event opens the ticket) without its free text, as Change::before
+  // describes, and `*description_changed` says whether the event may change the description
+  // (then `before` holds the old one).
+  void Apply(const ledger::Event& event, TicketState* before, bool* description_changed);
 
   const TicketState* Find(TicketId id) const;
   TicketPage List(const TicketFilter& filter) const;
