@@ -3,13 +3,16 @@
 // of megabytes and keep up to twice the memory), and, unlike std::deque, whose blocks hold a
 // single element as large as a ticket's state, it costs one allocation per kChunk elements
 // instead of one each: no allocator header and no block pointer per ticket (24 bytes of about
-// a thousand), and a new ticket is constructed in memory already mapped.
+// a thousand), and a new ticket is constructed in memory already mapped. A chunk as large as a
+// huge page gets one (chunk_memory.h).
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <utility>
 #include <vector>
+
+#include "projections/chunk_memory.h"
 
 namespace tl::projections {
 
@@ -24,7 +27,7 @@ class ChunkedVector {
 
   // Grows to at least n elements, the new ones default-constructed; never shrinks.
   void grow_to(size_t n) {
-    while (chunks_.size() * kChunk < n) chunks_.push_back(std::make_unique<T[]>(kChunk));
+    while (chunks_.size() * kChunk < n) chunks_.emplace_back();
     if (n > size_) size_ = n;
   }
   void push_back(T value) {
@@ -37,7 +40,30 @@ class ChunkedVector {
   }
 
  private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
+  // kChunk elements in memory of their own (chunk_memory.h: huge pages for large chunks).
+  class Chunk {
+   public:
+    Chunk() : memory_(sizeof(T) * kChunk), elements_(static_cast<T*>(memory_.data())) {
+      std::uninitialized_value_construct_n(elements_, kChunk);
+    }
+    ~Chunk() {
+      if (elements_) std::destroy_n(elements_, kChunk);
+    }
+    Chunk(const Chunk&) = delete;
+    Chunk& operator=(const Chunk&) = delete;
+    Chunk(Chunk&& other) noexcept
+        : memory_(std::move(other.memory_)), elements_(std::exchange(other.elements_, nullptr)) {}
+    Chunk& operator=(Chunk&&) = delete;
+
+    T& operator[](size_t i) { return elements_[i]; }
+    const T& operator[](size_t i) const { return elements_[i]; }
+
+   private:
+    ChunkMemory memory_;
+    T* elements_;
+  };
+
+  std::vector<Chunk> chunks_;
   size_t size_ = 0;
 };
 

@@ -49,7 +49,8 @@ class TicketIndex {
   // tickets_[id - 1]. Chunked, not a vector: it grows a chunk at a time instead of doubling
   // (a vector's spare capacity was 160 bytes per ticket on a 200 k-ticket history) and never
   // moves the states it holds.
-  ChunkedVector<TicketState> tickets_;
+  // A chunk fills one huge page (chunk_memory.h).
+  ChunkedVector<TicketState, kHugePageBytes / sizeof(TicketState)> tickets_;
   std::map<ledger::TicketStatus, IdSet> by_status_;
   std::unordered_map<std::string, IdSet> by_queue_, by_service_, by_owner_;
   std::map<ledger::Category, IdSet> by_category_;

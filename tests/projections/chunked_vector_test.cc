@@ -2,6 +2,7 @@
 #include "projections/chunked_vector.h"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,4 +30,32 @@ TEST_CASE("a chunked vector grows by chunks and keeps its elements in place", "[
   CHECK(v[19].empty());
   v.clear();
   CHECK(v.empty());
+}
+
+TEST_CASE("a chunk of a huge page's size is mapped on its own, aligned to the page", "[chunked]") {
+  using tl::projections::ChunkMemory;
+  using tl::projections::kHugePageBytes;
+  ChunkMemory large(kHugePageBytes - 64);
+  REQUIRE(large.mapped());
+  CHECK(reinterpret_cast<uintptr_t>(large.data()) % kHugePageBytes == 0);
+  static_cast<char*>(large.data())[kHugePageBytes - 65] = 'x';  // the whole size is writable
+  ChunkMemory moved = std::move(large);
+  CHECK(moved.mapped());
+  CHECK(static_cast<char*>(moved.data())[kHugePageBytes - 65] == 'x');
+  CHECK(large.data() == nullptr);
+
+  ChunkMemory small(4096);
+  CHECK_FALSE(small.mapped());
+  CHECK(small.data() != nullptr);
+}
+
+TEST_CASE("a chunked vector with huge-page chunks constructs, indexes and destroys its elements",
+          "[chunked]") {
+  constexpr size_t kPerChunk = tl::projections::kHugePageBytes / sizeof(std::string);
+  ChunkedVector<std::string, kPerChunk> v;
+  v.grow_to(kPerChunk + 2);
+  CHECK(v[kPerChunk + 1].empty());
+  for (size_t i = kPerChunk - 2; i < kPerChunk + 2; ++i) v[i] = std::string(40, 'a' + i % 26);
+  CHECK(v[kPerChunk - 1] == std::string(40, 'a' + (kPerChunk - 1) % 26));
+  CHECK(v[kPerChunk] == std::string(40, 'a' + kPerChunk % 26));
 }
