@@ -37,6 +37,25 @@ class BoundedQueue {
     return item;
   }
 
+  // Without waiting: false when full or closed (the item is dropped).
+  bool TryPush(T item) {
+    std::lock_guard lock(mu_);
+    if (closed_ || items_.size() >= capacity_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // Without waiting: empty when nothing is queued.
+  std::optional<T> TryPop() {
+    std::lock_guard lock(mu_);
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
   // What was pushed before is still popped; later pushes are refused.
   void Close() {
     std::lock_guard lock(mu_);

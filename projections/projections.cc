@@ -326,12 +326,24 @@ struct Projections::Impl {
   Status CatchUp(Seq target, const std::atomic<bool>* cancel) {
     constexpr size_t kChunkEvents = 4096;
     BoundedQueue<std::vector<Event>> queue(/*capacity=*/4);
+    // Folded chunks go back to the reader, which destroys their events: the thread that
+    // allocated their strings frees them, off the fold's thread (perf: 6 % of the fold thread's
+    // time was freeing the events it had folded).
+    BoundedQueue<std::vector<Event>> folded(/*capacity=*/4);
     bool reached_to_time = false;
     Status scanned;
     const Seq from = applied + 1;  // read here: the fold moves `applied` while the reader runs
     std::thread reader([&] {
-      std::vector<Event> chunk;
-      chunk.reserve(kChunkEvents);
+      auto next_chunk = [&] {
+        std::vector<Event> chunk;
+        if (auto spent = folded.TryPop()) {
+          chunk = std::move(*spent);
+          chunk.clear();
+        }
+        chunk.reserve(kChunkEvents);
+        return chunk;
+      };
+      std::vector<Event> chunk = next_chunk();
       auto take = [&](Event event) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
           return Status::Unavailable("cancelled");
@@ -343,8 +355,7 @@ struct Projections::Impl {
         chunk.push_back(std::move(event));
         if (chunk.size() == kChunkEvents) {
           if (!queue.Push(std::move(chunk))) return Status::Unavailable("cancelled");
-          chunk = {};
-          chunk.reserve(kChunkEvents);
+          chunk = next_chunk();
         }
         return Status::Ok();
       };
@@ -357,6 +368,8 @@ struct Projections::Impl {
       ApplyLocked(*chunk);
       if (options.progress) options.progress(applied, target);
       if (!broken.empty()) queue.Close();  // the reader stops at its next push
+      lock.unlock();
+      folded.TryPush(std::move(*chunk));  // when the reader is behind, freed here after all
     }
     reader.join();
     if (!broken.empty()) return Status::Internal(broken);
