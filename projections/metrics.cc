@@ -66,7 +66,7 @@ void Metrics::Apply(const Change& change) {
   const TicketState& after = *change.after;
   const ledger::Event& e = change.event;
   if (const auto* opened = std::get_if<ledger::TicketOpened>(&e.payload)) {
-    ++created_[{names_.Intern(opened->service), opened->category}];
+    ++created_[{change.after_group.service, opened->category}];  // interned once, for all
   } else if (std::holds_alternative<ledger::Replied>(e.payload) && !before.first_response_at) {
     first_response_[Narrow(change.before_group)].Observe(e.occurred_at - before.created_at);
   } else if (std::holds_alternative<ledger::Resolved>(e.payload) && after.resolution_ns) {
