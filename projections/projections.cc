@@ -180,7 +180,12 @@ struct Projections::Impl {
   // Folds a commit's events into every read model. Caller holds mu exclusively.
   void ApplyLocked(const std::vector<Event>& events) {
     std::shared_ptr<ReferenceData> new_reference;  // copy-on-write: readers keep their snapshot
-    for (const Event& e : events) {
+    constexpr size_t kPrefetchAhead = 8;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const Event& e = events[i];
+      if (i + kPrefetchAhead < events.size()) {
+        tickets.Prefetch(events[i + kPrefetchAhead].stream.ticket);
+      }
       if (e.seq != applied + 1) {
         // The log hands commits over in order; a gap means a bug, and a read model built over
         // a gap would be silently wrong, so stop applying and say so (readiness fails).

@@ -31,6 +31,15 @@ class TicketIndex {
   void Apply(const ledger::Event& event, TicketState* before, bool* description_changed);
 
   const TicketState* Find(TicketId id) const;
+  // Asks the CPU to load ticket `id`'s state into its cache: the fold calls it a few events
+  // ahead, because tickets come in no order and each state is a cache miss otherwise.
+  void Prefetch(TicketId id) const {
+    if (id == 0 || id > tickets_.size()) return;
+    const char* p = reinterpret_cast<const char*>(&tickets_[id - 1]);
+    for (size_t offset = 0; offset < sizeof(TicketState); offset += 64) {
+      __builtin_prefetch(p + offset);
+    }
+  }
   TicketPage List(const TicketFilter& filter) const;
   size_t size() const { return tickets_.size(); }
 
