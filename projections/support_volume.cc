@@ -56,6 +56,16 @@ void ForEachTerm(std::string_view description, Take&& take) {
   }
 }
 
+// The entry of keyword `k` in sorted `entries`, searched from `from` on, added with count 0 when
+// missing.
+template <class Entries>
+typename Entries::iterator EntryFor(Entries& entries, typename Entries::iterator from, NameId k) {
+  auto it = std::lower_bound(from, entries.end(), k,
+                             [](const auto& entry, NameId id) { return entry.first < id; });
+  if (it == entries.end() || it->first != k) it = entries.insert(it, {k, 0});
+  return it;
+}
+
 }  // namespace
 
 std::vector<std::string> DescriptionKeywords(std::string_view description) {
@@ -85,25 +95,19 @@ void SupportVolume::Cell::Add(const Keywords& c, int sign) {
   tickets += sign;
   auto it = keywords.begin();
   for (NameId k : c) {  // both sorted: one merging walk
-    it = std::lower_bound(it, keywords.end(), k,
-                          [](const auto& entry, NameId id) { return entry.first < id; });
-    if (it == keywords.end() || it->first != k) it = keywords.insert(it, {k, 0});
+    it = EntryFor(keywords, it, k);
     it->second += sign;
-    if (it->second == 0) {
-      it = keywords.erase(it);
-    } else {
-      ++it;
-    }
+    it = it->second == 0 ? keywords.erase(it) : it + 1;
   }
 }
 
 void SupportVolume::Cell::Merge(const Cell& other) {
   tickets += other.tickets;
-  for (const auto& [k, n] : other.keywords) {
-    auto it = std::lower_bound(keywords.begin(), keywords.end(), k,
-                               [](const auto& entry, NameId id) { return entry.first < id; });
-    if (it == keywords.end() || it->first != k) it = keywords.insert(it, {k, 0});
+  auto it = keywords.begin();
+  for (const auto& [k, n] : other.keywords) {  // both sorted, likewise
+    it = EntryFor(keywords, it, k);
     it->second += n;
+    ++it;
   }
 }
 
