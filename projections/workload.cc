@@ -18,13 +18,17 @@ void Workload::Update(const TicketState& t, NameId queue, int sign) {
   const Group group{queue, t.owner.empty() ? NameId{0} : names_.Intern(t.owner)};
   const std::pair<ledger::TimeNs, ledger::TicketId> entry{t.created_at, t.id};
   if (sign > 0) {
-    groups_[group].insert(entry);
+    Tickets& tickets = groups_[group];
+    auto at = std::lower_bound(tickets.begin(), tickets.end(), entry);
+    if (at == tickets.end() || *at != entry) tickets.insert(at, entry);
     return;
   }
   auto it = groups_.find(group);
   if (it == groups_.end()) return;
-  it->second.erase(entry);
-  if (it->second.empty()) groups_.erase(it);
+  Tickets& tickets = it->second;
+  auto at = std::lower_bound(tickets.begin(), tickets.end(), entry);
+  if (at != tickets.end() && *at == entry) tickets.erase(at);
+  if (tickets.empty()) groups_.erase(it);
 }
 
 void Workload::Apply(const Change& change) {
@@ -77,7 +81,12 @@ void Workload::Decode(CheckpointReader& in) {
     if (count == 0) in.Fail("empty workload group");
     for (uint64_t j = 0; j < count && in.status().ok(); ++j) {
       const ledger::TimeNs created_at = in.GetSigned();
-      tickets.emplace(created_at, in.GetVarint());
+      tickets.emplace_back(created_at, in.GetVarint());
+    }
+    // Encode writes each group in order, once each: anything else is a damaged checkpoint.
+    if (std::adjacent_find(tickets.begin(), tickets.end(), std::greater_equal<>()) !=
+        tickets.end()) {
+      in.Fail("workload tickets out of order");
     }
   }
 }
