@@ -20,40 +20,27 @@ class BoundedQueue {
   bool Push(T item) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
-    if (closed_) return false;
-    items_.push_back(std::move(item));
-    not_empty_.notify_one();
-    return true;
+    return PushLocked(std::move(item));
   }
 
   // Blocks while empty and open. Empty when closed and drained.
   std::optional<T> Pop() {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
-    if (items_.empty()) return std::nullopt;
-    T item = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
-    return item;
+    return PopLocked();
   }
 
   // Without waiting: false when full or closed (the item is dropped).
   bool TryPush(T item) {
     std::lock_guard lock(mu_);
-    if (closed_ || items_.size() >= capacity_) return false;
-    items_.push_back(std::move(item));
-    not_empty_.notify_one();
-    return true;
+    if (items_.size() >= capacity_) return false;
+    return PushLocked(std::move(item));
   }
 
   // Without waiting: empty when nothing is queued.
   std::optional<T> TryPop() {
     std::lock_guard lock(mu_);
-    if (items_.empty()) return std::nullopt;
-    T item = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
-    return item;
+    return PopLocked();
   }
 
   // What was pushed before is still popped; later pushes are refused.
@@ -65,6 +52,23 @@ class BoundedQueue {
   }
 
  private:
+  // With mu_ held and room made sure of (unless closed).
+  bool PushLocked(T item) {
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // With mu_ held.
+  std::optional<T> PopLocked() {
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
   const size_t capacity_;
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;

@@ -41,30 +41,17 @@ ChunkMemory::ChunkMemory(size_t bytes) {
   data_ = ::operator new(bytes);
 }
 
-ChunkMemory::~ChunkMemory() { Release(); }
-
-ChunkMemory::ChunkMemory(ChunkMemory&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)),
-      mapped_bytes_(std::exchange(other.mapped_bytes_, 0)) {}
-
-ChunkMemory& ChunkMemory::operator=(ChunkMemory&& other) noexcept {
-  if (this != &other) {
-    Release();
-    data_ = std::exchange(other.data_, nullptr);
-    mapped_bytes_ = std::exchange(other.mapped_bytes_, 0);
-  }
-  return *this;
-}
-
-void ChunkMemory::Release() noexcept {
+ChunkMemory::~ChunkMemory() {
   if (!data_) return;
   if (mapped_bytes_) {
     munmap(data_, mapped_bytes_);
   } else {
     ::operator delete(data_);
   }
-  data_ = nullptr;
-  mapped_bytes_ = 0;
 }
+
+ChunkMemory::ChunkMemory(ChunkMemory&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      mapped_bytes_(std::exchange(other.mapped_bytes_, 0)) {}
 
 }  // namespace tl::projections

@@ -21,15 +21,13 @@ class ChunkMemory {
   ~ChunkMemory();
   ChunkMemory(const ChunkMemory&) = delete;
   ChunkMemory& operator=(const ChunkMemory&) = delete;
-  ChunkMemory(ChunkMemory&& other) noexcept;
-  ChunkMemory& operator=(ChunkMemory&& other) noexcept;
+  ChunkMemory(ChunkMemory&& other) noexcept;  // `other` is left without memory
+  ChunkMemory& operator=(ChunkMemory&&) = delete;
 
   void* data() const { return data_; }
   bool mapped() const { return mapped_bytes_ != 0; }  // false: from operator new
 
  private:
-  void Release() noexcept;
-
   void* data_ = nullptr;
   size_t mapped_bytes_ = 0;
 };

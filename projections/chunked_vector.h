@@ -43,24 +43,21 @@ class ChunkedVector {
   // kChunk elements in memory of their own (chunk_memory.h: huge pages for large chunks).
   class Chunk {
    public:
-    Chunk() : memory_(sizeof(T) * kChunk), elements_(static_cast<T*>(memory_.data())) {
-      std::uninitialized_value_construct_n(elements_, kChunk);
+    Chunk() : memory_(sizeof(T) * kChunk) {
+      std::uninitialized_value_construct_n(elements(), kChunk);
     }
     ~Chunk() {
-      if (elements_) std::destroy_n(elements_, kChunk);
+      if (memory_.data()) std::destroy_n(elements(), kChunk);  // else moved from
     }
-    Chunk(const Chunk&) = delete;
-    Chunk& operator=(const Chunk&) = delete;
-    Chunk(Chunk&& other) noexcept
-        : memory_(std::move(other.memory_)), elements_(std::exchange(other.elements_, nullptr)) {}
-    Chunk& operator=(Chunk&&) = delete;
+    Chunk(Chunk&&) noexcept = default;
 
-    T& operator[](size_t i) { return elements_[i]; }
-    const T& operator[](size_t i) const { return elements_[i]; }
+    T& operator[](size_t i) { return elements()[i]; }
+    const T& operator[](size_t i) const { return elements()[i]; }
 
    private:
+    T* elements() const { return static_cast<T*>(memory_.data()); }
+
     ChunkMemory memory_;
-    T* elements_;
   };
 
   std::vector<Chunk> chunks_;
