@@ -7,7 +7,7 @@
 // Cell requirements: default-constructible, `void Add(const C& contribution, int sign)` for the
 // contributions the model adds (+1) and takes back (-1), `void Merge(const Cell&)`, `bool
 // empty() const` (a cell that went back to empty is erased, so equal histories give equal
-// maps), and optionally `void Exchange(const C& out, const C& in)` (= Add(out, -1) then
+// tables), and optionally `void Exchange(const C& out, const C& in)` (= Add(out, -1) then
 // Add(in, +1), for a cell that can do it with less work). Not thread-safe.
 #pragma once
 
@@ -15,15 +15,14 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "ledger/types.h"
+#include "projections/cell_table.h"
 #include "projections/checkpoint_codec.h"
 #include "projections/names.h"
 #include "projections/read_model.h"
@@ -104,12 +103,11 @@ class PeriodCells {
       const Cell* cell;
     };
     std::vector<Entry> sorted;
-    for (const auto& [day, cells] : days_) {
-      for (const auto& [group, cell] : cells) {
-        sorted.push_back({day, &names.Get(group.service), &names.Get(group.queue),
-                          static_cast<int>(group.category), &cell});
-      }
-    }
+    sorted.reserve(days_.size());
+    days_.ForEach([&](int64_t day, const GroupKey& group, const Cell& cell) {
+      sorted.push_back({day, &names.Get(group.service), &names.Get(group.queue),
+                        static_cast<int>(group.category), &cell});
+    });
     std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
       return std::tie(a.day, *a.service, *a.queue, a.category) <
              std::tie(b.day, *b.service, *b.queue, b.category);
@@ -135,58 +133,41 @@ class PeriodCells {
       group.category = in.GetEnum(ledger::Category::kChange);
       Cell cell = decode_cell(in);
       if (!in.status().ok()) break;
-      months_[MonthOfDay(day)][group].Merge(cell);
-      if (!days_[day].emplace(group, std::move(cell)).second) in.Fail("a day cell twice");
+      months_.Modify(MonthOfDay(day), group, [&](Cell& month) { month.Merge(cell); });
+      if (!days_.Insert(day, group, std::move(cell))) in.Fail("a day cell twice");
     }
   }
 
  private:
-  // Per period (day or month), the cells of its groups.
-  using Periods = std::map<int64_t, std::unordered_map<GroupKey, Cell, GroupKeyHash>>;
-
   template <class Contribution>
-  static void Update(Periods& periods, int64_t period, const GroupKey& group, const Contribution& c,
-                     int sign) {
-    auto& cells = periods[period];
-    auto it = cells.try_emplace(group).first;
-    it->second.Add(c, sign);
-    Tidy(periods, period, cells, it);
+  static void Update(CellTable<Cell>& table, int64_t period, const GroupKey& group,
+                     const Contribution& c, int sign) {
+    table.Modify(period, group, [&](Cell& cell) { cell.Add(c, sign); });
   }
 
   template <class Contribution>
-  static void Exchange(Periods& periods, int64_t period, const GroupKey& group,
+  static void Exchange(CellTable<Cell>& table, int64_t period, const GroupKey& group,
                        const Contribution& out, const Contribution& in) {
-    auto& cells = periods[period];
-    auto it = cells.try_emplace(group).first;
-    if constexpr (requires(Cell& cell) { cell.Exchange(out, in); }) {
-      it->second.Exchange(out, in);
-    } else {
-      it->second.Add(out, -1);
-      it->second.Add(in, +1);
-    }
-    Tidy(periods, period, cells, it);
-  }
-
-  // A cell that went back to empty is erased (and its period with it), so that equal histories
-  // give equal maps.
-  template <class Cells, class It>
-  static void Tidy(Periods& periods, int64_t period, Cells& cells, It it) {
-    if (!it->second.empty()) return;
-    cells.erase(it);
-    if (cells.empty()) periods.erase(period);
+    table.Modify(period, group, [&](Cell& cell) {
+      if constexpr (requires { cell.Exchange(out, in); }) {
+        cell.Exchange(out, in);
+      } else {
+        cell.Add(out, -1);
+        cell.Add(in, +1);
+      }
+    });
   }
 
   template <class OnCell>
-  static void VisitRange(const Periods& periods, int64_t first, int64_t end, OnCell& on_cell,
+  static void VisitRange(const CellTable<Cell>& table, int64_t first, int64_t end, OnCell& on_cell,
                          bool months) {
-    for (auto it = periods.lower_bound(first); it != periods.end() && it->first < end; ++it) {
-      const int64_t first_day = months ? FirstDayOfMonth(it->first) : it->first;
-      for (const auto& [group, cell] : it->second) on_cell(first_day, group, cell);
-    }
+    table.VisitRange(first, end, [&](int64_t period, const GroupKey& group, const Cell& cell) {
+      on_cell(months ? FirstDayOfMonth(period) : period, group, cell);
+    });
   }
 
-  Periods days_;
-  Periods months_;
+  CellTable<Cell> days_;    // by creation day
+  CellTable<Cell> months_;  // by creation month
 };
 
 }  // namespace tl::projections
