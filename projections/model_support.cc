@@ -23,16 +23,23 @@ namespace {
 constexpr NameId kUnknown = ~NameId{0};
 }  // namespace
 
-std::pair<GroupKey, GroupKey> TicketGroups::Update(Names& names, ledger::TicketId id,
-                                                   const ledger::TicketState& before,
-                                                   const ledger::TicketState& after) {
-  if (id > groups_.size()) groups_.resize(id, GroupKey{kUnknown, 0, {}});
-  GroupKey& kept = groups_[id - 1];
-  GroupKey was{};  // the group of a ticket that does not exist yet: GroupOf of an empty state
-  if (before.exists()) was = kept.service == kUnknown ? GroupOf(names, before) : kept;
-  const bool same = before.exists() && before.service == after.service &&
-                    before.queue == after.queue && before.category == after.category;
-  kept = same ? was : GroupOf(names, after);
+std::pair<TicketGroups::Interned, TicketGroups::Interned> TicketGroups::Update(
+    Names& names, ledger::TicketId id, const ledger::TicketState& before,
+    const ledger::TicketState& after) {
+  if (id > groups_.size()) groups_.resize(id, Interned{GroupKey{kUnknown, 0, {}}, 0});
+  Interned& kept = groups_[id - 1];
+  // A ticket that does not exist yet has the group of an empty state and no owner.
+  Interned was{};
+  if (before.exists()) {
+    was = kept.group.service != kUnknown
+              ? kept
+              : Interned{GroupOf(names, before), names.Intern(before.owner)};
+  }
+  const bool same_group = before.exists() && before.service == after.service &&
+                          before.queue == after.queue && before.category == after.category;
+  kept.group = same_group ? was.group : GroupOf(names, after);
+  const bool same_owner = before.exists() && before.owner == after.owner;
+  kept.owner = same_owner ? was.owner : names.Intern(after.owner);
   return {was, kept};
 }
 

@@ -35,20 +35,25 @@ inline GroupKey Narrow(GroupKey key, GroupFields fields = {}) {
   return key;
 }
 
-// Each ticket's full group (service, queue, category), interned, kept from one of its events to
-// the next: most events change none of the three, and interning the state before and after
-// every event was a seventh of the fold (callgrind). Derived data: cleared when the ticket
-// states are replaced, refilled as events come.
+// Each ticket's full group (service, queue, category) and owner, interned, kept from one of its
+// events to the next: most events change none of them, and interning the state before and after
+// every event was a seventh of the fold (callgrind; the owner, interned by the workload model,
+// later another 3 %, perf). Derived data: cleared when the ticket states are replaced, refilled
+// as events come.
 class TicketGroups {
  public:
-  // The full groups of `before` and `after` for an event of ticket `id`.
-  std::pair<GroupKey, GroupKey> Update(Names& names, ledger::TicketId id,
+  struct Interned {
+    GroupKey group;
+    NameId owner = 0;  // "" (unowned) is 0
+  };
+  // The groups and owners of `before` and `after` for an event of ticket `id`.
+  std::pair<Interned, Interned> Update(Names& names, ledger::TicketId id,
                                        const ledger::TicketState& before,
                                        const ledger::TicketState& after);
   void Clear() { groups_.clear(); }
 
  private:
-  std::deque<GroupKey> groups_;  // groups_[id - 1]; service kUnknown = not yet computed
+  std::deque<Interned> groups_;  // groups_[id - 1]; group.service kUnknown = not yet computed
 };
 
 // A service or queue filter of a report, resolved to an interned id. A name never seen matches

@@ -199,10 +199,9 @@ struct Projections::Impl {
         bool description_changed = false;
         tickets.Apply(e, &before, &description_changed);
         const TicketState* after = tickets.Find(e.stream.ticket);
-        const auto [before_group, after_group] =
-            groups.Update(names, e.stream.ticket, before, *after);
-        ApplyModels(
-            Change{e, &before, after, ref, before_group, after_group, description_changed});
+        const auto [was, is] = groups.Update(names, e.stream.ticket, before, *after);
+        ApplyModels(Change{e, &before, after, ref, was.group, is.group, was.owner, is.owner,
+                           description_changed});
       } else {
         ApplyModels(Change{e, nullptr, nullptr, ref});
         if (!new_reference) new_reference = std::make_shared<ReferenceData>(*reference);

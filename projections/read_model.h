@@ -48,6 +48,9 @@ struct Change {
   // once here for every model (Narrow takes the fields a model groups by).
   GroupKey before_group{};
   GroupKey after_group{};
+  // For ticket events: the owners of `before` and `after`, interned ("" is 0).
+  NameId before_owner = 0;
+  NameId after_owner = 0;
   // Whether the event may have changed the description; `before` holds the old one only then.
   bool description_changed = false;
 };

@@ -14,8 +14,8 @@ namespace tl::projections {
 
 using ledger::TicketState;
 
-void Workload::Update(const TicketState& t, NameId queue, int sign) {
-  const Group group{queue, t.owner.empty() ? NameId{0} : names_.Intern(t.owner)};
+void Workload::Update(const TicketState& t, NameId queue, NameId owner, int sign) {
+  const Group group{queue, owner};
   const std::pair<ledger::TimeNs, ledger::TicketId> entry{t.created_at, t.id};
   if (sign > 0) {
     Tickets& tickets = groups_[group];
@@ -36,9 +36,12 @@ void Workload::Apply(const Change& change) {
   const TicketState& before = *change.before;
   const TicketState& after = *change.after;
   const bool was = before.is_open(), is = after.is_open();
-  if (was && is && before.queue == after.queue && before.owner == after.owner) return;
-  if (was) Update(before, change.before_group.queue, -1);
-  if (is) Update(after, change.after_group.queue, +1);
+  if (was && is && change.before_group.queue == change.after_group.queue &&
+      change.before_owner == change.after_owner) {
+    return;
+  }
+  if (was) Update(before, change.before_group.queue, change.before_owner, -1);
+  if (is) Update(after, change.after_group.queue, change.after_owner, +1);
 }
 
 namespace {

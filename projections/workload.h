@@ -32,8 +32,8 @@ class Workload : public ReadModel {
   // fold). A group of n tickets costs O(n) moves per change, tolerable into the tens of
   // thousands.
   using Tickets = std::vector<std::pair<ledger::TimeNs, ledger::TicketId>>;
-  // `queue` is the ticket's interned queue (from the change's groups).
-  void Update(const ledger::TicketState& t, NameId queue, int sign);
+  // `queue` and `owner` are the ticket's, interned (from the change).
+  void Update(const ledger::TicketState& t, NameId queue, NameId owner, int sign);
 
   struct GroupHash {
     size_t operator()(const Group& g) const {
