@@ -82,7 +82,7 @@ void Metrics::Apply(const Change& change) {
 }
 
 void Metrics::WriteHistogram(std::string* out, std::string_view family, std::string_view help,
-                             const std::map<GroupKey, Histogram>& series) const {
+                             const HistogramSeries& series) const {
   Header(out, family, help, "histogram");
   const auto sorted = Sorted(series, [&](const GroupKey& k) {
     return fmt::format("service=\"{}\",queue=\"{}\",category=\"{}\"", Escape(names_.Get(k.service)),
