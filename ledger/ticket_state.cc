@@ -1,8 +1,10 @@
 #include "ledger/ticket_state.h"
 
-#include "ledger/overloaded.h"
-
 #include <algorithm>
+#include <type_traits>
+#include <utility>
+
+#include "ledger/overloaded.h"
 
 namespace tl::ledger {
 namespace {
@@ -24,23 +26,36 @@ void Transition(TicketState& s, TicketStatus to, TimeNs t) {
   if (to != TicketStatus::kStalled) s.stalled.reset();
 }
 
-}  // namespace
+// The payload type as the visitor sees it: const when the event is only read.
+template <class Ev, class T>
+using PayloadOf = std::conditional_t<std::is_const_v<Ev>, const T, T>;
 
-void ApplyToTicket(TicketState& s, const Event& e) {
+// A payload's string for assignment: moved out when the event may be consumed.
+template <class T>
+decltype(auto) Take(T& field) {
+  if constexpr (std::is_const_v<T>) {
+    return field;
+  } else {
+    return std::move(field);
+  }
+}
+
+template <class Ev>
+void Apply(TicketState& s, Ev& e) {
   const TimeNs t = e.occurred_at;
   std::visit(Overloaded{
-                 [&](const TicketOpened& p) {
+                 [&](PayloadOf<Ev, TicketOpened>& p) {
                    s = TicketState{};
                    s.id = e.stream.ticket;
                    s.service = p.service;
                    s.category = p.category;
-                   s.description = p.description;
+                   s.description = Take(p.description);
                    s.queue = p.queue;
-                   s.requester = p.requester;
+                   s.requester = Take(p.requester);
                    s.channel = p.channel;
-                   s.subject = p.subject;
+                   s.subject = Take(p.subject);
                    s.parent = p.parent;
-                   s.external_ref = p.external_ref;
+                   s.external_ref = Take(p.external_ref);
                    s.status = TicketStatus::kNew;
                    s.created_at = t;
                    s.status_since = t;
@@ -52,9 +67,9 @@ void ApplyToTicket(TicketState& s, const Event& e) {
                  [&](const RequesterMessaged&) {},
                  [&](const Commented&) {},
                  [&](const StatusChanged& p) { Transition(s, p.to, t); },
-                 [&](const Stalled& p) {
+                 [&](PayloadOf<Ev, Stalled>& p) {
                    Transition(s, TicketStatus::kStalled, t);
-                   s.stalled = StallInfo{p.awaiting, p.follow_up_at};
+                   s.stalled = StallInfo{Take(p.awaiting), p.follow_up_at};
                  },
                  [&](const Resumed&) { Transition(s, TicketStatus::kOpen, t); },
                  [&](const Assigned& p) { s.owner = p.owner; },
@@ -63,18 +78,18 @@ void ApplyToTicket(TicketState& s, const Event& e) {
                    s.queue = p.to_queue;
                    if (p.owner_cleared) s.owner.clear();
                  },
-                 [&](const Updated& p) {
+                 [&](PayloadOf<Ev, Updated>& p) {
                    if (p.service) s.service = *p.service;
                    if (p.category) s.category = *p.category;
-                   if (p.description) s.description = *p.description;
-                   if (p.requester) s.requester = *p.requester;
-                   if (p.subject) s.subject = *p.subject;
+                   if (p.description) s.description = Take(*p.description);
+                   if (p.requester) s.requester = Take(*p.requester);
+                   if (p.subject) s.subject = Take(*p.subject);
                  },
-                 [&](const Resolved& p) {
+                 [&](PayloadOf<Ev, Resolved>& p) {
                    Transition(s, TicketStatus::kResolved, t);
                    s.resolved_at = t;
                    s.last_resolved_at = t;
-                   s.solution = p.solution;
+                   s.solution = Take(p.solution);
                    s.resolution_ns = s.active_ns;
                    s.invited_since_resolution = false;
                  },
@@ -83,7 +98,9 @@ void ApplyToTicket(TicketState& s, const Event& e) {
                    s.last_invited_at = t;
                    s.invited_since_resolution = true;
                  },
-                 [&](const FeedbackReceived& p) { s.feedback = Feedback{p.score, p.comment}; },
+                 [&](PayloadOf<Ev, FeedbackReceived>& p) {
+                   s.feedback = Feedback{p.score, Take(p.comment)};
+                 },
                  [&](const ChildLinked& p) { s.children.push_back(p.child); },
                  [&](const QueueDefined&) {},
                  [&](const ServiceDefined&) {},
@@ -92,6 +109,12 @@ void ApplyToTicket(TicketState& s, const Event& e) {
   s.version = e.version;
   s.updated_at = t;
 }
+
+}  // namespace
+
+void ApplyToTicket(TicketState& s, const Event& e) { Apply(s, e); }
+
+void ApplyToTicketTakingText(TicketState& s, Event& e) { Apply(s, e); }
 
 const QueueInfo* ReferenceData::FindQueue(std::string_view name) const {
   auto it = queues.find(std::string(name));

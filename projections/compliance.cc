@@ -59,9 +59,10 @@ void Compliance::Apply(const Change& change) {
   const Counts was = CountsOf(after.id);
   Counts is = was;
   const bool counted = std::visit(Overloaded{
-                                      [&](const ledger::Resolved& p) {
+                                      [&](const ledger::Resolved&) {
                                         ++is[kResolved];
-                                        if (!ledger::IsBlank(p.solution))
+                                        // From the state: a bulk replay moved the event's.
+                                        if (!ledger::IsBlank(after.solution))
                                           ++is[kResolvedWithSolution];
                                         return true;
                                       },

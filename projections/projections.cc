@@ -11,6 +11,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "ledger/bounded_queue.h"
@@ -177,12 +178,15 @@ struct Projections::Impl {
     if (options.note) options.note(line);
   }
 
-  // Folds a commit's events into every read model. Caller holds mu exclusively.
-  void ApplyLocked(const std::vector<Event>& events) {
+  // Folds a commit's events into every read model. Caller holds mu exclusively. Given events
+  // it may consume (not const), it moves their free text into the ticket states; the models
+  // see it in `after` (Change::event's text is then empty).
+  template <class Events>
+  void ApplyLocked(Events& events) {
     std::shared_ptr<ReferenceData> new_reference;  // copy-on-write: readers keep their snapshot
     constexpr size_t kPrefetchAhead = 8;
     for (size_t i = 0; i < events.size(); ++i) {
-      const Event& e = events[i];
+      auto& e = events[i];  // const unless the events may be consumed
       if (i + kPrefetchAhead < events.size()) {
         tickets.Prefetch(events[i + kPrefetchAhead].stream.ticket);
       }
@@ -197,7 +201,11 @@ struct Projections::Impl {
       const ReferenceData& ref = new_reference ? *new_reference : *reference;
       if (e.stream.is_ticket()) {
         bool description_changed = false;
-        tickets.Apply(e, &before, &description_changed);
+        if constexpr (std::is_const_v<Events>) {
+          tickets.Apply(e, &before, &description_changed);
+        } else {
+          tickets.ApplyTakingText(e, &before, &description_changed);
+        }
         const TicketState* after = tickets.Find(e.stream.ticket);
         const auto [was, is] = groups.Update(names, e.stream.ticket, before, *after);
         ApplyModels(Change{e, &before, after, ref, was.group, is.group, was.owner, is.owner,

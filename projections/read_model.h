@@ -33,6 +33,8 @@ struct GroupKey {
 
 // One event as every model sees it.
 struct Change {
+  // In a bulk replay the event's free text (ledger::ApplyToTicketTakingText lists it) has been
+  // moved into the ticket state: read it from `after`, never from the payload.
   const ledger::Event& event;
   // For ticket events: the ticket just before the event (version 0 when the event opens it) and
   // just after. Both null for reference-data events.

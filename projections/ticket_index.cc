@@ -1,6 +1,7 @@
 #include "projections/ticket_index.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "projections/period_cells.h"
 #include "projections/state_before_event.h"
@@ -11,11 +12,24 @@ namespace tl::projections {
 using namespace tl::ledger;
 
 void TicketIndex::Apply(const Event& event, TicketState* before, bool* description_changed) {
+  ApplyEvent(event, before, description_changed);
+}
+
+void TicketIndex::ApplyTakingText(Event& event, TicketState* before, bool* description_changed) {
+  ApplyEvent(event, before, description_changed);
+}
+
+template <class Ev>
+void TicketIndex::ApplyEvent(Ev& event, TicketState* before, bool* description_changed) {
   const TicketId id = event.stream.ticket;
   if (id > tickets_.size()) tickets_.grow_to(id);
   TicketState& t = tickets_[id - 1];
   *description_changed = CopyBeforeEvent(t, event, *before);
-  ApplyToTicket(t, event);
+  if constexpr (std::is_const_v<Ev>) {
+    ApplyToTicket(t, event);
+  } else {
+    ApplyToTicketTakingText(t, event);
+  }
   if (!before->exists()) {
     Index(t);
     by_day_[DayOf(t.created_at)].push_back(id);

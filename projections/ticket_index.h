@@ -29,6 +29,8 @@ class TicketIndex {
   // describes, and `*description_changed` says whether the event may change the description
   // (then `before` holds the old one).
   void Apply(const ledger::Event& event, TicketState* before, bool* description_changed);
+  // The same, moving the event's free text into the state (ledger::ApplyToTicketTakingText).
+  void ApplyTakingText(ledger::Event& event, TicketState* before, bool* description_changed);
 
   const TicketState* Find(TicketId id) const;
   // Asks the CPU to load ticket `id`'s state into its cache: the fold calls it a few events
@@ -51,6 +53,8 @@ class TicketIndex {
   void Decode(CheckpointReader& in);
 
  private:
+  template <class Ev>
+  void ApplyEvent(Ev& event, TicketState* before, bool* description_changed);
   void Index(const TicketState& t);
   bool Matches(const TicketState& t, const TicketFilter& f) const;
   void Reindex();
