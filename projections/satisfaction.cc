@@ -41,8 +41,16 @@ void Satisfaction::Apply(const Change& change) {
   if (!change.after) return;
   const TicketState& before = *change.before;
   const TicketState& after = *change.after;
+  const bool invited = std::holds_alternative<ledger::FeedbackInvited>(change.event.payload);
+  const bool scored = std::holds_alternative<ledger::FeedbackReceived>(change.event.payload);
+  // Only these events change a contribution, and only a move changes the group: the rest
+  // return before reading the ticket's invitations, a cache miss each (perf).
+  if (!invited && !scored && before.exists() &&
+      Narrow(change.before_group, kFields) == Narrow(change.after_group, kFields)) {
+    return;
+  }
   const Contribution was = before.exists() ? ContributionOf(before) : Contribution{};
-  if (std::holds_alternative<ledger::FeedbackInvited>(change.event.payload)) {
+  if (invited) {
     if (invitations_.size() < after.id) invitations_.resize(after.id);
     Invitations& inv = invitations_[after.id - 1];
     ++inv.invited;
