@@ -184,11 +184,15 @@ struct Projections::Impl {
   template <class Events>
   void ApplyLocked(Events& events) {
     std::shared_ptr<ReferenceData> new_reference;  // copy-on-write: readers keep their snapshot
-    constexpr size_t kPrefetchAhead = 8;
+    // The events were decoded on the reader's core and have left this core's caches: perf had
+    // 60 % of the first look at each event (its payload's kind) waiting for memory. They are
+    // loaded first, and the ticket state each names once the event is at hand.
+    constexpr size_t kEventsAhead = 16, kTicketsAhead = 8;
     for (size_t i = 0; i < events.size(); ++i) {
       auto& e = events[i];  // const unless the events may be consumed
-      if (i + kPrefetchAhead < events.size()) {
-        tickets.Prefetch(events[i + kPrefetchAhead].stream.ticket);
+      if (i + kEventsAhead < events.size()) PrefetchBytes(&events[i + kEventsAhead], sizeof(Event));
+      if (i + kTicketsAhead < events.size()) {
+        tickets.Prefetch(events[i + kTicketsAhead].stream.ticket);
       }
       if (e.seq != applied + 1) {
         // The log hands commits over in order; a gap means a bug, and a read model built over

@@ -18,6 +18,7 @@
 #include "projections/checkpoint_codec.h"
 #include "projections/chunked_vector.h"
 #include "projections/id_set.h"
+#include "projections/prefetch.h"
 #include "projections/projections.h"
 
 namespace tl::projections {
@@ -37,10 +38,7 @@ class TicketIndex {
   // ahead, because tickets come in no order and each state is a cache miss otherwise.
   void Prefetch(TicketId id) const {
     if (id == 0 || id > tickets_.size()) return;
-    const char* p = reinterpret_cast<const char*>(&tickets_[id - 1]);
-    for (size_t offset = 0; offset < sizeof(TicketState); offset += 64) {
-      __builtin_prefetch(p + offset);
-    }
+    PrefetchBytes(&tickets_[id - 1], sizeof(TicketState));
   }
   TicketPage List(const TicketFilter& filter) const;
   size_t size() const { return tickets_.size(); }
