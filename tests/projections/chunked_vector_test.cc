@@ -59,3 +59,35 @@ TEST_CASE("a chunked vector with huge-page chunks constructs, indexes and destro
   CHECK(v[kPerChunk - 1] == std::string(40, 'a' + (kPerChunk - 1) % 26));
   CHECK(v[kPerChunk] == std::string(40, 'a' + kPerChunk % 26));
 }
+
+namespace {
+struct Counted {
+  static inline int live = 0;
+  Counted() { ++live; }
+  ~Counted() { --live; }
+  Counted(const Counted&) = delete;
+};
+}  // namespace
+
+TEST_CASE("a chunked vector constructs the elements it reaches and destroys each once",
+          "[chunked]") {
+  {
+    ChunkedVector<Counted, 8> v;
+    v.grow_to(10);
+    CHECK(Counted::live == 10);  // not the 16 of two whole chunks
+    v.grow_to(9);
+    CHECK(Counted::live == 10);
+    ChunkedVector<Counted, 8> moved = std::move(v);
+    CHECK(Counted::live == 10);
+    CHECK(moved.size() == 10);
+    CHECK(v.size() == 0);
+    v = std::move(moved);
+    CHECK(v.size() == 10);
+    v.grow_to(17);
+    CHECK(Counted::live == 17);
+    v.clear();
+    CHECK(Counted::live == 0);
+    v.grow_to(3);
+  }
+  CHECK(Counted::live == 0);  // the destructor destroyed the last three
+}
