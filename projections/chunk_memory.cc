@@ -28,7 +28,7 @@ void* MapAligned(size_t bytes) {
 
 }  // namespace
 
-ChunkMemory::ChunkMemory(size_t bytes) {
+ChunkMemory::ChunkMemory(size_t bytes) : bytes_(bytes) {
   // Below half a huge page the rounding would waste more than it saves.
   if (bytes >= kHugePageBytes / 2) {
     const size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
@@ -52,6 +52,13 @@ ChunkMemory::~ChunkMemory() {
 
 ChunkMemory::ChunkMemory(ChunkMemory&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
+      bytes_(std::exchange(other.bytes_, 0)),
       mapped_bytes_(std::exchange(other.mapped_bytes_, 0)) {}
+
+void ChunkMemory::Prefault() {
+  constexpr size_t kPageBytes = 4096;  // the smallest page: one write per page faults each in
+  auto* bytes = static_cast<volatile char*>(data_);
+  for (size_t offset = 0; offset < bytes_; offset += kPageBytes) bytes[offset] = 0;
+}
 
 }  // namespace tl::projections
