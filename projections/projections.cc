@@ -360,7 +360,7 @@ struct Projections::Impl {
         return chunk;
       };
       std::vector<Event> chunk = next_chunk();
-      auto take = [&](Event event) {
+      auto take = [&](Event&& event) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
           return Status::Unavailable("cancelled");
         }
@@ -400,7 +400,9 @@ struct Projections::Impl {
   // was chained. That reads the events alone instead of each event beside its chain entry
   // (a tenth of a replay's CPU); `verify` still checks every link. On a mismatch, a second
   // pass names the first event whose bytes do not match.
-  Status Read(Seq from, Seq target, const std::function<Status(Event)>& take) const {
+  // `take(Event&&)` receives each event in seq order; a status other than Ok stops the scan.
+  template <class Take>
+  Status Read(Seq from, Seq target, Take& take) const {
     const bool verify = options.verify_chain;
     Hash chained = kGenesisHash;
     if (verify) {
