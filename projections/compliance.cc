@@ -58,38 +58,43 @@ void Compliance::Apply(const Change& change) {
   const TicketState& after = *change.after;
   const bool regrouped =
       before.exists() && (before.service != after.service || before.queue != after.queue);
-  // Most events are neither counted nor regroup: they return before reading the ticket's
-  // counts, a cache miss each (perf).
-  const auto& payload = change.event.payload;
-  const bool counted = std::holds_alternative<ledger::Resolved>(payload) ||
-                       std::holds_alternative<ledger::Stalled>(payload) ||
-                       std::holds_alternative<ledger::Assigned>(payload) ||
-                       std::holds_alternative<ledger::FeedbackInvited>(payload);
+  // What the event adds to the ticket's counts, decided before those are read: most events
+  // are neither counted nor regroup, and return without that read, a cache miss each (perf).
+  Counts added{};
+  const bool counted = std::visit(Overloaded{
+                                      [&](const ledger::Resolved&) {
+                                        ++added[kResolved];
+                                        // From the state: a bulk replay moved the event's.
+                                        if (!ledger::IsBlank(after.solution))
+                                          ++added[kResolvedWithSolution];
+                                        return true;
+                                      },
+                                      [&](const ledger::Stalled& p) {
+                                        ++added[kStalls];
+                                        if (p.follow_up_at != 0) ++added[kStallsWithFollowUp];
+                                        return true;
+                                      },
+                                      [&](const ledger::Assigned& p) {
+                                        ++added[kAssignments];
+                                        const ledger::QueueInfo* queue =
+                                            change.reference.FindQueue(before.queue);
+                                        if (queue && queue->members.contains(p.owner))
+                                          ++added[kAssignmentsInQueue];
+                                        return true;
+                                      },
+                                      [&](const ledger::FeedbackInvited&) {
+                                        ++added[kInvited];
+                                        if (InvitedWithinDue(before, change.event.occurred_at))
+                                          ++added[kInvitedWithin2h];
+                                        return true;
+                                      },
+                                      [](const auto&) { return false; },
+                                  },
+                                  change.event.payload);
   if (!counted && !regrouped) return;
   const Counts was = CountsOf(after.id);
   Counts is = was;
-  std::visit(Overloaded{
-                 [&](const ledger::Resolved&) {
-                   ++is[kResolved];
-                   // From the state: a bulk replay moved the event's.
-                   if (!ledger::IsBlank(after.solution)) ++is[kResolvedWithSolution];
-                 },
-                 [&](const ledger::Stalled& p) {
-                   ++is[kStalls];
-                   if (p.follow_up_at != 0) ++is[kStallsWithFollowUp];
-                 },
-                 [&](const ledger::Assigned& p) {
-                   ++is[kAssignments];
-                   const ledger::QueueInfo* queue = change.reference.FindQueue(before.queue);
-                   if (queue && queue->members.contains(p.owner)) ++is[kAssignmentsInQueue];
-                 },
-                 [&](const ledger::FeedbackInvited&) {
-                   ++is[kInvited];
-                   if (InvitedWithinDue(before, change.event.occurred_at)) ++is[kInvitedWithin2h];
-                 },
-                 [](const auto&) {},
-             },
-             payload);
+  for (size_t i = 0; i < kCounters; ++i) is[i] += added[i];
   if (counted) {
     if (counts_.size() < after.id) counts_.resize(after.id);
     counts_[after.id - 1] = is;
