@@ -48,8 +48,8 @@ class Metrics : public ReadModel {
   using CreatedKey = std::pair<NameId, ledger::Category>;            // service, category
   struct OpenKeyHash {
     size_t operator()(const OpenKey& k) const {
-      return GroupKeyHash{}(
-          GroupKey{std::get<0>(k), std::get<1>(k), static_cast<ledger::Category>(std::get<2>(k))});
+      const size_t status = static_cast<size_t>(std::get<2>(k));
+      return GroupKeyHash{}(GroupKey{std::get<0>(k), std::get<1>(k), {}}) ^ (status << 56);
     }
   };
   struct CreatedKeyHash {
