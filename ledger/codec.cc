@@ -1,7 +1,5 @@
 #include "ledger/codec.h"
 
-#include "ledger/overloaded.h"
-
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <fmt/format.h>
@@ -10,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ledger/overloaded.h"
 #include "ledger/schema/events.capnp.h"
 
 namespace tl::ledger {
@@ -148,78 +147,140 @@ StreamId ReadStream(s::StreamId::Reader r) {
   throw std::runtime_error(fmt::format("unknown stream kind {}", static_cast<int>(r.which())));
 }
 
-template <typename UnionReader, typename Get>
-auto ReadOptional(UnionReader r, Get get) -> std::optional<decltype(get(r))> {
-  if (r.isValue()) return get(r);
-  return std::nullopt;
+void AssignText(std::string& out, capnp::Text::Reader t) { out.assign(t.cStr(), t.size()); }
+
+// The payload alternative T of `out`, reused when `out` holds one already (its strings keep
+// their buffers), default-constructed otherwise. The readers below set every field of it.
+template <class T>
+T& Reuse(Payload& out) {
+  if (T* held = std::get_if<T>(&out)) return *held;
+  return out.emplace<T>();
 }
 
-Payload ReadPayload(s::Event::Payload::Reader r) {
+template <typename UnionReader, typename Get>
+void ReadOptionalText(UnionReader r, Get get, std::optional<std::string>& out) {
+  if (!r.isValue()) {
+    out.reset();
+    return;
+  }
+  if (!out) out.emplace();
+  AssignText(*out, get(r));
+}
+
+// Reads the payload into `out`. With `omit_narrative` the text no fold reads is left empty
+// (DecodeOptions::omit_narrative).
+void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& out) {
   using P = s::Event::Payload;
+  auto narrative = [omit_narrative](std::string& field, capnp::Text::Reader t) {
+    if (omit_narrative) {
+      field.clear();
+    } else {
+      AssignText(field, t);
+    }
+  };
   switch (r.which()) {
     case P::OPENED: {
       auto o = r.getOpened();
-      return TicketOpened{ToString(o.getService()),     FromSchema(o.getCategory()),
-                          ToString(o.getDescription()), ToString(o.getQueue()),
-                          ToString(o.getRequester()),   FromSchema(o.getChannel()),
-                          ToString(o.getSubject()),     o.getParent(),
-                          ToString(o.getExternalRef())};
+      auto& p = Reuse<TicketOpened>(out);
+      AssignText(p.service, o.getService());
+      p.category = FromSchema(o.getCategory());
+      AssignText(p.description, o.getDescription());
+      AssignText(p.queue, o.getQueue());
+      AssignText(p.requester, o.getRequester());
+      p.channel = FromSchema(o.getChannel());
+      AssignText(p.subject, o.getSubject());
+      p.parent = o.getParent();
+      AssignText(p.external_ref, o.getExternalRef());
+      return;
     }
     case P::ACKNOWLEDGED:
-      return Acknowledged{};
+      Reuse<Acknowledged>(out);
+      return;
     case P::REPLIED:
-      return Replied{ToString(r.getReplied().getBody())};
+      narrative(Reuse<Replied>(out).body, r.getReplied().getBody());
+      return;
     case P::REQUESTER_MESSAGED:
-      return RequesterMessaged{ToString(r.getRequesterMessaged().getBody())};
+      narrative(Reuse<RequesterMessaged>(out).body, r.getRequesterMessaged().getBody());
+      return;
     case P::COMMENTED:
-      return Commented{ToString(r.getCommented().getBody())};
-    case P::STATUS_CHANGED:
-      return StatusChanged{FromSchema(r.getStatusChanged().getFrom()),
-                           FromSchema(r.getStatusChanged().getTo())};
-    case P::STALLED:
-      return Stalled{ToString(r.getStalled().getAwaiting()), r.getStalled().getFollowUpAt()};
+      narrative(Reuse<Commented>(out).body, r.getCommented().getBody());
+      return;
+    case P::STATUS_CHANGED: {
+      auto& p = Reuse<StatusChanged>(out);
+      p.from = FromSchema(r.getStatusChanged().getFrom());
+      p.to = FromSchema(r.getStatusChanged().getTo());
+      return;
+    }
+    case P::STALLED: {
+      auto& p = Reuse<Stalled>(out);
+      AssignText(p.awaiting, r.getStalled().getAwaiting());
+      p.follow_up_at = r.getStalled().getFollowUpAt();
+      return;
+    }
     case P::RESUMED:
-      return Resumed{};
+      Reuse<Resumed>(out);
+      return;
     case P::ASSIGNED:
-      return Assigned{ToString(r.getAssigned().getOwner())};
+      AssignText(Reuse<Assigned>(out).owner, r.getAssigned().getOwner());
+      return;
     case P::UNASSIGNED:
-      return Unassigned{ToString(r.getUnassigned().getPreviousOwner())};
+      narrative(Reuse<Unassigned>(out).previous_owner, r.getUnassigned().getPreviousOwner());
+      return;
     case P::MOVED: {
       auto o = r.getMoved();
-      return Moved{ToString(o.getFromQueue()), ToString(o.getToQueue()), ToString(o.getReason()),
-                   o.getMisroute(), o.getOwnerCleared()};
+      auto& p = Reuse<Moved>(out);
+      AssignText(p.from_queue, o.getFromQueue());
+      AssignText(p.to_queue, o.getToQueue());
+      narrative(p.reason, o.getReason());
+      p.misroute = o.getMisroute();
+      p.owner_cleared = o.getOwnerCleared();
+      return;
     }
     case P::UPDATED: {
       auto o = r.getUpdated();
-      Updated u;
-      u.service = ReadOptional(o.getService(), [](auto x) { return ToString(x.getValue()); });
-      u.category = ReadOptional(o.getCategory(), [](auto x) { return FromSchema(x.getValue()); });
-      u.description =
-          ReadOptional(o.getDescription(), [](auto x) { return ToString(x.getValue()); });
-      u.requester = ReadOptional(o.getRequester(), [](auto x) { return ToString(x.getValue()); });
-      u.subject = ReadOptional(o.getSubject(), [](auto x) { return ToString(x.getValue()); });
-      return u;
+      auto& p = Reuse<Updated>(out);
+      ReadOptionalText(
+          o.getService(), [](auto x) { return x.getValue(); }, p.service);
+      p.category = o.getCategory().isValue()
+                       ? std::optional<Category>(FromSchema(o.getCategory().getValue()))
+                       : std::nullopt;
+      ReadOptionalText(
+          o.getDescription(), [](auto x) { return x.getValue(); }, p.description);
+      ReadOptionalText(
+          o.getRequester(), [](auto x) { return x.getValue(); }, p.requester);
+      ReadOptionalText(
+          o.getSubject(), [](auto x) { return x.getValue(); }, p.subject);
+      return;
     }
     case P::RESOLVED:
-      return Resolved{ToString(r.getResolved().getSolution())};
+      AssignText(Reuse<Resolved>(out).solution, r.getResolved().getSolution());
+      return;
     case P::REOPENED:
-      return Reopened{ToString(r.getReopened().getReason())};
+      narrative(Reuse<Reopened>(out).reason, r.getReopened().getReason());
+      return;
     case P::FEEDBACK_INVITED:
-      return FeedbackInvited{};
-    case P::FEEDBACK_RECEIVED:
-      return FeedbackReceived{r.getFeedbackReceived().getScore(),
-                              ToString(r.getFeedbackReceived().getComment())};
+      Reuse<FeedbackInvited>(out);
+      return;
+    case P::FEEDBACK_RECEIVED: {
+      auto& p = Reuse<FeedbackReceived>(out);
+      p.score = r.getFeedbackReceived().getScore();
+      AssignText(p.comment, r.getFeedbackReceived().getComment());
+      return;
+    }
     case P::CHILD_LINKED:
-      return ChildLinked{r.getChildLinked().getChild()};
+      Reuse<ChildLinked>(out).child = r.getChildLinked().getChild();
+      return;
     case P::QUEUE_DEFINED: {
       auto o = r.getQueueDefined();
-      QueueDefined q;
-      for (auto m : o.getMembers()) q.members.push_back(ToString(m));
-      q.first_line = o.getFirstLine();
-      return q;
+      auto& p = Reuse<QueueDefined>(out);
+      p.members.clear();
+      for (auto m : o.getMembers()) p.members.push_back(ToString(m));
+      p.first_line = o.getFirstLine();
+      return;
     }
     case P::SERVICE_DEFINED:
-      return ServiceDefined{ToString(r.getServiceDefined().getTitle())};
+      AssignText(Reuse<ServiceDefined>(out).title, r.getServiceDefined().getTitle());
+      return;
   }
   throw std::runtime_error(
       fmt::format("unknown event type (payload union member {})", static_cast<int>(r.which())));
@@ -311,9 +372,18 @@ Result<size_t> FramedMessageLength(std::string_view bytes) {
 }
 
 Result<Event> DecodeEvent(std::string_view bytes, DecodeOptions options) {
+  Event e;
+  TL_RETURN_IF_ERROR(DecodeEventInto(bytes, e, options));
+  return e;
+}
+
+Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) {
+  if (options.require_canonical && options.omit_narrative) {
+    return Status::Internal("an event decoded without its narrative is not canonical");
+  }
   if (bytes.size() < kFrameHeaderBytes || (bytes.size() - kFrameHeaderBytes) % 8 != 0) {
-    return Status::Corruption(fmt::format("value of {} bytes is not a framed message",
-                                          bytes.size()));
+    return Status::Corruption(
+        fmt::format("value of {} bytes is not a framed message", bytes.size()));
   }
   if (LoadLe32(bytes.data()) != 0) {
     return Status::Corruption("value is not a single-segment message");
@@ -336,7 +406,6 @@ Result<Event> DecodeEvent(std::string_view bytes, DecodeOptions options) {
     reader_options.traversalLimitInWords = words * 4 + 64;
     capnp::SegmentArrayMessageReader message(kj::arrayPtr(segments, 1), reader_options);
     auto root = message.getRoot<s::Event>();
-    Event e;
     e.seq = root.getSeq();
     e.stream = ReadStream(root.getStream());
     e.version = root.getVersion();
@@ -347,15 +416,20 @@ Result<Event> DecodeEvent(std::string_view bytes, DecodeOptions options) {
     std::memcpy(e.event_id.bytes.data(), id.begin(), id.size());
     e.occurred_at = root.getOccurredAt();
     e.recorded_at = root.getRecordedAt();
-    e.actor = ToString(root.getActor());
-    e.recorded_by = ToString(root.getRecordedBy());
-    e.payload = ReadPayload(root.getPayload());
+    if (options.omit_narrative) {
+      e.actor.clear();
+      e.recorded_by.clear();
+    } else {
+      AssignText(e.actor, root.getActor());
+      AssignText(e.recorded_by, root.getRecordedBy());
+    }
+    ReadPayloadInto(root.getPayload(), options.omit_narrative, e.payload);
     // Cap'n Proto's isCanonical() accepts stray bits in unused data and padding; comparing with
     // a fresh encoding accepts exactly one byte string per event.
     if (options.require_canonical && EncodeEvent(e) != bytes) {
       return Status::Corruption("the bytes are not the canonical encoding of the event");
     }
-    return e;
+    return Status::Ok();
   } catch (const kj::Exception& ex) {
     return Status::Corruption(fmt::format("malformed message: {}", ex.getDescription().cStr()));
   } catch (const std::exception& ex) {

@@ -1,9 +1,9 @@
 #include "projections/projections.h"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -350,17 +350,26 @@ struct Projections::Impl {
     Status scanned;
     const Seq from = applied + 1;  // read here: the fold moves `applied` while the reader runs
     std::thread reader([&] {
+      // Events are decoded into the slots of chunks the fold has handed back, reusing their
+      // strings' buffers: the reader writes each slot once instead of destroying a folded
+      // event and constructing and moving a new one into its place.
+      std::vector<Event> chunk;
+      size_t filled = 0;
       auto next_chunk = [&] {
-        std::vector<Event> chunk;
         if (auto spent = folded.TryPop()) {
           chunk = std::move(*spent);
-          chunk.clear();
+        } else {
+          chunk = {};
+          chunk.reserve(kChunkEvents);
         }
-        chunk.reserve(kChunkEvents);
-        return chunk;
+        filled = 0;
       };
-      std::vector<Event> chunk = next_chunk();
-      auto take = [&](Event&& event) {
+      next_chunk();
+      auto slot = [&]() -> Event& {
+        if (filled == chunk.size()) chunk.emplace_back();
+        return chunk[filled];
+      };
+      auto take = [&](const Event& event) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
           return Status::Unavailable("cancelled");
         }
@@ -368,14 +377,14 @@ struct Projections::Impl {
           reached_to_time = true;  // recorded_at never decreases along the log
           return Status::Unavailable("stop");
         }
-        chunk.push_back(std::move(event));
-        if (chunk.size() == kChunkEvents) {
+        if (++filled == kChunkEvents) {
           if (!queue.Push(std::move(chunk))) return Status::Unavailable("cancelled");
-          chunk = next_chunk();
+          next_chunk();
         }
         return Status::Ok();
       };
-      scanned = Read(from, target, take);
+      scanned = Read(from, target, slot, take);
+      chunk.resize(filled);
       if (!chunk.empty()) queue.Push(std::move(chunk));
       queue.Close();
     });
@@ -400,9 +409,10 @@ struct Projections::Impl {
   // was chained. That reads the events alone instead of each event beside its chain entry
   // (a tenth of a replay's CPU); `verify` still checks every link. On a mismatch, a second
   // pass names the first event whose bytes do not match.
-  // `take(Event&&)` receives each event in seq order; a status other than Ok stops the scan.
-  template <class Take>
-  Status Read(Seq from, Seq target, Take& take) const {
+  // Each event is decoded into `slot()` (without its narrative, which no fold reads) and
+  // handed to `take(const Event&)` in seq order; a status other than Ok stops the scan.
+  template <class Slot, class Take>
+  Status Read(Seq from, Seq target, Slot& slot, Take& take) const {
     const bool verify = options.verify_chain;
     Hash chained = kGenesisHash;
     if (verify) {
@@ -411,14 +421,15 @@ struct Projections::Impl {
     Seq last_taken = from - 1;
     const Status scanned =
         log.ScanBytes(from, target, [&](Seq seq, std::string_view bytes) -> Status {
-          auto event = DecodeEvent(bytes);
-          if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
-          if (event->seq != seq) {
+          Event& event = slot();
+          const Status decoded = DecodeEventInto(bytes, event, {.omit_narrative = true});
+          if (!decoded.ok()) return decoded.WithContext(fmt::format("seq {}", seq));
+          if (event.seq != seq) {
             return Status::Corruption(
-                fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
+                fmt::format("seq {}: the event says it is seq {}", seq, event.seq));
           }
           const Hash next = verify ? ChainHash(chained, bytes) : chained;
-          TL_RETURN_IF_ERROR(take(std::move(event).value()));
+          TL_RETURN_IF_ERROR(take(event));
           chained = next;
           last_taken = seq;
           return Status::Ok();
@@ -704,8 +715,8 @@ Result<boost::json::object> Projections::Report(std::string_view name,
   return cached->body;
 }
 
-Result<std::shared_ptr<const std::string>> Projections::ReportJson(
-    std::string_view name, const QueryParams& query) const {
+Result<std::shared_ptr<const std::string>> Projections::ReportJson(std::string_view name,
+                                                                   const QueryParams& query) const {
   TL_ASSIGN_OR_RETURN(auto cached, CachedReportFor(name, query));
   const std::string* text = &cached->text;
   return std::shared_ptr<const std::string>(std::move(cached), text);
