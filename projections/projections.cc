@@ -388,6 +388,9 @@ struct Projections::Impl {
       if (!chunk.empty()) queue.Push(std::move(chunk));
       queue.Close();
     });
+    // Nothing queries the projections before Open returns, so the ticket list indexes may
+    // be built once at the end, when that is cheaper than keeping them current.
+    if (target - std::min(target, applied) > tickets.size()) tickets.DeferIndexes();
     while (auto chunk = queue.Pop()) {
       std::unique_lock lock(mu);
       ApplyLocked(*chunk);
@@ -397,6 +400,10 @@ struct Projections::Impl {
       folded.TryPush(std::move(*chunk));  // when the reader is behind, freed here after all
     }
     reader.join();
+    {
+      std::unique_lock lock(mu);
+      tickets.ResumeIndexes();
+    }
     if (!broken.empty()) return Status::Internal(broken);
     if (!scanned.ok() && !reached_to_time) return scanned;
     return Status::Ok();

@@ -30,6 +30,7 @@ void TicketIndex::ApplyEvent(Ev& event, TicketState* before, bool* description_c
   } else {
     ApplyToTicketTakingText(t, event);
   }
+  if (indexes_deferred_) return;
   if (!before->exists()) {
     Index(t);
     by_day_[DayOf(t.created_at)].push_back(id);
@@ -49,6 +50,12 @@ void TicketIndex::ApplyEvent(Ev& event, TicketState* before, bool* description_c
     if (!before->owner.empty()) by_owner_[before->owner].Erase(id);
     if (!t.owner.empty()) by_owner_[t.owner].Insert(id);
   }
+}
+
+void TicketIndex::ResumeIndexes() {
+  if (!indexes_deferred_) return;
+  indexes_deferred_ = false;
+  Reindex();
 }
 
 const std::vector<TicketId>& TicketIndex::CreatedOn(int64_t day) const {
