@@ -1,9 +1,9 @@
 #include "projections/projections.h"
 
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <atomic>
-#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -722,8 +722,8 @@ Result<boost::json::object> Projections::Report(std::string_view name,
   return cached->body;
 }
 
-Result<std::shared_ptr<const std::string>> Projections::ReportJson(std::string_view name,
-                                                                   const QueryParams& query) const {
+Result<std::shared_ptr<const std::string>> Projections::ReportJson(
+    std::string_view name, const QueryParams& query) const {
   TL_ASSIGN_OR_RETURN(auto cached, CachedReportFor(name, query));
   const std::string* text = &cached->text;
   return std::shared_ptr<const std::string>(std::move(cached), text);
