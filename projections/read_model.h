@@ -34,7 +34,9 @@ struct GroupKey {
 // One event as every model sees it.
 struct Change {
   // In a bulk replay the event's free text (ledger::ApplyToTicketTakingText lists it) has been
-  // moved into the ticket state: read it from `after`, never from the payload.
+  // moved into the ticket state: read it from `after`, never from the payload. The event also
+  // comes without its narrative (actor, recorded_by, bodies, reasons: ledger::DecodeOptions::
+  // omit_narrative), which no model may read.
   const ledger::Event& event;
   // For ticket events: the ticket just before the event (version 0 when the event opens it) and
   // just after. Both null for reference-data events.

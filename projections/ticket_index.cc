@@ -33,7 +33,6 @@ void TicketIndex::ApplyEvent(Ev& event, TicketState* before, bool* description_c
   if (indexes_deferred_) return;
   if (!before->exists()) {
     Index(t);
-    by_day_[DayOf(t.created_at)].push_back(id);
     return;
   }
   // Most events (replies, comments, feedback) change no indexed field; the others one or two.
@@ -92,6 +91,7 @@ void TicketIndex::Index(const TicketState& t) {
   add(by_service_[t.service]);
   if (!t.owner.empty()) add(by_owner_[t.owner]);
   add(by_category_[t.category]);
+  by_day_[DayOf(t.created_at)].push_back(t.id);
 }
 
 void TicketIndex::Reindex() {
@@ -105,7 +105,6 @@ void TicketIndex::Reindex() {
     const TicketState& t = tickets_[i];
     if (!t.exists()) continue;
     Index(t);
-    by_day_[DayOf(t.created_at)].push_back(t.id);
   }
 }
 

@@ -60,6 +60,7 @@ class TicketIndex {
  private:
   template <class Ev>
   void ApplyEvent(Ev& event, TicketState* before, bool* description_changed);
+  // Adds `t` to every list index and to the list of its creation day.
   void Index(const TicketState& t);
   bool Matches(const TicketState& t, const TicketFilter& f) const;
   void Reindex();
