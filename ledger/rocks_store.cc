@@ -47,7 +47,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
   // Keys of events and chain only grow, and a stream's keys grow within its prefix: an insert
   // hint per prefix turns the memtable's skip-list search into an append (profiled: the
   // search was most of the write path's memtable cost).
-  if (family == Family::kEvents || family == Family::kChain) {
+  if (family == Family::kEvents || family == Family::kChain || family == Family::kEventIds) {
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   } else if (family == Family::kStreams) {
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "ledger/hash_chain.h"
@@ -113,8 +114,18 @@ EventId EventId::Random() {
   EventId id;
   std::memcpy(id.bytes.data(), pool.data() + used, id.bytes.size());
   used += id.bytes.size();
-  id.bytes[6] = static_cast<uint8_t>((id.bytes[6] & 0x0F) | 0x40);
+  id.bytes[6] = static_cast<uint8_t>((id.bytes[6] & 0x0F) | 0x70);
   id.bytes[8] = static_cast<uint8_t>((id.bytes[8] & 0x3F) | 0x80);
+  // An id is not part of any projection, so the wall clock is allowed here.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return id.WithTimePrefix(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
+
+EventId EventId::WithTimePrefix(int64_t unix_ms) const {
+  constexpr int64_t kMax = (int64_t{1} << 48) - 1;
+  const uint64_t ms = static_cast<uint64_t>(std::clamp<int64_t>(unix_ms, 0, kMax));
+  EventId id = *this;
+  for (int i = 0; i < 6; ++i) id.bytes[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
   return id;
 }
 
@@ -128,7 +139,9 @@ EventId EventId::Derived(const EventId& primary, uint32_t index) {
   for (int i = 0; i < 4; ++i) suffix[i] = static_cast<char>(index >> (24 - 8 * i));
   Hash digest = Sha256({std::string_view(reinterpret_cast<const char*>(primary.bytes.data()), 16),
                         std::string_view(suffix, 4)});
-  return StampVersion8(digest.data());
+  EventId id = StampVersion8(digest.data());
+  std::memcpy(id.bytes.data(), primary.bytes.data(), 6);
+  return id;
 }
 
 bool EventId::IsNil() const {

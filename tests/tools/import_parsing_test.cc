@@ -11,6 +11,7 @@
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
 #include "tools/import/record_pipeline.h"
+#include "tools/import/source_row.h"
 #include "tools/import/timestamp.h"
 #include "tools/import/xes_reader.h"
 
@@ -249,6 +250,39 @@ TEST_CASE("each shipped mapping loads", "[import][mapping]") {
     INFO(name << ": " << m.status().ToString());
     CHECK(m.ok());
   }
+}
+
+TEST_CASE("a row's identity begins with its time and is otherwise its content", "[import]") {
+  auto m = ParseMapping(kMinimalMapping);
+  REQUIRE(m.ok());
+  const std::vector<std::string> names = {"c", "t", "a", "who", "q"};
+  auto project = [&](std::vector<std::string_view> values) {
+    RowProjector projector(*m);
+    Record record;
+    record.ordinal = 1;
+    record.schema = 1;
+    record.names = &names;
+    record.values = std::move(values);
+    return projector.Project(record);
+  };
+  const SourceRow row = project({"C1", "2016-01-01T00:30:00.25Z", "x", "ann", "Q"});
+  REQUIRE(row.problem.empty());
+  const int64_t ms = Utc("2016-01-01T00:30:00.25Z") / 1'000'000;
+  for (int i = 0; i < 6; ++i) {
+    CHECK(row.id.bytes[i] == static_cast<uint8_t>(ms >> (40 - 8 * i)));
+  }
+  CHECK(row.id.bytes[6] >> 4 == 8);
+  // Equal content, equal id; other content at the same time, another id with the same prefix.
+  CHECK(project({"C1", "2016-01-01T00:30:00.25Z", "x", "ann", "Q"}).id == row.id);
+  const SourceRow other = project({"C1", "2016-01-01T00:30:00.25Z", "x", "bo", "Q"});
+  CHECK(other.id != row.id);
+  CHECK(std::equal(other.id.bytes.begin(), other.id.bytes.begin() + 6, row.id.bytes.begin()));
+  // A later row sorts after it in the event-id index.
+  CHECK(project({"C1", "2016-01-01T00:30:01Z", "x", "ann", "Q"}).id.bytes > row.id.bytes);
+  // A row without a usable time keeps its content hash alone (and is skipped anyway).
+  const SourceRow bad = project({"C1", "yesterday", "x", "ann", "Q"});
+  CHECK(bad.problem == "bad timestamp");
+  CHECK(bad.id != row.id);
 }
 
 TEST_CASE("a person belongs to the queue where they own tickets most often", "[import]") {
