@@ -145,9 +145,19 @@ Result<AppendResult> EventLog::Append(AppendRequest request) {
 }
 
 std::vector<Result<AppendResult>> EventLog::AppendBatch(std::vector<AppendRequest> requests) {
+  return AppendBatch(std::move(requests), BatchTurn{});
+}
+
+std::vector<Result<AppendResult>> EventLog::AppendBatch(std::vector<AppendRequest> requests,
+                                                        const BatchTurn& turn) {
   std::vector<Result<AppendResult>> results(requests.size(),
                                             Status::Unavailable("the log is open read-only"));
-  if (!impl_->writer || requests.empty()) return results;
+  if (!impl_->writer || requests.empty()) {
+    // Still take the turn: a later batch of the same loader waits for it.
+    if (turn.wait_turn) turn.wait_turn();
+    if (turn.queued) turn.queued();
+    return results;
+  }
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
@@ -166,7 +176,9 @@ std::vector<Result<AppendResult>> EventLog::AppendBatch(std::vector<AppendReques
                                     {}});
     PrepareTemplates(pending.back());
   }
+  if (turn.wait_turn) turn.wait_turn();
   impl_->writer->Submit(std::move(pending));
+  if (turn.queued) turn.queued();
   std::unique_lock lock(shared.mu);
   shared.cv.wait(lock, [&] { return shared.remaining == 0; });
   return results;

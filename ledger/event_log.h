@@ -131,6 +131,17 @@ class EventLog {
   Result<AppendResult> Append(AppendRequest request);
   // Commits the requests in order as one group (bulk loading); one result per request.
   std::vector<Result<AppendResult>> AppendBatch(std::vector<AppendRequest> requests);
+  // For a bulk loader that keeps several batches in flight from several threads: each batch is
+  // encoded on its caller's thread, in parallel with the others, and then `wait_turn` runs
+  // before it is queued for the writer and `queued` right after. The writer commits batches in
+  // the order they were queued, so the loader keeps its order by letting each batch's turn
+  // wait for the previous batch's `queued`.
+  struct BatchTurn {
+    std::function<void()> wait_turn;
+    std::function<void()> queued;
+  };
+  std::vector<Result<AppendResult>> AppendBatch(std::vector<AppendRequest> requests,
+                                                const BatchTurn& turn);
 
   LogHead Head() const;
   LogStats Stats() const;

@@ -1,6 +1,9 @@
 #include "ledger/event_log.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "tests/support/fixtures.h"
 
@@ -95,5 +98,45 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
 
   auto missing = log->Append(ActRequest(99, std::nullopt, Replied{"x"}));
   CHECK(missing.status().code() == tl::StatusCode::kNotFound);
+  CHECK(log->Verify().ok);
+}
+
+TEST_CASE("batches appended from several threads commit in the order of their turns", "[log]") {
+  TempDir dir;
+  auto log = OpenLog(dir.str());
+  REQUIRE(log->Append(OpenRequest()).ok());  // ticket 1, version 1
+  constexpr int kBatches = 4, kPerBatch = 5;
+  std::vector<std::promise<void>> queued(kBatches);
+  std::vector<std::shared_future<void>> queued_futures;
+  for (auto& p : queued) queued_futures.push_back(p.get_future().share());
+  std::vector<std::vector<tl::Result<AppendResult>>> results(kBatches);
+  std::vector<std::thread> threads;
+  // Started last batch first: without the turns the later batches would reach the writer
+  // first and be refused for their expected versions.
+  for (int b = kBatches - 1; b >= 0; --b) {
+    std::vector<AppendRequest> batch;
+    for (int i = 0; i < kPerBatch; ++i) {
+      batch.push_back(ActRequest(1, Version(1 + b * kPerBatch + i), Commented{"c"}));
+    }
+    threads.emplace_back([&, b, batch = std::move(batch)]() mutable {
+      EventLog::BatchTurn turn;
+      turn.wait_turn = [&] {
+        if (b > 0) queued_futures[b - 1].wait();
+      };
+      turn.queued = [&] { queued[b].set_value(); };
+      results[b] = log->AppendBatch(std::move(batch), turn);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& t : threads) t.join();
+  for (int b = 0; b < kBatches; ++b) {
+    REQUIRE(results[b].size() == kPerBatch);
+    for (int i = 0; i < kPerBatch; ++i) {
+      INFO("batch " << b << ", request " << i);
+      REQUIRE(results[b][i].ok());
+      CHECK(results[b][i]->version == Version(2 + b * kPerBatch + i));
+    }
+  }
+  CHECK(log->Head().seq == 1 + kBatches * kPerBatch);
   CHECK(log->Verify().ok);
 }

@@ -1,5 +1,8 @@
 #include "tools/import/batch_writer.h"
 
+#include <memory>
+#include <utility>
+
 namespace tl::tools::import {
 
 void BatchWriter::Add(ledger::AppendRequest request) {
@@ -9,21 +12,30 @@ void BatchWriter::Add(ledger::AppendRequest request) {
 
 void BatchWriter::Flush() {
   Send();
-  Collect();
+  while (!in_flight_.empty()) CollectOldest();
 }
 
 void BatchWriter::Send() {
-  Collect();  // the log commits requests in submission order; one chunk in flight at a time
   if (pending_.empty()) return;
-  in_flight_ = std::async(std::launch::async, [this, chunk = std::move(pending_)]() mutable {
-    return log_.AppendBatch(std::move(chunk));
-  });
+  while (in_flight_.size() >= kChunksInFlight) CollectOldest();
+  // The log commits chunks in the order they are queued; each waits for the one before.
+  auto queued = std::make_shared<std::promise<void>>();
+  std::shared_future<void> previous = std::exchange(last_queued_, queued->get_future().share());
+  auto commit = [this, chunk = std::move(pending_), previous, queued]() mutable {
+    ledger::EventLog::BatchTurn turn;
+    turn.wait_turn = [&] {
+      if (previous.valid()) previous.wait();
+    };
+    turn.queued = [&] { queued->set_value(); };
+    return log_.AppendBatch(std::move(chunk), turn);
+  };
+  in_flight_.push_back(std::async(std::launch::async, std::move(commit)));
   pending_ = {};
 }
 
-void BatchWriter::Collect() {
-  if (!in_flight_.valid()) return;
-  for (const auto& result : in_flight_.get()) on_result_(reported_++, result);
+void BatchWriter::CollectOldest() {
+  for (const auto& result : in_flight_.front().get()) on_result_(reported_++, result);
+  in_flight_.pop_front();
 }
 
 }  // namespace tl::tools::import

@@ -1,12 +1,15 @@
 // BatchWriter: appends many requests, in order, through EventLog::AppendBatch in chunks, so
-// that the group-commit writer packs thousands of them into each synced WriteBatch. One chunk
-// is in flight while the caller prepares the next, so preparing and committing overlap.
+// that the group-commit writer packs thousands of them into each synced WriteBatch. Two chunks
+// are in flight while the caller prepares the next: one is encoded while the log's writer
+// commits the one before it (with one in flight, the writer waited for every chunk's encoding:
+// measured in docs/benchmarks.md, "Import").
 // Reports every request's result, in order, to a callback that runs on the caller's thread
 // (inside Add, Flush or the destructor).
 //
 // Not thread-safe; one writer per import. The log must outlive it.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <future>
 #include <vector>
@@ -26,21 +29,25 @@ class BatchWriter {
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
-  // Queues a request. When the chunk is full, waits for the chunk in flight (reporting its
-  // results) and sends this one.
+  static constexpr size_t kChunksInFlight = 2;
+
+  // Queues a request. When the chunk is full, sends it, first waiting for the oldest chunk in
+  // flight (and reporting its results) if kChunksInFlight are.
   void Add(ledger::AppendRequest request);
   // Sends what is queued and waits until every request added so far is reported.
   void Flush();
 
  private:
   void Send();
-  void Collect();
+  void CollectOldest();
 
   ledger::EventLog& log_;
   size_t chunk_size_;
   OnResult on_result_;
   std::vector<ledger::AppendRequest> pending_;
-  std::future<std::vector<Result<ledger::AppendResult>>> in_flight_;
+  std::deque<std::future<std::vector<Result<ledger::AppendResult>>>> in_flight_;
+  // Becomes ready when the last chunk sent is queued in the log: the next one waits for it.
+  std::shared_future<void> last_queued_;
   size_t reported_ = 0;
 };
 

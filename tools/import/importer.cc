@@ -206,7 +206,7 @@ Result<Reconciliation> RunImport(const ImportOptions& options, std::vector<std::
     if (head.seq > 0) {
       const SourceRow& first = rows[opening[c]];
       TL_ASSIGN_OR_RETURN(auto found,
-                          log->LookupEventId(CaseOpenedId(mapping.source, first.case_id)));
+                          log->LookupEventId(CaseOpenedId(mapping.source, first.case_id, first.time)));
       if (found) {
         if (!found->result.stream.is_ticket()) {
           return Status::Internal(fmt::format("case {}: its opening id names {}", first.case_id,

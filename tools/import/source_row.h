@@ -18,7 +18,9 @@ struct SourceRow {
   // Stable identity: derived from the source name and every non-empty (column, value) pair,
   // in column-name order, so it does not depend on line numbers or column order, and a log's
   // CSV flattening and its XES original give their rows the same identity. Equal identities
-  // mean equal rows: the later ones are duplicates.
+  // mean equal rows: the later ones are duplicates. Its first 48 bits are the row's time in
+  // Unix milliseconds (when it has one), so that an import, which appends in time order,
+  // writes the event-id index near its end.
   ledger::EventId id;
   std::string case_id;
   ledger::TimeNs time = 0;

@@ -51,11 +51,12 @@ bool AsksForActive(TargetStatus s) {
 
 }  // namespace
 
-ledger::EventId CaseOpenedId(std::string_view source, std::string_view case_id) {
+ledger::EventId CaseOpenedId(std::string_view source, std::string_view case_id,
+                             ledger::TimeNs opened_at) {
   std::string name(source);
   name.push_back('\n');
   name.append(case_id);
-  return ledger::EventId::FromName(kCaseSpace, name);
+  return ledger::EventId::FromName(kCaseSpace, name).WithTimePrefix(opened_at / 1'000'000);
 }
 
 Translator::Translator(const Mapping& mapping, const Membership& membership,
@@ -83,7 +84,7 @@ std::vector<ledger::EventDraft> Translator::TranslateRow(CaseState& case_state,
   const bool opens = !state.exists();
   const TicketStatus status_before = state.status;
   RowEvents events(state, row, recorded_by_,
-                   opens ? CaseOpenedId(mapping_.source, row.case_id) : row.id);
+                   opens ? CaseOpenedId(mapping_.source, row.case_id, row.time) : row.id);
 
   if (opens) {
     ledger::TicketOpened opened;

@@ -30,8 +30,10 @@ struct CaseState {
 };
 
 // The id of a case's opening event: the source and the case id, so a re-run (or the other
-// form of the same log) finds the ticket it created.
-ledger::EventId CaseOpenedId(std::string_view source, std::string_view case_id);
+// form of the same log) finds the ticket it created; behind the time of the row that opens
+// it, like every imported row's id (see SourceRow::id).
+ledger::EventId CaseOpenedId(std::string_view source, std::string_view case_id,
+                             ledger::TimeNs opened_at);
 
 class Translator {
  public:
