@@ -245,7 +245,6 @@ void GroupCommitWriter::WriterLoop() {
 }
 
 void GroupCommitWriter::SyncLoop() {
-  size_t answered_last_round = 0;
   std::chrono::steady_clock::duration last_fsync{};
   for (;;) {
     std::deque<Written> batch;
@@ -276,14 +275,13 @@ void GroupCommitWriter::SyncLoop() {
       // appender never waits: it is the whole of the previous round.
       if (options_.sync) {
         const auto deadline = std::chrono::steady_clock::now() + last_fsync / 2;
-        while (appends_in_batch < answered_last_round && !writer_done_ &&
+        while (appends_in_batch < last_round_appends_ && !writer_done_ &&
                sync_cv_.wait_until(lock, deadline) != std::cv_status::timeout) {
           take();
         }
         take();
       }
     }
-    answered_last_round = appends_in_batch;
     if (auto took = Sync(batch); took.count() > 0) {
       last_fsync = std::min<std::chrono::steady_clock::duration>(took, std::chrono::milliseconds(5));
     }

@@ -114,8 +114,9 @@ class GroupCommitWriter {
   std::deque<Written> to_sync_;  // guarded by sync_mu_
   bool writer_done_ = false;     // guarded by sync_mu_
   bool syncing_ = false;  // guarded by sync_mu_: a sync round runs (on the sync or writer thread)
-  // Guarded by sync_mu_: the appends of the latest sync round. The writer syncs a lone append
-  // itself only when that round was small too, i.e. the log serves a lone appender.
+  // Guarded by sync_mu_: the appends of the latest sync round (on either thread). The sync
+  // thread gathers until as many are written again; the writer syncs a lone append itself
+  // only when that round was small too, i.e. the log serves a lone appender.
   size_t last_round_appends_ = 0;
   std::atomic<bool> failed_{false};
   Status failure_;  // written by the sync thread before failed_ is set
