@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <unordered_set>
 
 #include "ledger/codec.h"
 #include "ledger/hash_chain.h"
@@ -18,8 +17,14 @@ namespace {
 // the syncing thread completes it, without handing it over.
 constexpr size_t kLoneRoundAppends = 2;
 
-std::string IdKey(const EventId& id) {
-  return std::string(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+// Appends with at most this many events are checked for a repeated id by scanning; larger ones
+// by sorting.
+constexpr size_t kScannedIds = 16;
+
+// The key bytes of an id, without a copy (a 16-byte std::string would not fit the small-string
+// buffer and cost an allocation per use, several per event on the writer's thread).
+std::string_view IdKey(const EventId& id) {
+  return std::string_view(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
 }
 
 std::string_view HashBytes(const Hash& h) {
@@ -34,7 +39,11 @@ bool IsTicketPayload(const Payload& p) {
 // ticket_rules, but the log itself guarantees that every stream is well-formed.
 Status CheckShape(const AppendRequest& request) {
   if (request.parts.empty()) return Status::BadField("an append needs at least one stream");
-  std::unordered_set<std::string> ids;
+  size_t events = 0;
+  for (const StreamAppend& part : request.parts) events += part.events.size();
+  // An append usually has a handful of events: then a scan beats building a hash set.
+  std::vector<EventId> ids;
+  ids.reserve(events);
   for (size_t i = 0; i < request.parts.size(); ++i) {
     const StreamAppend& part = request.parts[i];
     if (part.events.empty()) return Status::BadField("an append needs at least one event");
@@ -53,9 +62,12 @@ Status CheckShape(const AppendRequest& request) {
     }
     for (const EventDraft& draft : part.events) {
       if (draft.event_id.IsNil()) return Status::BadField("every event needs an event id");
-      if (!ids.insert(IdKey(draft.event_id)).second) {
-        return Status::BadField("an event id appears twice in one append");
+      if (events <= kScannedIds) {
+        if (std::find(ids.begin(), ids.end(), draft.event_id) != ids.end()) {
+          return Status::BadField("an event id appears twice in one append");
+        }
       }
+      ids.push_back(draft.event_id);
       const Payload& p = draft.payload;
       bool right_stream = part.stream.kind == StreamId::Kind::kTicket ? IsTicketPayload(p)
                           : part.stream.kind == StreamId::Kind::kQueue
@@ -69,6 +81,12 @@ Status CheckShape(const AppendRequest& request) {
           link && link->child == 0 && request.parts[0].stream.ticket != 0) {
         return Status::BadField("child_linked 0 needs a new ticket in the same append");
       }
+    }
+  }
+  if (events > kScannedIds) {
+    std::sort(ids.begin(), ids.end());
+    if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+      return Status::BadField("an event id appears twice in one append");
     }
   }
   return Status::Ok();
@@ -127,7 +145,7 @@ struct GroupCommitWriter::Staging {
   TicketId last_ticket = 0;
   TimeNs recorded_at = 0;
   std::unordered_map<std::string, Version> versions;
-  std::unordered_map<std::string, keys::DecodedIdempotencyRecord> ids;
+  std::unordered_map<EventId, keys::DecodedIdempotencyRecord, EventIdHash> ids;
   RocksStore::Batch batch;
   std::vector<Event> events;  // seq first_seq, first_seq + 1, ...
 };
@@ -391,7 +409,7 @@ Result<Version> GroupCommitWriter::CurrentVersion(const std::string& prefix, con
 Result<std::optional<keys::DecodedIdempotencyRecord>> GroupCommitWriter::FindId(
     const EventId& id, const Staging& st) const {
   using Found = std::optional<keys::DecodedIdempotencyRecord>;
-  if (auto it = st.ids.find(IdKey(id)); it != st.ids.end()) return Found(it->second);
+  if (auto it = st.ids.find(id); it != st.ids.end()) return Found(it->second);
   TL_ASSIGN_OR_RETURN(auto value, store_->Get(Family::kEventIds, IdKey(id)));
   if (!value) return Found();
   TL_ASSIGN_OR_RETURN(auto record, keys::DecodeIdempotencyRecord(*value));
@@ -419,7 +437,7 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
   const EventId& key = request.parts[0].events[0].event_id;
   std::optional<keys::DecodedIdempotencyRecord> existing;
   if (request.ids_are_fresh) {
-    if (auto it = st.ids.find(IdKey(key)); it != st.ids.end()) existing = it->second;
+    if (auto it = st.ids.find(key); it != st.ids.end()) existing = it->second;
   } else {
     TL_ASSIGN_OR_RETURN(existing, FindId(key, st));
   }
@@ -539,7 +557,7 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
     record.primary_seq = first;
     st.batch.Put(Family::kEventIds, IdKey(st.events[i].event_id),
                  keys::EncodeIdempotencyRecord(record.record, first));
-    st.ids.emplace(IdKey(st.events[i].event_id), std::move(record));
+    st.ids.emplace(st.events[i].event_id, std::move(record));
   }
   return result;
 }

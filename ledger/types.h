@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,16 @@ struct EventId {
   bool IsNil() const;
   std::string ToString() const;  // lower-case 8-4-4-4-12
   auto operator<=>(const EventId&) const = default;
+};
+
+// For hash containers. Hashes the id's last 8 bytes: random (or a SHA-256's) in every kind of
+// id the ledger makes, whereas the first 6 are a millisecond time that many ids share.
+struct EventIdHash {
+  size_t operator()(const EventId& id) const {
+    uint64_t tail;
+    std::memcpy(&tail, id.bytes.data() + 8, sizeof tail);
+    return static_cast<size_t>(tail);
+  }
 };
 
 // What an event belongs to: a ticket, or a piece of reference data (a queue, a service).

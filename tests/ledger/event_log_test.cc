@@ -101,6 +101,30 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   CHECK(log->Verify().ok);
 }
 
+TEST_CASE("an append that names one event id twice is refused whole", "[log]") {
+  TempDir dir;
+  auto log = OpenLog(dir.str());
+  REQUIRE(log->Append(OpenRequest()).ok());
+  // Few events are checked by a scan, many by sorting: both ways, the repeat may be anywhere.
+  for (size_t events : {2, 5, 16, 17, 40}) {
+    for (size_t repeat_at : {size_t{1}, events / 2, events - 1}) {
+      INFO(events << " events, the first id again at " << repeat_at);
+      AppendRequest r;
+      r.parts.push_back(StreamAppend{StreamId::Ticket(1), std::nullopt, {}});
+      for (size_t i = 0; i < events; ++i) r.parts[0].events.push_back(Draft(Commented{"c"}));
+      r.parts[0].events[repeat_at].event_id = r.parts[0].events[0].event_id;
+      auto refused = log->Append(r);
+      CHECK(refused.status().code() == tl::StatusCode::kBadField);
+      CHECK(refused.status().message() == "an event id appears twice in one append");
+      r.parts[0].events[repeat_at].event_id = EventId::Random();
+      auto taken = log->Append(r);
+      REQUIRE(taken.ok());
+      CHECK(taken->last_seq - taken->first_seq + 1 == events);
+    }
+  }
+  CHECK(log->Verify().ok);
+}
+
 TEST_CASE("batches appended from several threads commit in the order of their turns", "[log]") {
   TempDir dir;
   auto log = OpenLog(dir.str());
