@@ -447,6 +447,92 @@ TEST_CASE("a mapping or input the importer cannot use writes nothing", "[tools][
   CHECK_FALSE(fs::exists(dir.Sub("ledger")));
 }
 
+TEST_CASE("several sources in one run import as each does on its own", "[tools][import]") {
+  TempDir dir;
+  // No --format: it comes from each input's name.
+  auto run = RunCommand({TicketledgerBinary(), "import", "--data", dir.Sub("one"), "--json",
+                         "--no-progress", "--mapping", MappingFile("bpic2013"), "--mapping",
+                         MappingFile("uci-incident-log"), "--mapping", MappingFile("helpdesk"),
+                         Slice("bpic2013_slice.xes"), Slice("uci_slice.csv"),
+                         Slice("helpdesk_slice.csv")});
+  json::object all = Summary(run);
+  const json::array& sources = all.at("sources").as_array();
+  REQUIRE(sources.size() == 3);
+  CHECK(sources[0].at("format") == "xes");
+  CHECK(sources[1].at("source") == "uci-incident-log");
+  int64_t rows = 0;
+  for (const json::value& s : sources) rows += N(s.as_object(), "rows");
+  CHECK(N(all, "rows") == rows);
+
+  Summary(Import(dir.Sub("apart"), "xes", "bpic2013", Slice("bpic2013_slice.xes")));
+  Summary(Import(dir.Sub("apart"), "csv", "uci-incident-log", Slice("uci_slice.csv")));
+  Summary(Import(dir.Sub("apart"), "csv", "helpdesk", Slice("helpdesk_slice.csv")));
+  auto together = ReadAll(dir.Sub("one"));
+  auto apart = ReadAll(dir.Sub("apart"));
+  REQUIRE(together.size() == apart.size());
+  for (size_t i = 0; i < apart.size(); ++i) {
+    together[i].recorded_at = apart[i].recorded_at = 0;
+    CHECK(together[i] == apart[i]);
+  }
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const json::object& s = sources[i].as_object();
+    CHECK(N(s, "imported") + N(s, "duplicates") + N(s, "skipped") == N(s, "rows"));
+  }
+  CHECK(RunCommand({TicketledgerBinary(), "verify", "--data", dir.Sub("one")}).exit_code == 0);
+}
+
+TEST_CASE("a source that cannot be imported stops the run there", "[tools][import]") {
+  TempDir dir;
+  auto import = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv{TicketledgerBinary(), "import", "--data", dir.Sub("ledger"),
+                                  "--no-progress"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  };
+  SECTION("a mapping that cannot be used: checked before anything is appended") {
+    std::ofstream(dir.Sub("broken.json")) << "{\"source\": ";
+    auto run = import({"--mapping", MappingFile("helpdesk"), "--mapping", dir.Sub("broken.json"),
+                       Slice("helpdesk_slice.csv"), Slice("uci_slice.csv")});
+    CHECK(run.exit_code == 2);
+    CHECK_FALSE(fs::exists(dir.Sub("ledger")));
+  }
+  SECTION("an input the mapping cannot read: the sources before it stay imported") {
+    auto run =
+        import({"--json", "--mapping", MappingFile("helpdesk"), "--mapping",
+                MappingFile("uci-incident-log"), "--mapping", MappingFile("helpdesk"),
+                Slice("helpdesk_slice.csv"), Slice("helpdesk_slice.csv"), Slice("uci_slice.csv")});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("no column \"number\""));
+    CHECK_THAT(run.err, Catch::Contains("source 2 of 3"));
+    json::object all = json::parse(run.out).as_object();
+    REQUIRE(all.at("sources").as_array().size() == 1);  // the third was not imported
+    // The ledger holds the first source, whole, exactly as a run of it alone makes it.
+    json::object again = Summary(
+        import({"--json", "--mapping", MappingFile("helpdesk"), Slice("helpdesk_slice.csv")}));
+    CHECK(N(again, "events_appended") == 0);
+    Summary(Import(dir.Sub("alone"), "csv", "helpdesk", Slice("helpdesk_slice.csv")));
+    auto events = ReadAll(dir.Sub("ledger"));
+    auto alone = ReadAll(dir.Sub("alone"));
+    REQUIRE(events.size() == alone.size());
+    for (size_t i = 0; i < alone.size(); ++i) {
+      events[i].recorded_at = alone[i].recorded_at = 0;
+      CHECK(events[i] == alone[i]);
+    }
+  }
+  SECTION("the inputs, mappings and formats must pair up") {
+    auto run = import({"--mapping", MappingFile("helpdesk"), "--mapping", MappingFile("helpdesk"),
+                       "--mapping", MappingFile("helpdesk"), Slice("helpdesk_slice.csv"),
+                       Slice("helpdesk_slice.csv")});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("2 inputs need one --mapping, or one per input (got 3)"));
+    run = import({"--mapping", MappingFile("helpdesk"), "--rejects", dir.Sub("r.csv"),
+                  Slice("helpdesk_slice.csv"), Slice("helpdesk_slice.csv")});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("--rejects takes a single input"));
+    CHECK_FALSE(fs::exists(dir.Sub("ledger")));
+  }
+}
+
 TEST_CASE("each shipped mapping imports its full log, every row accounted for",
           "[tools][import][slow]") {
   const std::string data = DataDir();
@@ -482,11 +568,20 @@ TEST_CASE("each shipped mapping imports its full log, every row accounted for",
   CHECK(v.at("ok").as_bool());
   CHECK(N(v, "events") == events);
 
+  // The re-run of all three in one command (formats from the names) appends nothing.
+  std::vector<std::string> again_argv{TicketledgerBinary(), "import", "--data", dir.str(), "--json",
+                                      "--no-progress"};
   for (const Log& log : logs) {
-    INFO(log.path);
-    json::object again = Summary(Import(dir.str(), log.format, log.mapping, log.path));
-    CHECK(N(again, "events_appended") == 0);
-    CHECK(N(again, "tickets_existing") == log.cases);
+    again_argv.insert(again_argv.end(), {"--mapping", MappingFile(log.mapping)});
+  }
+  for (const Log& log : logs) again_argv.push_back(log.path);
+  json::object again_all = Summary(RunCommand(again_argv));
+  const json::array& again = again_all.at("sources").as_array();
+  REQUIRE(again.size() == logs.size());
+  for (size_t i = 0; i < logs.size(); ++i) {
+    INFO(logs[i].path);
+    CHECK(N(again[i].as_object(), "events_appended") == 0);
+    CHECK(N(again[i].as_object(), "tickets_existing") == logs[i].cases);
   }
   // The CSV flattening of bpic2013 is the same history as its XES original.
   json::object csv = Summary(
