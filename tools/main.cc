@@ -3,8 +3,10 @@
 #include <cstdio>
 
 #include "tools/commands.h"
+#include "tools/malloc_tuning.h"
 
 int main(int argc, char** argv) {
+  tl::tools::RerunWithMallocTuning(argv);
   CLI::App app{"ticketledger: an audit-grade, hash-chained service-desk ticket ledger"};
   app.require_subcommand(1);
   int exit_code = 0;

@@ -44,6 +44,7 @@ class ServerProcess {
   bool Alive();
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   // The token of a role: "admin", "agent", "olga", "reader", "auditor", "importer".
   const std::string& token(const std::string& who) const { return tokens_.at(who); }
