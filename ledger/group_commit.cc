@@ -148,6 +148,8 @@ struct GroupCommitWriter::Staging {
   std::unordered_map<EventId, keys::DecodedIdempotencyRecord, EventIdHash> ids;
   RocksStore::Batch batch;
   std::vector<Event> events;  // seq first_seq, first_seq + 1, ...
+  // The events' streams, kept when the events leave with the batch (for StreamOfSeq).
+  std::vector<StreamId> streams;
 };
 
 GroupCommitWriter::GroupCommitWriter(RocksStore* store, const LogOptions& options, LogHead head)
@@ -163,6 +165,10 @@ GroupCommitWriter::GroupCommitWriter(RocksStore* store, const LogOptions& option
         pthread_setname_np(pthread_self(), "tl-sync");
         SyncLoop();
       }),
+      rocks_thread_([this] {
+        pthread_setname_np(pthread_self(), "tl-rocks-write");
+        RocksWriteLoop();
+      }),
       writer_thread_([this] {
         pthread_setname_np(pthread_self(), "tl-writer");
         WriterLoop();
@@ -175,6 +181,7 @@ GroupCommitWriter::~GroupCommitWriter() {
   }
   queue_cv_.notify_one();
   writer_thread_.join();  // writes what was queued, then tells the sync thread it is done
+  rocks_thread_.join();   // stopped by the writer once its last batch is written
   sync_thread_.join();    // syncs what was written, then tells the completion thread
   completion_thread_.join();
 }
@@ -225,7 +232,24 @@ void GroupCommitWriter::WriterLoop() {
         queue_.pop_front();
       }
     }
-    Written written = Write(group);
+    Staging st(store_->NewBatch());
+    Written written = StageGroup(group, st);
+    if (written.appends.size() >= options_.pipeline_min_appends && !written.events.empty()) {
+      // Bulk: the RocksDB-writing thread writes it (and hands it to the sync thread) while
+      // this thread stages the next group on top of it.
+      WaitForRocksWrite();
+      RocksJob job{std::move(st.batch), std::move(written)};
+      in_flight_ = std::make_unique<Staging>(std::move(st));
+      {
+        std::lock_guard lock(rocks_mu_);
+        rocks_job_.emplace(std::move(job));
+        rocks_busy_ = true;
+      }
+      rocks_cv_.notify_one();
+      continue;
+    }
+    WaitForRocksWrite();  // RocksDB gets the batches in order
+    if (!written.events.empty()) WriteStaged(st.batch, written);
     // A lone appender on an idle log: sync and complete it here, saving the two thread
     // hand-offs (to the sync thread, and from it) that would otherwise be most of its latency
     // beyond the fsync itself. Under load the sync thread keeps the fsyncs back to back. The
@@ -255,11 +279,54 @@ void GroupCommitWriter::WriterLoop() {
     }
     sync_cv_.notify_one();
   }
+  WaitForRocksWrite();
+  {
+    std::lock_guard lock(rocks_mu_);
+    rocks_stop_ = true;
+  }
+  rocks_cv_.notify_one();
   {
     std::lock_guard lock(sync_mu_);
     writer_done_ = true;
   }
   sync_cv_.notify_one();
+}
+
+void GroupCommitWriter::RocksWriteLoop() {
+  for (;;) {
+    std::optional<RocksJob> job;
+    {
+      std::unique_lock lock(rocks_mu_);
+      rocks_cv_.wait(lock, [&] { return rocks_stop_ || rocks_job_.has_value(); });
+      if (!rocks_job_) return;  // stopping: the writer hands over nothing more
+      job.swap(rocks_job_);
+    }
+    WriteStaged(job->batch, job->written);
+    {
+      std::lock_guard lock(sync_mu_);
+      to_sync_.push_back(std::move(job->written));
+    }
+    sync_cv_.notify_one();
+    {
+      std::lock_guard lock(rocks_mu_);
+      rocks_busy_ = false;
+    }
+    rocks_cv_.notify_all();
+  }
+}
+
+void GroupCommitWriter::WaitForRocksWrite() {
+  if (!in_flight_) return;
+  std::unique_lock lock(rocks_mu_);
+  rocks_cv_.wait(lock, [&] { return !rocks_busy_; });
+  in_flight_.reset();
+}
+
+void GroupCommitWriter::Fail(Status error) {
+  bool expected = false;
+  if (!failing_.compare_exchange_strong(expected, true)) return;
+  failure_ = std::move(error);
+  failed_ = true;
 }
 
 void GroupCommitWriter::SyncLoop() {
@@ -323,10 +390,9 @@ std::chrono::steady_clock::duration GroupCommitWriter::Sync(std::deque<Written>&
     took = std::chrono::steady_clock::now() - fsync_start;
     syncs_.fetch_add(1, std::memory_order_relaxed);
     if (!synced.ok()) {
-      failure_ = Status::Unavailable(
+      Fail(Status::Unavailable(
           fmt::format("the write-ahead log could not be made durable ({}); restart the ledger",
-                      synced.message()));
-      failed_ = true;
+                      synced.message())));
     }
   }
   // Decided here, not at completion: a later fsync's failure must not fail a batch that this
@@ -410,6 +476,9 @@ Result<std::optional<keys::DecodedIdempotencyRecord>> GroupCommitWriter::FindId(
     const EventId& id, const Staging& st) const {
   using Found = std::optional<keys::DecodedIdempotencyRecord>;
   if (auto it = st.ids.find(id); it != st.ids.end()) return Found(it->second);
+  if (in_flight_) {
+    if (auto it = in_flight_->ids.find(id); it != in_flight_->ids.end()) return Found(it->second);
+  }
   TL_ASSIGN_OR_RETURN(auto value, store_->Get(Family::kEventIds, IdKey(id)));
   if (!value) return Found();
   TL_ASSIGN_OR_RETURN(auto record, keys::DecodeIdempotencyRecord(*value));
@@ -418,6 +487,9 @@ Result<std::optional<keys::DecodedIdempotencyRecord>> GroupCommitWriter::FindId(
 
 Result<StreamId> GroupCommitWriter::StreamOfSeq(Seq seq, const Staging& st) const {
   if (seq >= st.first_seq && seq < st.next_seq) return st.events[seq - st.first_seq].stream;
+  if (in_flight_ && seq >= in_flight_->first_seq && seq < in_flight_->next_seq) {
+    return in_flight_->streams[seq - in_flight_->first_seq];
+  }
   TL_ASSIGN_OR_RETURN(auto bytes, store_->Get(Family::kEvents, keys::SeqKey(seq)));
   if (!bytes) return Status::Corruption(fmt::format("seq {}: missing", seq));
   auto event = DecodeEvent(*bytes);
@@ -562,9 +634,9 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
   return result;
 }
 
-GroupCommitWriter::Written GroupCommitWriter::Write(std::vector<PendingAppend>& group) {
+GroupCommitWriter::Written GroupCommitWriter::StageGroup(std::vector<PendingAppend>& group,
+                                                         Staging& st) {
   Written out;
-  Staging st(store_->NewBatch());
   st.first_seq = st.next_seq = written_head_.seq + 1;
   st.hash = written_head_.hash;
   st.last_ticket = written_head_.last_ticket;
@@ -575,18 +647,31 @@ GroupCommitWriter::Written GroupCommitWriter::Write(std::vector<PendingAppend>& 
 
   if (!st.events.empty()) {
     st.batch.Put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(st.next_seq - 1, st.hash));
-    // Not synced here: the sync thread makes it durable (and only then visible).
-    out.write_status = failed_ ? failure_ : store_->Write(st.batch, /*sync=*/false);
-    if (out.write_status.ok()) {
-      for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
-      written_head_ = LogHead{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
-      commits_.fetch_add(1, std::memory_order_relaxed);
-      out.events = std::move(st.events);
-      out.head = written_head_;
-    }
+    // Ahead of the write: the next group is staged on top of this one. If the write fails,
+    // the log stops (Fail), so nothing is staged on a state that was not written.
+    for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
+    written_head_ = LogHead{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
+    st.streams.reserve(st.events.size());
+    for (const Event& e : st.events) st.streams.push_back(e.stream);
+    out.events = std::move(st.events);
+    st.events.clear();
+    out.head = written_head_;
   }
   out.appends = std::move(group);
   return out;
+}
+
+void GroupCommitWriter::WriteStaged(RocksStore::Batch& batch, Written& written) {
+  // Not synced here: the sync thread makes it durable (and only then visible).
+  written.write_status = failed_ ? failure_ : store_->Write(batch, /*sync=*/false);
+  if (!written.write_status.ok()) {
+    if (!failed_) {
+      Fail(Status::Unavailable(fmt::format("the log could not be written ({}); restart the ledger",
+                                           written.write_status.message())));
+    }
+    return;
+  }
+  commits_.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace tl::ledger

@@ -8,16 +8,23 @@
 //     (SyncWAL), then hands the durable batches to
 //   completion thread: in order, publishes the new head, calls the commit listener and
 //     completes the appends.
+// Large batches (LogOptions::pipeline_min_appends, bulk loads) add a stage: the writer thread
+// checks and stages batch k+1 while a RocksDB-writing thread writes batch k to the memtables
+// and the WAL, then hands it to the sync thread (memtable inserts are about 60 % of a bulk
+// batch's writer time, so the two halves overlap). At most one batch is in flight there; the
+// writer stages on top of it (its ids and streams stay visible to the checks) and writes a
+// small batch itself only after it. A failed RocksDB write stops the log, like a failed fsync:
+// the batches staged on top of it cannot be written either.
 // A lone append on an idle log skips the hand-offs: the writer thread syncs and completes it
 // itself (a raw RocksDB writer pays one fsync and no hand-off; we would otherwise pay three
 // thread wake-ups on top). Only one thread runs a sync round at a time (syncing_), and rounds
 // are completed in the order they were synced, so the order of everything above is kept.
 // So the CPU work of batch k+1 overlaps the fsync of batch k, one fsync covers every batch
 // written while the previous one ran, and the next fsync starts as soon as the last one ends
-// instead of after dozens of wake-ups (measured: see docs/benchmarks.md, Append). Nothing is visible to readers (whose reads stop at the
-// published head) or acknowledged before it is durable. If an fsync fails the log stops
-// accepting appends: what was written but not synced may or may not survive a restart, and
-// none of it was acknowledged. Private to ledger/.
+// instead of after dozens of wake-ups (measured: see docs/benchmarks.md, Append). Nothing is
+// visible to readers (whose reads stop at the published head) or acknowledged before it is durable.
+// If an fsync fails the log stops accepting appends: what was written but not synced may or may not
+// survive a restart, and none of it was acknowledged. Private to ledger/.
 //
 // Thread-safety: Submit, Head and Stats may be called from any thread.
 #pragma once
@@ -26,7 +33,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -76,7 +85,14 @@ class GroupCommitWriter {
     Status write_status;  // not OK: nothing of the batch was written
   };
 
+  // A batch handed to the RocksDB-writing thread.
+  struct RocksJob {
+    RocksStore::Batch batch;
+    Written written;
+  };
+
   void WriterLoop();
+  void RocksWriteLoop();
   void SyncLoop();
   void CompletionLoop();
   // One sync round, by whichever thread holds the sync stage (syncing_): fsyncs and marks the
@@ -85,7 +101,16 @@ class GroupCommitWriter {
   // From the sync thread: completes `durable` (in order, after everything handed over before).
   void HandOver(std::deque<Written> durable, size_t appends);
   void Complete(std::deque<Written>& durable);
-  Written Write(std::vector<PendingAppend>& group);
+  // Checks and stages a group on top of everything staged before (advancing written_head_ and
+  // versions_); `st` holds the batch to write. Returns the results, not yet written.
+  Written StageGroup(std::vector<PendingAppend>& group, Staging& st);
+  // Writes a staged batch to RocksDB (the memtables and the WAL, not synced).
+  void WriteStaged(RocksStore::Batch& batch, Written& written);
+  // Writer thread: waits until the RocksDB-writing thread has written its batch, if any, and
+  // forgets that batch's staging.
+  void WaitForRocksWrite();
+  // Stops the log: every later append fails with `error`. The first failure wins.
+  void Fail(Status error);
   Result<AppendResult> Stage(PendingAppend& pending, Staging& st);
   Result<Version> CurrentVersion(const std::string& prefix, const Staging& st);
   Result<std::optional<keys::DecodedIdempotencyRecord>> FindId(const EventId& id,
@@ -100,6 +125,15 @@ class GroupCommitWriter {
   // of each stream seen so far (by stream key prefix), likewise ahead of the published head.
   LogHead written_head_;
   std::unordered_map<std::string, Version> versions_;
+  // Writer thread only: the staging of the batch the RocksDB-writing thread has (its ids and
+  // events' streams, for the checks of the next batch); null when none.
+  std::unique_ptr<Staging> in_flight_;
+
+  std::mutex rocks_mu_;
+  std::condition_variable rocks_cv_;   // a job was handed over, or finished, or stop
+  std::optional<RocksJob> rocks_job_;  // guarded by rocks_mu_: handed over, not yet written
+  bool rocks_busy_ = false;            // guarded by rocks_mu_: a job is handed over or written
+  bool rocks_stop_ = false;            // guarded by rocks_mu_
 
   mutable std::mutex head_mu_;
   LogHead head_;  // guarded by head_mu_; written only by the sync thread
@@ -118,8 +152,9 @@ class GroupCommitWriter {
   // thread gathers until as many are written again; the writer syncs a lone append itself
   // only when that round was small too, i.e. the log serves a lone appender.
   size_t last_round_appends_ = 0;
+  std::atomic<bool> failing_{false};  // Fail() has been called
   std::atomic<bool> failed_{false};
-  Status failure_;  // written by the sync thread before failed_ is set
+  Status failure_;  // written by the first Fail() before failed_ is set
 
   std::mutex done_mu_;
   std::condition_variable done_cv_;  // the sync thread has handed over durable batches
@@ -131,6 +166,7 @@ class GroupCommitWriter {
   // Last: started after everything above is initialised, joined first.
   std::thread completion_thread_;
   std::thread sync_thread_;
+  std::thread rocks_thread_;
   std::thread writer_thread_;
 };
 

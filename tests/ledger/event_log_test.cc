@@ -73,7 +73,10 @@ TEST_CASE("appends get contiguous seqs from 1 and survive reopening", "[log]") {
 
 TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   TempDir dir;
-  auto log = OpenLog(dir.str());
+  LogOptions options;
+  // The writer's own write and its RocksDB-writing thread's (forced for every batch).
+  options.pipeline_min_appends = GENERATE(as<size_t>{}, 64, 1);
+  auto log = OpenLog(dir.str(), options);
   REQUIRE(log->Append(OpenRequest()).ok());
 
   auto stale = log->Append(ActRequest(1, 0, Replied{"x"}));
@@ -98,6 +101,62 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
 
   auto missing = log->Append(ActRequest(99, std::nullopt, Replied{"x"}));
   CHECK(missing.status().code() == tl::StatusCode::kNotFound);
+  CHECK(log->Verify().ok);
+}
+
+TEST_CASE("a batch staged while the one before it is written sees that one's appends", "[log]") {
+  TempDir dir;
+  LogOptions options;
+  options.max_batch_appends = 50;  // each batch below is one group of the writer
+  options.pipeline_min_appends =
+      1;  // written by the RocksDB-writing thread while the next is staged
+  auto log = OpenLog(dir.str(), options);
+  REQUIRE(log->Append(OpenRequest()).ok());  // ticket 1, version 1
+
+  std::vector<AppendRequest> first;
+  for (int i = 0; i < 50; ++i) {
+    first.push_back(ActRequest(1, Version(1 + i), Commented{"c" + std::to_string(i)}));
+  }
+  std::vector<AppendRequest> second;
+  second.push_back(first[9]);  // a retry: the original result, from the batch in flight
+  second.push_back(ActRequest(1, Version(51), Replied{"after"}));  // on the in-flight version
+  AppendRequest reused = ActRequest(1, std::nullopt, Commented{"other content"});
+  reused.parts[0].events[0].event_id = first[19].parts[0].events[0].event_id;
+  second.push_back(reused);  // an in-flight id with other content
+  second.push_back(ActRequest(1, Version(50), Commented{"stale"}));
+
+  std::promise<void> first_queued;
+  std::shared_future<void> first_queued_future = first_queued.get_future().share();
+  std::vector<tl::Result<AppendResult>> first_results, second_results;
+  std::thread a([&] {
+    EventLog::BatchTurn turn;
+    turn.queued = [&] { first_queued.set_value(); };
+    first_results = log->AppendBatch(first, turn);
+  });
+  std::thread b([&] {
+    EventLog::BatchTurn turn;
+    turn.wait_turn = [&] { first_queued_future.wait(); };
+    second_results = log->AppendBatch(second, turn);
+  });
+  a.join();
+  b.join();
+
+  REQUIRE(first_results.size() == 50);
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(first_results[i].ok());
+    CHECK(first_results[i]->version == Version(2 + i));
+  }
+  REQUIRE(second_results.size() == 4);
+  REQUIRE(second_results[0].ok());
+  CHECK(second_results[0]->replayed);
+  CHECK(second_results[0]->version == 11);
+  CHECK(second_results[0]->first_seq == first_results[9]->first_seq);
+  CHECK(second_results[0]->stream == StreamId::Ticket(1));
+  REQUIRE(second_results[1].ok());
+  CHECK(second_results[1]->version == 52);
+  CHECK(second_results[2].status().code() == tl::StatusCode::kIdempotencyConflict);
+  CHECK(second_results[3].status().code() == tl::StatusCode::kVersionConflict);
+  CHECK(log->Head().seq == 1 + 50 + 1);
   CHECK(log->Verify().ok);
 }
 
