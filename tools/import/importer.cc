@@ -211,13 +211,18 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
     mappings.push_back(std::move(*mapping));
   }
 
-  // Opening a ledger that holds data replays its write-ahead log, which takes as long as
-  // reading a large input: do both at once. A new ledger is only created once the first input
-  // has been read, so that an unusable input leaves nothing behind.
+  // Opening a ledger is done while the first input is read: one that holds data replays its
+  // write-ahead log, which takes as long as reading a large input, and creating one takes a
+  // tenth of a second. A ledger created here is removed again if the first input turns out
+  // unusable, so that nothing is left behind; a folder that exists without a ledger in it is
+  // not touched until the input has been read.
+  const std::filesystem::path data_dir(options.data_dir);
+  std::error_code exists_error;
+  const bool folder_existed = std::filesystem::exists(data_dir, exists_error) || exists_error;
   ledger::LogOptions log_options;
   log_options.max_batch_appends = options.chunk;
   std::future<std::unique_ptr<ledger::EventLog>> log_opening;
-  if (std::filesystem::exists(std::filesystem::path(options.data_dir) / "CURRENT")) {
+  if (!folder_existed || std::filesystem::exists(data_dir / "CURRENT")) {
     log_opening = std::async(std::launch::async,
                              [&] { return OpenLogForWriting(options.data_dir, log_options); });
   }
@@ -225,6 +230,11 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
       PrepareSource(options.sources[0], std::move(mappings[0]), options.progress);
   const auto open_wait = std::chrono::steady_clock::now();
   std::unique_ptr<ledger::EventLog> log = log_opening.valid() ? log_opening.get() : nullptr;
+  if (!current->ok() && !folder_existed) {
+    log.reset();
+    std::error_code ignored;  // best effort: the error that matters is the input's
+    std::filesystem::remove_all(data_dir, ignored);
+  }
   if (log && current->ok()) {
     (*current)->rec.open_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - open_wait).count();
