@@ -190,6 +190,11 @@ LogHead EventLog::Head() const {
 
 LogStats EventLog::Stats() const { return impl_->writer ? impl_->writer->Stats() : LogStats{}; }
 
+Status EventLog::StartFlush() {
+  if (!impl_->writer) return Status::BadField("the log is open read-only");
+  return impl_->store->StartFlush();
+}
+
 namespace {
 
 // A long scan (a replay, an export) reads around the block cache; a short one (a page of

@@ -149,6 +149,10 @@ class EventLog {
 
   LogHead Head() const;
   LogStats Stats() const;
+  // Starts writing what the log holds in memory to table files, in the background: a bulk
+  // loader calls it between loads, so that less is left for the flush at close (which a
+  // writable log does so that the next open has no write-ahead log to replay).
+  Status StartFlush();
 
   // Events with seq in [from, to], in order, with their hashes; stops at the first error, which
   // names the seq. `visit` returning an error stops the scan with that error.

@@ -178,6 +178,14 @@ Status RocksStore::Write(Batch& batch, bool sync) {
 
 Status RocksStore::SyncWal() { return FromRocks(h_->db->SyncWAL(), "syncing the WAL"); }
 
+Status RocksStore::StartFlush() {
+  rocksdb::FlushOptions flush;
+  flush.wait = false;
+  flush.allow_write_stall = true;  // never hold up the writer for it
+  std::vector<rocksdb::ColumnFamilyHandle*> all(h_->families.begin(), h_->families.end());
+  return FromRocks(h_->db->Flush(flush, all), "starting a flush");
+}
+
 Status RocksStore::Put(Family family, std::string_view key, std::string_view value, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;

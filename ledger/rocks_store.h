@@ -52,6 +52,8 @@ class RocksStore {
   Status Write(Batch& batch, bool sync);
   // Makes every write completed so far durable (fsync of the write-ahead log).
   Status SyncWal();
+  // Starts writing every family's memtable to table files in the background, without waiting.
+  Status StartFlush();
   // A single put outside any batch (checkpoints).
   Status Put(Family family, std::string_view key, std::string_view value, bool sync);
 

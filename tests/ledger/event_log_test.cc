@@ -160,6 +160,27 @@ TEST_CASE("a batch staged while the one before it is written sees that one's app
   CHECK(log->Verify().ok);
 }
 
+TEST_CASE("a flush started between loads loses nothing; a read-only log refuses it", "[log]") {
+  TempDir dir;
+  {
+    auto log = OpenLog(dir.str());
+    REQUIRE(log->Append(OpenRequest()).ok());
+    REQUIRE(log->StartFlush().ok());
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(log->Append(ActRequest(1, std::nullopt, Replied{"r"})).ok());
+    REQUIRE(log->StartFlush().ok());
+    CHECK(log->Head().seq == 21);
+  }
+  LogOptions read_only;
+  read_only.read_only = true;
+  read_only.create_if_missing = false;
+  auto reader = EventLog::Open(dir.str(), read_only);
+  REQUIRE(reader.ok());
+  CHECK((*reader)->Head().seq == 21);
+  CHECK((*reader)->Verify().ok);
+  CHECK((*reader)->StartFlush().code() == tl::StatusCode::kBadField);  // nothing to flush there
+}
+
 TEST_CASE("an append that names one event id twice is refused whole", "[log]") {
   TempDir dir;
   auto log = OpenLog(dir.str());
