@@ -66,6 +66,19 @@ std::vector<Event> ReadAll(const std::string& dir) {
   return events;
 }
 
+// Two ledgers hold the same history: the same events in the same order, recorded_at aside
+// (the time of the import run).
+void CheckSameHistory(const std::string& dir_a, const std::string& dir_b) {
+  std::vector<Event> a = ReadAll(dir_a);
+  std::vector<Event> b = ReadAll(dir_b);
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    INFO("seq " << i + 1);
+    a[i].recorded_at = b[i].recorded_at = 0;
+    CHECK(a[i] == b[i]);
+  }
+}
+
 // The events of the ticket imported from `case_id`, in version order.
 std::vector<Event> Ticket(const std::vector<Event>& all, const std::string& case_id) {
   TicketId id = 0;
@@ -273,14 +286,7 @@ TEST_CASE("the XES original and its CSV flattening import to the same events", "
   TempDir dir;
   Summary(Import(dir.Sub("xes"), "xes", "bpic2013", Slice("bpic2013_slice.xes")));
   Summary(Import(dir.Sub("csv"), "csv", "bpic2013", Slice("bpic2013_slice.csv")));
-  const auto from_xes = ReadAll(dir.Sub("xes"));
-  const auto from_csv = ReadAll(dir.Sub("csv"));
-  REQUIRE(from_xes.size() == from_csv.size());
-  for (size_t i = 0; i < from_xes.size(); ++i) {
-    Event a = from_xes[i], b = from_csv[i];
-    a.recorded_at = b.recorded_at = 0;
-    CHECK(a == b);
-  }
+  CheckSameHistory(dir.Sub("xes"), dir.Sub("csv"));
   // Importing the other form into the same ledger appends nothing.
   json::object again =
       Summary(Import(dir.Sub("xes"), "csv", "bpic2013", Slice("bpic2013_slice.csv")));
@@ -397,13 +403,7 @@ TEST_CASE("an import cut short resumes by re-running it, to the same history", "
   CHECK(N(resumed, "events_existing") > 0);
 
   Summary(Import(dir.Sub("whole"), "csv", "bpic2013", Slice("bpic2013_slice.csv")));
-  auto resumed_events = ReadAll(dir.Sub("cut"));
-  auto whole_events = ReadAll(dir.Sub("whole"));
-  REQUIRE(resumed_events.size() == whole_events.size());
-  for (size_t i = 0; i < whole_events.size(); ++i) {
-    resumed_events[i].recorded_at = whole_events[i].recorded_at = 0;
-    CHECK(resumed_events[i] == whole_events[i]);
-  }
+  CheckSameHistory(dir.Sub("cut"), dir.Sub("whole"));
   CHECK(RunCommand({TicketledgerBinary(), "verify", "--data", dir.Sub("cut")}).exit_code == 0);
 }
 
@@ -467,13 +467,7 @@ TEST_CASE("several sources in one run import as each does on its own", "[tools][
   Summary(Import(dir.Sub("apart"), "xes", "bpic2013", Slice("bpic2013_slice.xes")));
   Summary(Import(dir.Sub("apart"), "csv", "uci-incident-log", Slice("uci_slice.csv")));
   Summary(Import(dir.Sub("apart"), "csv", "helpdesk", Slice("helpdesk_slice.csv")));
-  auto together = ReadAll(dir.Sub("one"));
-  auto apart = ReadAll(dir.Sub("apart"));
-  REQUIRE(together.size() == apart.size());
-  for (size_t i = 0; i < apart.size(); ++i) {
-    together[i].recorded_at = apart[i].recorded_at = 0;
-    CHECK(together[i] == apart[i]);
-  }
+  CheckSameHistory(dir.Sub("one"), dir.Sub("apart"));
   for (size_t i = 0; i < sources.size(); ++i) {
     const json::object& s = sources[i].as_object();
     CHECK(N(s, "imported") + N(s, "duplicates") + N(s, "skipped") == N(s, "rows"));
@@ -511,13 +505,7 @@ TEST_CASE("a source that cannot be imported stops the run there", "[tools][impor
         import({"--json", "--mapping", MappingFile("helpdesk"), Slice("helpdesk_slice.csv")}));
     CHECK(N(again, "events_appended") == 0);
     Summary(Import(dir.Sub("alone"), "csv", "helpdesk", Slice("helpdesk_slice.csv")));
-    auto events = ReadAll(dir.Sub("ledger"));
-    auto alone = ReadAll(dir.Sub("alone"));
-    REQUIRE(events.size() == alone.size());
-    for (size_t i = 0; i < alone.size(); ++i) {
-      events[i].recorded_at = alone[i].recorded_at = 0;
-      CHECK(events[i] == alone[i]);
-    }
+    CheckSameHistory(dir.Sub("ledger"), dir.Sub("alone"));
   }
   SECTION("the inputs, mappings and formats must pair up") {
     auto run = import({"--mapping", MappingFile("helpdesk"), "--mapping", MappingFile("helpdesk"),
