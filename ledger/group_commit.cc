@@ -148,7 +148,8 @@ struct GroupCommitWriter::Staging {
   std::unordered_map<EventId, keys::DecodedIdempotencyRecord, EventIdHash> ids;
   RocksStore::Batch batch;
   std::vector<Event> events;  // seq first_seq, first_seq + 1, ...
-  // The events' streams, kept when the events leave with the batch (for StreamOfSeq).
+  // Of a batch handed to the RocksDB-writing thread: its events' streams, which leave with
+  // it (for the next group's StreamOfSeq).
   std::vector<StreamId> streams;
 };
 
@@ -238,6 +239,8 @@ void GroupCommitWriter::WriterLoop() {
       // Bulk: the RocksDB-writing thread writes it (and hands it to the sync thread) while
       // this thread stages the next group on top of it.
       WaitForRocksWrite();
+      st.streams.reserve(written.events.size());  // for the next group's StreamOfSeq
+      for (const Event& e : written.events) st.streams.push_back(e.stream);
       RocksJob job{std::move(st.batch), std::move(written)};
       in_flight_ = std::make_unique<Staging>(std::move(st));
       {
@@ -368,7 +371,8 @@ void GroupCommitWriter::SyncLoop() {
       }
     }
     if (auto took = Sync(batch); took.count() > 0) {
-      last_fsync = std::min<std::chrono::steady_clock::duration>(took, std::chrono::milliseconds(5));
+      last_fsync =
+          std::min<std::chrono::steady_clock::duration>(took, std::chrono::milliseconds(5));
     }
     HandOver(std::move(batch), appends_in_batch);
     {
@@ -651,8 +655,6 @@ GroupCommitWriter::Written GroupCommitWriter::StageGroup(std::vector<PendingAppe
     // the log stops (Fail), so nothing is staged on a state that was not written.
     for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
     written_head_ = LogHead{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
-    st.streams.reserve(st.events.size());
-    for (const Event& e : st.events) st.streams.push_back(e.stream);
     out.events = std::move(st.events);
     st.events.clear();
     out.head = written_head_;
@@ -665,10 +667,9 @@ void GroupCommitWriter::WriteStaged(RocksStore::Batch& batch, Written& written) 
   // Not synced here: the sync thread makes it durable (and only then visible).
   written.write_status = failed_ ? failure_ : store_->Write(batch, /*sync=*/false);
   if (!written.write_status.ok()) {
-    if (!failed_) {
-      Fail(Status::Unavailable(fmt::format("the log could not be written ({}); restart the ledger",
-                                           written.write_status.message())));
-    }
+    // A no-op when the log had already failed (the first failure stays the reason).
+    Fail(Status::Unavailable(fmt::format("the log could not be written ({}); restart the ledger",
+                                         written.write_status.message())));
     return;
   }
   commits_.fetch_add(1, std::memory_order_relaxed);

@@ -78,6 +78,9 @@ struct RocksStore::Handles {
   bool flush_on_close = false;
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<size_t>(f)]; }
+  std::vector<rocksdb::ColumnFamilyHandle*> all() const {
+    return std::vector<rocksdb::ColumnFamilyHandle*>(families.begin(), families.end());
+  }
 
   ~Handles() {
     if (!db) return;
@@ -85,8 +88,7 @@ struct RocksStore::Handles {
       // Persist the memtables so the next open need not replay the WAL (seconds after a bulk
       // import). Best effort: the WAL still holds everything if this fails.
       rocksdb::FlushOptions flush;
-      std::vector<rocksdb::ColumnFamilyHandle*> all(families.begin(), families.end());
-      db->Flush(flush, all).PermitUncheckedError();
+      db->Flush(flush, all()).PermitUncheckedError();
     }
     for (auto* handle : families) {
       if (handle) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
@@ -182,8 +184,7 @@ Status RocksStore::StartFlush() {
   rocksdb::FlushOptions flush;
   flush.wait = false;
   flush.allow_write_stall = true;  // never hold up the writer for it
-  std::vector<rocksdb::ColumnFamilyHandle*> all(h_->families.begin(), h_->families.end());
-  return FromRocks(h_->db->Flush(flush, all), "starting a flush");
+  return FromRocks(h_->db->Flush(flush, h_->all()), "starting a flush");
 }
 
 Status RocksStore::Put(Family family, std::string_view key, std::string_view value, bool sync) {

@@ -21,7 +21,8 @@ constexpr const char* kTunables =
 bool UnderValgrind() {
   // Valgrind preloads its vgpreload_*.so into the program; an exec would leave valgrind.
   const char* preload = std::getenv("LD_PRELOAD");
-  return preload != nullptr && std::string_view(preload).find("vgpreload") != std::string_view::npos;
+  return preload != nullptr &&
+         std::string_view(preload).find("vgpreload") != std::string_view::npos;
 }
 
 }  // namespace

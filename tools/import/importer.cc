@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
-#include <optional>
 
 #include "tools/import/batch_writer.h"
 #include "tools/import/mapping.h"
@@ -226,21 +225,21 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
     log_opening = std::async(std::launch::async,
                              [&] { return OpenLogForWriting(options.data_dir, log_options); });
   }
-  std::optional<Result<PreparedSource>> current =
+  Result<PreparedSource> current =
       PrepareSource(options.sources[0], std::move(mappings[0]), options.progress);
   const auto open_wait = std::chrono::steady_clock::now();
   std::unique_ptr<ledger::EventLog> log = log_opening.valid() ? log_opening.get() : nullptr;
-  if (!current->ok() && !folder_existed) {
+  if (!current.ok() && !folder_existed) {
     log.reset();
     std::error_code ignored;  // best effort: the error that matters is the input's
     std::filesystem::remove_all(data_dir, ignored);
   }
-  if (log && current->ok()) {
-    (*current)->rec.open_seconds =
+  if (log && current.ok()) {
+    current->rec.open_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - open_wait).count();
   }
   for (size_t i = 0; i < n; ++i) {
-    if (!current->ok()) return fail(i, current->status());
+    if (!current.ok()) return fail(i, current.status());
     // The next source is read and ordered on its own threads while this one is appended (no
     // progress line of its own: this one's is on the screen).
     std::future<Result<PreparedSource>> next;
@@ -249,8 +248,7 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
         return PrepareSource(options.sources[i + 1], std::move(mappings[i + 1]), false);
       });
     }
-    PreparedSource source = std::move(**current);
-    current.reset();
+    PreparedSource source = std::move(*current);
     if (!log) {
       const auto open_start = std::chrono::steady_clock::now();
       log = OpenLogForWriting(options.data_dir, log_options);
