@@ -20,6 +20,7 @@ using TimeNs = int64_t;      // UTC nanoseconds since 1970-01-01T00:00:00Z
 using Hash = std::array<uint8_t, 32>;  // SHA-256
 
 constexpr TimeNs kNanosPerSecond = 1'000'000'000;
+constexpr TimeNs kNanosPerMilli = 1'000'000;
 
 std::string HashToHex(const Hash& hash);
 Result<Hash> HashFromHex(std::string_view hex);

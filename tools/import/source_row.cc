@@ -120,7 +120,7 @@ SourceRow RowProjector::Project(const Record& record) {
         row.time = *t;
         // Rows are appended in time order, so time-prefixed ids keep the event-id index's
         // inserts near its end. Equal rows still get equal ids: the time is part of the row.
-        row.id = row.id.WithTimePrefix(row.time / 1'000'000);
+        row.id = row.id.WithTimePrefix(row.time / ledger::kNanosPerMilli);
       } else {
         row.problem = "bad timestamp";
       }

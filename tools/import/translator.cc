@@ -56,7 +56,8 @@ ledger::EventId CaseOpenedId(std::string_view source, std::string_view case_id,
   std::string name(source);
   name.push_back('\n');
   name.append(case_id);
-  return ledger::EventId::FromName(kCaseSpace, name).WithTimePrefix(opened_at / 1'000'000);
+  return ledger::EventId::FromName(kCaseSpace, name)
+      .WithTimePrefix(opened_at / ledger::kNanosPerMilli);
 }
 
 Translator::Translator(const Mapping& mapping, const Membership& membership,
