@@ -114,6 +114,16 @@ Result<bool> GzipReader::NextLine(std::string_view* line) {
   }
 }
 
+Status GzipReader::Rewind() {
+  if (gzrewind(handle_->file) != 0) {
+    return Status::Unavailable(fmt::format("cannot read {} again from its start", path_));
+  }
+  buffer_.clear();
+  begin_ = end_ = 0;
+  eof_ = false;
+  return Status::Ok();
+}
+
 uint64_t GzipReader::CompressedOffset() const {
   z_off_t offset = gzoffset(handle_->file);
   return offset < 0 ? 0 : static_cast<uint64_t>(offset);

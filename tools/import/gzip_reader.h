@@ -28,6 +28,8 @@ class GzipReader {
   // valid until the next call. A last line without a newline is still returned.
   Result<bool> NextLine(std::string_view* line);
 
+  // Back to the start of the input, as if just opened.
+  Status Rewind();
   // Bytes of the file consumed so far (compressed position), for progress.
   uint64_t CompressedOffset() const;
   uint64_t FileSize() const { return file_size_; }

@@ -7,6 +7,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include "tools/import/plain_xml_scanner.h"
+
 namespace tl::tools::import {
 namespace {
 
@@ -22,11 +24,17 @@ struct Attribute {
   std::string value;
 };
 
+// Builds records from the element callbacks of either reader: expat, or the plain-XML scanner
+// (then `xml` is null).
 struct Parser {
   const RecordSink* sink = nullptr;
   XML_Parser xml = nullptr;
   Status failure;
+  // The scanner met an attribute element that needs expat's error message (with its line).
+  bool needs_expat = false;
   uint64_t ordinal = 0;
+  // Records up to this ordinal were delivered by an earlier reading of the same input.
+  uint64_t already_delivered = 0;
 
   // Where we are: depth of the current element, and the depth of the open trace and event.
   int depth = 0;
@@ -52,7 +60,7 @@ struct Parser {
 
   void Stop(Status s) {
     failure = std::move(s);
-    XML_StopParser(xml, XML_FALSE);
+    if (xml != nullptr) XML_StopParser(xml, XML_FALSE);
   }
 
   void Start(const char* name, const char** atts) {
@@ -82,6 +90,10 @@ struct Parser {
       if (std::strcmp(a[0], "value") == 0) value = a[1];
     }
     if (key == nullptr || value == nullptr) {
+      if (xml == nullptr) {
+        needs_expat = true;
+        return;
+      }
       Stop(Status::BadField(fmt::format("XES line {}: <{}> without key or value",
                                         XML_GetCurrentLineNumber(xml), element)));
       return;
@@ -129,6 +141,7 @@ struct Parser {
       }
       record.schema = schema;
       record.ordinal = ++ordinal;
+      if (record.ordinal <= already_delivered) continue;
       TL_RETURN_IF_ERROR((*sink)(record));
     }
     event_ends.clear();
@@ -140,14 +153,14 @@ struct XmlParserDeleter {
   void operator()(XML_ParserStruct* p) const { XML_ParserFree(p); }
 };
 
-}  // namespace
-
-Status ReadXes(GzipReader& input, const RecordSink& sink) {
+// The whole input with expat, skipping the records up to `already_delivered`.
+Status ReadWithExpat(GzipReader& input, const RecordSink& sink, uint64_t already_delivered) {
   std::unique_ptr<XML_ParserStruct, XmlParserDeleter> xml(XML_ParserCreate(nullptr));
   if (!xml) return Status::Internal("expat could not allocate a parser");
   Parser parser;
   parser.sink = &sink;
   parser.xml = xml.get();
+  parser.already_delivered = already_delivered;
   XML_SetUserData(xml.get(), &parser);
   XML_SetElementHandler(
       xml.get(),
@@ -172,6 +185,32 @@ Status ReadXes(GzipReader& input, const RecordSink& sink) {
   }
   if (parser.trace_depth >= 0) return Status::BadField("XES input ends inside a <trace>");
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadXes(GzipReader& input, const RecordSink& sink, XesParsing parsing) {
+  if (parsing == XesParsing::kExpatOnly) return ReadWithExpat(input, sink, 0);
+  Parser parser;
+  parser.sink = &sink;
+  XmlCallbacks callbacks;
+  callbacks.data = &parser;
+  callbacks.start = [](void* data, const char* name, const char** atts) {
+    static_cast<Parser*>(data)->Start(name, atts);
+  };
+  callbacks.end = [](void* data, const char* name) { static_cast<Parser*>(data)->End(name); };
+  callbacks.stopped = [](void* data) {
+    const auto* p = static_cast<const Parser*>(data);
+    return !p->failure.ok() || p->needs_expat;
+  };
+  TL_ASSIGN_OR_RETURN(ScanOutcome outcome, ScanPlainXml(input, callbacks));
+  if (outcome == ScanOutcome::kComplete) return Status::Ok();
+  // A sink's error ends the reading; anything else is expat's to read, or to name.
+  if (!parser.failure.ok()) return parser.failure;
+  // The records delivered so far are the ones expat would have delivered first: it goes on
+  // after them.
+  TL_RETURN_IF_ERROR(input.Rewind());
+  return ReadWithExpat(input, sink, parser.ordinal);
 }
 
 }  // namespace tl::tools::import

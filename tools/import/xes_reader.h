@@ -1,4 +1,4 @@
-// ReadXes: the events of an XES log (IEEE 1849), streamed with expat, as flat records: one per
+// ReadXes: the events of an XES log (IEEE 1849), streamed, as flat records: one per
 // <event>, holding the event's own attributes under their keys and its trace's attributes under
 // "case:" + key (the usual flattening, so "case:concept:name" is the case id).
 //
@@ -14,7 +14,15 @@
 
 namespace tl::tools::import {
 
+// How the XML is read. kFastWhenPlain: by ScanPlainXml (plain_xml_scanner.h), and by expat
+// from where the document leaves the plain subset (a DOCTYPE, CDATA, a processing
+// instruction, another encoding, a malformed part): expat reads the input again from its
+// start and delivers the records after those the scanner delivered, so the result, errors
+// included, is expat's. kExpatOnly: expat alone (the reference the tests compare with).
+enum class XesParsing { kFastWhenPlain, kExpatOnly };
+
 // kBadField for malformed XML (with line and column), or an error returned by `sink`.
-Status ReadXes(GzipReader& input, const RecordSink& sink);
+Status ReadXes(GzipReader& input, const RecordSink& sink,
+               XesParsing parsing = XesParsing::kFastWhenPlain);
 
 }  // namespace tl::tools::import
