@@ -36,7 +36,7 @@ Result<Reconciliation> AppendSource(ledger::EventLog& log, PreparedSource source
     return seconds;
   };
   const Mapping& mapping = source.mapping;
-  const std::vector<SourceRow>& rows = source.rows;
+  const SourceRows& rows = source.rows;
   std::vector<RowFate>& fates = source.fates;
   const std::vector<std::vector<uint32_t>>& cases = source.cases;
   Reconciliation& rec = source.rec;

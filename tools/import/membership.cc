@@ -51,7 +51,7 @@ const std::set<std::string>* Membership::Existing(std::string_view queue) const 
   return it == existing_.end() ? nullptr : &it->second;
 }
 
-void DeriveMembership(const Mapping& mapping, const std::vector<SourceRow>& rows,
+void DeriveMembership(const Mapping& mapping, const SourceRows& rows,
                       const std::vector<std::vector<uint32_t>>& cases, Membership& membership) {
   for (const auto& case_rows : cases) {
     std::string_view queue;

@@ -44,7 +44,7 @@ class Membership {
 
 // Observes every row of every case (each case's rows in time order, readable and not
 // duplicates), following each case's queue as the rows move it, then derives.
-void DeriveMembership(const Mapping& mapping, const std::vector<SourceRow>& rows,
+void DeriveMembership(const Mapping& mapping, const SourceRows& rows,
                       const std::vector<std::vector<uint32_t>>& cases, Membership& membership);
 
 }  // namespace tl::tools::import

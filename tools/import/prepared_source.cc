@@ -21,16 +21,15 @@ using ledger::EventId;
 
 // Reads every record of the input into rows, with a progress line whose total is estimated
 // from the compressed bytes consumed.
-Result<std::vector<SourceRow>> ReadRows(const ImportSource& source, const Mapping& mapping,
-                                        bool show_progress) {
+Result<SourceRows> ReadRows(const ImportSource& source, const Mapping& mapping,
+                            bool show_progress) {
   TL_ASSIGN_OR_RETURN(auto input, GzipReader::Open(source.input_path));
-  std::vector<SourceRow> rows;
+  SourceRows rows;
   RowProjector projector(mapping);
   std::unique_ptr<Progress> progress;
   if (show_progress) progress = std::make_unique<Progress>("read", "rows", 0);
-  // The input's size over the compressed bytes consumed estimates the total rows: enough to
-  // reserve room for them (rows are then moved once or twice, not at every doubling) and to
-  // give the progress line a total.
+  // The input's size over the compressed bytes consumed estimates the total rows, for the
+  // progress line.
   auto estimate = [&](const Record& record) -> uint64_t {
     return record.input_position > 0 ? rows.size() * input->FileSize() / record.input_position : 0;
   };
@@ -41,10 +40,6 @@ Result<std::vector<SourceRow>> ReadRows(const ImportSource& source, const Mappin
         return Status::BadField(fmt::format("the input has no column \"{}\" that the mapping reads",
                                             fmt::join(missing, "\", \"")));
       }
-    }
-    if (rows.size() == rows.capacity()) {
-      const uint64_t total = estimate(record);
-      rows.reserve(std::max<uint64_t>({4096, rows.size() * 2, total + total / 4}));
     }
     rows.push_back(projector.Project(record));
     if (progress && rows.size() % 4096 == 0) {
@@ -74,7 +69,7 @@ Result<PreparedSource> PrepareSource(const ImportSource& source, Mapping mapping
   TL_ASSIGN_OR_RETURN(out.rows, ReadRows(source, mapping, progress));
   const auto read = Clock::now();
   out.mapping = std::move(mapping);
-  const std::vector<SourceRow>& rows = out.rows;
+  const SourceRows& rows = out.rows;
   std::vector<RowFate>& fates = out.fates;
   std::vector<std::vector<uint32_t>>& cases = out.cases;
   Reconciliation& rec = out.rec;

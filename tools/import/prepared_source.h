@@ -23,7 +23,7 @@ struct ImportSource {
 
 struct PreparedSource {
   Mapping mapping;
-  std::vector<SourceRow> rows;
+  SourceRows rows;
   std::vector<RowFate> fates;  // one per row; unreadable rows and duplicates already decided
   // Cases in order of first appearance; each its importable rows (indexes into `rows`) in time
   // order, without duplicates.

@@ -119,7 +119,7 @@ boost::json::object Reconciliation::ToJson() const {
   };
 }
 
-Status WriteRejects(const std::string& path, const std::vector<SourceRow>& rows,
+Status WriteRejects(const std::string& path, const SourceRows& rows,
                     const std::vector<RowFate>& fates) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Status::Unavailable(fmt::format("cannot write {}", path));

@@ -60,7 +60,7 @@ struct Reconciliation {
 };
 
 // Writes every row that was not imported as CSV: row (its ordinal), case, fate, reason.
-Status WriteRejects(const std::string& path, const std::vector<SourceRow>& rows,
+Status WriteRejects(const std::string& path, const SourceRows& rows,
                     const std::vector<RowFate>& fates);
 
 }  // namespace tl::tools::import

@@ -23,15 +23,16 @@ ledger::AppendRequest OneEvent(StreamId stream, ledger::Version expected, EventI
 
 }  // namespace
 
-Result<std::map<std::string, ExistingQueue>> LoadExistingQueues(
-    const ledger::EventLog& log, const Mapping& mapping, const std::vector<SourceRow>& rows) {
+Result<std::map<std::string, ExistingQueue>> LoadExistingQueues(const ledger::EventLog& log,
+                                                                const Mapping& mapping,
+                                                                const SourceRows& rows) {
   std::map<std::string, ExistingQueue> existing;
   if (log.Head().seq == 0) return existing;
   std::set<std::string> names;
   if (mapping.queue.constant) names.insert(*mapping.queue.constant);
   names.insert(mapping.queue.fallback);
-  for (const SourceRow& row : rows) {
-    if (!row.queue.empty()) names.insert(row.queue);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i].queue.empty()) names.insert(rows[i].queue);
   }
   for (const std::string& name : names) {
     if (name.empty()) continue;

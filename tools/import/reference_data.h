@@ -24,7 +24,7 @@ struct ExistingQueue {
 // now; empty for an empty ledger.
 Result<std::map<std::string, ExistingQueue>> LoadExistingQueues(const ledger::EventLog& log,
                                                                 const Mapping& mapping,
-                                                                const std::vector<SourceRow>& rows);
+                                                                const SourceRows& rows);
 
 // Defines services and queues at their first use: the ledger must know them before the first
 // event that names them. A service the ledger has is left alone; a queue is (re)defined when

@@ -41,6 +41,30 @@ struct SourceRow {
   std::optional<ledger::Channel> channel;
 };
 
+// The rows of one source, in chunks that never move. A source's row count is known only once
+// it is read; a std::vector grown row by row copies every row at each doubling, and each
+// larger copy is fresh memory the kernel must zero first: perf showed 43 % of the uci
+// reader's time in clear_page_erms, on the import's critical path.
+class SourceRows {
+ public:
+  void push_back(SourceRow row) {
+    if (size_ % kChunkRows == 0) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunkRows);
+    }
+    chunks_.back().push_back(std::move(row));
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const SourceRow& operator[](size_t i) const { return chunks_[i / kChunkRows][i % kChunkRows]; }
+
+ private:
+  static constexpr size_t kChunkRows = 4096;
+  std::vector<std::vector<SourceRow>> chunks_;
+  size_t size_ = 0;
+};
+
 class RowProjector {
  public:
   explicit RowProjector(const Mapping& mapping) : mapping_(mapping) {}
