@@ -145,7 +145,31 @@ struct GroupCommitWriter::Staging {
   TicketId last_ticket = 0;
   TimeNs recorded_at = 0;
   std::unordered_map<std::string, Version> versions;
-  std::unordered_map<EventId, keys::DecodedIdempotencyRecord, EventIdHash> ids;
+  // The batch's appends, and where each of its event ids went. One record per append, not
+  // per event: the map's nodes stay small and an append's result (with its stream's name) is
+  // not copied for each of its events (perf: the map was 14 % of the writer's import time).
+  struct StagedAppend {
+    Hash fingerprint{};
+    AppendResult result;
+    Seq primary_seq = 0;
+  };
+  struct StagedId {
+    uint32_t append;  // index into appends
+    Seq seq;
+  };
+  std::vector<StagedAppend> appends;
+  std::unordered_map<EventId, StagedId, EventIdHash> ids;
+  std::optional<keys::DecodedIdempotencyRecord> FindStaged(const EventId& id) const {
+    auto it = ids.find(id);
+    if (it == ids.end()) return std::nullopt;
+    const StagedAppend& append = appends[it->second.append];
+    keys::DecodedIdempotencyRecord found;
+    found.record.seq = it->second.seq;
+    found.record.fingerprint = append.fingerprint;
+    found.record.result = append.result;
+    found.primary_seq = append.primary_seq;
+    return found;
+  }
   RocksStore::Batch batch;
   std::vector<Event> events;  // seq first_seq, first_seq + 1, ...
   // Of a batch handed to the RocksDB-writing thread: its events' streams, which leave with
@@ -479,9 +503,9 @@ Result<Version> GroupCommitWriter::CurrentVersion(const std::string& prefix, con
 Result<std::optional<keys::DecodedIdempotencyRecord>> GroupCommitWriter::FindId(
     const EventId& id, const Staging& st) const {
   using Found = std::optional<keys::DecodedIdempotencyRecord>;
-  if (auto it = st.ids.find(id); it != st.ids.end()) return Found(it->second);
+  if (auto staged = st.FindStaged(id)) return staged;
   if (in_flight_) {
-    if (auto it = in_flight_->ids.find(id); it != in_flight_->ids.end()) return Found(it->second);
+    if (auto staged = in_flight_->FindStaged(id)) return staged;
   }
   TL_ASSIGN_OR_RETURN(auto value, store_->Get(Family::kEventIds, IdKey(id)));
   if (!value) return Found();
@@ -513,7 +537,7 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
   const EventId& key = request.parts[0].events[0].event_id;
   std::optional<keys::DecodedIdempotencyRecord> existing;
   if (request.ids_are_fresh) {
-    if (auto it = st.ids.find(key); it != st.ids.end()) existing = it->second;
+    existing = st.FindStaged(key);
   } else {
     TL_ASSIGN_OR_RETURN(existing, FindId(key, st));
   }
@@ -625,16 +649,17 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
   result.version = st.versions[keys::StreamPrefix(streams[0])];
   result.first_seq = first;
   result.last_seq = st.next_seq - 1;
+  IdempotencyRecord record;
+  record.fingerprint = fingerprint;
+  record.result = result;
+  const auto append_index = static_cast<uint32_t>(st.appends.size());
   for (size_t i = first_event_index; i < st.events.size(); ++i) {
-    keys::DecodedIdempotencyRecord record;
-    record.record.seq = st.events[i].seq;
-    record.record.fingerprint = fingerprint;
-    record.record.result = result;
-    record.primary_seq = first;
+    record.seq = st.events[i].seq;
     st.batch.Put(Family::kEventIds, IdKey(st.events[i].event_id),
-                 keys::EncodeIdempotencyRecord(record.record, first));
-    st.ids.emplace(st.events[i].event_id, std::move(record));
+                 keys::EncodeIdempotencyRecord(record, first));
+    st.ids.emplace(st.events[i].event_id, Staging::StagedId{append_index, record.seq});
   }
+  st.appends.push_back(Staging::StagedAppend{fingerprint, std::move(record.result), first});
   return result;
 }
 
@@ -647,6 +672,8 @@ GroupCommitWriter::Written GroupCommitWriter::StageGroup(std::vector<PendingAppe
   st.recorded_at = std::max(options_.clock(), written_head_.last_recorded_at);
 
   out.results.reserve(group.size());
+  st.appends.reserve(group.size());
+  st.ids.reserve(group.size());
   for (PendingAppend& pending : group) out.results.push_back(Stage(pending, st));
 
   if (!st.events.empty()) {
