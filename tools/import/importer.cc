@@ -23,8 +23,8 @@ using ledger::StreamId;
 
 constexpr size_t kMaxReportedErrors = 20;
 
-// Appends a prepared source: derives queue membership, numbers its tickets (a case the ledger
-// already has keeps its ticket), then translates and appends every row in source-time order.
+// Appends a prepared source: adds the ledger's own queue members, numbers its tickets (a case the
+// ledger already has keeps its ticket), then translates and appends every row in source-time order.
 Result<Reconciliation> AppendSource(ledger::EventLog& log, PreparedSource source,
                                     const ImportOptions& options,
                                     std::vector<std::string>* errors) {
@@ -42,9 +42,8 @@ Result<Reconciliation> AppendSource(ledger::EventLog& log, PreparedSource source
   Reconciliation& rec = source.rec;
 
   TL_ASSIGN_OR_RETURN(auto existing_queues, LoadExistingQueues(log, mapping, rows));
-  Membership membership;
+  Membership& membership = source.membership;
   for (const auto& [name, queue] : existing_queues) membership.AddExisting(name, queue.members);
-  DeriveMembership(mapping, rows, cases, membership);
 
   // Tickets are numbered in order of their opening in the source (ties: case id). A case the
   // ledger already has (an earlier run of this source) keeps its ticket.

@@ -11,9 +11,8 @@ void Membership::AddExisting(const std::string& queue, const std::set<std::strin
 
 void Membership::Observe(std::string_view person, std::string_view queue) {
   auto it = counts_.find(person);
-  if (it == counts_.end())
-    it = counts_.emplace(std::string(person), std::map<std::string, uint64_t>{}).first;
-  auto q = it->second.find(std::string(queue));
+  if (it == counts_.end()) it = counts_.try_emplace(std::string(person)).first;
+  auto q = it->second.find(queue);
   if (q == it->second.end()) {
     it->second.emplace(std::string(queue), 1);
   } else {

@@ -24,7 +24,7 @@ namespace tl::tools::import {
 
 class Membership {
  public:
-  // A queue as the ledger already defines it.
+  // A queue as the ledger already defines it; before or after Derive, alike.
   void AddExisting(const std::string& queue, const std::set<std::string>& members);
   // One row where `person` owns a ticket in `queue`.
   void Observe(std::string_view person, std::string_view queue);
@@ -37,7 +37,8 @@ class Membership {
   const std::set<std::string>* Existing(std::string_view queue) const;
 
  private:
-  std::map<std::string, std::map<std::string, uint64_t>, std::less<>> counts_;      // person->queue
+  std::map<std::string, std::map<std::string, uint64_t, std::less<>>, std::less<>>
+      counts_;                                                                      // person->queue
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> members_;  // queue->
   std::map<std::string, std::set<std::string>, std::less<>> existing_;
 };

@@ -120,6 +120,7 @@ Result<PreparedSource> PrepareSource(const ImportSource& source, Mapping mapping
       return true;
     });
   }
+  DeriveMembership(out.mapping, rows, cases, out.membership);
   rec.prepare_seconds = std::chrono::duration<double>(Clock::now() - read).count();
   return out;
 }

@@ -1,5 +1,6 @@
 // PrepareSource: the part of an import that needs no ledger. Reads a source log into rows,
-// groups them by case, orders each case by time and merges duplicate rows. Because it touches
+// groups them by case, orders each case by time, merges duplicate rows and derives queue
+// membership. Because it touches
 // no ledger, the next source of a multi-source import is prepared while the one before it is
 // appended (importer.cc).
 #pragma once
@@ -9,6 +10,7 @@
 
 #include "ledger/result.h"
 #include "tools/import/mapping.h"
+#include "tools/import/membership.h"
 #include "tools/import/reconciliation.h"
 #include "tools/import/source_row.h"
 
@@ -28,6 +30,9 @@ struct PreparedSource {
   // Cases in order of first appearance; each its importable rows (indexes into `rows`) in time
   // order, without duplicates.
   std::vector<std::vector<uint32_t>> cases;
+  // Who belongs to which queue by the source's rows; the ledger's own members are added when
+  // the source is appended.
+  Membership membership;
   // Filled so far: source, format, input, rows, cases, reordered, read and prepare seconds.
   Reconciliation rec;
 };
