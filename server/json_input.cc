@@ -1,11 +1,12 @@
 #include "server/json_input.h"
 
-#include <boost/json/parser.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/parser.hpp>
 #include <charconv>
 
 #include "ledger/time_format.h"
+#include "ledger/utf8.h"
 
 namespace tl::server {
 
@@ -49,7 +50,7 @@ Result<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
       out.push_back(c);
     }
   }
-  if (!IsValidUtf8(out)) return Status::BadField("the URL is not valid UTF-8");
+  if (!ledger::IsValidUtf8(out)) return Status::BadField("the URL is not valid UTF-8");
   return out;
 }
 
@@ -107,44 +108,6 @@ Result<std::optional<ledger::TimeNs>> OptionalTime(const json::object& o,
   auto t = ledger::ParseRfc3339(std::string_view(v->as_string()));
   if (!t.ok()) return WrongType(field, "an RFC 3339 time");
   return std::optional<ledger::TimeNs>(*t);
-}
-
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // a continuation byte, an overlong lead (C0, C1) or past F4
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
 }
 
 Status ParseTarget(std::string_view target, std::string* path, QueryParams* query) {

@@ -37,9 +37,6 @@ Result<std::optional<bool>> OptionalBool(const boost::json::object& o, std::stri
 Result<std::optional<ledger::TimeNs>> OptionalTime(const boost::json::object& o,
                                                    std::string_view field);
 
-// Whether bytes are well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
 // Splits a request target into its percent-decoded path and query parameters. A malformed
 // escape or invalid UTF-8 is bad_field. A repeated parameter keeps its first value.
 Status ParseTarget(std::string_view target, std::string* path, QueryParams* query);

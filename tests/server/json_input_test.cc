@@ -1,11 +1,13 @@
 // Strict input: JSON bodies, typed fields, UTF-8, URL targets, and the commands they become.
+#include "server/json_input.h"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
+#include "ledger/utf8.h"
 #include "server/command_parsing.h"
 #include "server/error_mapping.h"
-#include "server/json_input.h"
 
 using namespace tl;
 using namespace tl::server;
@@ -32,11 +34,11 @@ TEST_CASE("a body must be one JSON object within the depth limit", "[server][jso
 TEST_CASE("invalid UTF-8 is refused in bodies and in URLs", "[server][json]") {
   CHECK(CodeOf(ParseJsonObject("{\"a\":\"\xC3\x28\"}").status()) == "bad_json");
   CHECK(CodeOf(ParseJsonObject("{\"a\":\"\xED\xA0\x80\"}").status()) == "bad_json");  // surrogate
-  CHECK(IsValidUtf8("plain ascii"));
-  CHECK(IsValidUtf8("l\xC3\xB8st \xE2\x82\xAC \xF0\x9F\x98\x80"));
-  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong
-  CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
-  CHECK_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
+  CHECK(ledger::IsValidUtf8("plain ascii"));
+  CHECK(ledger::IsValidUtf8("l\xC3\xB8st \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  CHECK_FALSE(ledger::IsValidUtf8("\xC0\xAF"));          // overlong
+  CHECK_FALSE(ledger::IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(ledger::IsValidUtf8("\xE2\x82"));          // truncated
   std::string path;
   QueryParams query;
   CHECK(ParseTarget("/api/v1/queues/%FF", &path, &query).code() == StatusCode::kBadField);

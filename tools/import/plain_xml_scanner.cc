@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/utf8.h"
+
 namespace tl::tools::import {
 namespace {
 
@@ -31,33 +33,12 @@ bool IsXmlChar(uint32_t cp) {
          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-// The length of the UTF-8 sequence of one XML character that starts at `p` (a byte >= 0x80):
-// 0 when it is not one (malformed, overlong, a surrogate, U+FFFE or U+FFFF), -1 when it runs
-// past `end`.
+// The length of the UTF-8 sequence of one XML character that starts at `p`: 0 when it is not
+// one (not well-formed UTF-8, or U+FFFE, U+FFFF), -1 when it runs past `end`.
 int Utf8Char(const unsigned char* p, const unsigned char* end) {
-  const unsigned lead = p[0];
-  int length = 0;
-  uint32_t cp = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    cp = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    cp = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    cp = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (end - p < length) return -1;
-  for (int i = 1; i < length; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  if (length == 3 && cp < 0x800) return 0;
-  if (length == 4 && cp < 0x10000) return 0;
-  return IsXmlChar(cp) ? length : 0;
+  const ledger::Utf8Sequence s =
+      ledger::DecodeUtf8(std::string_view(reinterpret_cast<const char*>(p), end - p));
+  return s.length > 0 && !IsXmlChar(s.code_point) ? 0 : s.length;
 }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
