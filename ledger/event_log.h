@@ -107,6 +107,15 @@ struct LogStats {
   uint64_t appends = 0;  // appends answered (replays and refusals included)
   uint64_t events = 0;   // events committed
   uint64_t syncs = 0;    // fsyncs of the write-ahead log
+  // Time spent in those fsyncs: what an fsync costs under the current load, which on a shared
+  // disk drifts by a factor of two within minutes (docs/benchmarks.md, Append).
+  uint64_t sync_nanos = 0;
+
+  // The counts since `before` (an earlier Stats() of the same log).
+  LogStats Since(const LogStats& before) const {
+    return LogStats{commits - before.commits, appends - before.appends, events - before.events,
+                    syncs - before.syncs, sync_nanos - before.sync_nanos};
+  }
 };
 
 struct VerifyReport {

@@ -233,7 +233,8 @@ LogHead GroupCommitWriter::Head() const {
 }
 
 LogStats GroupCommitWriter::Stats() const {
-  return LogStats{commits_.load(), appends_.load(), events_.load(), syncs_.load()};
+  return LogStats{commits_.load(), appends_.load(), events_.load(), syncs_.load(),
+                  sync_nanos_.load()};
 }
 
 void GroupCommitWriter::WriterLoop() {
@@ -417,6 +418,8 @@ std::chrono::steady_clock::duration GroupCommitWriter::Sync(std::deque<Written>&
     Status synced = store_->SyncWal();
     took = std::chrono::steady_clock::now() - fsync_start;
     syncs_.fetch_add(1, std::memory_order_relaxed);
+    sync_nanos_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count(),
+                          std::memory_order_relaxed);
     if (!synced.ok()) {
       Fail(Status::Unavailable(
           fmt::format("the write-ahead log could not be made durable ({}); restart the ledger",

@@ -162,7 +162,7 @@ class GroupCommitWriter {
   bool completing_ = false;          // guarded by done_mu_: a thread is completing a round
   bool sync_done_ = false;           // guarded by done_mu_
 
-  std::atomic<uint64_t> commits_{0}, syncs_{0}, appends_{0}, events_{0};
+  std::atomic<uint64_t> commits_{0}, syncs_{0}, appends_{0}, events_{0}, sync_nanos_{0};
   // Last: started after everything above is initialised, joined first.
   std::thread completion_thread_;
   std::thread sync_thread_;

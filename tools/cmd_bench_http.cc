@@ -453,8 +453,7 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     }
     Figures posts = Median(std::move(post_runs));
     const LogStats after = (*stack)->log().Stats();
-    const LogStats stats{after.commits - before.commits, after.appends - before.appends,
-                         after.events - before.events};
+    const LogStats stats = after.Since(before);
     if (Status s = (*stack)->Close(); !s.ok()) return fail(s);
     stack->reset();
 

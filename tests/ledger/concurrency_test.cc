@@ -123,7 +123,16 @@ TEST_CASE("64 threads on different tickets: every acknowledged append is there o
       CHECK(std::get<Commented>((*stream)[i + 1].event.payload).body == std::to_string(i));
     }
   }
-  CHECK(log->Stats().commits < log->Stats().appends);  // appends were grouped
+  const LogStats stats = log->Stats();
+  CHECK(stats.commits < stats.appends);  // appends were grouped
+  CHECK(stats.appends == kThreads + kThreads * kAppendsEach);
+  // Every append was made durable by some fsync, and the fsyncs' time was counted.
+  CHECK(stats.syncs > 0);
+  CHECK(stats.syncs <= stats.commits);
+  CHECK(stats.sync_nanos >= stats.syncs * 1000);  // no real fsync takes under a microsecond
+  const LogStats later = log->Stats().Since(stats);
+  CHECK(later.appends == 0);
+  CHECK(later.sync_nanos == 0);
   CHECK(log->Verify().ok);
 }
 
