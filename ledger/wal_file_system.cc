@@ -18,7 +18,8 @@ constexpr uint64_t kAheadStep = 4u << 20;
 constexpr size_t kZeroChunk = 1u << 20;
 
 rocksdb::IOStatus ErrnoStatus(const std::string& what, const std::string& path) {
-  return rocksdb::IOStatus::IOError(what + " " + path, std::strerror(errno));
+  const int error = errno;  // before anything below can change it
+  return rocksdb::IOStatus::IOError(what + " " + path, std::strerror(error));
 }
 
 class PrewrittenWalFile : public rocksdb::FSWritableFile {

@@ -13,8 +13,7 @@
 // cuts it back to the log's length. After a crash the file ends in zeros: RocksDB's log format
 // reserves record type 0 for preallocated space, and its reader skips them to the end of the
 // file, so the log reads as if it ended where its records end (the crash tests in tests/ledger/
-// reopen such files; `ldb dump_wal` reads them too). Every other file goes
-// to `base` unchanged.
+// reopen such files; `ldb dump_wal` reads them too). Every other file goes to `base` unchanged.
 #pragma once
 
 #include <rocksdb/file_system.h>
