@@ -617,7 +617,9 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
     const std::string prefix = keys::StreamPrefix(streams[p]);
     Version version = currents[p];
     for (size_t i = 0; i < request.parts[p].events.size(); ++i) {
-      const EventDraft& draft = request.parts[p].events[i];
+      // Nothing reads a draft once it is staged (the completion only answers the append), so
+      // its strings move into the event instead of being copied on the writer's thread.
+      EventDraft& draft = pending.request.parts[p].events[i];
       Event e;
       e.seq = st.next_seq++;
       e.stream = streams[p];
@@ -625,9 +627,9 @@ Result<AppendResult> GroupCommitWriter::Stage(PendingAppend& pending, Staging& s
       e.event_id = draft.event_id;
       e.occurred_at = draft.occurred_at;
       e.recorded_at = st.recorded_at;
-      e.actor = draft.actor;
-      e.recorded_by = draft.recorded_by;
-      e.payload = draft.payload;
+      e.actor = std::move(draft.actor);
+      e.recorded_by = std::move(draft.recorded_by);
+      e.payload = std::move(draft.payload);
       if (auto* link = std::get_if<ChildLinked>(&e.payload); link && link->child == 0) {
         link->child = new_ticket;
       }
