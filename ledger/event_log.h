@@ -116,6 +116,12 @@ struct LogStats {
     return LogStats{commits - before.commits, appends - before.appends, events - before.events,
                     syncs - before.syncs, sync_nanos - before.sync_nanos};
   }
+  // How well appends were grouped, and what an fsync took on average (0 when there were none).
+  double AppendsPerCommit() const { return commits ? static_cast<double>(appends) / commits : 0; }
+  double AppendsPerSync() const { return syncs ? static_cast<double>(appends) / syncs : 0; }
+  double MeanSyncMicros() const {
+    return syncs ? static_cast<double>(sync_nanos) / syncs / 1e3 : 0;
+  }
 };
 
 struct VerifyReport {

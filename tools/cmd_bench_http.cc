@@ -484,8 +484,7 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     out["seconds_per_run"] = args->seconds;
     out["reads"] = ReadsJson(reads);
     out["post_actions"] = posts.ToJson();
-    out["post_appends_per_commit"] =
-        stats.commits ? static_cast<double>(stats.appends) / stats.commits : 0.0;
+    out["post_appends_per_commit"] = stats.AppendsPerCommit();
     out["ratio_dashboard_vs_bare"] = ratio(reads.dashboard);
     out["ratio_response_times_vs_bare"] = ratio(reads.response_times);
     out["ratio_ticket_vs_bare"] = ratio(reads.ticket);
@@ -534,8 +533,7 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     line("GET response-times", reads.response_times);
     line("GET ticket", reads.ticket);
     line(fmt::format("POST action ({} conns, durable)", args->post_connections), posts);
-    fmt::print("appends per group commit during the POST run: {:.1f}\n",
-               stats.commits ? static_cast<double>(stats.appends) / stats.commits : 0.0);
+    fmt::print("appends per group commit during the POST run: {:.1f}\n", stats.AppendsPerCommit());
     if (large) {
       fmt::print("{} tickets:\n", args->compare_tickets);
       base = &large->bare;

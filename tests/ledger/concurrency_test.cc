@@ -130,9 +130,14 @@ TEST_CASE("64 threads on different tickets: every acknowledged append is there o
   CHECK(stats.syncs > 0);
   CHECK(stats.syncs <= stats.commits);
   CHECK(stats.sync_nanos >= stats.syncs * 1000);  // no real fsync takes under a microsecond
+  CHECK(stats.AppendsPerCommit() > 1.0);
+  CHECK(stats.AppendsPerSync() >= stats.AppendsPerCommit());
+  CHECK(stats.MeanSyncMicros() >= 1.0);
   const LogStats later = log->Stats().Since(stats);
   CHECK(later.appends == 0);
   CHECK(later.sync_nanos == 0);
+  CHECK(later.AppendsPerSync() == 0);  // no fsync since: no division by zero
+  CHECK(later.MeanSyncMicros() == 0);
   CHECK(log->Verify().ok);
 }
 
