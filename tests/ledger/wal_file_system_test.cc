@@ -2,17 +2,23 @@
 // RocksDB's FileSystem interface on a real directory.
 #include "ledger/wal_file_system.h"
 
+#include <fcntl.h>
 #include <rocksdb/file_system.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
+#include <thread>
 
 #include "tests/support/temp_dir.h"
 
 using tl::ledger::IsWalFileName;
 using tl::ledger::NewPrewrittenWalFileSystem;
+using tl::ledger::WalWrites;
 using tl::testing::TempDir;
 
 namespace {
@@ -41,6 +47,26 @@ std::string AppendRepeated(rocksdb::FSWritableFile& file, const std::string& tex
   return appended;
 }
 
+// Up to `n` bytes of the file from its start.
+std::string ReadPrefix(const std::string& path, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(n, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(n));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+// Whether files in `dir` can be opened for direct I/O (tmpfs cannot).
+bool SupportsDirectIo(const std::string& dir) {
+  const std::string probe = dir + "/direct-probe";
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0644);
+  if (fd >= 0) close(fd);
+  std::filesystem::remove(probe);
+  return fd >= 0;
+}
+
+void Sync(rocksdb::FSWritableFile& file) { REQUIRE(file.Sync(rocksdb::IOOptions(), nullptr).ok()); }
+
 }  // namespace
 
 TEST_CASE("WAL file names are the digits-dot-log ones", "[log][wal]") {
@@ -57,14 +83,16 @@ TEST_CASE("WAL file names are the digits-dot-log ones", "[log][wal]") {
 
 TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when closed",
           "[log][wal]") {
+  const WalWrites writes = GENERATE(WalWrites::kDirect, WalWrites::kCached);
+  INFO((writes == WalWrites::kDirect ? "direct" : "cached") << " writes");
   TempDir dir;
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default());
+  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes);
   const std::string path = dir.str() + "/000042.log";
   auto file = Create(*fs, path);
   CHECK(std::filesystem::file_size(path) == 0);
 
   std::string log = AppendRepeated(*file, "record;", 1000);
-  REQUIRE(file->Sync(rocksdb::IOOptions(), nullptr).ok());
+  Sync(*file);
   CHECK(file->GetFileSize(rocksdb::IOOptions(), nullptr) == log.size());
   // On disk: the log, then zeros up to a multiple of 4 MiB at least 4 MiB past it.
   std::string on_disk = ReadAll(path);
@@ -78,6 +106,7 @@ TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when c
   CHECK(std::filesystem::file_size(path) == 8 * kMiB);
   log += AppendRepeated(*file, std::string(64 * 1024, 'y'), 4 * kMiB);
   CHECK(file->GetFileSize(rocksdb::IOOptions(), nullptr) == log.size());
+  Sync(*file);
   on_disk = ReadAll(path);
   CHECK(on_disk.size() == 16 * kMiB);  // a little over 8 MiB of log: zeros up to 16 MiB
   CHECK(on_disk.compare(0, log.size(), log) == 0);
@@ -88,8 +117,9 @@ TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when c
 }
 
 TEST_CASE("a WAL file truncated by RocksDB continues at the new end", "[log][wal]") {
+  const WalWrites writes = GENERATE(WalWrites::kDirect, WalWrites::kCached);
   TempDir dir;
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default());
+  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes);
   const std::string path = dir.str() + "/000007.log";
   auto file = Create(*fs, path);
   REQUIRE(file->Append("abcdef", rocksdb::IOOptions(), nullptr).ok());
@@ -113,4 +143,77 @@ TEST_CASE("files other than the WAL are written as RocksDB writes them", "[log][
     REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
     CHECK(ReadAll(path) == "content");
   }
+}
+
+TEST_CASE("with direct writes the log reaches the file when it is synced, and only then",
+          "[log][wal]") {
+  TempDir dir;
+  const bool direct = SupportsDirectIo(dir.str());
+  INFO("direct I/O in " << dir.str() << ": " << direct);
+  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), WalWrites::kDirect);
+  const std::string path = dir.str() + "/000009.log";
+  auto file = Create(*fs, path);
+
+  // Records of every size, syncs at random points: each sync rewrites the block the previous
+  // one ended in, so records that straddle blocks, fill one exactly or span many all occur.
+  std::mt19937 random(20261129);
+  std::string log;
+  size_t synced = 0;
+  for (int i = 0; i < 400; ++i) {
+    const size_t n = std::uniform_int_distribution<size_t>(1, 9000)(random);
+    log += AppendRepeated(*file, std::string(n, static_cast<char>('a' + i % 26)), n);
+    if (std::uniform_int_distribution<int>(0, 2)(random) == 0) continue;
+    // The log so far and 64 KiB beyond (the file runs 4-8 MiB past the log).
+    const std::string before_sync = ReadPrefix(path, log.size() + 65536);
+    if (direct) {
+      // What was appended since the last sync is not in the file yet: still the zeros.
+      CHECK(before_sync.find_first_not_of('\0', synced) == std::string::npos);
+    } else {
+      CHECK(before_sync.compare(0, log.size(), log) == 0);  // ordinary writes: at once
+    }
+    Sync(*file);
+    synced = log.size();
+    const std::string after_sync = ReadPrefix(path, log.size() + 65536);
+    REQUIRE(after_sync.size() == log.size() + 65536);
+    REQUIRE(after_sync.compare(0, log.size(), log) == 0);
+    REQUIRE(after_sync.find_first_not_of('\0', log.size()) == std::string::npos);
+  }
+  REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
+  CHECK(ReadAll(path) == log);  // closing writes what was never synced, and cuts the zeros
+}
+
+TEST_CASE("a WAL file takes appends while another thread syncs it", "[log][wal]") {
+  const WalWrites writes = GENERATE(WalWrites::kDirect, WalWrites::kCached);
+  TempDir dir;
+  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes);
+  const std::string path = dir.str() + "/000010.log";
+  auto file = Create(*fs, path);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> failed_syncs{0};
+  int syncs = 0;
+  std::thread syncer([&] {
+    while (!done) {
+      if (!file->Sync(rocksdb::IOOptions(), nullptr).ok()) ++failed_syncs;
+      ++syncs;
+    }
+  });
+  std::mt19937 random(7);
+  std::string log;
+  for (int i = 0; i < 20000; ++i) {
+    const size_t n = std::uniform_int_distribution<size_t>(1, 700)(random);
+    std::string record(n, static_cast<char>('A' + i % 26));
+    REQUIRE(file->Append(record, rocksdb::IOOptions(), nullptr).ok());
+    log += record;
+  }
+  done = true;
+  syncer.join();
+  CHECK(failed_syncs == 0);
+  CHECK(syncs > 1);
+  Sync(*file);
+  const std::string on_disk = ReadAll(path);
+  REQUIRE(on_disk.compare(0, log.size(), log) == 0);
+  CHECK(on_disk.find_first_not_of('\0', log.size()) == std::string::npos);
+  REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
+  CHECK(ReadAll(path) == log);
 }
