@@ -141,10 +141,12 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   // and turning them off is what enables the insert hints above.
   options.allow_concurrent_memtable_write = false;
   // Every fsync of the WAL then overwrites blocks written before instead of growing the file,
-  // which spares the disk the inode write (wal_file_system.h).
+  // which spares the disk the inode write, and writes what it syncs directly (wal_file_system.h).
   std::unique_ptr<rocksdb::Env> env;
   if (!opts.read_only) {
-    env = rocksdb::NewCompositeEnv(NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default()));
+    env = rocksdb::NewCompositeEnv(
+        NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(),
+                                   opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached));
     options.env = env.get();
   }
 

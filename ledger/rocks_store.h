@@ -24,6 +24,9 @@ class RocksStore {
   struct Options {
     bool create_if_missing = true;
     bool read_only = false;
+    // Whether the caller syncs the WAL after its commits. Only then does writing the WAL
+    // directly at each sync pay (wal_file_system.h); without syncs the page cache writes it.
+    bool syncs_commits = true;
   };
   static Result<std::unique_ptr<RocksStore>> Open(const std::string& dir, Options options);
   ~RocksStore();

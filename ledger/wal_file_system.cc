@@ -19,6 +19,10 @@ namespace {
 // appends of the benchmark), each written once.
 constexpr uint64_t kAheadStep = 4u << 20;
 constexpr size_t kZeroChunk = 1u << 20;
+// With direct writes, at most this much of the log waits in memory for a sync; past it the
+// appending thread writes it out. The ledger syncs every commit (a bulk batch is at most 16
+// MiB), so only a log opened without syncs gets here, and that one uses ordinary writes.
+constexpr size_t kMaxUnsynced = 64u << 20;
 
 rocksdb::IOStatus ErrnoStatus(const std::string& what, const std::string& path) {
   const int error = errno;  // before anything below can change it
@@ -55,17 +59,25 @@ class PrewrittenWalFile : public rocksdb::FSWritableFile {
 
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions&,
                            rocksdb::IODebugContext*) override {
-    std::lock_guard lock(mu_);
-    if (log_size_ + data.size() > file_size_) {
-      if (rocksdb::IOStatus s = WriteZerosAhead(log_size_ + data.size()); !s.ok()) return s;
+    bool write_out = false;
+    {
+      std::lock_guard lock(mu_);
+      if (log_size_ + data.size() > file_size_) {
+        if (rocksdb::IOStatus s = WriteZerosAhead(log_size_ + data.size()); !s.ok()) return s;
+      }
+      if (direct_fd_ >= 0) {
+        if (!unsynced_.Append(data.data(), data.size())) return OutOfMemory(path_);
+        write_out = unsynced_.size() > kMaxUnsynced;
+      } else if (rocksdb::IOStatus s = WriteAt(fd_, data.data(), data.size(), log_size_, path_);
+                 !s.ok()) {
+        return s;
+      }
+      log_size_ += data.size();
     }
-    if (direct_fd_ >= 0) {
-      if (!unsynced_.Append(data.data(), data.size())) return OutOfMemory(path_);
-    } else if (rocksdb::IOStatus s = WriteAt(fd_, data.data(), data.size(), log_size_, path_);
-               !s.ok()) {
-      return s;
+    if (write_out) {  // nobody syncs: write it out here rather than hold it all in memory
+      std::lock_guard sync_lock(sync_mu_);
+      return WriteUnsynced();
     }
-    log_size_ += data.size();
     return rocksdb::IOStatus::OK();
   }
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,

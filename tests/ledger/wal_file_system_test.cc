@@ -217,3 +217,20 @@ TEST_CASE("a WAL file takes appends while another thread syncs it", "[log][wal]"
   REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
   CHECK(ReadAll(path) == log);
 }
+
+TEST_CASE("a WAL file that is never synced holds at most 64 MiB of it in memory", "[log][wal]") {
+  TempDir dir;
+  if (!SupportsDirectIo(dir.str())) {
+    WARN("no direct I/O in " << dir.str() << ": ordinary writes hold nothing back");
+    return;
+  }
+  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), WalWrites::kDirect);
+  const std::string path = dir.str() + "/000011.log";
+  auto file = Create(*fs, path);
+  const std::string log = AppendRepeated(*file, std::string(64 * 1024, 'm'), 65 * kMiB);
+  // No Sync: past 64 MiB the appending thread wrote the log's whole blocks out itself.
+  const std::string on_disk = ReadPrefix(path, log.size());
+  CHECK(on_disk.compare(0, 64 * kMiB, log, 0, 64 * kMiB) == 0);
+  REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
+  CHECK(ReadAll(path) == log);
+}
