@@ -26,7 +26,9 @@
 // What has not been synced is then not in the file at all, so a killed process loses it as a
 // power cut would; RocksDB never counts on more (it syncs a WAL before a flush relies on it,
 // and the ledger acknowledges an append only after its sync). A file system without O_DIRECT
-// (tmpfs) gets ordinary writes.
+// (tmpfs) gets ordinary writes, and so does a log opened without syncs (`generate`), whose WAL
+// would otherwise wait in memory; past 64 MiB unsynced, a direct-mode file writes it out on
+// the appending thread.
 #pragma once
 
 #include <rocksdb/file_system.h>
