@@ -65,6 +65,12 @@ bool SupportsDirectIo(const std::string& dir) {
   return fd >= 0;
 }
 
+// Whether `on_disk` is `log` followed by nothing but zeros.
+bool IsLogThenZeros(const std::string& on_disk, const std::string& log) {
+  return on_disk.compare(0, log.size(), log) == 0 &&
+         on_disk.find_first_not_of('\0', log.size()) == std::string::npos;
+}
+
 void Sync(rocksdb::FSWritableFile& file) { REQUIRE(file.Sync(rocksdb::IOOptions(), nullptr).ok()); }
 
 }  // namespace
@@ -97,8 +103,7 @@ TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when c
   // On disk: the log, then zeros up to a multiple of 4 MiB at least 4 MiB past it.
   std::string on_disk = ReadAll(path);
   CHECK(on_disk.size() == 8 * kMiB);
-  CHECK(on_disk.compare(0, log.size(), log) == 0);
-  CHECK(on_disk.find_first_not_of('\0', log.size()) == std::string::npos);
+  CHECK(IsLogThenZeros(on_disk, log));
 
   // Within the zeros the file keeps its size; past them it grows again, and the log's bytes
   // stay contiguous.
@@ -109,8 +114,7 @@ TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when c
   Sync(*file);
   on_disk = ReadAll(path);
   CHECK(on_disk.size() == 16 * kMiB);  // a little over 8 MiB of log: zeros up to 16 MiB
-  CHECK(on_disk.compare(0, log.size(), log) == 0);
-  CHECK(on_disk.find_first_not_of('\0', log.size()) == std::string::npos);
+  CHECK(IsLogThenZeros(on_disk, log));
 
   REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
   CHECK(ReadAll(path) == log);
@@ -167,7 +171,7 @@ TEST_CASE("with direct writes the log reaches the file when it is synced, and on
     const std::string before_sync = ReadPrefix(path, log.size() + 65536);
     if (direct) {
       // What was appended since the last sync is not in the file yet: still the zeros.
-      CHECK(before_sync.find_first_not_of('\0', synced) == std::string::npos);
+      CHECK(IsLogThenZeros(before_sync, log.substr(0, synced)));
     } else {
       CHECK(before_sync.compare(0, log.size(), log) == 0);  // ordinary writes: at once
     }
@@ -175,8 +179,7 @@ TEST_CASE("with direct writes the log reaches the file when it is synced, and on
     synced = log.size();
     const std::string after_sync = ReadPrefix(path, log.size() + 65536);
     REQUIRE(after_sync.size() == log.size() + 65536);
-    REQUIRE(after_sync.compare(0, log.size(), log) == 0);
-    REQUIRE(after_sync.find_first_not_of('\0', log.size()) == std::string::npos);
+    REQUIRE(IsLogThenZeros(after_sync, log));
   }
   REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
   CHECK(ReadAll(path) == log);  // closing writes what was never synced, and cuts the zeros
@@ -212,8 +215,7 @@ TEST_CASE("a WAL file takes appends while another thread syncs it", "[log][wal]"
   CHECK(syncs > 1);
   Sync(*file);
   const std::string on_disk = ReadAll(path);
-  REQUIRE(on_disk.compare(0, log.size(), log) == 0);
-  CHECK(on_disk.find_first_not_of('\0', log.size()) == std::string::npos);
+  CHECK(IsLogThenZeros(on_disk, log));
   REQUIRE(file->Close(rocksdb::IOOptions(), nullptr).ok());
   CHECK(ReadAll(path) == log);
 }
