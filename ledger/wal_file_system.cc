@@ -120,8 +120,8 @@ class PrewrittenWalFile : public rocksdb::FSWritableFile {
     return rocksdb::IOStatus::OK();
   }
   // Append and Sync may run at once: the log's sync thread fsyncs while its writer appends the
-  // next batch (SyncWAL relies on this). mu_ guards what both touch, and is never held across
-  // a disk write of the log.
+  // next batch (SyncWAL relies on this). mu_ guards what both touch; it is held for copies and
+  // writes into the page cache, never across a direct write or an fsync.
   bool IsSyncThreadSafe() const override { return true; }
   uint64_t GetFileSize(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
     std::lock_guard lock(mu_);
