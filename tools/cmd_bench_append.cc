@@ -4,15 +4,19 @@
 // threads (the baselines), and the ledger's full append path (rules, encoding, hash chain,
 // indexes, group commit, state update) from 1 and from N concurrent appenders, interleaved and
 // repeated. Prints the medians and the ratios the targets are stated in (docs/benchmarks.md).
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/serialize.hpp>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "ledger/command_handler.h"
 #include "ledger/memory_state_source.h"
@@ -23,7 +27,37 @@ namespace tl::tools {
 namespace {
 
 namespace json = boost::json;
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// A fresh folder under the user's --dir for one run's databases, removed with everything in it
+// when the run ends, failed or not. The user's folder is created if missing and never emptied:
+// `--dir .` must not cost anyone their files.
+class ScratchFolder {
+ public:
+  static Result<ScratchFolder> Create(const std::string& parent) {
+    std::error_code error;
+    fs::create_directories(parent, error);
+    std::string pattern = (fs::path(parent) / "ticketledger-bench-XXXXXX").string();
+    if (error || mkdtemp(pattern.data()) == nullptr) {
+      return Status::Unavailable(fmt::format("cannot make a scratch folder in {}: {}", parent,
+                                             error ? error.message() : std::strerror(errno)));
+    }
+    return ScratchFolder(std::move(pattern));
+  }
+  ScratchFolder(ScratchFolder&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  ScratchFolder& operator=(ScratchFolder&&) = delete;
+  ~ScratchFolder() {
+    if (path_.empty()) return;
+    std::error_code ignored;  // best effort: nothing to do about a folder that will not go
+    fs::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit ScratchFolder(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
 
 struct Figures {
   uint64_t ops = 0;
@@ -176,31 +210,33 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--dir", args->dir,
-                  "Scratch directory on the disk to measure (emptied; not tmpfs)")
+                  "Folder on the disk to measure (not tmpfs); the run works in a fresh "
+                  "subfolder of it and removes that")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print all figures and ratios as one JSON object");
   cmd->add_flag("--ledger-only", args->ledger_only,
                 "Skip the baselines and the 1-appender run (for profiling the ledger)");
   cmd->callback([args, exit_code] {
-    namespace fs = std::filesystem;
-    fs::remove_all(args->dir);
-    fs::create_directories(args->dir);
     auto fail = [&](const Status& s) {
       fmt::print(stderr, "error: {}\n", s.ToString());
       *exit_code = 2;
     };
+    auto scratch = ScratchFolder::Create(args->dir);
+    if (!scratch.ok()) return fail(scratch.status());
+    const std::string& dir = scratch->path();
     auto note = [&](std::string_view what) {
       if (!args->json) fmt::print(stderr, "measuring {} ...\n", what);
     };
     if (args->ledger_only) {
       ledger::LogStats stats;
-      auto figures = LedgerAppends(args->dir + "/ledgern", args->threads, args->seconds, &stats);
+      auto figures = LedgerAppends(dir + "/ledgern", args->threads, args->seconds, &stats);
       if (!figures.ok()) return fail(figures.status());
       fmt::print(
           "ledger append, {} appenders: {} appends, {:.0f} ops/s, {:.1f} appends/commit, "
-          "{:.1f} appends/fsync, fsync {:.0f} us (mean)\n",
+          "{:.1f} appends/fsync, fsync {:.0f} us (mean), p50 {:.0f} us, p99 {:.0f} us\n",
           args->threads, figures->ops, figures->Rate(), stats.AppendsPerCommit(),
-          stats.AppendsPerSync(), stats.MeanSyncMicros());
+          stats.AppendsPerSync(), stats.MeanSyncMicros(), figures->Percentile(50),
+          figures->Percentile(99));
       return;
     }
     // The disk's fsync latency drifts by a factor of two within a minute on a shared machine, so
@@ -213,7 +249,7 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
     std::vector<Round> rounds;
     for (int r = 0; r < args->repeat; ++r) {
       Round round;
-      const std::string base = fmt::format("{}/round{}", args->dir, r);
+      const std::string base = fmt::format("{}/round{}", dir, r);
       note(fmt::format("round {}/{}: raw RocksDB, 1 thread", r + 1, args->repeat));
       auto raw1 = RawPuts(base + "-raw1", 1, args->seconds);
       if (!raw1.ok()) return fail(raw1.status());
@@ -234,7 +270,6 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       round.ledn = std::move(ledn).value();
       rounds.push_back(std::move(round));
     }
-    fs::remove_all(args->dir);
 
     auto median = [&](auto&& value) {
       std::vector<double> v;
