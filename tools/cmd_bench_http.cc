@@ -10,6 +10,9 @@
 // then the same GETs on a history of M tickets, to show that read latency does not grow with
 // the history. Prints every figure and the ratios the targets are stated in
 // (docs/benchmarks.md, "HTTP"); --json prints them as one JSON object.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,9 +20,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -32,6 +32,7 @@
 #include "server/stack.h"
 #include "tools/commands.h"
 #include "tools/generate/generator.h"
+#include "tools/log_access.h"
 #include "tools/progress.h"
 
 namespace tl::tools {
@@ -310,8 +311,7 @@ Result<Tokens> MakeTokens() {
 Result<std::unique_ptr<server::Stack>> StartOn(const std::string& dir, uint64_t tickets,
                                                const Args& args, const Tokens& tokens) {
   if (args.history == "generated") {
-    const bool quiet =
-        args.json || std::filesystem::exists(std::filesystem::path(dir) / "CURRENT");
+    const bool quiet = args.json || MayHoldLedger(dir);
     if (!quiet) fmt::print(stderr, "generating {} inquiries in {}\n", tickets, dir);
     Progress progress("generate", "inquiries", tickets);
     TL_RETURN_IF_ERROR(generate::GenerateUnlessPresent(dir, tickets, /*seed=*/1, [&](uint64_t n) {

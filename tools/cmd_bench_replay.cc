@@ -49,7 +49,7 @@ uint64_t ResidentBytes() {
 }
 
 Status EnsureHistory(const std::string& dir, uint64_t tickets, uint64_t seed) {
-  if (!fs::exists(fs::path(dir) / "CURRENT")) {
+  if (!MayHoldLedger(dir)) {
     fmt::print(stderr, "bench replay: generating {} tickets into {} (kept for later runs)\n",
                tickets, dir);
   }

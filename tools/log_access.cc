@@ -6,8 +6,14 @@
 
 namespace tl::tools {
 
+bool MayHoldLedger(const std::string& dir) {
+  std::error_code error;
+  const bool found = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", error);
+  return found || error;
+}
+
 std::unique_ptr<ledger::EventLog> OpenLogForReading(const std::string& dir) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
+  if (!MayHoldLedger(dir)) {
     fmt::print(stderr, "error: no ledger in {} (nothing has been written there yet)\n", dir);
     return nullptr;
   }

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "tests/support/fixtures.h"
 #include "tests/support/subprocess.h"
@@ -30,4 +31,19 @@ TEST_CASE("verify on a folder without a ledger is a usage error", "[tools][verif
   auto run = RunCommand({TicketledgerBinary(), "verify", "--data", dir.Sub("nothing")});
   CHECK(run.exit_code == 2);
   CHECK_THAT(run.err, Catch::Contains("no ledger"));
+}
+
+TEST_CASE("the tools name a folder they cannot look into instead of aborting", "[tools][verify]") {
+  // A symlink to itself: looking for CURRENT in it fails with ELOOP, not "no such file", which
+  // std::filesystem's throwing calls turned into an abort (as EACCES does for a user who may
+  // not read the folder; the tests run as root, to whom EACCES never happens).
+  TempDir dir;
+  const std::string loop = dir.Sub("loop");
+  std::filesystem::create_directory_symlink(loop, loop);
+  for (const char* tool : {"verify", "log", "replay"}) {
+    INFO(tool);
+    auto run = RunCommand({TicketledgerBinary(), tool, "--data", loop});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("error: ") && Catch::Contains(loop));
+  }
 }

@@ -14,6 +14,7 @@
 #include "tools/generate/calendar.h"
 #include "tools/generate/catalogue.h"
 #include "tools/generate/command_path.h"
+#include "tools/log_access.h"
 
 namespace tl::tools::generate {
 namespace {
@@ -123,7 +124,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
 
 Status GenerateUnlessPresent(const std::string& dir, uint64_t inquiries, uint64_t seed,
                              const std::function<void(uint64_t arrived)>& progress) {
-  if (fs::exists(fs::path(dir) / "CURRENT")) return Status::Ok();
+  if (MayHoldLedger(dir)) return Status::Ok();
   GenerateOptions options;
   options.data = dir;
   options.inquiries = inquiries;

@@ -220,7 +220,7 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
   ledger::LogOptions log_options;
   log_options.max_batch_appends = options.chunk;
   std::future<std::unique_ptr<ledger::EventLog>> log_opening;
-  if (!folder_existed || std::filesystem::exists(data_dir / "CURRENT")) {
+  if (!folder_existed || MayHoldLedger(options.data_dir)) {
     log_opening = std::async(std::launch::async,
                              [&] { return OpenLogForWriting(options.data_dir, log_options); });
   }
