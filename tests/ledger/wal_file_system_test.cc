@@ -71,6 +71,17 @@ bool IsLogThenZeros(const std::string& on_disk, const std::string& log) {
          on_disk.find_first_not_of('\0', log.size()) == std::string::npos;
 }
 
+// A WAL file named `name` in `dir`, created through the file system under test.
+struct WalFile {
+  WalFile(const TempDir& dir, WalWrites writes, const std::string& name)
+      : fs(NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes)),
+        path(dir.str() + "/" + name),
+        file(Create(*fs, path)) {}
+  std::shared_ptr<rocksdb::FileSystem> fs;
+  std::string path;
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+};
+
 void Sync(rocksdb::FSWritableFile& file) { REQUIRE(file.Sync(rocksdb::IOOptions(), nullptr).ok()); }
 
 }  // namespace
@@ -92,9 +103,9 @@ TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when c
   const WalWrites writes = GENERATE(WalWrites::kDirect, WalWrites::kCached);
   INFO((writes == WalWrites::kDirect ? "direct" : "cached") << " writes");
   TempDir dir;
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes);
-  const std::string path = dir.str() + "/000042.log";
-  auto file = Create(*fs, path);
+  WalFile wal(dir, writes, "000042.log");
+  const std::string& path = wal.path;
+  auto& file = wal.file;
   CHECK(std::filesystem::file_size(path) == 0);
 
   std::string log = AppendRepeated(*file, "record;", 1000);
@@ -123,9 +134,9 @@ TEST_CASE("a WAL file is written with zeros ahead of the log and cut back when c
 TEST_CASE("a WAL file truncated by RocksDB continues at the new end", "[log][wal]") {
   const WalWrites writes = GENERATE(WalWrites::kDirect, WalWrites::kCached);
   TempDir dir;
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes);
-  const std::string path = dir.str() + "/000007.log";
-  auto file = Create(*fs, path);
+  WalFile wal(dir, writes, "000007.log");
+  const std::string& path = wal.path;
+  auto& file = wal.file;
   REQUIRE(file->Append("abcdef", rocksdb::IOOptions(), nullptr).ok());
   REQUIRE(file->Truncate(3, rocksdb::IOOptions(), nullptr).ok());
   REQUIRE(file->Append("XYZ", rocksdb::IOOptions(), nullptr).ok());
@@ -154,9 +165,9 @@ TEST_CASE("with direct writes the log reaches the file when it is synced, and on
   TempDir dir;
   const bool direct = SupportsDirectIo(dir.str());
   INFO("direct I/O in " << dir.str() << ": " << direct);
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), WalWrites::kDirect);
-  const std::string path = dir.str() + "/000009.log";
-  auto file = Create(*fs, path);
+  WalFile wal(dir, WalWrites::kDirect, "000009.log");
+  const std::string& path = wal.path;
+  auto& file = wal.file;
 
   // Records of every size, syncs at random points: each sync rewrites the block the previous
   // one ended in, so records that straddle blocks, fill one exactly or span many all occur.
@@ -188,9 +199,9 @@ TEST_CASE("with direct writes the log reaches the file when it is synced, and on
 TEST_CASE("a WAL file takes appends while another thread syncs it", "[log][wal]") {
   const WalWrites writes = GENERATE(WalWrites::kDirect, WalWrites::kCached);
   TempDir dir;
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), writes);
-  const std::string path = dir.str() + "/000010.log";
-  auto file = Create(*fs, path);
+  WalFile wal(dir, writes, "000010.log");
+  const std::string& path = wal.path;
+  auto& file = wal.file;
 
   std::atomic<bool> done{false};
   std::atomic<int> failed_syncs{0};
@@ -226,9 +237,9 @@ TEST_CASE("a WAL file that is never synced holds at most 64 MiB of it in memory"
     WARN("no direct I/O in " << dir.str() << ": ordinary writes hold nothing back");
     return;
   }
-  auto fs = NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(), WalWrites::kDirect);
-  const std::string path = dir.str() + "/000011.log";
-  auto file = Create(*fs, path);
+  WalFile wal(dir, WalWrites::kDirect, "000011.log");
+  const std::string& path = wal.path;
+  auto& file = wal.file;
   const std::string log = AppendRepeated(*file, std::string(64 * 1024, 'm'), 65 * kMiB);
   // No Sync: past 64 MiB the appending thread wrote the log's whole blocks out itself.
   const std::string on_disk = ReadPrefix(path, log.size());
