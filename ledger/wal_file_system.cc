@@ -108,16 +108,10 @@ class PrewrittenWalFile : public rocksdb::FSWritableFile {
     return rocksdb::IOStatus::OK();
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
-    std::lock_guard sync_lock(sync_mu_);
-    if (rocksdb::IOStatus s = WriteUnsynced(); !s.ok()) return s;
-    if (fdatasync(fd_) != 0) return ErrnoStatus("syncing", path_);
-    return rocksdb::IOStatus::OK();
+    return WriteAndSync(fdatasync);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
-    std::lock_guard sync_lock(sync_mu_);
-    if (rocksdb::IOStatus s = WriteUnsynced(); !s.ok()) return s;
-    if (fsync(fd_) != 0) return ErrnoStatus("syncing", path_);
-    return rocksdb::IOStatus::OK();
+    return WriteAndSync(fsync);
   }
   // Append and Sync may run at once: the log's sync thread fsyncs while its writer appends the
   // next batch (SyncWAL relies on this). mu_ guards what both touch; it is held for copies and
@@ -129,6 +123,14 @@ class PrewrittenWalFile : public rocksdb::FSWritableFile {
   }
 
  private:
+  // `sync`: fdatasync or fsync.
+  rocksdb::IOStatus WriteAndSync(int (*sync)(int)) {
+    std::lock_guard sync_lock(sync_mu_);
+    if (rocksdb::IOStatus s = WriteUnsynced(); !s.ok()) return s;
+    if (sync(fd_) != 0) return ErrnoStatus("syncing", path_);
+    return rocksdb::IOStatus::OK();
+  }
+
   // Under mu_.
   rocksdb::IOStatus WriteZerosAhead(uint64_t needed) {
     static const std::string zeros(kZeroChunk, '\0');

@@ -4,15 +4,15 @@
 // threads (the baselines), and the ledger's full append path (rules, encoding, hash chain,
 // indexes, group commit, state update) from 1 and from N concurrent appenders, interleaved and
 // repeated. Prints the medians and the ratios the targets are stated in (docs/benchmarks.md).
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <atomic>
-#include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>  // mkdtemp
 #include <cstring>
 #include <filesystem>
 #include <thread>

@@ -10,9 +10,6 @@
 // then the same GETs on a history of M tickets, to show that read latency does not grow with
 // the history. Prints every figure and the ratios the targets are stated in
 // (docs/benchmarks.md, "HTTP"); --json prints them as one JSON object.
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -20,6 +17,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
