@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/result.h"
+#include "ledger/domain/result.h"
 
 namespace tl::projections {
 

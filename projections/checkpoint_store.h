@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 
 namespace tl::projections {
 

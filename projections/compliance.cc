@@ -4,8 +4,8 @@
 #include <boost/json/array.hpp>
 #include <map>
 
-#include "ledger/overloaded.h"
-#include "ledger/ticket_rules.h"
+#include "ledger/domain/overloaded.h"
+#include "ledger/domain/ticket_rules.h"
 #include "projections/model_support.h"
 
 namespace tl::projections {

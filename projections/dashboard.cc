@@ -4,7 +4,7 @@
 #include <limits>
 #include <map>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/model_support.h"
 
 namespace tl::projections {

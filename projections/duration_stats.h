@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "projections/checkpoint_codec.h"
 
 namespace tl::projections {

@@ -2,7 +2,7 @@
 
 #include <boost/json/array.hpp>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/json_views.h"
 
 namespace tl::projections {

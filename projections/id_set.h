@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <set>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 
 namespace tl::projections {
 

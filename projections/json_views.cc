@@ -2,8 +2,8 @@
 
 #include <boost/json/array.hpp>
 
-#include "ledger/overloaded.h"
-#include "ledger/time_format.h"
+#include "ledger/domain/overloaded.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::projections {
 

@@ -5,8 +5,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include "ledger/event.h"
-#include "ledger/ticket_state.h"
+#include "ledger/domain/event.h"
+#include "ledger/domain/ticket_state.h"
 
 namespace tl::projections {
 

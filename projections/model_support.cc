@@ -1,6 +1,6 @@
 #include "projections/model_support.h"
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/period_cells.h"
 
 namespace tl::projections {

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "ledger/ticket_state.h"
+#include "ledger/domain/ticket_state.h"
 #include "projections/names.h"
 #include "projections/read_model.h"
 #include "projections/report_params.h"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::projections {
 namespace {

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "projections/cell_table.h"
 #include "projections/checkpoint_codec.h"
 #include "projections/names.h"

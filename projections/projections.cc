@@ -14,9 +14,9 @@
 #include <type_traits>
 #include <unordered_map>
 
-#include "ledger/bounded_queue.h"
-#include "ledger/codec.h"
-#include "ledger/hash_chain.h"
+#include "ledger/domain/bounded_queue.h"
+#include "ledger/store/codec.h"
+#include "ledger/store/hash_chain.h"
 #include "projections/checkpoint_store.h"
 #include "projections/compliance.h"
 #include "projections/dashboard.h"
@@ -613,7 +613,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(EventLog& log, Options op
           });
     }
     // The listener holds the background thread too: the log destroys its listener before it
-    // closes its database (ledger/event_log_impl.h), which stops the thread in time even when
+    // closes its database (ledger/store/event_log_impl.h), which stops the thread in time even when
     // the log goes first.
     struct StopOnRelease {
       std::shared_ptr<BackgroundCheckpoints> background;
@@ -634,13 +634,13 @@ void Projections::Apply(const std::vector<Event>& events) {
   impl_->ApplyLocked(events);
 }
 
-Result<TicketState> Projections::LoadTicket(TicketId id) {
+Result<TicketState> Projections::LoadTicket(TicketId id) const {
   std::shared_lock lock(impl_->mu);
   const TicketState* t = impl_->tickets.Find(id);
   return t ? *t : TicketState{};
 }
 
-Result<std::shared_ptr<const ReferenceData>> Projections::LoadReference() {
+Result<std::shared_ptr<const ReferenceData>> Projections::LoadReference() const {
   std::shared_lock lock(impl_->mu);
   return impl_->reference;
 }

@@ -28,9 +28,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/command_handler.h"
-#include "ledger/event_log.h"
-#include "ledger/ticket_state.h"
+#include "ledger/store/event_log.h"
+#include "ledger/domain/ticket_state.h"
 
 namespace tl::projections {
 
@@ -91,19 +90,21 @@ struct TicketPage {
 // Query parameters as they arrive in a URL (already percent-decoded).
 using QueryParams = std::map<std::string, std::string, std::less<>>;
 
-class Projections : public ledger::StateSource {
+class Projections {
  public:
   // Builds the read models from `log` (checkpoint + tail, or from seq 1). With attach, registers
   // as the log's commit listener (call before the first append).
   static Result<std::unique_ptr<Projections>> Open(ledger::EventLog& log, Options options,
                                                    bool attach);
-  ~Projections() override;
+  ~Projections();
   Projections(const Projections&) = delete;
   Projections& operator=(const Projections&) = delete;
 
-  // ledger::StateSource, for the command handler.
-  Result<TicketState> LoadTicket(TicketId id) override;
-  Result<std::shared_ptr<const ledger::ReferenceData>> LoadReference() override;
+  // The current state of a ticket (version 0 when it does not exist) and of the reference
+  // data, reflecting every applied commit: what the command handler decides on
+  // (app::ProjectionStateSource).
+  Result<TicketState> LoadTicket(TicketId id) const;
+  Result<std::shared_ptr<const ledger::ReferenceData>> LoadReference() const;
 
   // The commit listener: applies a commit's events (in seq order, contiguous with the last).
   void Apply(const std::vector<ledger::Event>& events);

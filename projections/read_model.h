@@ -15,8 +15,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ledger/event.h"
-#include "ledger/ticket_state.h"
+#include "ledger/domain/event.h"
+#include "ledger/domain/ticket_state.h"
 #include "projections/checkpoint_codec.h"
 #include "projections/names.h"
 

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <initializer_list>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::projections {
 namespace {

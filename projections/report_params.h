@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "projections/period_cells.h"
 #include "projections/projections.h"
 

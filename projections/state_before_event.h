@@ -8,8 +8,8 @@
 // a feedback's comment; they need the old description only when the event changes it.
 #pragma once
 
-#include "ledger/event.h"
-#include "ledger/ticket_state.h"
+#include "ledger/domain/event.h"
+#include "ledger/domain/ticket_state.h"
 
 namespace tl::projections {
 

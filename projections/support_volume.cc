@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/model_support.h"
 
 namespace tl::projections {

@@ -3,7 +3,7 @@
 // order; the ticket model's version stamp covers this layout.
 #pragma once
 
-#include "ledger/ticket_state.h"
+#include "ledger/domain/ticket_state.h"
 #include "projections/checkpoint_codec.h"
 
 namespace tl::projections {

@@ -5,7 +5,7 @@
 #include <tuple>
 #include <vector>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/duration_stats.h"
 #include "projections/json_views.h"
 #include "projections/model_support.h"

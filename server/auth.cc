@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/hash_chain.h"
+#include "ledger/store/hash_chain.h"
 
 namespace tl::server {
 

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/result.h"
+#include "ledger/domain/result.h"
 
 namespace tl::server {
 

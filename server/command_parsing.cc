@@ -8,6 +8,7 @@ namespace tl::server {
 
 namespace json = boost::json;
 using namespace tl::ledger;
+using namespace tl::app;
 
 namespace {
 

@@ -8,8 +8,8 @@
 
 #include <boost/json/object.hpp>
 
-#include "ledger/command_handler.h"
-#include "ledger/commands.h"
+#include "app/command_handler.h"
+#include "ledger/domain/commands.h"
 #include "server/auth.h"
 
 namespace tl::server {
@@ -24,7 +24,7 @@ Result<ledger::DefineService> ParseDefineService(std::string name,
 // The write's metadata: event_id, expected_version, occurred_at, actor. The last two, and a
 // creation's external_ref, only for a principal with Permission::kImport: otherwise the error
 // is returned with *forbidden set (403). recorded_by is always the principal's actor.
-Result<ledger::CommandMeta> ParseCommandMeta(const boost::json::object& body,
+Result<app::CommandMeta> ParseCommandMeta(const boost::json::object& body,
                                              const Principal& principal, bool* forbidden);
 
 }  // namespace tl::server

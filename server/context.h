@@ -6,8 +6,8 @@
 #include <functional>
 #include <optional>
 
-#include "ledger/command_handler.h"
-#include "ledger/event_log.h"
+#include "app/command_handler.h"
+#include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
 #include "server/http_message.h"
@@ -18,7 +18,7 @@ namespace tl::server {
 struct ServerContext {
   ledger::EventLog& log;
   projections::Projections& projections;
-  ledger::CommandHandler& commands;
+  app::CommandHandler& commands;
   const Authenticator& auth;
   ServerMetrics& metrics;
   // Serves GET / and GET /assets/... without a token (the dashboard page, issue 5). Returns

@@ -2,7 +2,7 @@
 // error a handler returns goes through StatusResponse, so no other file decides a status code.
 #pragma once
 
-#include "ledger/status.h"
+#include "ledger/domain/status.h"
 #include "server/http_message.h"
 
 namespace tl::server {

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "server/auth.h"
 #include "server/context.h"
 #include "server/http_message.h"

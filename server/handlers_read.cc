@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/json_views.h"
 #include "server/error_mapping.h"
 #include "server/handlers.h"

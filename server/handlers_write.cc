@@ -14,6 +14,7 @@ namespace tl::server {
 
 namespace json = boost::json;
 using namespace tl::ledger;
+using namespace tl::app;
 
 namespace {
 
@@ -23,7 +24,7 @@ Response Forbidden(const Status& why) { return ErrorResponse(403, "forbidden", w
 
 // The callback of a command: times the append and shapes the answer. `created` is the status
 // of a new write (201 for tickets and actions, 200 for reference data, whose PUT is idempotent).
-ledger::CommandDone Answer(ServerContext& ctx, Later later, int created, bool reference) {
+app::CommandDone Answer(ServerContext& ctx, Later later, int created, bool reference) {
   return [&metrics = ctx.metrics, later = std::move(later), created, reference,
           start = SteadyClock::now()](Result<CommandResult> r) {
     metrics.ObserveAppend(std::chrono::duration<double>(SteadyClock::now() - start).count());

@@ -5,8 +5,8 @@
 #include <boost/json/parser.hpp>
 #include <charconv>
 
-#include "ledger/time_format.h"
-#include "ledger/utf8.h"
+#include "ledger/domain/time_format.h"
+#include "ledger/domain/utf8.h"
 
 namespace tl::server {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/result.h"
-#include "ledger/types.h"
+#include "ledger/domain/result.h"
+#include "ledger/domain/types.h"
 #include "server/http_message.h"
 
 namespace tl::server {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "ledger/status.h"
+#include "ledger/domain/status.h"
 #include "server/context.h"
 
 namespace tl::server {

@@ -13,8 +13,8 @@
 #include <array>
 #include <optional>
 
-#include "ledger/event_log.h"
-#include "ledger/time_format.h"
+#include "ledger/store/event_log.h"
+#include "ledger/domain/time_format.h"
 #include "server/error_mapping.h"
 #include "server/json_input.h"
 #include "server/router.h"

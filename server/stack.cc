@@ -12,7 +12,8 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
   TL_ASSIGN_OR_RETURN(s->projections_,
                       projections::Projections::Open(*s->log_, options.projections, true));
-  s->commands_ = std::make_unique<ledger::CommandHandler>(*s->log_, *s->projections_);
+  s->states_ = std::make_unique<app::ProjectionStateSource>(*s->projections_);
+  s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_);
   s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
       *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_,
       std::move(options.static_assets),
@@ -34,6 +35,7 @@ Status Stack::Close() {
   log_.reset();
   server_.reset();
   commands_.reset();
+  states_.reset();
   context_.reset();
   projections_.reset();
   return checkpoint;

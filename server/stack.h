@@ -14,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "ledger/command_handler.h"
-#include "ledger/event_log.h"
+#include "app/command_handler.h"
+#include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
 #include "server/context.h"
@@ -45,7 +45,7 @@ class Stack {
   uint16_t port() const { return server_->port(); }
   ledger::EventLog& log() { return *log_; }
   projections::Projections& projections() { return *projections_; }
-  ledger::CommandHandler& commands() { return *commands_; }
+  app::CommandHandler& commands() { return *commands_; }
 
   // Graceful shutdown (see above). Returns the checkpoint's status; idempotent.
   Status Close();
@@ -56,7 +56,8 @@ class Stack {
   ServerMetrics metrics_;
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<projections::Projections> projections_;
-  std::unique_ptr<ledger::CommandHandler> commands_;
+  std::unique_ptr<app::ProjectionStateSource> states_;
+  std::unique_ptr<app::CommandHandler> commands_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<Server> server_;
   bool closed_ = false;

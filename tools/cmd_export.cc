@@ -3,8 +3,8 @@
 // The log for auditors and other systems, seqs A..B (default: all):
 //   ndjson  one event a line, the shape of API.md's history items (projections/json_views.h)
 //   capnp   the stored bytes as they are: each event one Cap'n Proto message of
-//           ledger/schema/events.capnp's Event in the standard stream framing, concatenated, so
-//           `capnp decode ledger/schema/events.capnp Event < FILE` reads it
+//           ledger/store/schema/events.capnp's Event in the standard stream framing, concatenated, so
+//           `capnp decode ledger/store/schema/events.capnp Event < FILE` reads it
 // Each event's chain hash is checked against its bytes as it is written: the export is
 // fail-stop, naming the first bad seq (exit 1). Exit 2 for usage errors.
 #include <fmt/format.h>
@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "ledger/codec.h"
-#include "ledger/hash_chain.h"
+#include "ledger/store/codec.h"
+#include "ledger/store/hash_chain.h"
 #include "projections/json_views.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"

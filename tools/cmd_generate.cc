@@ -6,7 +6,7 @@
 // error, among them a folder that is not empty.
 #include <fmt/format.h>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "tools/commands.h"
 #include "tools/generate/generator.h"
 #include "tools/progress.h"

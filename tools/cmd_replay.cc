@@ -12,7 +12,7 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/projections.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"

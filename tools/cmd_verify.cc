@@ -4,7 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 #include "tools/progress.h"

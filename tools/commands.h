@@ -15,9 +15,5 @@ void RegisterGenerate(CLI::App& app, int* exit_code);
 void RegisterImport(CLI::App& app, int* exit_code);
 void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterToken(CLI::App& app, int* exit_code);
-// Under `ticketledger bench`:
-void RegisterBenchAppend(CLI::App& bench, int* exit_code);
-void RegisterBenchHttp(CLI::App& bench, int* exit_code);
-void RegisterBenchReplay(CLI::App& bench, int* exit_code);
 
 }  // namespace tl::tools

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 
 namespace tl::tools {
 

@@ -3,10 +3,8 @@
 #include <cstdio>
 
 #include "tools/commands.h"
-#include "tools/malloc_tuning.h"
 
 int main(int argc, char** argv) {
-  tl::tools::RerunWithMallocTuning(argv);
   CLI::App app{"ticketledger: an audit-grade, hash-chained service-desk ticket ledger"};
   app.require_subcommand(1);
   int exit_code = 0;
@@ -18,11 +16,6 @@ int main(int argc, char** argv) {
   tl::tools::RegisterImport(app, &exit_code);
   tl::tools::RegisterGenerate(app, &exit_code);
   tl::tools::RegisterToken(app, &exit_code);
-  CLI::App* bench = app.add_subcommand("bench", "Measure the ledger against baselines");
-  bench->require_subcommand(1);
-  tl::tools::RegisterBenchAppend(*bench, &exit_code);
-  tl::tools::RegisterBenchHttp(*bench, &exit_code);
-  tl::tools::RegisterBenchReplay(*bench, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,6 @@
 // BoundedQueue: FIFO order across a producer and a consumer thread, the non-waiting calls, and
 // closing from either side.
-#include "ledger/bounded_queue.h"
+#include "ledger/domain/bounded_queue.h"
 
 #include <catch2/catch.hpp>
 #include <thread>

@@ -1,10 +1,10 @@
-#include "ledger/codec.h"
+#include "ledger/store/codec.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "ledger/hash_chain.h"
-#include "ledger/overloaded.h"
+#include "ledger/store/hash_chain.h"
+#include "ledger/domain/overloaded.h"
 
 using namespace tl::ledger;
 

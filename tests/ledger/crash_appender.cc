@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 
 using namespace tl::ledger;
 

@@ -20,7 +20,7 @@ using tl::testing::TempDir;
 namespace {
 
 // Whether the newest WAL file in `dir` ends in the zeros written ahead of the log
-// (ledger/wal_file_system.h): the state a killed process leaves, which reopening must read.
+// (ledger/store/wal_file_system.h): the state a killed process leaves, which reopening must read.
 bool NewestWalEndsInZeros(const std::string& dir) {
   std::filesystem::path newest;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -3,7 +3,7 @@
 #include <set>
 #include <thread>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 
 using namespace tl::ledger;
 

@@ -1,4 +1,4 @@
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 
 #include <catch2/catch.hpp>
 #include <chrono>

@@ -9,6 +9,7 @@
 #include "tests/support/subprocess.h"
 
 using namespace tl::ledger;
+using namespace tl::app;
 using namespace tl::testing;
 
 namespace {
@@ -56,7 +57,7 @@ TEST_CASE("capnp decode and a Python script verify the stored bytes", "[log][aud
   CHECK(tail.exit_code == 0);
 
   auto decoded = RunCommand({"/usr/bin/capnp", "decode", "-I/usr/include",
-                             std::string(TL_SOURCE_DIR) + "/ledger/schema/events.capnp", "Event"},
+                             std::string(TL_SOURCE_DIR) + "/ledger/store/schema/events.capnp", "Event"},
                             [&] {
                               std::ifstream in(path, std::ios::binary);
                               return std::string(std::istreambuf_iterator<char>(in), {});

@@ -6,10 +6,10 @@
 #include <regex>
 #include <sstream>
 
-#include "ledger/codec.h"
-#include "ledger/hash_chain.h"
-#include "ledger/log_keys.h"
-#include "ledger/time_format.h"
+#include "ledger/store/codec.h"
+#include "ledger/store/hash_chain.h"
+#include "ledger/store/log_keys.h"
+#include "ledger/domain/time_format.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/tamper.h"
 

@@ -2,10 +2,11 @@
 // accepted case, the rejected cases with API.md's codes, and that a rejection appends nothing.
 #include <catch2/catch.hpp>
 
-#include "ledger/ticket_rules.h"
+#include "ledger/domain/ticket_rules.h"
 #include "tests/support/fixtures.h"
 
 using namespace tl::ledger;
+using namespace tl::app;
 using namespace tl::testing;
 using tl::Result;
 

@@ -2,7 +2,7 @@
 // that folding a copy gives, for every event of seeded random histories.
 #include <catch2/catch.hpp>
 
-#include "ledger/ticket_state.h"
+#include "ledger/domain/ticket_state.h"
 #include "tests/support/random_history.h"
 #include "tests/support/temp_dir.h"
 

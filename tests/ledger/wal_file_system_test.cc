@@ -1,6 +1,6 @@
-// The file system that writes WAL files ahead of the log (ledger/wal_file_system.h), through
+// The file system that writes WAL files ahead of the log (ledger/store/wal_file_system.h), through
 // RocksDB's FileSystem interface on a real directory.
-#include "ledger/wal_file_system.h"
+#include "ledger/store/wal_file_system.h"
 
 #include <fcntl.h>
 #include <rocksdb/file_system.h>

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "tests/support/fixtures.h"
 
 namespace tl::testing {

@@ -2,11 +2,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::testing {
 
 using namespace tl::ledger;
+using namespace tl::app;
 
 projections::Options Desk::Quiet() {
   projections::Options options;
@@ -30,7 +31,8 @@ void Desk::Start(projections::Options options) {
   INFO(opened.status().ToString());
   REQUIRE(opened.ok());
   projections_ = std::move(opened).value();
-  handler_ = std::make_unique<CommandHandler>(*log_, *projections_, clock_.AsClock());
+  states_ = std::make_unique<ProjectionStateSource>(*projections_);
+  handler_ = std::make_unique<CommandHandler>(*log_, *states_, clock_.AsClock());
 }
 
 void Desk::Stop() {

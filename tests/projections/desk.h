@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "ledger/command_handler.h"
-#include "ledger/event_log.h"
+#include "app/command_handler.h"
+#include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/temp_dir.h"
@@ -23,7 +23,7 @@ class Desk {
   // Opens a ticket at `at`; returns its id.
   ledger::TicketId Open(ledger::OpenTicket ticket, ledger::TimeNs at, std::string actor = "olga");
   // An action at `at`; REQUIREs that the rules accept it.
-  ledger::CommandResult Act(ledger::TicketId id, ledger::TicketAction action, ledger::TimeNs at,
+  app::CommandResult Act(ledger::TicketId id, ledger::TicketAction action, ledger::TimeNs at,
                             std::string actor = "olga");
   // An event as imported history records it, bypassing the rules (an empty solution, a stall
   // without a follow-up time, an owner outside the queue).
@@ -53,7 +53,8 @@ class Desk {
   ManualClock clock_{kMonday};
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<projections::Projections> projections_;
-  std::unique_ptr<ledger::CommandHandler> handler_;
+  std::unique_ptr<app::ProjectionStateSource> states_;
+  std::unique_ptr<app::CommandHandler> handler_;
 };
 
 // RFC 3339 -> TimeNs, for readable test histories.

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "ledger/ticket_rules.h"
+#include "ledger/domain/ticket_rules.h"
 #include "tests/projections/desk.h"
 #include "tests/support/subprocess.h"
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <map>
 
-#include "ledger/ticket_rules.h"
-#include "ledger/time_format.h"
+#include "ledger/domain/ticket_rules.h"
+#include "ledger/domain/time_format.h"
 #include "projections/projections.h"
 #include "projections/support_volume.h"
 #include "tests/projections/compare.h"

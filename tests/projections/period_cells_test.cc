@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/duration_stats.h"
 #include "projections/support_volume.h"
 #include "tests/projections/desk.h"

@@ -5,7 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "tests/projections/desk.h"
 
 using namespace tl::ledger;

@@ -4,7 +4,7 @@
 // change of the description.
 #include <catch2/catch.hpp>
 
-#include "ledger/ticket_state.h"
+#include "ledger/domain/ticket_state.h"
 #include "projections/state_before_event.h"
 #include "tests/support/random_history.h"
 #include "tests/support/temp_dir.h"

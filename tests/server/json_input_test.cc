@@ -5,7 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
-#include "ledger/utf8.h"
+#include "ledger/domain/utf8.h"
 #include "server/command_parsing.h"
 #include "server/error_mapping.h"
 

@@ -21,7 +21,8 @@ struct Wired {
     auto p = projections::Projections::Open(*log, {}, true);
     REQUIRE(p.ok());
     projections = std::move(p).value();
-    commands = std::make_unique<ledger::CommandHandler>(*log, *projections);
+    states = std::make_unique<app::ProjectionStateSource>(*projections);
+    commands = std::make_unique<app::CommandHandler>(*log, *states);
     DefineStandardReference(*commands);
     agent_token = GenerateToken().value();
     auth = Authenticator::Parse(agent_token.sha256_hex + " agent olga\n").value();
@@ -50,7 +51,8 @@ struct Wired {
   TempDir dir;
   std::unique_ptr<ledger::EventLog> log;
   std::unique_ptr<projections::Projections> projections;
-  std::unique_ptr<ledger::CommandHandler> commands;
+  std::unique_ptr<app::ProjectionStateSource> states;
+  std::unique_ptr<app::CommandHandler> commands;
   NewToken agent_token;
   Authenticator auth;
   ServerMetrics metrics;

@@ -5,6 +5,7 @@
 namespace tl::testing {
 
 using namespace tl::ledger;
+using namespace tl::app;
 
 std::unique_ptr<EventLog> OpenLog(const std::string& dir, LogOptions options) {
   auto log = EventLog::Open(dir, std::move(options));

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "ledger/command_handler.h"
-#include "ledger/event_log.h"
+#include "app/command_handler.h"
+#include "ledger/store/event_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace tl::testing {
@@ -36,11 +36,11 @@ std::unique_ptr<ledger::EventLog> OpenLog(const std::string& dir, ledger::LogOpt
 
 // Orakel (first line: olga, otto), campus (carl, cora), drift (dina); services
 // Identitet_Feide and Eduroam.
-void DefineStandardReference(ledger::CommandHandler& handler);
+void DefineStandardReference(app::CommandHandler& handler);
 
 ledger::OpenTicket SupportTicket(std::string queue = "Orakel",
                                  std::string service = "Identitet_Feide");
 
-ledger::CommandMeta By(std::string actor);
+app::CommandMeta By(std::string actor);
 
 }  // namespace tl::testing

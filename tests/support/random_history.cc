@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ledger/ticket_rules.h"
+#include "ledger/domain/ticket_rules.h"
 
 namespace tl::testing {
 

@@ -13,6 +13,7 @@
 namespace tl::testing {
 
 std::string TicketledgerBinary() { return TL_TICKETLEDGER_BIN; }
+std::string BenchBinary() { return TL_BENCH_BIN; }
 
 CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string& input) {
   int in[2], out[2], err[2];

@@ -17,6 +17,8 @@ CommandOutput RunCommand(const std::vector<std::string>& argv, const std::string
 
 // The path of the ticketledger binary under test (set by CMake).
 std::string TicketledgerBinary();
+// The benchmarks' executable, ticketledger-bench (bench/).
+std::string BenchBinary();
 
 }  // namespace tl::testing
 

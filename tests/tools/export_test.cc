@@ -89,7 +89,7 @@ TEST_CASE("a capnp export is the stored bytes, and capnp decode reads every even
 
   // Cap'n Proto's own tool, with the schema from the source tree.
   auto decoded = RunCommand({TL_CAPNP_BIN, "decode", "--short",
-                             std::string(TL_SOURCE_DIR) + "/ledger/schema/events.capnp", "Event"},
+                             std::string(TL_SOURCE_DIR) + "/ledger/store/schema/events.capnp", "Event"},
                             exported);
   INFO(decoded.err);
   REQUIRE(decoded.exit_code == 0);

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "tests/support/temp_dir.h"
 #include "tools/import/csv_reader.h"
 #include "tools/import/mapping.h"

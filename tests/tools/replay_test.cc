@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 #include "projections/projections.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/random_history.h"
@@ -11,6 +11,7 @@
 #include "tests/support/tamper.h"
 
 using namespace tl::ledger;
+using namespace tl::app;
 using namespace tl::testing;
 namespace json = boost::json;
 

@@ -5,6 +5,7 @@
 #include "tests/support/subprocess.h"
 
 using namespace tl::ledger;
+using namespace tl::app;
 using namespace tl::testing;
 
 TEST_CASE("verify accepts a sound log and prints its head", "[tools][verify]") {

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 
 namespace tl::tools::generate {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::tools::generate {
 namespace {

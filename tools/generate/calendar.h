@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "tools/generate/rng.h"
 
 namespace tl::tools::generate {

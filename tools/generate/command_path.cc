@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "ledger/command_handler.h"
-#include "ledger/ticket_rules.h"
+#include "app/command_handler.h"
+#include "ledger/domain/ticket_rules.h"
 
 namespace tl::tools::generate {
 
 using namespace tl::ledger;
+using namespace tl::app;
 
 namespace {
 

@@ -21,8 +21,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/commands.h"
-#include "ledger/ticket_state.h"
+#include "ledger/domain/commands.h"
+#include "ledger/domain/ticket_state.h"
 #include "tools/generate/batch_writer.h"
 
 namespace tl::tools::generate {

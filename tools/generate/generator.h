@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "tools/generate/simulator.h"
 
 namespace tl::tools::generate {

@@ -22,7 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ledger/ticket_state.h"
+#include "ledger/domain/ticket_state.h"
 #include "tools/generate/catalogue.h"
 #include "tools/generate/command_path.h"
 #include "tools/generate/rng.h"

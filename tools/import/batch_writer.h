@@ -15,7 +15,7 @@
 #include <future>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 
 namespace tl::tools::import {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/result.h"
+#include "ledger/domain/result.h"
 
 namespace tl::tools::import {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/result.h"
+#include "ledger/domain/result.h"
 #include "tools/import/prepared_source.h"
 #include "tools/import/reconciliation.h"
 

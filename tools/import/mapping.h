@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/result.h"
-#include "ledger/types.h"
+#include "ledger/domain/result.h"
+#include "ledger/domain/types.h"
 #include "tools/import/timestamp.h"
 
 namespace tl::tools::import {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/utf8.h"
+#include "ledger/domain/utf8.h"
 
 namespace tl::tools::import {
 namespace {

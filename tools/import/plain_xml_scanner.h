@@ -15,7 +15,7 @@
 // feed or carriage return (CR LF as one) turned into a space).
 #pragma once
 
-#include "ledger/result.h"
+#include "ledger/domain/result.h"
 #include "tools/import/gzip_reader.h"
 
 namespace tl::tools::import {

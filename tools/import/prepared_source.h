@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/result.h"
+#include "ledger/domain/result.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
 #include "tools/import/reconciliation.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
+#include "ledger/domain/status.h"
 #include "tools/import/source_row.h"
 
 namespace tl::tools::import {

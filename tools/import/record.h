@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "ledger/domain/status.h"
 
 namespace tl::tools::import {
 

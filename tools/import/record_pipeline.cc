@@ -3,7 +3,7 @@
 #include <memory>
 #include <thread>
 
-#include "ledger/bounded_queue.h"
+#include "ledger/domain/bounded_queue.h"
 
 namespace tl::tools::import {
 namespace {

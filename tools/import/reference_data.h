@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/store/event_log.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
 #include "tools/import/source_row.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/types.h"
+#include "ledger/domain/types.h"
 #include "tools/import/mapping.h"
 #include "tools/import/record.h"
 

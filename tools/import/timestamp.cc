@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "ledger/time_format.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::tools::import {
 namespace {

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/result.h"
-#include "ledger/types.h"
+#include "ledger/domain/result.h"
+#include "ledger/domain/types.h"
 
 namespace tl::tools::import {
 

@@ -1,6 +1,6 @@
 #include "tools/import/translator.h"
 
-#include "ledger/ticket_state.h"
+#include "ledger/domain/ticket_state.h"
 #include "tools/import/row_rules.h"
 
 namespace tl::tools::import {

@@ -1,0 +1,558 @@
+// ticketledger bench http [--tickets N] [--compare-tickets M] [--threads T] [--seconds S]
+//                         [--connections C] [--post-connections P] [--dir DIR]
+//                         [--history generated|bulk] [--json]
+//
+// In one run, against the real server (server::Stack, as `serve` wires it) on loopback, with an
+// in-tree keep-alive load client: a bare handler that returns a fixed 200-byte body through the
+// same sessions, router and thread count (the baseline), GET dashboard, GET response-times
+// report, GET ticket, and durable POST actions from P connections, on a history of N inquiries
+// (`generate`'s simulation, kept under DIR for later runs);
+// then the same GETs on a history of M tickets, to show that read latency does not grow with
+// the history. Prints every figure and the ratios the targets are stated in
+// (docs/benchmarks.md, "HTTP"); --json prints them as one JSON object.
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+
+#include "ledger/store/event_log.h"
+#include "server/auth.h"
+#include "server/stack.h"
+#include "bench/bench_commands.h"
+#include "tools/generate/generator.h"
+#include "tools/log_access.h"
+#include "tools/progress.h"
+
+namespace tl::bench {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+using namespace tl::ledger;
+using namespace tl::tools;
+
+constexpr TimeNs kSecond = kNanosPerSecond;
+constexpr TimeNs kHour = 3600 * kSecond;
+constexpr TimeNs kDay = 24 * kHour;
+
+// ---- Synthetic history --------------------------------------------------------------------
+
+const std::vector<std::string> kServices = {"Identitet_Feide", "Eduroam",  "Filesender",
+                                            "Zoom",            "Nettsky", "DNS",
+                                            "Epost",           "Sertifikat"};
+const std::vector<std::string> kQueues = {"Orakel", "campus", "drift", "nett"};
+
+EventDraft Draft(uint64_t ticket, uint32_t index, TimeNs at, const std::string& actor,
+                 Payload payload) {
+  return EventDraft{EventId::FromName("bench-http", fmt::format("{}/{}", ticket, index)), at,
+                    actor, "bench", std::move(payload)};
+}
+
+// Writes reference data and `tickets` tickets over the 400 days before `end`: each opened (and
+// acknowledged in Orakel), most replied to, many resolved, some stalled. Bulk appends, no rules
+// (the history is made consistent with them by construction).
+Status BuildHistory(EventLog& log, uint64_t tickets, TimeNs end, bool quiet) {
+  std::vector<AppendRequest> batch;
+  uint32_t ref = 0;
+  auto ref_draft = [&](Payload p) {
+    return EventDraft{EventId::FromName("bench-http-ref", std::to_string(ref++)), end - 401 * kDay,
+                      "admin", "bench", std::move(p)};
+  };
+  for (const auto& q : kQueues) {
+    AppendRequest r;
+    r.parts.push_back(StreamAppend{StreamId::Queue(q), Version{0},
+                                   {ref_draft(QueueDefined{{"agent", "olga", "otto"},
+                                                           q == "Orakel"})}});
+    batch.push_back(std::move(r));
+  }
+  for (const auto& s : kServices) {
+    AppendRequest r;
+    r.parts.push_back(StreamAppend{StreamId::Service(s), Version{0}, {ref_draft(ServiceDefined{s})}});
+    batch.push_back(std::move(r));
+  }
+  for (auto& result : log.AppendBatch(std::move(batch))) TL_RETURN_IF_ERROR(result.status());
+
+  std::mt19937_64 rng(42);
+  Progress progress("history", "tickets", tickets);
+  const TimeNs span = 400 * kDay;
+  for (uint64_t done = 0; done < tickets;) {
+    std::vector<AppendRequest> requests;
+    const uint64_t n = std::min<uint64_t>(2000, tickets - done);
+    for (uint64_t k = 0; k < n; ++k) {
+      const uint64_t t = done + k + 1;
+      TimeNs at = end - span + static_cast<TimeNs>(span * (static_cast<double>(t) / tickets));
+      const std::string& queue = kQueues[rng() % kQueues.size()];
+      TicketOpened opened;
+      opened.service = kServices[rng() % kServices.size()];
+      opened.category = rng() % 5 == 0 ? Category::kIncident : Category::kSupport;
+      opened.description = fmt::format("login, {}", opened.service);
+      opened.queue = queue;
+      opened.requester = fmt::format("user{}@uni.no", rng() % 5000);
+      opened.channel = Channel::kEmail;
+      opened.subject = "help";
+      std::vector<EventDraft> drafts;
+      uint32_t index = 0;
+      drafts.push_back(Draft(t, index++, at, "olga", opened));
+      if (queue == "Orakel") drafts.push_back(Draft(t, index++, at, "olga", Acknowledged{}));
+      const uint64_t fate = rng() % 10;
+      if (fate < 8) {
+        at += static_cast<TimeNs>(rng() % (8 * kHour));
+        drafts.push_back(Draft(t, index++, at, "otto", Replied{"looking at it"}));
+        drafts.push_back(Draft(t, index++, at, "otto", StatusChanged{TicketStatus::kNew,
+                                                                      TicketStatus::kOpen}));
+      }
+      if (fate < 6) {
+        at += static_cast<TimeNs>(rng() % (3 * kDay));
+        drafts.push_back(Draft(t, index++, at, "otto", Resolved{"reset the password"}));
+      } else if (fate == 6) {
+        at += kHour;
+        drafts.push_back(Draft(t, index++, at, "otto", Stalled{"logs", at + 2 * kDay}));
+      }
+      AppendRequest r;
+      r.parts.push_back(StreamAppend{StreamId::NewTicket(), Version{0}, std::move(drafts)});
+      requests.push_back(std::move(r));
+    }
+    for (auto& result : log.AppendBatch(std::move(requests))) TL_RETURN_IF_ERROR(result.status());
+    done += n;
+    if (!quiet) progress.Update(done);
+  }
+  if (!quiet) progress.Finish(tickets);
+  return Status::Ok();
+}
+
+// ---- Load client ----------------------------------------------------------------------------
+
+struct Figures {
+  uint64_t ok = 0;      // 2xx answers
+  uint64_t errors = 0;  // other answers or failed connections
+  double seconds = 0;
+  std::vector<double> latencies_us;
+  std::map<int, uint64_t> statuses;
+
+  double Rate() const { return seconds > 0 ? ok / seconds : 0; }
+  double Percentile(double p) const {
+    if (latencies_us.empty()) return 0;
+    std::vector<double> sorted = latencies_us;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
+    return sorted[std::max<size_t>(rank, 1) - 1];
+  }
+  json::object ToJson() const {
+    json::object statuses_json;
+    for (auto [status, count] : statuses) statuses_json[std::to_string(status)] = count;
+    return json::object{{"ok", ok},
+                        {"errors", errors},
+                        {"seconds", seconds},
+                        {"req_per_s", Rate()},
+                        {"p50_ms", Percentile(50) / 1000},
+                        {"p99_ms", Percentile(99) / 1000},
+                        {"statuses", std::move(statuses_json)}};
+  }
+};
+
+// Makes the raw bytes of request number `i` on connection `conn`.
+using RequestMaker = std::function<std::string(int conn, uint64_t i)>;
+
+// `connections` keep-alive connections, each sending its next request as soon as the previous
+// answer is in (closed loop), for `seconds` after a warm-up. One client thread.
+class LoadRun {
+ public:
+  LoadRun(uint16_t port, int connections, double seconds, double warmup, RequestMaker make)
+      : port_(port), make_(std::move(make)), conns_(connections) {
+    start_ = SteadyClock::now();
+    measure_from_ = start_ + std::chrono::duration_cast<SteadyClock::duration>(
+                                 std::chrono::duration<double>(warmup));
+    end_ = measure_from_ + std::chrono::duration_cast<SteadyClock::duration>(
+                               std::chrono::duration<double>(seconds));
+  }
+
+  Figures Run() {
+    for (int c = 0; c < static_cast<int>(conns_.size()); ++c) {
+      conns_[c] = std::make_unique<Conn>(ioc_, c);
+      boost::system::error_code ec;
+      conns_[c]->socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_), ec);
+      if (ec) {
+        ++figures_.errors;
+        continue;
+      }
+      conns_[c]->socket.set_option(tcp::no_delay(true));
+      Next(*conns_[c]);
+    }
+    ioc_.run();
+    figures_.seconds = std::chrono::duration<double>(end_ - measure_from_).count();
+    return std::move(figures_);
+  }
+
+ private:
+  struct Conn {
+    Conn(net::io_context& ioc, int i) : socket(ioc), index(i) {}
+    tcp::socket socket;
+    int index;
+    uint64_t sent = 0;
+    std::string request;
+    beast::flat_buffer buffer;
+    std::optional<http::response_parser<http::string_body>> parser;
+    SteadyClock::time_point begin;
+  };
+
+  void Next(Conn& c) {
+    if (SteadyClock::now() >= end_) {
+      boost::system::error_code ignored;
+      c.socket.shutdown(tcp::socket::shutdown_both, ignored);
+      c.socket.close(ignored);
+      return;
+    }
+    c.request = make_(c.index, c.sent++);
+    c.begin = SteadyClock::now();
+    net::async_write(c.socket, net::buffer(c.request),
+                     [this, &c](boost::system::error_code ec, size_t) {
+                       if (ec) return Failed(c);
+                       c.parser.emplace();
+                       c.parser->body_limit(64u << 20);
+                       http::async_read(c.socket, c.buffer, *c.parser,
+                                        [this, &c](boost::system::error_code read_ec, size_t) {
+                                          if (read_ec) return Failed(c);
+                                          Done(c);
+                                        });
+                     });
+  }
+
+  void Done(Conn& c) {
+    const auto now = SteadyClock::now();
+    if (c.begin >= measure_from_ && now <= end_) {
+      const int status = static_cast<int>(c.parser->get().result_int());
+      ++figures_.statuses[status];
+      if (status / 100 == 2) {
+        ++figures_.ok;
+        figures_.latencies_us.push_back(
+            std::chrono::duration<double, std::micro>(now - c.begin).count());
+      } else {
+        ++figures_.errors;
+      }
+    }
+    Next(c);
+  }
+
+  void Failed(Conn& c) {
+    ++figures_.errors;
+    boost::system::error_code ignored;
+    c.socket.close(ignored);
+  }
+
+  net::io_context ioc_;
+  uint16_t port_;
+  RequestMaker make_;
+  std::vector<std::unique_ptr<Conn>> conns_;
+  Figures figures_;
+  SteadyClock::time_point start_, measure_from_, end_;
+};
+
+std::string Get(const std::string& target, const std::string& token) {
+  return fmt::format("GET {} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\n\r\n", target,
+                     token);
+}
+
+std::string Post(const std::string& target, const std::string& token, const std::string& body) {
+  return fmt::format(
+      "POST {} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\nContent-Type: "
+      "application/json\r\nContent-Length: {}\r\n\r\n{}",
+      target, token, body.size(), body);
+}
+
+struct Args {
+  uint64_t tickets = 50'000;
+  uint64_t compare_tickets = 500'000;
+  int threads = 2;
+  int connections = 16;
+  int post_connections = 64;
+  double seconds = 5;
+  double warmup = 1;
+  int repeat = 3;
+  std::string dir = "bench-data";
+  std::string history = "generated";
+  bool json = false;
+};
+
+struct Reads {
+  Figures bare, dashboard, response_times, ticket;
+};
+
+struct Tokens {
+  std::string reader, agent;
+  server::Authenticator auth;
+};
+
+Result<Tokens> MakeTokens() {
+  TL_ASSIGN_OR_RETURN(auto reader, server::GenerateToken());
+  TL_ASSIGN_OR_RETURN(auto agent, server::GenerateToken());
+  TL_ASSIGN_OR_RETURN(auto auth, server::Authenticator::Parse(fmt::format(
+                                     "{} reader bench-reader\n{} agent olga\n", reader.sha256_hex,
+                                     agent.sha256_hex)));
+  return Tokens{reader.token, agent.token, std::move(auth)};
+}
+
+// Builds (or reuses) a history of `tickets` tickets in `dir` and starts the server on it:
+// `generate`'s simulation (DOMAIN.md's process through the real rules) or the quicker bulk one.
+Result<std::unique_ptr<server::Stack>> StartOn(const std::string& dir, uint64_t tickets,
+                                               const Args& args, const Tokens& tokens) {
+  if (args.history == "generated") {
+    const bool quiet = args.json || MayHoldLedger(dir);
+    if (!quiet) fmt::print(stderr, "generating {} inquiries in {}\n", tickets, dir);
+    Progress progress("generate", "inquiries", tickets);
+    TL_RETURN_IF_ERROR(generate::GenerateUnlessPresent(dir, tickets, /*seed=*/1, [&](uint64_t n) {
+      if (!quiet) progress.Update(n);
+    }));
+    if (!quiet) progress.Finish(tickets);
+  } else {
+    const TimeNs end = 1'798'761'600 * kSecond;  // 2027-01-01T00:00:00Z
+    std::error_code ignored;
+    std::filesystem::create_directories(dir, ignored);
+    TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir));
+    if (log->Head().last_ticket != tickets) {
+      if (log->Head().seq != 0) {
+        return Status::BadField(fmt::format("{} holds another history; remove it", dir));
+      }
+      if (!args.json) fmt::print(stderr, "building a history of {} tickets in {}\n", tickets, dir);
+      TL_RETURN_IF_ERROR(BuildHistory(*log, tickets, end, args.json));
+    }
+  }
+  server::StackOptions options;
+  options.data_dir = dir;
+  options.server.port = 0;
+  options.server.threads = args.threads;
+  options.server.access_log = false;
+  options.bench_bare_route = true;
+  options.projections.use_checkpoints = false;
+  return server::Stack::Start(std::move(options), tokens.auth);
+}
+
+// The run of median rate among `runs` (the machine is shared: one slow run says little).
+Figures Median(std::vector<Figures> runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const Figures& a, const Figures& b) { return a.Rate() < b.Rate(); });
+  return std::move(runs[runs.size() / 2]);
+}
+
+// Each GET scenario `args.repeat` times, round-robin (so that a burst of load from elsewhere
+// hits every scenario alike), keeping each one's median run.
+Reads MeasureReads(uint16_t port, uint64_t tickets, const Args& args, const Tokens& tokens,
+                   const std::function<void(std::string_view)>& note) {
+  const std::string bare = "GET /bench/bare HTTP/1.1\r\nHost: bench\r\n\r\n";
+  const std::string dashboard = Get("/api/v1/dashboard", tokens.reader);
+  const std::string report = Get("/api/v1/reports/response-times", tokens.reader);
+  const std::vector<std::pair<std::string, RequestMaker>> scenarios = {
+      {"baseline (bare handler)", [&](int, uint64_t) { return bare; }},
+      {"GET dashboard", [&](int, uint64_t) { return dashboard; }},
+      {"GET response-times", [&](int, uint64_t) { return report; }},
+      {"GET ticket",
+       [&](int conn, uint64_t i) {
+         const uint64_t id = 1 + (static_cast<uint64_t>(conn) * 7919 + i * 104729) % tickets;
+         return Get(fmt::format("/api/v1/tickets/{}", id), tokens.reader);
+       }},
+  };
+  std::vector<std::vector<Figures>> runs(scenarios.size());
+  for (int round = 0; round < std::max(1, args.repeat); ++round) {
+    for (size_t k = 0; k < scenarios.size(); ++k) {
+      note(fmt::format("{} (round {})", scenarios[k].first, round + 1));
+      runs[k].push_back(
+          LoadRun(port, args.connections, args.seconds, args.warmup, scenarios[k].second).Run());
+    }
+  }
+  return Reads{Median(std::move(runs[0])), Median(std::move(runs[1])), Median(std::move(runs[2])),
+               Median(std::move(runs[3]))};
+}
+
+json::object ReadsJson(const Reads& r) {
+  return json::object{{"bare", r.bare.ToJson()},
+                      {"dashboard", r.dashboard.ToJson()},
+                      {"response_times", r.response_times.ToJson()},
+                      {"ticket", r.ticket.ToJson()}};
+}
+
+}  // namespace
+
+void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
+  auto args = std::make_shared<Args>();
+  auto* cmd = bench.add_subcommand(
+      "http", "HTTP reads and durable writes vs a bare handler, on a large history");
+  cmd->add_option("--tickets", args->tickets, "Tickets in the history")->capture_default_str();
+  cmd->add_option("--compare-tickets", args->compare_tickets,
+                  "Tickets in the second history for the latency-growth check (0: skip)")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Server I/O threads")->capture_default_str();
+  cmd->add_option("--connections", args->connections, "Connections for the GET runs")
+      ->capture_default_str();
+  cmd->add_option("--post-connections", args->post_connections, "Connections for the POST run")
+      ->capture_default_str();
+  cmd->add_option("--seconds", args->seconds, "Seconds per measurement")->capture_default_str();
+  cmd->add_option("--warmup", args->warmup, "Seconds of warm-up before each measurement")
+      ->capture_default_str();
+  cmd->add_option("--repeat", args->repeat,
+                  "Runs of each scenario (round-robin); the median-rate run is reported")
+      ->capture_default_str();
+  cmd->add_option("--dir", args->dir,
+                  "Directory for the histories (kept between runs: remove it to rebuild)")
+      ->capture_default_str();
+  cmd->add_option("--history", args->history,
+                  "generated: `generate`'s simulation of --tickets inquiries (change tickets come "
+                  "on top); bulk: a quicker, simpler history of exactly --tickets tickets")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"generated", "bulk"}));
+  cmd->add_flag("--json", args->json, "Print all figures and ratios as one JSON object");
+  cmd->callback([args, exit_code] {
+    auto fail = [&](const Status& s) {
+      fmt::print(stderr, "error: {}\n", s.ToString());
+      *exit_code = 2;
+    };
+    auto note = [&](std::string_view what) {
+      if (!args->json) fmt::print(stderr, "measuring {} ...\n", what);
+    };
+    auto tokens = MakeTokens();
+    if (!tokens.ok()) return fail(tokens.status());
+    // Bulk histories keep their old folder names, so earlier runs' histories are reused.
+    auto history_dir = [&](uint64_t tickets) {
+      return fmt::format("{}/{}{}", args->dir, args->history == "bulk" ? "h" : "generated-",
+                         tickets);
+    };
+    auto stack = StartOn(history_dir(args->tickets), args->tickets, *args, *tokens);
+    if (!stack.ok()) return fail(stack.status());
+    const uint16_t port = (*stack)->port();
+    const uint64_t ticket_count = (*stack)->log().Head().last_ticket;
+    Reads reads = MeasureReads(port, ticket_count, *args, *tokens, note);
+
+    note(fmt::format("durable POST actions from {} connections", args->post_connections));
+    const std::string body = json::serialize(
+        json::object{{"type", "comment"}, {"body", std::string(120, 'c')}});
+    const LogStats before = (*stack)->log().Stats();
+    std::vector<Figures> post_runs;
+    for (int round = 0; round < std::max(1, args->repeat); ++round) {
+      post_runs.push_back(LoadRun(port, args->post_connections, args->seconds, args->warmup,
+                                  [&](int conn, uint64_t) {
+                                    // One ticket per connection: writers do not race on a
+                                    // stream, so no append is decided twice.
+                                    return Post(fmt::format("/api/v1/tickets/{}/actions",
+                                                            1 + static_cast<uint64_t>(conn)),
+                                                tokens->agent, body);
+                                  })
+                              .Run());
+    }
+    Figures posts = Median(std::move(post_runs));
+    const LogStats after = (*stack)->log().Stats();
+    const LogStats stats = after.Since(before);
+    if (Status s = (*stack)->Close(); !s.ok()) return fail(s);
+    stack->reset();
+
+    std::optional<Reads> large;
+    uint64_t large_ticket_count = 0;
+    if (args->compare_tickets > 0) {
+      auto large_stack =
+          StartOn(history_dir(args->compare_tickets), args->compare_tickets, *args, *tokens);
+      if (!large_stack.ok()) return fail(large_stack.status());
+      note(fmt::format("the GETs again on {} tickets", args->compare_tickets));
+      large_ticket_count = (*large_stack)->log().Head().last_ticket;
+      large = MeasureReads((*large_stack)->port(), large_ticket_count, *args, *tokens, note);
+      if (Status s = (*large_stack)->Close(); !s.ok()) return fail(s);
+    }
+
+    // Each history's figures are compared with the baseline measured in the same run.
+    auto ratio_to = [](const Figures& f, const Figures& base) {
+      return base.Rate() > 0 ? f.Rate() / base.Rate() : 0.0;
+    };
+    auto ratio = [&](const Figures& f) { return ratio_to(f, reads.bare); };
+    json::object out;
+    out["tickets"] = args->tickets;
+    out["history"] = args->history;
+    out["history_tickets"] = ticket_count;  // generated: the inquiries and their change tickets
+    out["threads"] = args->threads;
+    out["get_connections"] = args->connections;
+    out["post_connections"] = args->post_connections;
+    out["seconds_per_run"] = args->seconds;
+    out["reads"] = ReadsJson(reads);
+    out["post_actions"] = posts.ToJson();
+    out["post_appends_per_commit"] = stats.AppendsPerCommit();
+    out["ratio_dashboard_vs_bare"] = ratio(reads.dashboard);
+    out["ratio_response_times_vs_bare"] = ratio(reads.response_times);
+    out["ratio_ticket_vs_bare"] = ratio(reads.ticket);
+    out["ratio_post_vs_bare"] = ratio(posts);
+    out["target_get_ratio_min"] = 0.6;
+    out["target_get_p99_ms_max"] = 10.0;
+    out["target_post_ratio_min"] = 0.25;
+    if (large) {
+      auto growth = [](const Figures& small, const Figures& big) {
+        return small.Percentile(50) > 0 ? big.Percentile(50) / small.Percentile(50) : 0.0;
+      };
+      out["compare_tickets"] = args->compare_tickets;
+      out["compare_history_tickets"] = large_ticket_count;
+      out["reads_large"] = ReadsJson(*large);
+      out["ratio_large_dashboard_vs_bare"] = ratio_to(large->dashboard, large->bare);
+      out["ratio_large_response_times_vs_bare"] = ratio_to(large->response_times, large->bare);
+      out["ratio_large_ticket_vs_bare"] = ratio_to(large->ticket, large->bare);
+      out["p50_growth_dashboard"] = growth(reads.dashboard, large->dashboard);
+      out["p50_growth_response_times"] = growth(reads.response_times, large->response_times);
+      out["p50_growth_ticket"] = growth(reads.ticket, large->ticket);
+      // The bare handler does not touch the history, so its own growth is the machine's load
+      // changing between the two runs; dividing by it leaves what the history size adds.
+      const double control = growth(reads.bare, large->bare);
+      out["p50_growth_bare"] = control;
+      auto normalized = [&](double g) { return control > 0 ? g / control : 0.0; };
+      out["p50_growth_dashboard_vs_bare"] = normalized(out["p50_growth_dashboard"].as_double());
+      out["p50_growth_response_times_vs_bare"] =
+          normalized(out["p50_growth_response_times"].as_double());
+      out["p50_growth_ticket_vs_bare"] = normalized(out["p50_growth_ticket"].as_double());
+      out["target_p50_growth_max"] = 1.2;
+    }
+    if (args->json) {
+      fmt::print("{}\n", json::serialize(out));
+      return;
+    }
+    const Figures* base = &reads.bare;
+    auto line = [&](std::string_view name, const Figures& f) {
+      fmt::print("{:<34} {:>9.0f} req/s  p50 {:>6.2f} ms  p99 {:>6.2f} ms  ratio {:.2f}{}\n", name,
+                 f.Rate(), f.Percentile(50) / 1000, f.Percentile(99) / 1000, ratio_to(f, *base),
+                 f.errors ? fmt::format("  ({} non-2xx/failed)", f.errors) : "");
+    };
+    fmt::print("{} tickets, {} server threads, GETs from {} connections:\n", args->tickets,
+               args->threads, args->connections);
+    line("bare handler (baseline)", reads.bare);
+    line("GET dashboard", reads.dashboard);
+    line("GET response-times", reads.response_times);
+    line("GET ticket", reads.ticket);
+    line(fmt::format("POST action ({} conns, durable)", args->post_connections), posts);
+    fmt::print("appends per group commit during the POST run: {:.1f}\n", stats.AppendsPerCommit());
+    if (large) {
+      fmt::print("{} tickets:\n", args->compare_tickets);
+      base = &large->bare;
+      line("bare handler (baseline)", large->bare);
+      line("GET dashboard", large->dashboard);
+      line("GET response-times", large->response_times);
+      line("GET ticket", large->ticket);
+      fmt::print("p50 growth {} -> {} tickets: dashboard {:.2f}, response-times {:.2f}, "
+                 "ticket {:.2f}; bare handler (the machine) {:.2f}; relative to it: "
+                 "dashboard {:.2f}, response-times {:.2f}, ticket {:.2f} (target <= 1.2)\n",
+                 args->tickets, args->compare_tickets, out["p50_growth_dashboard"].as_double(),
+                 out["p50_growth_response_times"].as_double(), out["p50_growth_ticket"].as_double(),
+                 out["p50_growth_bare"].as_double(),
+                 out["p50_growth_dashboard_vs_bare"].as_double(),
+                 out["p50_growth_response_times_vs_bare"].as_double(),
+                 out["p50_growth_ticket_vs_bare"].as_double());
+    }
+  });
+}
+
+}  // namespace tl::bench

@@ -1,0 +1,88 @@
+// Commands: what a caller asks the ledger to do, before the rules have judged it. Optional
+// fields are std::optional so that the rules can tell "absent" from "empty" where API.md gives
+// them different codes (a stall without `awaiting` is 422 awaiting_required, not 400).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ledger/domain/types.h"
+
+namespace tl::ledger {
+
+struct OpenTicket {
+  std::string service;
+  Category category = Category::kSupport;
+  std::string description;
+  std::string queue;
+  std::string requester;
+  Channel channel = Channel::kEmail;
+  std::string subject;
+  std::optional<TicketId> parent;
+  std::string external_ref;  // importer only
+};
+
+struct Reply {
+  std::string body;
+};
+struct RequesterMessage {
+  std::string body;
+};
+struct Comment {
+  std::string body;
+};
+struct Stall {
+  std::optional<std::string> awaiting;
+  std::optional<TimeNs> follow_up_at;
+};
+struct Resume {};
+struct Assign {
+  std::string owner;
+};
+struct Unassign {};
+struct Move {
+  std::string queue;
+  std::string reason;
+};
+struct Update {
+  std::optional<std::string> service;
+  std::optional<Category> category;
+  std::optional<std::string> description;
+  std::optional<std::string> requester;
+  std::optional<std::string> subject;
+};
+struct Resolve {
+  std::optional<std::string> solution;
+};
+struct Reopen {
+  std::string reason;
+};
+struct InviteFeedback {};
+// `score` is absent when the request had none or a value that is not an integer (both are
+// 422 bad_score); range is checked by the rules.
+struct GiveFeedback {
+  std::optional<int64_t> score;
+  std::string comment;
+};
+
+using TicketAction = std::variant<Reply, RequesterMessage, Comment, Stall, Resume, Assign,
+                                  Unassign, Move, Update, Resolve, Reopen, InviteFeedback,
+                                  GiveFeedback>;
+
+// The API.md name of an action type ("reply", "feedback_invited", ...).
+std::string_view ActionName(const TicketAction& action);
+
+struct DefineQueue {
+  std::string name;
+  std::vector<std::string> members;
+  bool first_line = false;
+};
+
+struct DefineService {
+  std::string name;
+  std::string title;
+};
+
+}  // namespace tl::ledger

@@ -1,0 +1,210 @@
+// EventLog: the append-only, hash-chained event log on RocksDB (docs/log-format.md).
+//
+// There is no update and no delete. Every commit is one atomic, synced RocksDB WriteBatch
+// holding the events, their hash-chain entries, their stream-index and idempotency-index
+// entries and the new head. Appends from many threads are queued and committed together by one
+// writer thread (group commit): each append's expected version and idempotency key are checked
+// in queue order against everything committed before it, including earlier appends of the same
+// batch, and the append's callback runs only once its batch is durable.
+//
+// Thread-safety: all methods may be called from any thread, except SetCommitListener, which
+// must be called before the first append. Ownership: the EventLog owns the RocksDB handle;
+// destroying it drains queued appends, then closes the database.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/domain/event.h"
+#include "ledger/domain/result.h"
+
+namespace tl::ledger {
+
+using Clock = std::function<TimeNs()>;
+TimeNs SystemClockNow();
+
+struct LogOptions {
+  bool create_if_missing = true;
+  // Open without the writer, for tools that only read (verify, log, export). RocksDB's
+  // read-only mode; may run beside a live server's process.
+  bool read_only = false;
+  // fsync the WAL on every commit. Only tests of non-durable behaviour turn this off: an
+  // acknowledged append must survive power loss.
+  bool sync = true;
+  // The writer commits at most this many appends (or bytes) in one WriteBatch.
+  size_t max_batch_appends = 2048;
+  size_t max_batch_bytes = 16u << 20;
+  // A batch of at least this many appends (bulk loads) is written to RocksDB by a thread of
+  // its own while the writer checks and stages the next batch; smaller ones the writer writes
+  // itself, saving a hand-off on a lone append's latency (group_commit.h).
+  size_t pipeline_min_appends = 64;
+  Clock clock = SystemClockNow;  // recorded_at; never decreases across commits
+};
+
+// An event before it is committed: seq, version, stream and recorded_at come from the log.
+struct EventDraft {
+  EventId event_id;
+  TimeNs occurred_at = 0;
+  std::string actor;
+  std::string recorded_by;
+  Payload payload;
+};
+
+struct StreamAppend {
+  StreamId stream;  // StreamId::NewTicket() opens a ticket with the next id
+  std::optional<Version> expected_version;
+  std::vector<EventDraft> events;  // at least one
+};
+
+// One atomic append: all parts commit together or none does. parts[0] is the primary stream;
+// the id of its first event is the idempotency key. A new ticket may only be parts[0], and in
+// the other parts ChildLinked{0} names it.
+struct AppendRequest {
+  std::vector<StreamAppend> parts;
+  // What "the same content" means when the idempotency key is seen again. Zero: computed from
+  // the parts' streams, actors and payloads.
+  Hash fingerprint{};
+  // The caller guarantees that no event id of this append is in the log yet: ids just drawn
+  // by EventId::Random (or derived from such an id; a collision of 122 random bits is not a
+  // practical event), or minted from a counter into a log that was empty. The log then skips
+  // the durable lookup of the ids and checks them only against the appends committed with them.
+  bool ids_are_fresh = false;
+};
+
+struct AppendResult {
+  StreamId stream;      // parts[0]'s stream, with the assigned id of a new ticket
+  Version version = 0;  // parts[0]'s version after the commit
+  Seq first_seq = 0;
+  Seq last_seq = 0;        // the commit's highest seq of this append
+  bool replayed = false;  // an idempotent retry: nothing appended, the original result
+};
+
+using AppendCallback = std::function<void(Result<AppendResult>)>;
+// Called on one of the log's threads (one call at a time, commits in seq order) after each
+// durable commit with its events in seq order, before any append of that commit returns: a listener that applies them gives read-your-writes. The
+// log destroys its listener when its writer stops, before it closes the database, so whatever
+// the listener owns may use the log until then.
+using CommitListener = std::function<void(const std::vector<Event>&)>;
+
+struct LogHead {
+  Seq seq = 0;      // the last committed seq; 0 = empty
+  Hash hash{};      // its chain hash; zeros when empty
+  TicketId last_ticket = 0;
+  TimeNs last_recorded_at = 0;
+};
+
+struct IdempotencyRecord {
+  Seq seq = 0;  // the event that carries the id
+  Hash fingerprint{};
+  AppendResult result;  // what the append that wrote it returned
+};
+
+struct LogStats {
+  uint64_t commits = 0;  // WriteBatches written
+  uint64_t appends = 0;  // appends answered (replays and refusals included)
+  uint64_t events = 0;   // events committed
+  uint64_t syncs = 0;    // fsyncs of the write-ahead log
+  // Time spent in those fsyncs: what an fsync costs under the current load, which on a shared
+  // disk drifts by a factor of two within minutes (docs/benchmarks.md, Append).
+  uint64_t sync_nanos = 0;
+
+  // The counts since `before` (an earlier Stats() of the same log).
+  LogStats Since(const LogStats& before) const {
+    return LogStats{commits - before.commits, appends - before.appends, events - before.events,
+                    syncs - before.syncs, sync_nanos - before.sync_nanos};
+  }
+  // How well appends were grouped, and what an fsync took on average (0 when there were none).
+  double AppendsPerCommit() const { return commits ? static_cast<double>(appends) / commits : 0; }
+  double AppendsPerSync() const { return syncs ? static_cast<double>(appends) / syncs : 0; }
+  double MeanSyncMicros() const {
+    return syncs ? static_cast<double>(sync_nanos) / syncs / 1e3 : 0;
+  }
+};
+
+struct VerifyReport {
+  bool ok = true;
+  Seq events = 0;  // events checked
+  Hash head{};
+  Seq bad_seq = 0;     // the first bad seq when !ok
+  std::string reason;  // why
+};
+
+class EventLog {
+ public:
+  // Opens (or creates) the log in `dir`. Fails with kCorruption on a foreign or newer format.
+  static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, LogOptions options = {});
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  void SetCommitListener(CommitListener listener);
+
+  // Queues an append; `done` runs on one of the log's threads when it is durable or refused. Refusals:
+  // kVersionConflict, kIdempotencyConflict, kNotFound (a ticket that does not exist), kBadField
+  // (a malformed request), kUnavailable (storage failed: nothing of the batch was written).
+  void AppendAsync(AppendRequest request, AppendCallback done);
+  // The same, waiting for the outcome.
+  Result<AppendResult> Append(AppendRequest request);
+  // Commits the requests in order as one group (bulk loading); one result per request.
+  std::vector<Result<AppendResult>> AppendBatch(std::vector<AppendRequest> requests);
+  // For a bulk loader that keeps several batches in flight from several threads: each batch is
+  // encoded on its caller's thread, in parallel with the others, and then `wait_turn` runs
+  // before it is queued for the writer and `queued` right after. The writer commits batches in
+  // the order they were queued, so the loader keeps its order by letting each batch's turn
+  // wait for the previous batch's `queued`.
+  struct BatchTurn {
+    std::function<void()> wait_turn;
+    std::function<void()> queued;
+  };
+  std::vector<Result<AppendResult>> AppendBatch(std::vector<AppendRequest> requests,
+                                                const BatchTurn& turn);
+
+  LogHead Head() const;
+  LogStats Stats() const;
+  // Starts writing what the log holds in memory to table files, in the background: a bulk
+  // loader calls it between loads, so that less is left for the flush at close (which a
+  // writable log does so that the next open has no write-ahead log to replay).
+  Status StartFlush();
+
+  // Events with seq in [from, to], in order, with their hashes; stops at the first error, which
+  // names the seq. `visit` returning an error stops the scan with that error.
+  Status Scan(Seq from, Seq to, const std::function<Status(const StoredEvent&)>& visit) const;
+  // The stored bytes as they are, for export and independent verification.
+  Status ScanRaw(Seq from, Seq to,
+                 const std::function<Status(Seq, std::string_view bytes, const Hash&)>& visit) const;
+  // The stored bytes without their chain entries (a replay that checks the chain as a whole
+  // recomputes it); the same order and errors as ScanRaw.
+  Status ScanBytes(Seq from, Seq to,
+                   const std::function<Status(Seq, std::string_view bytes)>& visit) const;
+  // The chain hash stored for `seq` (the genesis hash for 0).
+  Result<Hash> HashAt(Seq seq) const;
+  // Up to `limit` events after seq `after`.
+  Result<std::vector<StoredEvent>> Read(Seq after, size_t limit) const;
+  Result<StoredEvent> ReadOne(Seq seq) const;
+  // A stream's events with version <= max_version (all by default), in order.
+  Result<std::vector<StoredEvent>> ReadStream(const StreamId& stream,
+                                              Version max_version = ~Version{0}) const;
+  Result<Version> StreamVersion(const StreamId& stream) const;
+  Result<std::optional<IdempotencyRecord>> LookupEventId(const EventId& id) const;
+
+  // Walks the whole log: contiguity, decoding (canonical form), envelope seq, stream versions
+  // and indexes, the hash chain and the head. Fail-stop at the first problem.
+  VerifyReport Verify(const std::function<void(Seq done, Seq total)>& progress = {}) const;
+
+  // Projection checkpoints, in their own column family. Not part of the chain.
+  Status PutCheckpoint(std::string_view name, std::string_view bytes);
+  Result<std::optional<std::string>> GetCheckpoint(std::string_view name) const;
+
+  // Names the RocksDB column families; for tools and docs.
+  static std::vector<std::string> ColumnFamilyNames();
+
+ private:
+  struct Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tl::ledger

@@ -1,0 +1,115 @@
+#include "ledger/store/log_keys.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace tl::ledger::keys {
+
+void PutU64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+uint64_t GetU64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+std::string SeqKey(Seq seq) {
+  std::string key;
+  key.reserve(8);
+  PutU64(&key, seq);
+  return key;
+}
+
+Result<Seq> ParseSeqKey(std::string_view key) {
+  if (key.size() != 8) return Status::Corruption(fmt::format("seq key of {} bytes", key.size()));
+  return GetU64(key);
+}
+
+std::string StreamPrefix(const StreamId& stream) {
+  std::string key;
+  key.push_back(static_cast<char>(stream.kind));
+  if (stream.kind == StreamId::Kind::kTicket) {
+    PutU64(&key, stream.ticket);
+  } else {
+    // The writer refuses names longer than kMaxStreamName, so the length fits in a u16.
+    size_t n = stream.name.size();
+    key.push_back(static_cast<char>(n >> 8));
+    key.push_back(static_cast<char>(n & 0xFF));
+    key.append(stream.name);
+  }
+  return key;
+}
+
+std::string StreamKey(const StreamId& stream, Version version) {
+  std::string key = StreamPrefix(stream);
+  PutU64(&key, version);
+  return key;
+}
+
+Result<std::pair<StreamId, Version>> ParseStreamKey(std::string_view key) {
+  auto bad = [&] { return Status::Corruption("malformed stream index key"); };
+  if (key.size() < 1 + 8) return bad();
+  auto kind = static_cast<StreamId::Kind>(key[0]);
+  Version version = GetU64(key.substr(key.size() - 8));
+  std::string_view body = key.substr(1, key.size() - 9);
+  switch (kind) {
+    case StreamId::Kind::kTicket:
+      if (body.size() != 8) return bad();
+      return std::make_pair(StreamId::Ticket(GetU64(body)), version);
+    case StreamId::Kind::kQueue:
+    case StreamId::Kind::kService: {
+      if (body.size() < 2) return bad();
+      size_t n = static_cast<uint8_t>(body[0]) << 8 | static_cast<uint8_t>(body[1]);
+      if (body.size() != 2 + n) return bad();
+      std::string name(body.substr(2));
+      return std::make_pair(kind == StreamId::Kind::kQueue ? StreamId::Queue(std::move(name))
+                                                           : StreamId::Service(std::move(name)),
+                            version);
+    }
+  }
+  return bad();
+}
+
+std::string EncodeIdempotencyRecord(const IdempotencyRecord& record, Seq primary_seq) {
+  std::string value;
+  value.reserve(kIdempotencyRecordBytes);
+  PutU64(&value, record.seq);
+  value.append(reinterpret_cast<const char*>(record.fingerprint.data()), 32);
+  PutU64(&value, primary_seq);
+  PutU64(&value, record.result.version);
+  PutU64(&value, record.result.last_seq);
+  return value;
+}
+
+Result<DecodedIdempotencyRecord> DecodeIdempotencyRecord(std::string_view value) {
+  if (value.size() != kIdempotencyRecordBytes) {
+    return Status::Corruption(fmt::format("idempotency record of {} bytes", value.size()));
+  }
+  DecodedIdempotencyRecord out;
+  out.record.seq = GetU64(value);
+  std::memcpy(out.record.fingerprint.data(), value.data() + 8, 32);
+  out.primary_seq = GetU64(value.substr(40));
+  out.record.result.version = GetU64(value.substr(48));
+  out.record.result.last_seq = GetU64(value.substr(56));
+  out.record.result.first_seq = out.primary_seq;
+  return out;
+}
+
+std::string EncodeHead(Seq seq, const Hash& hash) {
+  std::string value;
+  PutU64(&value, seq);
+  value.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+  return value;
+}
+
+Result<std::pair<Seq, Hash>> DecodeHead(std::string_view value) {
+  if (value.size() != 40) return Status::Corruption("malformed head record");
+  Hash h;
+  std::memcpy(h.data(), value.data() + 8, 32);
+  return std::make_pair(GetU64(value), h);
+}
+
+}  // namespace tl::ledger::keys

@@ -1,0 +1,50 @@
+// Keys and fixed-layout values of the RocksDB column families (docs/log-format.md, "Keys").
+// Integers are big-endian so that RocksDB's bytewise order is numeric order.
+//
+//   events       seq:u64                              -> framed canonical Event (codec.h)
+//   chain        seq:u64                              -> hash:32
+//   streams      0x01 ticket:u64 version:u64          -> seq:u64
+//                0x02 len:u16 queue-name version:u64  -> seq:u64
+//                0x03 len:u16 service-name version:u64-> seq:u64
+//   event_ids    event-id:16                          -> IdempotencyRecord (64 bytes)
+//   meta         "format_version"                     -> u32
+//                "head"                               -> seq:u64 hash:32
+//   checkpoints  projection name                      -> projection-defined bytes
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ledger/store/event_log.h"
+
+namespace tl::ledger::keys {
+
+constexpr uint32_t kFormatVersion = 1;
+constexpr std::string_view kMetaFormatVersion = "format_version";
+constexpr std::string_view kMetaHead = "head";
+constexpr size_t kIdempotencyRecordBytes = 64;
+constexpr size_t kMaxStreamName = 1024;  // bytes of a queue or service name
+
+void PutU64(std::string* out, uint64_t v);
+uint64_t GetU64(std::string_view bytes);  // requires bytes.size() >= 8
+
+std::string SeqKey(Seq seq);
+Result<Seq> ParseSeqKey(std::string_view key);
+
+// The prefix shared by all keys of a stream; a stream key is prefix + version:u64.
+std::string StreamPrefix(const StreamId& stream);
+std::string StreamKey(const StreamId& stream, Version version);
+// The stream and version of a streams-family key.
+Result<std::pair<StreamId, Version>> ParseStreamKey(std::string_view key);
+
+std::string EncodeIdempotencyRecord(const IdempotencyRecord& record, Seq primary_seq);
+struct DecodedIdempotencyRecord {
+  IdempotencyRecord record;
+  Seq primary_seq = 0;  // seq of the first event of the append's primary stream
+};
+Result<DecodedIdempotencyRecord> DecodeIdempotencyRecord(std::string_view value);
+
+std::string EncodeHead(Seq seq, const Hash& hash);
+Result<std::pair<Seq, Hash>> DecodeHead(std::string_view value);
+
+}  // namespace tl::ledger::keys

@@ -1,0 +1,293 @@
+#include "ledger/store/rocks_store.h"
+
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/perf_level.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+#include <vector>
+
+#include "ledger/store/wal_file_system.h"
+
+namespace tl::ledger {
+namespace {
+
+constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
+    "events", "chain", "streams", "event_ids", "meta", "checkpoints"};
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsCorruption()) return Status::Corruption(fmt::format("{}: {}", what, s.ToString()));
+  return Status::Unavailable(fmt::format("{}: {}", what, s.ToString()));
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  // Point lookups dominate the indexes (is this event id known? what is this stream's last
+  // version?), so a Bloom filter saves a disk read per miss there.
+  if (family == Family::kEventIds || family == Family::kStreams) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  // Most event-id lookups are for ids that are not there (new appends); a memtable Bloom
+  // filter answers those without searching the memtable's skip list.
+  if (family == Family::kEventIds) {
+    options.memtable_prefix_bloom_size_ratio = 0.02;
+    options.memtable_whole_key_filtering = true;
+  }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kNoCompression;  // Debian's build has snappy; events are small
+  // Keys of events and chain only grow, and a stream's keys grow within its prefix: an insert
+  // hint per prefix turns the memtable's skip-list search into an append (profiled: the
+  // search was most of the write path's memtable cost).
+  if (family == Family::kEvents || family == Family::kChain || family == Family::kEventIds) {
+    options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  } else if (family == Family::kStreams) {
+    options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
+  }
+  return options;
+}
+
+// Turns RocksDB's per-thread performance counters off on the calling thread, once. RocksDB
+// counts by default (every key comparison, every memtable insert), and each count reaches a
+// thread-local of the shared library through __tls_get_addr: 10 % of the log writer's
+// instructions (callgrind, a 21 k-row import). The ledger never reads these counters.
+void StopPerfCounters() {
+  thread_local bool stopped = false;
+  if (stopped) return;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  stopped = true;
+}
+
+}  // namespace
+
+std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(f)]; }
+
+struct RocksStore::Handles {
+  std::unique_ptr<rocksdb::Env> env;  // declared first: outlives db
+  std::unique_ptr<rocksdb::DB> db;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
+  rocksdb::ColumnFamilyHandle* default_family = nullptr;
+  bool flush_on_close = false;
+
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<size_t>(f)]; }
+  std::vector<rocksdb::ColumnFamilyHandle*> all() const {
+    return std::vector<rocksdb::ColumnFamilyHandle*>(families.begin(), families.end());
+  }
+
+  ~Handles() {
+    if (!db) return;
+    if (flush_on_close) {
+      // Persist the memtables so the next open need not replay the WAL (seconds after a bulk
+      // import). Best effort: the WAL still holds everything if this fails.
+      rocksdb::FlushOptions flush;
+      db->Flush(flush, all()).PermitUncheckedError();
+    }
+    for (auto* handle : families) {
+      if (handle) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    if (default_family) db->DestroyColumnFamilyHandle(default_family).PermitUncheckedError();
+    // Close flushes nothing we need (the WAL is durable); its error only means the files are
+    // left as after a crash, which recovery handles.
+    db->Close().PermitUncheckedError();
+  }
+};
+
+struct RocksStore::Batch::Rep {
+  const Handles* handles;
+  rocksdb::WriteBatch batch;
+};
+
+RocksStore::Batch::Batch(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+RocksStore::Batch::Batch(Batch&&) noexcept = default;
+RocksStore::Batch& RocksStore::Batch::operator=(Batch&&) noexcept = default;
+RocksStore::Batch::~Batch() = default;
+
+RocksStore::Batch RocksStore::NewBatch() const {
+  auto rep = std::make_unique<Batch::Rep>();
+  rep->handles = h_.get();
+  return Batch(std::move(rep));
+}
+size_t RocksStore::Batch::ByteSize() const { return rep_->batch.GetDataSize(); }
+size_t RocksStore::Batch::Count() const { return rep_->batch.Count(); }
+
+RocksStore::RocksStore(std::unique_ptr<Handles> handles, bool read_only)
+    : h_(std::move(handles)), read_only_(read_only) {}
+RocksStore::~RocksStore() = default;
+
+Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Options opts) {
+  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256u << 20);
+  rocksdb::DBOptions options;
+  options.create_if_missing = opts.create_if_missing;
+  options.create_missing_column_families = opts.create_if_missing;
+  options.paranoid_checks = true;
+  options.max_background_jobs = 2;
+  options.keep_log_file_num = 4;
+  // The meta family is written by every commit but holds one key, so its memtable never fills
+  // and would keep every WAL file alive (seen: 2 GB of WAL after a 500 k-ticket history). Past
+  // this size RocksDB flushes the families that pin the oldest WAL, so it can be deleted.
+  options.max_total_wal_size = 256u << 20;
+  // One writer thread writes every batch, so RocksDB's concurrent memtable inserts buy nothing,
+  // and turning them off is what enables the insert hints above.
+  options.allow_concurrent_memtable_write = false;
+  // Every fsync of the WAL then overwrites blocks written before instead of growing the file,
+  // which spares the disk the inode write, and writes what it syncs directly (wal_file_system.h).
+  std::unique_ptr<rocksdb::Env> env;
+  if (!opts.read_only) {
+    env = rocksdb::NewCompositeEnv(
+        NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(),
+                                   opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached));
+    options.env = env.get();
+  }
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (int i = 0; i < kFamilyCount; ++i) {
+    descriptors.emplace_back(std::string(kFamilyNames[i]),
+                             FamilyOptions(static_cast<Family>(i), cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      opts.read_only
+          ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  auto owned = std::make_unique<Handles>();
+  owned->env = std::move(env);
+  owned->db.reset(raw);  // DB::Open hands over an owning raw pointer: wrap it at once
+  if (!s.ok()) {
+    for (auto* handle : handles) {
+      if (raw) raw->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    return FromRocks(s, fmt::format("opening {}", dir));
+  }
+  owned->default_family = handles[0];
+  owned->flush_on_close = !opts.read_only;
+  for (int i = 0; i < kFamilyCount; ++i) owned->families[i] = handles[i + 1];
+  return std::unique_ptr<RocksStore>(new RocksStore(std::move(owned), opts.read_only));
+}
+
+void RocksStore::Batch::Put(Family family, std::string_view key, std::string_view value) {
+  // WriteBatch::Put only fails past its 4 GiB size limit, which max_batch_bytes keeps far away.
+  rep_->batch.Put(rep_->handles->cf(family), ToSlice(key), ToSlice(value)).PermitUncheckedError();
+}
+
+Status RocksStore::Write(Batch& batch, bool sync) {
+  rocksdb::WriteOptions options;
+  // sync = true: the WAL is fsync'ed before Write returns, so an acknowledged event survives
+  // power loss. This is the ledger's durability promise; it costs one fsync per group commit.
+  options.sync = sync;
+  StopPerfCounters();
+  return FromRocks(h_->db->Write(options, &batch.rep_->batch), "write");
+}
+
+Status RocksStore::SyncWal() { return FromRocks(h_->db->SyncWAL(), "syncing the WAL"); }
+
+Status RocksStore::StartFlush() {
+  rocksdb::FlushOptions flush;
+  flush.wait = false;
+  flush.allow_write_stall = true;  // never hold up the writer for it
+  return FromRocks(h_->db->Flush(flush, h_->all()), "starting a flush");
+}
+
+Status RocksStore::Put(Family family, std::string_view key, std::string_view value, bool sync) {
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  StopPerfCounters();
+  return FromRocks(h_->db->Put(options, h_->cf(family), ToSlice(key), ToSlice(value)), "put");
+}
+
+Result<std::optional<std::string>> RocksStore::Get(Family family, std::string_view key) const {
+  StopPerfCounters();
+  std::string value;
+  rocksdb::Status s = h_->db->Get(rocksdb::ReadOptions(), h_->cf(family), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  TL_RETURN_IF_ERROR(FromRocks(s, fmt::format("reading {}", FamilyName(family))));
+  return std::optional<std::string>(std::move(value));
+}
+
+namespace {
+
+// Long scans read around the block cache, and read ahead in large steps: a replay reads the
+// whole log once, in key order, and a 4 KiB read per block (RocksDB's readahead starts there)
+// costs a system call each.
+rocksdb::ReadOptions ScanOptions(RocksStore::CacheUse cache) {
+  rocksdb::ReadOptions options;
+  options.fill_cache = cache == RocksStore::CacheUse::kFill;
+  if (cache == RocksStore::CacheUse::kBypass) options.readahead_size = 2 << 20;
+  return options;
+}
+
+}  // namespace
+
+struct RocksStore::Cursor::Rep {
+  Family family;
+  std::string upper;  // the iterator's bound points into it
+  rocksdb::Slice upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it;
+};
+
+RocksStore::Cursor::Cursor(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+RocksStore::Cursor::Cursor(Cursor&&) noexcept = default;
+RocksStore::Cursor& RocksStore::Cursor::operator=(Cursor&&) noexcept = default;
+RocksStore::Cursor::~Cursor() = default;
+bool RocksStore::Cursor::Valid() const { return rep_->it->Valid(); }
+void RocksStore::Cursor::Next() { rep_->it->Next(); }
+std::string_view RocksStore::Cursor::key() const { return ToView(rep_->it->key()); }
+std::string_view RocksStore::Cursor::value() const { return ToView(rep_->it->value()); }
+Status RocksStore::Cursor::status() const {
+  return FromRocks(rep_->it->status(), fmt::format("scanning {}", FamilyName(rep_->family)));
+}
+
+RocksStore::Cursor RocksStore::NewCursor(Family family, std::string_view start,
+                                         std::string_view end, CacheUse cache) const {
+  StopPerfCounters();
+  auto rep = std::make_unique<Cursor::Rep>();
+  rep->family = family;
+  rep->upper = std::string(end);
+  rep->upper_slice = ToSlice(rep->upper);
+  rocksdb::ReadOptions options = ScanOptions(cache);
+  if (!end.empty()) options.iterate_upper_bound = &rep->upper_slice;
+  rep->it.reset(h_->db->NewIterator(options, h_->cf(family)));
+  rep->it->Seek(ToSlice(start));
+  return Cursor(std::move(rep));
+}
+
+Status RocksStore::Scan(Family family, std::string_view start, std::string_view end,
+                        const std::function<bool(std::string_view, std::string_view)>& visit,
+                        CacheUse cache) const {
+  Cursor cursor = NewCursor(family, start, end, cache);
+  for (; cursor.Valid(); cursor.Next()) {
+    if (!visit(cursor.key(), cursor.value())) break;
+  }
+  return cursor.status();
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> RocksStore::Last(
+    Family family, std::string_view before) const {
+  StopPerfCounters();
+  std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(rocksdb::ReadOptions(),
+                                                            h_->cf(family)));
+  if (before.empty()) {
+    it->SeekToLast();
+  } else {
+    it->SeekForPrev(ToSlice(before));
+    if (it->Valid() && ToView(it->key()) == before) it->Prev();
+  }
+  TL_RETURN_IF_ERROR(FromRocks(it->status(), fmt::format("seeking {}", FamilyName(family))));
+  if (!it->Valid()) return std::optional<std::pair<std::string, std::string>>();
+  return std::optional<std::pair<std::string, std::string>>(
+      std::make_pair(std::string(ToView(it->key())), std::string(ToView(it->value()))));
+}
+
+}  // namespace tl::ledger
