@@ -23,8 +23,16 @@
 // 32 · (1 + 1/255) ≈ 32.13 bytes per leaf, whatever the size of the tree.
 //
 // The store decides how to key and persist tiles; this library only says what to write
-// (AppendLeaves) and reads through TileReader. The functions are pure apart from the reads
-// and are as thread-safe as the TileReader they are given.
+// (AppendLeaves) and reads through TileReader. Two ways fit RocksDB:
+//   - replace: put each TileWrite's full contents under (level, index). One key per tile, but
+//     a one-event commit rewrites the partial level-0 tile (4 KiB on average) and the same key
+//     is written up to 256 times: tiles are then derived data, in a family of their own;
+//   - append: put only the new bytes, hashes.substr(32 · old_width), under
+//     (level, index, old_width), and have ReadTile concatenate a tile's pieces in order (one
+//     prefix scan). No key is ever written twice and a one-event commit writes 32 bytes per
+//     level it touches, as the event log's own families do.
+// Either way the tile writes go in the same atomic batch as the events and the checkpoint. The
+// functions are pure apart from the reads and are as thread-safe as the TileReader they are given.
 //
 // Errors: kBadField for arguments outside the tree; a TileReader's error is passed on with the
 // tile named in the message; kCorruption for a tile whose length is not a whole number of
