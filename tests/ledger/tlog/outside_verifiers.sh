@@ -111,6 +111,7 @@ case $mode in
     echo "$key" | cut -d+ -f3- | base64 -d | tail -c 32 > pub.raw
     (printf '\060\052\060\005\006\003\053\145\160\003\041\000'; cat pub.raw) > pub.der
     openssl pkey -pubin -inform DER -in pub.der -out pub.pem
+    [ "$( (printf '%s\n\001' "$origin"; cat pub.raw) | sha256sum | cut -c1-8)" = "$key_id" ]
     sed -n '/^$/q;p' checkpoint.txt > signed.txt
     grep "^— $origin " checkpoint.txt | cut -d' ' -f3 | base64 -d > sig.raw
     [ "$(head -c 4 sig.raw | od -An -tx1 | tr -d ' \n')" = "$key_id" ]
