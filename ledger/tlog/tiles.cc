@@ -131,6 +131,9 @@ int64_t TileWidthAt(int level, int64_t index, int64_t size) {
 Result<std::vector<TileWrite>> AppendLeaves(int64_t old_size, std::span<const Hash> leaf_hashes,
                                             const TileReader& existing) {
   if (old_size < 0) return Status::BadField(fmt::format("tree size {} is negative", old_size));
+  if (static_cast<uint64_t>(old_size) + leaf_hashes.size() > (uint64_t{1} << 62)) {
+    return Status::BadField("a tree of more than 2^62 leaves is not supported");
+  }
   std::vector<TileWrite> writes;
   // `fresh` holds the hashes new at tree level 8·level, starting at position old_count.
   std::vector<Hash> fresh(leaf_hashes.begin(), leaf_hashes.end());
