@@ -69,7 +69,7 @@ case $mode in
     expect_fail "the checkpoint's size" \
       "$work/tlogcheck" -dir "$(tampered checkpoint.txt 's/^1500$/1501/')"
     expect_fail "the checkpoint's signature" \
-      "$work/tlogcheck" -dir "$(tampered checkpoint.txt '$ s/.=$/A=/; $ s/A=$/B=/')"
+      "$work/tlogcheck" -dir "$(tampered checkpoint.txt '$ s/[^A]=$/A=/; t; $ s/A=$/E=/')"
     expect_fail "a consistency proof hash" \
       "$work/tlogcheck" -dir "$(tampered consistency-750-1500.json 's/"proof": \["A/"proof": ["B/; t; s/"proof": \["./"proof": ["A/')"
     expect_fail "the last leaf's proof at size/2" \
