@@ -228,7 +228,7 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
   }
 
   log_.AppendAsync(std::move(request), [this, a](Result<AppendResult> r) {
-    if (!r.ok() && r.status().code() == StatusCode::kVersionConflict &&
+    if (!r.ok() && r.status().reason() == reason::kVersionConflict &&
         !a->meta.expected_version && a->tries < kMaxAttempts) {
       return Run(a);  // someone else wrote first: decide again on the new state
     }

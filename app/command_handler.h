@@ -4,8 +4,8 @@
 //
 // Idempotency: a command that carries an event id is first looked up; the same id with the same
 // content returns the original result and appends nothing, other content is
-// kIdempotencyConflict. "Content" is the command's fingerprint (CommandFingerprint): its kind,
-// target, fields, actor and any explicit occurred_at.
+// an idempotency conflict (kAborted). "Content" is the command's fingerprint (CommandFingerprint):
+// its kind, target, fields, actor and any explicit occurred_at.
 //
 // Thread-safety: all methods may be called concurrently. Callbacks run on the log's writer
 // thread (or the caller's thread when the command is refused before reaching the log).
@@ -17,9 +17,9 @@
 #include <string>
 
 #include "ledger/domain/commands.h"
+#include "ledger/domain/ticket_state.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
-#include "ledger/domain/ticket_state.h"
 
 namespace tl::app {
 
@@ -77,17 +77,17 @@ class LogStateSource : public StateSource {
 };
 
 struct CommandMeta {
-  std::string actor;        // who did it
-  std::string recorded_by;  // whose token recorded it
+  std::string actor;                  // who did it
+  std::string recorded_by;            // whose token recorded it
   std::optional<TimeNs> occurred_at;  // default: now (never before the ticket's last event)
   std::optional<EventId> event_id;    // default: a random id
   std::optional<Version> expected_version;
 };
 
 struct CommandResult {
-  TicketId id = 0;      // the ticket (0 for queues and services)
-  Version version = 0;  // the ticket's (or queue's, service's) version after the command
-  Seq seq = 0;          // the commit's highest seq; 0 when nothing was appended
+  TicketId id = 0;        // the ticket (0 for queues and services)
+  Version version = 0;    // the ticket's (or queue's, service's) version after the command
+  Seq seq = 0;            // the commit's highest seq; 0 when nothing was appended
   bool replayed = false;  // an idempotent retry: nothing appended
   bool changed = true;    // false: a definition that changed nothing, so nothing appended
 };

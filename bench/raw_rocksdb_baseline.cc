@@ -110,7 +110,7 @@ Result<RawScanResult> RunRawScanDecode(const std::string& dir) {
   } catch (const kj::Exception& e) {
     it.reset();
     release();
-    return Status::Corruption(fmt::format("decoding event {}: {}", result.events + 1,
+    return Status::DataLoss(fmt::format("decoding event {}: {}", result.events + 1,
                                           e.getDescription().cStr()));
   }
   const bool iterated = it->status().ok();

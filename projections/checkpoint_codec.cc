@@ -84,7 +84,7 @@ void CheckpointReader::Fail(std::string why) {
 
 Status CheckpointReader::status() const {
   if (error_.empty()) return Status::Ok();
-  return Status::Corruption("checkpoint: " + error_);
+  return Status::DataLoss("checkpoint: " + error_);
 }
 
 }  // namespace tl::projections

@@ -57,10 +57,10 @@ std::string EncodeManifest(std::string_view model, const Manifest& m) {
 
 Result<Manifest> DecodeManifest(std::string_view model, std::string_view bytes) {
   CheckpointReader r(bytes);
-  if (r.GetString() != kMagic) return Status::Corruption("checkpoint manifest: bad magic");
+  if (r.GetString() != kMagic) return Status::DataLoss("checkpoint manifest: bad magic");
   const uint64_t format = r.GetVarint();
   if (r.status().ok() && format != kCheckpointFormat) {
-    return Status::Corruption(fmt::format("checkpoint manifest format {} (this build reads {})",
+    return Status::DataLoss(fmt::format("checkpoint manifest format {} (this build reads {})",
                                           format, kCheckpointFormat));
   }
   if (r.GetString() != model) r.Fail("names another model");
@@ -122,16 +122,16 @@ Result<std::optional<StoredCheckpoint>> ReadCheckpoint(const ledger::EventLog& l
   StoredCheckpoint stored;
   stored.stamp = m->stamp;
   if (m->parts > m->length / kPartBytes + 1) {
-    return Status::Corruption("checkpoint manifest: more parts than its length needs");
+    return Status::DataLoss("checkpoint manifest: more parts than its length needs");
   }
   stored.body.reserve(m->length);
   for (uint64_t part = 0; part < m->parts; ++part) {
     TL_ASSIGN_OR_RETURN(auto bytes, log.GetCheckpoint(PartKey(model, m->slot, part)));
-    if (!bytes) return Status::Corruption(fmt::format("checkpoint part {} is missing", part));
+    if (!bytes) return Status::DataLoss(fmt::format("checkpoint part {} is missing", part));
     stored.body += *bytes;
   }
   if (stored.body.size() != m->length || Crc32(stored.body) != m->crc) {
-    return Status::Corruption("checkpoint body does not match its manifest (length or CRC-32)");
+    return Status::DataLoss("checkpoint body does not match its manifest (length or CRC-32)");
   }
   return std::optional<StoredCheckpoint>(std::move(stored));
 }

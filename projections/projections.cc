@@ -432,7 +432,7 @@ struct Projections::Impl {
           const Status decoded = DecodeEventInto(bytes, event, {.omit_narrative = true});
           if (!decoded.ok()) return decoded.WithContext(fmt::format("seq {}", seq));
           if (event.seq != seq) {
-            return Status::Corruption(
+            return Status::DataLoss(
                 fmt::format("seq {}: the event says it is seq {}", seq, event.seq));
           }
           const Hash next = verify ? ChainHash(chained, bytes) : chained;
@@ -453,13 +453,13 @@ struct Projections::Impl {
     TL_RETURN_IF_ERROR(
         log.ScanRaw(from, to, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
           if (ChainHash(prev, bytes) != hash) {
-            return Status::Corruption(
+            return Status::DataLoss(
                 fmt::format("seq {}: the stored bytes do not match the chain hash", seq));
           }
           prev = hash;
           return Status::Ok();
         }));
-    return Status::Corruption(fmt::format(
+    return Status::DataLoss(fmt::format(
         "seq {}: the chain recomputed over the log does not reach the stored hash", to));
   }
 

@@ -57,16 +57,16 @@ Result<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
 }  // namespace
 
 Result<json::object> ParseJsonObject(std::string_view body) {
-  if (body.empty()) return Status::BadJson("the body is empty; a JSON object is expected");
+  if (body.empty()) return Status::InvalidArgument("bad_json", "the body is empty; a JSON object is expected");
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   options.allow_invalid_utf8 = false;  // strict UTF-8, also inside strings
   json::parser parser(json::storage_ptr(), options);
   boost::system::error_code ec;
   parser.write(body.data(), body.size(), ec);
-  if (ec) return Status::BadJson(fmt::format("the body is not valid JSON: {}", ec.message()));
+  if (ec) return Status::InvalidArgument("bad_json", fmt::format("the body is not valid JSON: {}", ec.message()));
   json::value v = parser.release();
-  if (!v.is_object()) return Status::BadJson("the body must be a JSON object");
+  if (!v.is_object()) return Status::InvalidArgument("bad_json", "the body must be a JSON object");
   return std::move(v.as_object());
 }
 

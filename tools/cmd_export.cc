@@ -79,7 +79,7 @@ void RegisterExport(CLI::App& app, int* exit_code) {
           from, to,
           [&](ledger::Seq seq, std::string_view bytes, const ledger::Hash& hash) -> Status {
             if (ledger::ChainHash(prev, bytes) != hash) {
-              return Status::Corruption(
+              return Status::DataLoss(
                   fmt::format("seq {}: the stored bytes do not match the chain hash", seq));
             }
             if (ndjson) {
@@ -92,7 +92,7 @@ void RegisterExport(CLI::App& app, int* exit_code) {
             } else {
               auto length = ledger::FramedMessageLength(bytes);
               if (!length.ok() || *length != bytes.size()) {
-                return Status::Corruption(fmt::format("seq {}: not one framed message", seq));
+                return Status::DataLoss(fmt::format("seq {}: not one framed message", seq));
               }
               std::fwrite(bytes.data(), 1, bytes.size(), out.get());
             }

@@ -4,7 +4,7 @@ namespace tl {
 
 std::string Status::ToString() const {
   if (ok()) return "ok";
-  std::string out(api_code());
+  std::string out(reason());
   out += ": ";
   out += message();
   return out;

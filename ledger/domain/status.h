@@ -1,8 +1,11 @@
 // Status: the outcome of an operation that can fail, returned at every module boundary.
 //
-// The codes are few and chosen by what the caller does next (retry, fix the request, report
-// corruption), as in absl::Status. A rule violation carries the snake_case code of API.md
-// ("owner_not_in_queue", ...) so that the server maps it without knowing the rules.
+// The codes are few and chosen by what the caller does next, as absl's canonical codes are:
+// fix the request, re-read and decide again, retry later, stop and investigate. A `reason`
+// names, within a code, which condition it was: the domain rule that refused a command
+// ("owner_not_in_queue", docs/domain.md), "version_conflict", a missing field. Nothing here
+// speaks HTTP: the server maps codes and reasons to statuses and the API's error codes in one
+// table (server/error_mapping.cc).
 // Status values are cheap to copy when OK (no allocation) and are thread-compatible.
 #pragma once
 
@@ -15,53 +18,74 @@ namespace tl {
 
 enum class StatusCode : uint8_t {
   kOk = 0,
-  kMissingField,         // a required field is absent (400 missing_field)
-  kBadField,             // wrong type, unknown enum value, bad parameter (400 bad_field)
-  kNotFound,             // no such ticket, queue, ... (404)
-  kVersionConflict,      // expected_version differs from the stream's (409)
-  kIdempotencyConflict,  // event id reused with other content (409)
-  kRuleViolation,        // a ticket rule of DOMAIN.md is broken (422 + rule code)
-  kCorruption,           // stored data does not decode or verify (fail-stop)
-  kUnavailable,          // storage or I/O failed; nothing was written (503)
-  kInternal,             // a bug
+  kInvalidArgument,     // the request is malformed: fix it, do not retry it as it is
+  kNotFound,            // what it names does not exist
+  kFailedPrecondition,  // a rule refuses it in the current state; the reason names the rule
+  kAborted,             // it conflicts with another write: re-read, then decide again
+  kPermissionDenied,    // the caller may not do this
+  kResourceExhausted,   // storage is full: retry once space is freed; nothing was written
+  kUnavailable,         // a transient failure (storage, a peer, shutting down): retry later
+  kDataLoss,            // stored data does not decode or verify: stop and investigate
+  kInternal,            // a bug
 };
+
+// The reasons that callers branch on, beside the rules' names.
+namespace reason {
+inline constexpr std::string_view kMissingField = "missing_field";
+inline constexpr std::string_view kBadField = "bad_field";
+inline constexpr std::string_view kVersionConflict = "version_conflict";
+inline constexpr std::string_view kIdempotencyConflict = "idempotency_conflict";
+// A write refused because the ledger failed its integrity checks (kDataLoss): nothing can be
+// appended until the damage is understood.
+inline constexpr std::string_view kLedgerCorrupt = "ledger_corrupt";
+}  // namespace reason
 
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
 
   static Status Ok() { return Status(); }
+  // kInvalidArgument.
   static Status MissingField(std::string message) {
-    return Status(StatusCode::kMissingField, "missing_field", std::move(message));
+    return Status(StatusCode::kInvalidArgument, reason::kMissingField, std::move(message));
   }
   static Status BadField(std::string message) {
-    return Status(StatusCode::kBadField, "bad_field", std::move(message));
+    return Status(StatusCode::kInvalidArgument, reason::kBadField, std::move(message));
   }
-  // A body that is not JSON, or not the JSON object expected (400 bad_json): kBadField's
-  // handling with API.md's own code for it.
-  static Status BadJson(std::string message) {
-    return Status(StatusCode::kBadField, "bad_json", std::move(message));
+  static Status InvalidArgument(std::string_view reason, std::string message) {
+    return Status(StatusCode::kInvalidArgument, reason, std::move(message));
   }
   static Status NotFound(std::string message) {
     return Status(StatusCode::kNotFound, "not_found", std::move(message));
   }
+  // kFailedPrecondition: `rule` names the broken rule of docs/domain.md, e.g.
+  // "solution_required".
+  static Status Rule(std::string_view rule, std::string message) {
+    return Status(StatusCode::kFailedPrecondition, rule, std::move(message));
+  }
+  // kAborted.
   static Status VersionConflict(std::string message, uint64_t current_version) {
-    Status s(StatusCode::kVersionConflict, "version_conflict", std::move(message));
+    Status s(StatusCode::kAborted, reason::kVersionConflict, std::move(message));
     s.state_->current_version = current_version;
     return s;
   }
   static Status IdempotencyConflict(std::string message) {
-    return Status(StatusCode::kIdempotencyConflict, "idempotency_conflict", std::move(message));
+    return Status(StatusCode::kAborted, reason::kIdempotencyConflict, std::move(message));
   }
-  // `rule` is the API.md code of the broken rule, e.g. "solution_required".
-  static Status Rule(std::string rule, std::string message) {
-    return Status(StatusCode::kRuleViolation, std::move(rule), std::move(message));
+  static Status PermissionDenied(std::string message) {
+    return Status(StatusCode::kPermissionDenied, "permission_denied", std::move(message));
   }
-  static Status Corruption(std::string message) {
-    return Status(StatusCode::kCorruption, "corruption", std::move(message));
+  static Status ResourceExhausted(std::string message) {
+    return Status(StatusCode::kResourceExhausted, "resource_exhausted", std::move(message));
   }
   static Status Unavailable(std::string message) {
     return Status(StatusCode::kUnavailable, "unavailable", std::move(message));
+  }
+  static Status DataLoss(std::string message) {
+    return Status(StatusCode::kDataLoss, "data_loss", std::move(message));
+  }
+  static Status LedgerCorrupt(std::string message) {
+    return Status(StatusCode::kDataLoss, reason::kLedgerCorrupt, std::move(message));
   }
   static Status Internal(std::string message) {
     return Status(StatusCode::kInternal, "internal", std::move(message));
@@ -69,13 +93,13 @@ class [[nodiscard]] Status {
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }
-  // The snake_case code API.md uses for this status ("ok" when OK).
-  std::string_view api_code() const { return state_ ? std::string_view(state_->api_code) : "ok"; }
+  // Which condition of the code this is ("ok" when OK); see the factories.
+  std::string_view reason() const { return state_ ? std::string_view(state_->reason) : "ok"; }
   std::string_view message() const { return state_ ? std::string_view(state_->message) : ""; }
-  // Only meaningful for kVersionConflict.
+  // Only meaningful for a version conflict.
   uint64_t current_version() const { return state_ ? state_->current_version : 0; }
 
-  std::string ToString() const;
+  std::string ToString() const;  // "reason: message"
 
   // Dropping an error on purpose is written down, so that grep finds every such place.
   void PermitUncheckedError() const {}
@@ -86,12 +110,12 @@ class [[nodiscard]] Status {
  private:
   struct State {
     StatusCode code;
-    std::string api_code;
+    std::string reason;
     std::string message;
     uint64_t current_version = 0;
   };
-  Status(StatusCode code, std::string api_code, std::string message)
-      : state_(std::make_shared<State>(State{code, std::move(api_code), std::move(message)})) {}
+  Status(StatusCode code, std::string_view reason, std::string message)
+      : state_(std::make_shared<State>(State{code, std::string(reason), std::move(message)})) {}
 
   std::shared_ptr<State> state_;  // null when OK; shared because a Status is immutable
 };

@@ -363,17 +363,17 @@ bool PatchEnvelope(std::string& bytes, Seq seq, Version version, TimeNs recorded
 }
 
 Result<size_t> FramedMessageLength(std::string_view bytes) {
-  if (bytes.size() < 4) return Status::Corruption("truncated segment table");
+  if (bytes.size() < 4) return Status::DataLoss("truncated segment table");
   uint64_t segments = uint64_t{LoadLe32(bytes.data())} + 1;
   // The table is padded to a whole word: 4 + 4 * segments rounded up to 8.
   uint64_t table_bytes = (4 + 4 * segments + 7) / 8 * 8;
   if (segments > 512 || bytes.size() < table_bytes) {
-    return Status::Corruption("truncated or implausible segment table");
+    return Status::DataLoss("truncated or implausible segment table");
   }
   uint64_t words = 0;
   for (uint64_t i = 0; i < segments; ++i) words += LoadLe32(bytes.data() + 4 + 4 * i);
   uint64_t total = table_bytes + words * 8;
-  if (bytes.size() < total) return Status::Corruption("truncated message");
+  if (bytes.size() < total) return Status::DataLoss("truncated message");
   return static_cast<size_t>(total);
 }
 
@@ -388,15 +388,15 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
     return Status::Internal("an event decoded without its narrative is not canonical");
   }
   if (bytes.size() < kFrameHeaderBytes || (bytes.size() - kFrameHeaderBytes) % 8 != 0) {
-    return Status::Corruption(
+    return Status::DataLoss(
         fmt::format("value of {} bytes is not a framed message", bytes.size()));
   }
   if (LoadLe32(bytes.data()) != 0) {
-    return Status::Corruption("value is not a single-segment message");
+    return Status::DataLoss("value is not a single-segment message");
   }
   const size_t words = (bytes.size() - kFrameHeaderBytes) / 8;
   if (LoadLe32(bytes.data() + 4) != words) {
-    return Status::Corruption(fmt::format("segment size {} words disagrees with value size {}",
+    return Status::DataLoss(fmt::format("segment size {} words disagrees with value size {}",
                                           LoadLe32(bytes.data() + 4), words));
   }
   // Cap'n Proto reads words in place and requires 8-byte alignment; RocksDB values carry none.
@@ -417,7 +417,7 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
     e.version = root.getVersion();
     auto id = root.getEventId();
     if (id.size() != e.event_id.bytes.size()) {
-      return Status::Corruption(fmt::format("event id of {} bytes, want 16", id.size()));
+      return Status::DataLoss(fmt::format("event id of {} bytes, want 16", id.size()));
     }
     std::memcpy(e.event_id.bytes.data(), id.begin(), id.size());
     e.occurred_at = root.getOccurredAt();
@@ -433,13 +433,13 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
     // Cap'n Proto's isCanonical() accepts stray bits in unused data and padding; comparing with
     // a fresh encoding accepts exactly one byte string per event.
     if (options.require_canonical && EncodeEvent(e) != bytes) {
-      return Status::Corruption("the bytes are not the canonical encoding of the event");
+      return Status::DataLoss("the bytes are not the canonical encoding of the event");
     }
     return Status::Ok();
   } catch (const kj::Exception& ex) {
-    return Status::Corruption(fmt::format("malformed message: {}", ex.getDescription().cStr()));
+    return Status::DataLoss(fmt::format("malformed message: {}", ex.getDescription().cStr()));
   } catch (const std::exception& ex) {
-    return Status::Corruption(ex.what());
+    return Status::DataLoss(ex.what());
   }
 }
 

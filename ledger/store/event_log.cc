@@ -75,14 +75,14 @@ Status CheckFormat(RocksStore& store) {
   TL_ASSIGN_OR_RETURN(auto format, store.Get(Family::kMeta, keys::kMetaFormatVersion));
   if (!format) {
     TL_ASSIGN_OR_RETURN(auto any_event, store.Last(Family::kEvents, {}));
-    if (any_event) return Status::Corruption("events are stored but the format version is not");
+    if (any_event) return Status::DataLoss("events are stored but the format version is not");
     if (store.read_only()) return Status::Ok();
     std::string value;
     keys::PutU64(&value, keys::kFormatVersion);
     return store.Put(Family::kMeta, keys::kMetaFormatVersion, value, /*sync=*/true);
   }
   if (format->size() != 8 || keys::GetU64(*format) != keys::kFormatVersion) {
-    return Status::Corruption(
+    return Status::DataLoss(
         fmt::format("log format version {} is not supported (this build reads {})",
                     format->size() == 8 ? keys::GetU64(*format) : 0, keys::kFormatVersion));
   }
@@ -111,7 +111,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
   std::string problem;
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));
   if (!problem.empty() && !options.read_only) {
-    return Status::Corruption(problem + " (run `ticketledger verify` to locate the damage)");
+    return Status::DataLoss(problem + " (run `ticketledger verify` to locate the damage)");
   }
   if (!options.read_only) {
     impl->writer =
@@ -233,11 +233,11 @@ Status EventLog::ScanBytes(Seq from, Seq to,
   for (Seq expected = from; expected <= to; ++expected, events.Next()) {
     if (!events.Valid()) {
       TL_RETURN_IF_ERROR(events.status());
-      return Status::Corruption(fmt::format("seq {}: missing", expected));
+      return Status::DataLoss(fmt::format("seq {}: missing", expected));
     }
     auto seq = keys::ParseSeqKey(events.key());
     if (!seq.ok() || *seq != expected) {
-      return Status::Corruption(fmt::format("seq {}: missing", expected));
+      return Status::DataLoss(fmt::format("seq {}: missing", expected));
     }
     TL_RETURN_IF_ERROR(visit(expected, events.value()));
   }
@@ -254,7 +254,7 @@ Status EventLog::Scan(Seq from, Seq to,
     auto event = DecodeEvent(bytes);
     if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
     if (event->seq != seq) {
-      return Status::Corruption(fmt::format("seq {}: the event says it is seq {}", seq,
+      return Status::DataLoss(fmt::format("seq {}: the event says it is seq {}", seq,
                                             event->seq));
     }
     StoredEvent stored{std::move(event).value(), prev, hash};
@@ -277,11 +277,11 @@ Result<std::vector<StoredEvent>> EventLog::Read(Seq after, size_t limit) const {
 Result<StoredEvent> EventLog::ReadOne(Seq seq) const {
   if (seq == 0 || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
   TL_ASSIGN_OR_RETURN(auto bytes, impl_->store->Get(Family::kEvents, keys::SeqKey(seq)));
-  if (!bytes) return Status::Corruption(fmt::format("seq {}: missing", seq));
+  if (!bytes) return Status::DataLoss(fmt::format("seq {}: missing", seq));
   auto event = DecodeEvent(*bytes);
   if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
   if (event->seq != seq) {
-    return Status::Corruption(fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
+    return Status::DataLoss(fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
   }
   StoredEvent stored;
   stored.event = std::move(event).value();
@@ -300,7 +300,7 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
       Family::kStreams, keys::StreamKey(stream, 1), prefix + std::string(9, '\xff'),
       [&](std::string_view key, std::string_view value) {
         if (key.size() != prefix.size() + 8 || value.size() != 8) {
-          failure = Status::Corruption(fmt::format("{}: malformed index entry",
+          failure = Status::DataLoss(fmt::format("{}: malformed index entry",
                                                    stream.ToString()));
           return false;
         }
@@ -308,7 +308,7 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
         Seq seq = keys::GetU64(value);
         if (v > max_version || seq > head) return false;
         if (v != seqs.size() + 1) {
-          failure = Status::Corruption(fmt::format("{}: version {} missing from the index",
+          failure = Status::DataLoss(fmt::format("{}: version {} missing from the index",
                                                    stream.ToString(), seqs.size() + 1));
           return false;
         }
@@ -321,7 +321,7 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
   for (Seq seq : seqs) {
     TL_ASSIGN_OR_RETURN(auto stored, ReadOne(seq));
     if (!(stored.event.stream == stream) || stored.event.version != events.size() + 1) {
-      return Status::Corruption(
+      return Status::DataLoss(
           fmt::format("seq {}: indexed as {} version {} but the event disagrees", seq,
                       stream.ToString(), events.size() + 1));
     }

@@ -78,20 +78,20 @@ struct AppendResult {
   StreamId stream;      // parts[0]'s stream, with the assigned id of a new ticket
   Version version = 0;  // parts[0]'s version after the commit
   Seq first_seq = 0;
-  Seq last_seq = 0;        // the commit's highest seq of this append
+  Seq last_seq = 0;       // the commit's highest seq of this append
   bool replayed = false;  // an idempotent retry: nothing appended, the original result
 };
 
 using AppendCallback = std::function<void(Result<AppendResult>)>;
 // Called on one of the log's threads (one call at a time, commits in seq order) after each
-// durable commit with its events in seq order, before any append of that commit returns: a listener that applies them gives read-your-writes. The
-// log destroys its listener when its writer stops, before it closes the database, so whatever
-// the listener owns may use the log until then.
+// durable commit with its events in seq order, before any append of that commit returns: a listener
+// that applies them gives read-your-writes. The log destroys its listener when its writer stops,
+// before it closes the database, so whatever the listener owns may use the log until then.
 using CommitListener = std::function<void(const std::vector<Event>&)>;
 
 struct LogHead {
-  Seq seq = 0;      // the last committed seq; 0 = empty
-  Hash hash{};      // its chain hash; zeros when empty
+  Seq seq = 0;  // the last committed seq; 0 = empty
+  Hash hash{};  // its chain hash; zeros when empty
   TicketId last_ticket = 0;
   TimeNs last_recorded_at = 0;
 };
@@ -142,9 +142,10 @@ class EventLog {
 
   void SetCommitListener(CommitListener listener);
 
-  // Queues an append; `done` runs on one of the log's threads when it is durable or refused. Refusals:
-  // kVersionConflict, kIdempotencyConflict, kNotFound (a ticket that does not exist), kBadField
-  // (a malformed request), kUnavailable (storage failed: nothing of the batch was written).
+  // Queues an append; `done` runs on one of the log's threads when it is durable or refused.
+  // Refusals: kAborted (a version or idempotency conflict), kNotFound (a ticket that does not
+  // exist), kInvalidArgument (a malformed request), kUnavailable (storage failed: nothing of the
+  // batch was written).
   void AppendAsync(AppendRequest request, AppendCallback done);
   // The same, waiting for the outcome.
   Result<AppendResult> Append(AppendRequest request);
@@ -173,8 +174,9 @@ class EventLog {
   // names the seq. `visit` returning an error stops the scan with that error.
   Status Scan(Seq from, Seq to, const std::function<Status(const StoredEvent&)>& visit) const;
   // The stored bytes as they are, for export and independent verification.
-  Status ScanRaw(Seq from, Seq to,
-                 const std::function<Status(Seq, std::string_view bytes, const Hash&)>& visit) const;
+  Status ScanRaw(
+      Seq from, Seq to,
+      const std::function<Status(Seq, std::string_view bytes, const Hash&)>& visit) const;
   // The stored bytes without their chain entries (a replay that checks the chain as a whole
   // recomputes it); the same order and errors as ScanRaw.
   Status ScanBytes(Seq from, Seq to,

@@ -44,7 +44,7 @@ struct EventLog::Impl {
   }
 
   static Status ChainEntryMissing(Seq seq) {
-    return Status::Corruption(fmt::format("seq {}: chain entry missing or malformed", seq));
+    return Status::DataLoss(fmt::format("seq {}: chain entry missing or malformed", seq));
   }
 };
 

@@ -522,7 +522,7 @@ Result<StreamId> GroupCommitWriter::StreamOfSeq(Seq seq, const Staging& st) cons
     return in_flight_->streams[seq - in_flight_->first_seq];
   }
   TL_ASSIGN_OR_RETURN(auto bytes, store_->Get(Family::kEvents, keys::SeqKey(seq)));
-  if (!bytes) return Status::Corruption(fmt::format("seq {}: missing", seq));
+  if (!bytes) return Status::DataLoss(fmt::format("seq {}: missing", seq));
   auto event = DecodeEvent(*bytes);
   if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
   return event->stream;

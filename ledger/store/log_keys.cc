@@ -24,7 +24,7 @@ std::string SeqKey(Seq seq) {
 }
 
 Result<Seq> ParseSeqKey(std::string_view key) {
-  if (key.size() != 8) return Status::Corruption(fmt::format("seq key of {} bytes", key.size()));
+  if (key.size() != 8) return Status::DataLoss(fmt::format("seq key of {} bytes", key.size()));
   return GetU64(key);
 }
 
@@ -50,7 +50,7 @@ std::string StreamKey(const StreamId& stream, Version version) {
 }
 
 Result<std::pair<StreamId, Version>> ParseStreamKey(std::string_view key) {
-  auto bad = [&] { return Status::Corruption("malformed stream index key"); };
+  auto bad = [&] { return Status::DataLoss("malformed stream index key"); };
   if (key.size() < 1 + 8) return bad();
   auto kind = static_cast<StreamId::Kind>(key[0]);
   Version version = GetU64(key.substr(key.size() - 8));
@@ -86,7 +86,7 @@ std::string EncodeIdempotencyRecord(const IdempotencyRecord& record, Seq primary
 
 Result<DecodedIdempotencyRecord> DecodeIdempotencyRecord(std::string_view value) {
   if (value.size() != kIdempotencyRecordBytes) {
-    return Status::Corruption(fmt::format("idempotency record of {} bytes", value.size()));
+    return Status::DataLoss(fmt::format("idempotency record of {} bytes", value.size()));
   }
   DecodedIdempotencyRecord out;
   out.record.seq = GetU64(value);
@@ -106,7 +106,7 @@ std::string EncodeHead(Seq seq, const Hash& hash) {
 }
 
 Result<std::pair<Seq, Hash>> DecodeHead(std::string_view value) {
-  if (value.size() != 40) return Status::Corruption("malformed head record");
+  if (value.size() != 40) return Status::DataLoss("malformed head record");
   Hash h;
   std::memcpy(h.data(), value.data() + 8, 32);
   return std::make_pair(GetU64(value), h);

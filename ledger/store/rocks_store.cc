@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
-  if (s.IsCorruption()) return Status::Corruption(fmt::format("{}: {}", what, s.ToString()));
+  if (s.IsCorruption()) return Status::DataLoss(fmt::format("{}: {}", what, s.ToString()));
   return Status::Unavailable(fmt::format("{}: {}", what, s.ToString()));
 }
 

@@ -47,7 +47,7 @@ void SubProof(std::span<const Hash> leaves, int64_t m, int64_t lo, int64_t hi, b
 }
 
 Status ProofFailed(std::string_view what, std::string_view why) {
-  return Status::Corruption(fmt::format("{} proof does not verify: {}", what, why));
+  return Status::DataLoss(fmt::format("{} proof does not verify: {}", what, why));
 }
 
 }  // namespace

@@ -329,13 +329,13 @@ Result<Note> OpenNote(std::string_view message, std::span<const NoteVerifier> kn
     }
     if (!seen.insert({signature.name, key_id}).second) continue;
     if (!verifier->Verify(note.text, std::string_view(*raw).substr(4))) {
-      return Status::Corruption(
+      return Status::DataLoss(
           fmt::format("invalid signature for key {}+{:08x}", signature.name, key_id));
     }
     note.verified.push_back(std::move(signature));
   }
   if (note.verified.empty()) {
-    return Status::Corruption("the note has no signature by a known key");
+    return Status::DataLoss("the note has no signature by a known key");
   }
   return note;
 }

@@ -18,8 +18,8 @@ Status AddContext(const Status& s, std::string_view context) {
   switch (s.code()) {
     case StatusCode::kNotFound:
       return Status::NotFound(std::move(message));
-    case StatusCode::kCorruption:
-      return Status::Corruption(std::move(message));
+    case StatusCode::kDataLoss:
+      return Status::DataLoss(std::move(message));
     case StatusCode::kUnavailable:
       return Status::Unavailable(std::move(message));
     case StatusCode::kInternal:
@@ -104,12 +104,12 @@ class TreeView {
 
   Result<const std::string*> Check(const Cached& c, int64_t need) const {
     if (c.hashes.empty() || c.hashes.size() % kHashSize != 0 || c.hashes.size() > kFullTileBytes) {
-      return Status::Corruption(fmt::format("tile ({}, {}) has {} bytes, not 1 to 256 hashes",
+      return Status::DataLoss(fmt::format("tile ({}, {}) has {} bytes, not 1 to 256 hashes",
                                             c.level, c.index, c.hashes.size()));
     }
     const auto width = static_cast<int64_t>(c.hashes.size() / kHashSize);
     if (width < need) {
-      return Status::Corruption(
+      return Status::DataLoss(
           fmt::format("tile ({}, {}) holds {} hashes; the tree of size {} needs {}", c.level,
                       c.index, width, size_, need));
     }
@@ -152,7 +152,7 @@ Result<std::vector<TileWrite>> AppendLeaves(int64_t old_size, std::span<const Ha
       }
       contents = std::move(read).value();
       if (contents.size() != static_cast<size_t>(old_width) * kHashSize) {
-        return Status::Corruption(
+        return Status::DataLoss(
             fmt::format("tile ({}, {}) has {} bytes; the tree of size {} has {} hashes there",
                         level, first_tile, contents.size(), old_size, old_width));
       }

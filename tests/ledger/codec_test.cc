@@ -134,13 +134,13 @@ TEST_CASE("malformed bytes are corruption, never a crash", "[codec]") {
   SECTION("truncated") {
     for (size_t n : {size_t{0}, size_t{3}, size_t{8}, good.size() - 8}) {
       auto r = DecodeEvent(good.substr(0, n));
-      CHECK(r.status().code() == tl::StatusCode::kCorruption);
+      CHECK(r.status().code() == tl::StatusCode::kDataLoss);
     }
   }
   SECTION("multi-segment framing") {
     std::string bad = good;
     bad[0] = 1;
-    CHECK(DecodeEvent(bad).status().code() == tl::StatusCode::kCorruption);
+    CHECK(DecodeEvent(bad).status().code() == tl::StatusCode::kDataLoss);
   }
   SECTION("a flipped byte fails strict decoding, or is a different event with those bytes") {
     const Event original = *DecodeEvent(good);
@@ -153,7 +153,7 @@ TEST_CASE("malformed bytes are corruption, never a crash", "[codec]") {
         CHECK_FALSE(*r == original);
         CHECK(EncodeEvent(*r) == bad);
       } else {
-        CHECK(r.status().code() == tl::StatusCode::kCorruption);
+        CHECK(r.status().code() == tl::StatusCode::kDataLoss);
       }
     }
   }
@@ -171,7 +171,7 @@ TEST_CASE("an event type this build does not know is reported as such", "[codec]
   bytes[discriminant + 1] = 0x03;
   auto unknown = DecodeEvent(bytes);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.status().code() == tl::StatusCode::kCorruption);
+  CHECK(unknown.status().code() == tl::StatusCode::kDataLoss);
   CHECK_THAT(std::string(unknown.status().message()), Catch::Contains("unknown event type"));
 }
 

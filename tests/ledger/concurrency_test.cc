@@ -67,7 +67,7 @@ TEST_CASE("16 threads racing on one ticket: exactly one winner per version", "[l
           ++winners[r->version];
           CHECK(r->version == *current + 1);
         } else {
-          CHECK(r.status().code() == tl::StatusCode::kVersionConflict);
+          CHECK(r.status().reason() == tl::reason::kVersionConflict);
           ++conflicts;
         }
       }

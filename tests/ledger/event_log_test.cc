@@ -80,7 +80,7 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   REQUIRE(log->Append(OpenRequest()).ok());
 
   auto stale = log->Append(ActRequest(1, 0, Replied{"x"}));
-  REQUIRE(stale.status().code() == tl::StatusCode::kVersionConflict);
+  REQUIRE(stale.status().reason() == tl::reason::kVersionConflict);
   CHECK(stale.status().current_version() == 1);
 
   AppendRequest once = ActRequest(1, std::nullopt, Commented{"note"});
@@ -96,7 +96,7 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   AppendRequest other = once;
   other.parts[0].events[0].payload = Commented{"different"};
   auto c = log->Append(other);
-  CHECK(c.status().code() == tl::StatusCode::kIdempotencyConflict);
+  CHECK(c.status().reason() == tl::reason::kIdempotencyConflict);
   CHECK(log->Head().seq == 2);
 
   auto missing = log->Append(ActRequest(99, std::nullopt, Replied{"x"}));
@@ -154,8 +154,8 @@ TEST_CASE("a batch staged while the one before it is written sees that one's app
   CHECK(second_results[0]->stream == StreamId::Ticket(1));
   REQUIRE(second_results[1].ok());
   CHECK(second_results[1]->version == 52);
-  CHECK(second_results[2].status().code() == tl::StatusCode::kIdempotencyConflict);
-  CHECK(second_results[3].status().code() == tl::StatusCode::kVersionConflict);
+  CHECK(second_results[2].status().reason() == tl::reason::kIdempotencyConflict);
+  CHECK(second_results[3].status().reason() == tl::reason::kVersionConflict);
   CHECK(log->Head().seq == 1 + 50 + 1);
   CHECK(log->Verify().ok);
 }
@@ -178,7 +178,7 @@ TEST_CASE("a flush started between loads loses nothing; a read-only log refuses 
   REQUIRE(reader.ok());
   CHECK((*reader)->Head().seq == 21);
   CHECK((*reader)->Verify().ok);
-  CHECK((*reader)->StartFlush().code() == tl::StatusCode::kBadField);  // nothing to flush there
+  CHECK((*reader)->StartFlush().code() == tl::StatusCode::kInvalidArgument);  // nothing to flush there
 }
 
 TEST_CASE("an append that names one event id twice is refused whole", "[log]") {
@@ -194,7 +194,7 @@ TEST_CASE("an append that names one event id twice is refused whole", "[log]") {
       for (size_t i = 0; i < events; ++i) r.parts[0].events.push_back(Draft(Commented{"c"}));
       r.parts[0].events[repeat_at].event_id = r.parts[0].events[0].event_id;
       auto refused = log->Append(r);
-      CHECK(refused.status().code() == tl::StatusCode::kBadField);
+      CHECK(refused.status().code() == tl::StatusCode::kInvalidArgument);
       CHECK(refused.status().message() == "an event id appears twice in one append");
       r.parts[0].events[repeat_at].event_id = EventId::Random();
       auto taken = log->Append(r);

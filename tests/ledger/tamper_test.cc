@@ -91,7 +91,7 @@ TEST_CASE("deleting an event fails verification at its seq", "[log][tamper]") {
     RawDelete(dir.str(), "events", SeqKeyOf(12));
     ExpectVerifyFailsAt(dir.str(), 12);
     auto writable = EventLog::Open(dir.str());
-    CHECK(writable.status().code() == tl::StatusCode::kCorruption);
+    CHECK(writable.status().code() == tl::StatusCode::kDataLoss);
   }
 }
 
@@ -122,7 +122,7 @@ TEST_CASE("readers name the seq of a corrupt event instead of crashing", "[log][
   REQUIRE(log.ok());
   auto read = (*log)->Read(0, 100);
   REQUIRE_FALSE(read.ok());
-  CHECK(read.status().code() == tl::StatusCode::kCorruption);
+  CHECK(read.status().code() == tl::StatusCode::kDataLoss);
   CHECK_THAT(std::string(read.status().message()), Catch::Contains("seq 6"));
   auto one = (*log)->ReadOne(6);
   CHECK_THAT(std::string(one.status().message()), Catch::Contains("seq 6"));

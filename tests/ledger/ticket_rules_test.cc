@@ -63,7 +63,7 @@ struct Desk {
     const Seq before = log->Head().seq;
     Result<CommandResult> r = run();
     REQUIRE_FALSE(r.ok());
-    CHECK(r.status().api_code() == code);
+    CHECK(r.status().reason() == code);
     CHECK(log->Head().seq == before);
   }
 };
@@ -296,7 +296,7 @@ TEST_CASE("expected_version pins the state a command was decided on", "[rules]")
   stale.expected_version = 1;
   const Seq before = d.log->Head().seq;
   auto r = d.handler.Act(id, Comment{"x"}, stale);
-  REQUIRE(r.status().code() == tl::StatusCode::kVersionConflict);
+  REQUIRE(r.status().reason() == tl::reason::kVersionConflict);
   CHECK(r.status().current_version() == 2);
   CHECK(d.log->Head().seq == before);
   CommandMeta fresh = By("carl");

@@ -21,8 +21,8 @@ ReportParams Parse(ReportKind kind, const QueryParams& q) {
 void CheckBad(ReportKind kind, const QueryParams& q, const std::string& param) {
   auto p = ParseReportParams(kind, q);
   REQUIRE_FALSE(p.ok());
-  CHECK(p.status().code() == StatusCode::kBadField);
-  CHECK(p.status().api_code() == "bad_field");
+  CHECK(p.status().code() == StatusCode::kInvalidArgument);
+  CHECK(p.status().reason() == "bad_field");
   CHECK_THAT(std::string(p.status().message()), Catch::StartsWith(param + ":"));
 }
 
@@ -100,6 +100,6 @@ TEST_CASE("Report names the unknown report or parameter", "[projections][params]
   auto unknown = desk.projections().Report("volumes", {});
   CHECK(unknown.status().code() == StatusCode::kNotFound);
   auto bad = desk.projections().Report("volume", {{"interval", "fortnight"}});
-  CHECK(bad.status().code() == StatusCode::kBadField);
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(std::string(bad.status().message()), Catch::Contains("interval"));
 }

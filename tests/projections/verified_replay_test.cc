@@ -48,7 +48,7 @@ TEST_CASE("a verified replay refuses a changed event and names its seq", "[proje
   SECTION("through the change") {
     auto p = Replay(*log, true);
     REQUIRE_FALSE(p.ok());
-    CHECK(p.status().code() == tl::StatusCode::kCorruption);
+    CHECK(p.status().code() == tl::StatusCode::kDataLoss);
     CHECK_THAT(p.status().ToString(), Catch::Contains("seq 40"));
   }
   SECTION("the change is the last event read") {

@@ -15,7 +15,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::string CodeOf(const Status& s) { return std::string(s.api_code()); }
+std::string CodeOf(const Status& s) { return std::string(s.reason()); }
 
 }  // namespace
 
@@ -28,7 +28,8 @@ TEST_CASE("a body must be one JSON object within the depth limit", "[server][jso
   CHECK(CodeOf(ParseJsonObject("{'a':1}").status()) == "bad_json");
   std::string deep = std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
   CHECK(CodeOf(ParseJsonObject("{\"a\":" + deep + "}").status()) == "bad_json");
-  CHECK(HttpStatusFor(ParseJsonObject("").status().code()) == 400);
+  CHECK(HttpErrorFor(ParseJsonObject("").status()).status == 400);
+  CHECK(HttpErrorFor(ParseJsonObject("").status()).code == "bad_json");
 }
 
 TEST_CASE("invalid UTF-8 is refused in bodies and in URLs", "[server][json]") {
@@ -41,8 +42,8 @@ TEST_CASE("invalid UTF-8 is refused in bodies and in URLs", "[server][json]") {
   CHECK_FALSE(ledger::IsValidUtf8("\xE2\x82"));          // truncated
   std::string path;
   QueryParams query;
-  CHECK(ParseTarget("/api/v1/queues/%FF", &path, &query).code() == StatusCode::kBadField);
-  CHECK(ParseTarget("/x?a=%2", &path, &query).code() == StatusCode::kBadField);
+  CHECK(ParseTarget("/api/v1/queues/%FF", &path, &query).code() == StatusCode::kInvalidArgument);
+  CHECK(ParseTarget("/x?a=%2", &path, &query).code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("targets are percent-decoded into a path and parameters", "[server][json]") {
@@ -58,7 +59,8 @@ TEST_CASE("targets are percent-decoded into a path and parameters", "[server][js
 }
 
 TEST_CASE("typed fields say which field is wrong", "[server][json]") {
-  auto o = ParseJsonObject(R"({"s":"x","n":5,"neg":-1,"big":1e300,"b":true,"t":"2026-01-05T09:00:00+01:00"})");
+  auto o = ParseJsonObject(
+      R"({"s":"x","n":5,"neg":-1,"big":1e300,"b":true,"t":"2026-01-05T09:00:00+01:00"})");
   REQUIRE(o.ok());
   CHECK(*OptionalString(*o, "s").value() == "x");
   CHECK(CodeOf(OptionalString(*o, "n").status()) == "bad_field");
@@ -110,13 +112,23 @@ TEST_CASE("only an importer may set occurred_at, actor or external_ref", "[serve
 }
 
 TEST_CASE("one table maps every status code to HTTP", "[server][errors]") {
-  CHECK(HttpStatusFor(StatusCode::kMissingField) == 400);
-  CHECK(HttpStatusFor(StatusCode::kBadField) == 400);
-  CHECK(HttpStatusFor(StatusCode::kNotFound) == 404);
-  CHECK(HttpStatusFor(StatusCode::kVersionConflict) == 409);
-  CHECK(HttpStatusFor(StatusCode::kIdempotencyConflict) == 409);
-  CHECK(HttpStatusFor(StatusCode::kRuleViolation) == 422);
-  CHECK(HttpStatusFor(StatusCode::kUnavailable) == 503);
+  auto check = [](const Status& s, int http, std::string_view code) {
+    INFO(s.ToString());
+    CHECK(HttpErrorFor(s).status == http);
+    CHECK(HttpErrorFor(s).code == code);
+  };
+  check(Status::MissingField("x"), 400, "missing_field");
+  check(Status::BadField("x"), 400, "bad_field");
+  check(Status::NotFound("x"), 404, "not_found");
+  check(Status::PermissionDenied("x"), 403, "forbidden");
+  check(Status::VersionConflict("x", 3), 409, "version_conflict");
+  check(Status::IdempotencyConflict("x"), 409, "idempotency_conflict");
+  check(Status::Rule("owner_not_in_queue", "x"), 422, "owner_not_in_queue");
+  check(Status::ResourceExhausted("x"), 503, "storage_full");
+  check(Status::Unavailable("x"), 503, "unavailable");
+  check(Status::LedgerCorrupt("x"), 503, "ledger_corrupt");
+  check(Status::DataLoss("seq 4: hash mismatch"), 500, "corruption");
+  check(Status::Internal("x"), 500, "internal");
   Response conflict = StatusResponse(Status::VersionConflict("stale", 7));
   CHECK(conflict.status == 409);
   auto body = json::parse(conflict.body).as_object();

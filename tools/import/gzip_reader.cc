@@ -19,9 +19,9 @@ Status EndOfInput(gzFile file, const std::string& path) {
   const char* message = gzerror(file, &code);
   if (code == Z_OK) return Status::Ok();
   if (code == Z_BUF_ERROR) {
-    return Status::Corruption(fmt::format("{}: the gzip stream is cut off", path));
+    return Status::DataLoss(fmt::format("{}: the gzip stream is cut off", path));
   }
-  return Status::Corruption(fmt::format("{}: {}", path, message));
+  return Status::DataLoss(fmt::format("{}: {}", path, message));
 }
 
 }  // namespace
@@ -67,7 +67,7 @@ Result<size_t> GzipReader::Inflate(char* buffer, size_t capacity) {
   if (n < 0) {
     int code = 0;
     const char* message = gzerror(handle_->file, &code);
-    return Status::Corruption(fmt::format("{}: {}", path_, message));
+    return Status::DataLoss(fmt::format("{}: {}", path_, message));
   }
   if (n == 0) {
     eof_ = true;

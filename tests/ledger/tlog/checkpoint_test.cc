@@ -85,7 +85,7 @@ TEST_CASE("a checkpoint's text is parsed strictly", "[tlog][checkpoint]") {
            "o\n12\n" + root + "\nextension\n",                       // extension line
        }) {
     INFO(bad);
-    CHECK(ParseCheckpoint(bad).status().code() == tl::StatusCode::kBadField);
+    CHECK(ParseCheckpoint(bad).status().code() == tl::StatusCode::kInvalidArgument);
   }
   CHECK_FALSE(FormatCheckpoint(Checkpoint{"has space", 1, {}}).ok());
   CHECK_FALSE(FormatCheckpoint(Checkpoint{"o", -1, {}}).ok());
@@ -101,14 +101,14 @@ TEST_CASE("a signed checkpoint opens with the log key and nothing else", "[tlog]
 
   // A tampered size or root breaks the signature.
   CHECK(OpenCheckpoint(Replace(note, "\n20\n", "\n21\n"), log.signer.verifier()).status().code() ==
-        tl::StatusCode::kCorruption);
+        tl::StatusCode::kDataLoss);
   std::string root_changed = note;
   root_changed[note.find("\n20\n") + 5] ^= 1;
   CHECK_FALSE(OpenCheckpoint(root_changed, log.signer.verifier()).ok());
   // Another key: rejected.
   const Log other = MakeLog(20);
   CHECK(OpenCheckpoint(note, other.signer.verifier()).status().code() ==
-        tl::StatusCode::kCorruption);
+        tl::StatusCode::kDataLoss);
   // A cosignature by an unknown witness is ignored.
   auto witness_key = GenerateKey("witness.example");
   REQUIRE(witness_key.ok());
@@ -122,12 +122,12 @@ TEST_CASE("a signed checkpoint opens with the log key and nothing else", "[tlog]
   // The origin must be the key's name, when signing and when opening.
   CHECK(SignCheckpoint(Checkpoint{"someone.else/log", 20, opened->root}, log.signer)
             .status()
-            .code() == tl::StatusCode::kBadField);
+            .code() == tl::StatusCode::kInvalidArgument);
   auto wrong_origin =
       SignNote("someone.else/log\n20\n" + HashToBase64(opened->root) + "\n", log.signer);
   REQUIRE(wrong_origin.ok());
   CHECK(OpenCheckpoint(*wrong_origin, log.signer.verifier()).status().code() ==
-        tl::StatusCode::kBadField);
+        tl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("a proof file round-trips and verifies against the log key", "[tlog][proof_file]") {
@@ -191,7 +191,7 @@ TEST_CASE("a proof file with any field tampered with is rejected", "[tlog][proof
   // Another log's key.
   const Log other = MakeLog(100);
   CHECK(VerifyProofFile(good, other.signer.verifier()).status().code() ==
-        tl::StatusCode::kCorruption);
+        tl::StatusCode::kDataLoss);
   // Every single character changed in turn: nothing is accepted.
   for (size_t i = 0; i < good.size(); ++i) {
     std::string bad = good;

@@ -167,9 +167,9 @@ TEST_CASE("an inclusion proof is rejected for a wrong leaf, index, size, root or
   const auto proof = Hashes(kInclusion[6].proof);  // index 5, size 8
   REQUIRE(VerifyInclusion(leaf, 5, 8, proof, root).ok());
 
-  CHECK(VerifyInclusion(leaves[4], 5, 8, proof, root).code() == tl::StatusCode::kCorruption);
+  CHECK(VerifyInclusion(leaves[4], 5, 8, proof, root).code() == tl::StatusCode::kDataLoss);
   CHECK(VerifyInclusion(LeafHash("WrongLeaf"), 5, 8, proof, root).code() ==
-        tl::StatusCode::kCorruption);
+        tl::StatusCode::kDataLoss);
   for (int64_t index : {4, 6, 5 ^ 2}) {
     CHECK_FALSE(VerifyInclusion(leaf, index, 8, proof, root).ok());
   }
@@ -193,14 +193,14 @@ TEST_CASE("an inclusion proof is rejected for a wrong leaf, index, size, root or
   auto shorter = proof;
   shorter.pop_back();
   auto status = VerifyInclusion(leaf, 5, 8, shorter, root);
-  CHECK(status.code() == tl::StatusCode::kCorruption);
+  CHECK(status.code() == tl::StatusCode::kDataLoss);
   CHECK_THAT(std::string(status.message()), Catch::Contains("fewer hashes"));
 
   // A one-leaf tree's root is its leaf hash, proved by the empty proof.
   CHECK(VerifyInclusion(leaves[0], 0, 1, {}, leaves[0]).ok());
-  CHECK(VerifyInclusion(leaf, 8, 8, proof, root).code() == tl::StatusCode::kBadField);
-  CHECK(VerifyInclusion(leaf, -1, 8, proof, root).code() == tl::StatusCode::kBadField);
-  CHECK(VerifyInclusion(leaf, 0, 0, {}, root).code() == tl::StatusCode::kBadField);
+  CHECK(VerifyInclusion(leaf, 8, 8, proof, root).code() == tl::StatusCode::kInvalidArgument);
+  CHECK(VerifyInclusion(leaf, -1, 8, proof, root).code() == tl::StatusCode::kInvalidArgument);
+  CHECK(VerifyInclusion(leaf, 0, 0, {}, root).code() == tl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("a consistency proof is rejected for wrong sizes, roots or proof hashes",
@@ -234,22 +234,22 @@ TEST_CASE("a consistency proof is rejected for wrong sizes, roots or proof hashe
 
   // Equal sizes: the empty proof, and only for equal roots.
   CHECK(VerifyConsistency(8, 8, new_root, new_root, {}).ok());
-  CHECK(VerifyConsistency(8, 8, old_root, new_root, {}).code() == tl::StatusCode::kCorruption);
-  CHECK(VerifyConsistency(8, 8, new_root, new_root, proof).code() == tl::StatusCode::kCorruption);
+  CHECK(VerifyConsistency(8, 8, old_root, new_root, {}).code() == tl::StatusCode::kDataLoss);
+  CHECK(VerifyConsistency(8, 8, new_root, new_root, proof).code() == tl::StatusCode::kDataLoss);
   // Nothing is proved from the empty tree or backwards in time.
-  CHECK(VerifyConsistency(0, 8, EmptyRootHash(), new_root, {}).code() == tl::StatusCode::kBadField);
-  CHECK(VerifyConsistency(8, 6, new_root, old_root, proof).code() == tl::StatusCode::kBadField);
+  CHECK(VerifyConsistency(0, 8, EmptyRootHash(), new_root, {}).code() == tl::StatusCode::kInvalidArgument);
+  CHECK(VerifyConsistency(8, 6, new_root, old_root, proof).code() == tl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("the provers refuse indexes and sizes outside the tree", "[tlog][merkle]") {
   const auto leaves = LeafHashes(ReferenceEntries());
   const MemoryTileStore store = StoreOf(leaves);
-  CHECK(MerkleInclusionProof(leaves, 8).status().code() == tl::StatusCode::kBadField);
-  CHECK(MerkleInclusionProof(leaves, -1).status().code() == tl::StatusCode::kBadField);
-  CHECK(MerkleConsistencyProof(leaves, 0).status().code() == tl::StatusCode::kBadField);
-  CHECK(MerkleConsistencyProof(leaves, 9).status().code() == tl::StatusCode::kBadField);
-  CHECK(InclusionProof(8, 8, store).status().code() == tl::StatusCode::kBadField);
-  CHECK(ConsistencyProof(0, 8, store).status().code() == tl::StatusCode::kBadField);
-  CHECK(ConsistencyProof(5, 4, store).status().code() == tl::StatusCode::kBadField);
-  CHECK(TreeRoot(-1, store).status().code() == tl::StatusCode::kBadField);
+  CHECK(MerkleInclusionProof(leaves, 8).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(MerkleInclusionProof(leaves, -1).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(MerkleConsistencyProof(leaves, 0).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(MerkleConsistencyProof(leaves, 9).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(InclusionProof(8, 8, store).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(ConsistencyProof(0, 8, store).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(ConsistencyProof(5, 4, store).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(TreeRoot(-1, store).status().code() == tl::StatusCode::kInvalidArgument);
 }
