@@ -4,11 +4,11 @@
 // threads (the baselines), and the ledger's full append path (rules, encoding, hash chain,
 // indexes, group commit, state update) from 1 and from N concurrent appenders, interleaved and
 // repeated. Prints the medians and the ratios the targets are stated in (docs/benchmarks.md).
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -20,8 +20,8 @@
 
 #include "app/command_handler.h"
 #include "app/memory_state_source.h"
-#include "bench/raw_rocksdb_baseline.h"
 #include "bench/bench_commands.h"
+#include "bench/raw_rocksdb_baseline.h"
 
 namespace tl::bench {
 namespace {
@@ -90,10 +90,12 @@ Result<Figures> RawPuts(const std::string& dir, int threads, double seconds) {
 // The baseline's threads block in RocksDB's synchronous Put; the ledger's appenders use the
 // asynchronous API the server uses, so they need no thread each.
 Result<Figures> LedgerAppends(const std::string& dir, int appenders, double seconds,
-                              ledger::LogStats* stats) {
+                              const ledger::LogOptions::Tuning& tuning, ledger::LogStats* stats) {
   using namespace ledger;
   using namespace app;
-  auto opened = EventLog::Open(dir);
+  LogOptions options;
+  options.tuning = tuning;
+  auto opened = EventLog::Open(dir, options);
   if (!opened.ok()) return opened.status();
   std::unique_ptr<EventLog> log = std::move(opened).value();
   MemoryStateSource states;
@@ -104,8 +106,9 @@ Result<Figures> LedgerAppends(const std::string& dir, int appenders, double seco
   TL_RETURN_IF_ERROR(handler.Define(DefineService{"bench", "Benchmark"}, meta).status());
   std::vector<TicketId> tickets;
   for (int i = 0; i < appenders; ++i) {
-    OpenTicket open{"bench", Category::kSupport, "bench, load", "bench", "load@example.org",
-                    Channel::kWeb, "bench", std::nullopt, ""};
+    OpenTicket open{"bench", Category::kSupport, "bench, load",
+                    "bench", "load@example.org", Channel::kWeb,
+                    "bench", std::nullopt,       ""};
     TL_ASSIGN_OR_RETURN(auto opened_ticket, handler.Open(open, meta));
     tickets.push_back(opened_ticket.id);
   }
@@ -160,23 +163,21 @@ Result<Figures> LedgerAppends(const std::string& dir, int appenders, double seco
           for (int a : ready) {
             started[a] = Clock::now();
             ++in_flight;
-            handler.ActAsync(tickets[a], Comment{body}, meta,
-                             [&, a, d](Result<CommandResult> r) {
-                               if (!r.ok()) failed = true;
-                               const double us = std::chrono::duration<double, std::micro>(
-                                                     Clock::now() - started[a])
-                                                     .count();
-                               {
-                                 std::lock_guard lock(results_mu);
-                                 figures.latencies_us.push_back(us);
-                               }
-                               {
-                                 std::lock_guard lock(pool[d]->mu);
-                                 pool[d]->ready.push_back(a);
-                               }
-                               --in_flight;
-                               pool[d]->cv.notify_one();
-                             });
+            handler.ActAsync(tickets[a], Comment{body}, meta, [&, a, d](Result<CommandResult> r) {
+              if (!r.ok()) failed = true;
+              const double us =
+                  std::chrono::duration<double, std::micro>(Clock::now() - started[a]).count();
+              {
+                std::lock_guard lock(results_mu);
+                figures.latencies_us.push_back(us);
+              }
+              {
+                std::lock_guard lock(pool[d]->mu);
+                pool[d]->ready.push_back(a);
+              }
+              --in_flight;
+              pool[d]->cv.notify_one();
+            });
           }
         }
       });
@@ -201,6 +202,7 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
     std::string dir = "bench-data";
     bool json = false;
     bool ledger_only = false;
+    ledger::LogOptions::Tuning tuning;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = bench.add_subcommand(
@@ -215,6 +217,8 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
                   "subfolder of it and removes that")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print all figures and ratios as one JSON object");
+  cmd->add_flag("--pipelined-sync", args->tuning.pipelined_sync,
+                "The ledger with its sync stage on (LogOptions::Tuning, docs/benchmarks.md)");
   cmd->add_flag("--ledger-only", args->ledger_only,
                 "Skip the baselines and the 1-appender run (for profiling the ledger)");
   cmd->callback([args, exit_code] {
@@ -230,7 +234,8 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
     };
     if (args->ledger_only) {
       ledger::LogStats stats;
-      auto figures = LedgerAppends(dir + "/ledgern", args->threads, args->seconds, &stats);
+      auto figures =
+          LedgerAppends(dir + "/ledgern", args->threads, args->seconds, args->tuning, &stats);
       if (!figures.ok()) return fail(figures.status());
       fmt::print(
           "ledger append, {} appenders: {} appends, {:.0f} ops/s, {:.1f} appends/commit, "
@@ -256,14 +261,14 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       if (!raw1.ok()) return fail(raw1.status());
       note(fmt::format("round {}/{}: ledger, 1 appender", r + 1, args->repeat));
       ledger::LogStats stats1;
-      auto led1 = LedgerAppends(base + "-ledger1", 1, args->seconds, &stats1);
+      auto led1 = LedgerAppends(base + "-ledger1", 1, args->seconds, args->tuning, &stats1);
       if (!led1.ok()) return fail(led1.status());
-      note(fmt::format("round {}/{}: raw RocksDB, {} threads", r + 1, args->repeat,
-                       args->threads));
+      note(fmt::format("round {}/{}: raw RocksDB, {} threads", r + 1, args->repeat, args->threads));
       auto rawn = RawPuts(base + "-rawn", args->threads, args->seconds);
       if (!rawn.ok()) return fail(rawn.status());
       note(fmt::format("round {}/{}: ledger, {} appenders", r + 1, args->repeat, args->threads));
-      auto ledn = LedgerAppends(base + "-ledgern", args->threads, args->seconds, &round.statsn);
+      auto ledn = LedgerAppends(base + "-ledgern", args->threads, args->seconds, args->tuning,
+                                &round.statsn);
       if (!ledn.ok()) return fail(ledn.status());
       round.raw1 = std::move(raw1).value();
       round.led1 = std::move(led1).value();
@@ -279,13 +284,11 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
       return v[v.size() / 2];
     };
     auto figures = [&](Figures Round::*which) {
-      return json::object{
-          {"ops_per_s", median([&](Round& r) { return (r.*which).Rate(); })},
-          {"p50_us", median([&](Round& r) { return (r.*which).Percentile(50); })},
-          {"p99_us", median([&](Round& r) { return (r.*which).Percentile(99); })}};
+      return json::object{{"ops_per_s", median([&](Round& r) { return (r.*which).Rate(); })},
+                          {"p50_us", median([&](Round& r) { return (r.*which).Percentile(50); })},
+                          {"p99_us", median([&](Round& r) { return (r.*which).Percentile(99); })}};
     };
-    const double throughput_ratio =
-        median([](Round& r) { return r.ledn.Rate() / r.rawn.Rate(); });
+    const double throughput_ratio = median([](Round& r) { return r.ledn.Rate() / r.rawn.Rate(); });
     const double latency_ratio =
         median([](Round& r) { return r.led1.Percentile(50) / r.raw1.Percentile(50); });
     const double per_commit = median([](Round& r) { return r.statsn.AppendsPerCommit(); });

@@ -322,46 +322,6 @@ std::string EncodeEvent(const Event& event) {
   return out;
 }
 
-namespace {
-
-// The placeholders must be non-zero so that the template's data section has the same canonical
-// length as the final event's.
-constexpr Seq kPlaceholderSeq = 1;
-constexpr Version kPlaceholderVersion = 1;
-constexpr TimeNs kPlaceholderRecordedAt = 1;
-// Byte offsets in the framed message: 8 bytes of framing, the root pointer (word 0), then the
-// root struct's data section: seq (word 0), version (word 1), occurredAt (2), recordedAt (3).
-constexpr size_t kRootPointer = 8;
-constexpr size_t kSeqOffset = 16;
-constexpr size_t kVersionOffset = 24;
-constexpr size_t kRecordedAtOffset = 40;
-
-void StoreLe64(char* p, uint64_t v) { std::memcpy(p, &v, 8); }
-
-}  // namespace
-
-std::string EncodeEventTemplate(Event event) {
-  event.seq = kPlaceholderSeq;
-  event.version = kPlaceholderVersion;
-  event.recorded_at = kPlaceholderRecordedAt;
-  return EncodeEvent(event);
-}
-
-bool PatchEnvelope(std::string& bytes, Seq seq, Version version, TimeNs recorded_at) {
-  if (seq == 0 || version == 0 || recorded_at == 0) return false;
-  if (bytes.size() < kRecordedAtOffset + 8) return false;
-  // The root pointer: a struct pointer (low 2 bits 0) with offset 0 and at least 4 data words.
-  uint64_t root;
-  std::memcpy(&root, bytes.data() + kRootPointer, 8);
-  const uint32_t offset_and_kind = static_cast<uint32_t>(root);
-  const uint16_t data_words = static_cast<uint16_t>(root >> 32);
-  if (offset_and_kind != 0 || data_words < 4) return false;
-  StoreLe64(bytes.data() + kSeqOffset, seq);
-  StoreLe64(bytes.data() + kVersionOffset, version);
-  StoreLe64(bytes.data() + kRecordedAtOffset, static_cast<uint64_t>(recorded_at));
-  return true;
-}
-
 Result<size_t> FramedMessageLength(std::string_view bytes) {
   if (bytes.size() < 4) return Status::DataLoss("truncated segment table");
   uint64_t segments = uint64_t{LoadLe32(bytes.data())} + 1;
@@ -388,8 +348,7 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
     return Status::Internal("an event decoded without its narrative is not canonical");
   }
   if (bytes.size() < kFrameHeaderBytes || (bytes.size() - kFrameHeaderBytes) % 8 != 0) {
-    return Status::DataLoss(
-        fmt::format("value of {} bytes is not a framed message", bytes.size()));
+    return Status::DataLoss(fmt::format("value of {} bytes is not a framed message", bytes.size()));
   }
   if (LoadLe32(bytes.data()) != 0) {
     return Status::DataLoss("value is not a single-segment message");
@@ -397,7 +356,7 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
   const size_t words = (bytes.size() - kFrameHeaderBytes) / 8;
   if (LoadLe32(bytes.data() + 4) != words) {
     return Status::DataLoss(fmt::format("segment size {} words disagrees with value size {}",
-                                          LoadLe32(bytes.data() + 4), words));
+                                        LoadLe32(bytes.data() + 4), words));
   }
   // Cap'n Proto reads words in place and requires 8-byte alignment; RocksDB values carry none.
   // The aligned copy goes to a buffer each thread reuses: a replay decodes millions of events,

@@ -19,18 +19,6 @@ namespace tl::ledger {
 // Encodes `event` canonically. Equal events give equal bytes.
 std::string EncodeEvent(const Event& event);
 
-// Encoding off the commit path: an appender's thread encodes the event with placeholder
-// envelope values, and the single writer only patches seq, version and recorded_at in place.
-// In canonical form the root struct follows the root pointer, so these fixed-width fields sit
-// at fixed offsets as long as they are non-zero (a zero field could change the data section's
-// canonical length); PatchEnvelope checks that and refuses otherwise.
-// EncodeEvent(e) == PatchEnvelope(EncodeEventTemplate(e), e.seq, e.version, e.recorded_at)
-// for every event with non-zero seq, version and recorded_at (tested for every payload type).
-std::string EncodeEventTemplate(Event event);
-// False when the bytes cannot be patched (a zero value, or not a template's layout); the
-// caller then encodes the event in full.
-bool PatchEnvelope(std::string& bytes, Seq seq, Version version, TimeNs recorded_at);
-
 struct DecodeOptions {
   // Also require the bytes to be exactly the canonical encoding of the decoded event, so
   // that no other byte string passes for it (as `verify` does).

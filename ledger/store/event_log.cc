@@ -11,6 +11,8 @@
 #include "ledger/store/event_log_impl.h"
 #include "ledger/store/hash_chain.h"
 #include "ledger/store/log_keys.h"
+#include "ledger/store/stored_tiles.h"
+#include "ledger/tlog/tiles.h"
 
 namespace tl::ledger {
 
@@ -45,8 +47,8 @@ Result<LogHead> LoadHead(const RocksStore& store, std::string* problem) {
     last_seq = *parsed;
   }
   if (last_seq != head.seq) {
-    *problem = fmt::format("the head says seq {} but the last stored event is seq {}", head.seq,
-                           last_seq);
+    *problem =
+        fmt::format("the head says seq {} but the last stored event is seq {}", head.seq, last_seq);
     return head;
   }
   if (last_event) {
@@ -104,9 +106,9 @@ std::vector<std::string> EventLog::ColumnFamilyNames() {
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOptions options) {
   auto impl = std::make_unique<Impl>();
-  TL_ASSIGN_OR_RETURN(impl->store,
-                      RocksStore::Open(dir, {options.create_if_missing && !options.read_only,
-                                             options.read_only, options.sync}));
+  TL_ASSIGN_OR_RETURN(
+      impl->store,
+      RocksStore::Open(dir, {options.create_if_missing && !options.read_only, options.read_only}));
   TL_RETURN_IF_ERROR(CheckFormat(*impl->store));
   std::string problem;
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));
@@ -114,8 +116,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
     return Status::DataLoss(problem + " (run `ticketledger verify` to locate the damage)");
   }
   if (!options.read_only) {
-    impl->writer =
-        std::make_unique<GroupCommitWriter>(impl->store.get(), options, impl->opened_head);
+    impl->writer = std::make_unique<LogWriter>(impl->store.get(), options, impl->opened_head);
   }
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
@@ -129,10 +130,9 @@ void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
     done(Status::Unavailable("the log is open read-only"));
     return;
   }
+  if (request.fingerprint == Hash{}) request.fingerprint = ComputeFingerprint(request);
   std::vector<PendingAppend> one;
-  one.push_back(PendingAppend{std::move(request), std::move(done), {}});
-  // Encoding happens here, on the appender's thread, so the single writer only patches.
-  PrepareTemplates(one.back());
+  one.push_back(PendingAppend{std::move(request), std::move(done)});
   impl_->writer->Submit(std::move(one));
 }
 
@@ -167,14 +167,13 @@ std::vector<Result<AppendResult>> EventLog::AppendBatch(std::vector<AppendReques
   std::vector<PendingAppend> pending;
   pending.reserve(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
-    pending.push_back(PendingAppend{std::move(requests[i]),
-                                    [&, i](Result<AppendResult> r) {
+    AppendRequest& request = requests[i];
+    if (request.fingerprint == Hash{}) request.fingerprint = ComputeFingerprint(request);
+    pending.push_back(PendingAppend{std::move(request), [&, i](Result<AppendResult> r) {
                                       std::lock_guard lock(shared.mu);
                                       results[i] = std::move(r);
                                       if (--shared.remaining == 0) shared.cv.notify_one();
-                                    },
-                                    {}});
-    PrepareTemplates(pending.back());
+                                    }});
   }
   if (turn.wait_turn) turn.wait_turn();
   impl_->writer->Submit(std::move(pending));
@@ -213,12 +212,15 @@ Status EventLog::ScanRaw(
   to = std::min(to, Head().seq);
   if (from == 0) from = 1;
   if (from > to) return Status::Ok();
+  TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from - 1));
   // The chain entries are walked with a second iterator in step with the events': a point
   // lookup per event cost a quarter of a replay (callgrind).
-  RocksStore::Cursor chain = impl_->store->NewCursor(
-      Family::kChain, keys::SeqKey(from), keys::SeqKey(to + 1), CacheFor(from, to));
+  RocksStore::Cursor chain = impl_->store->NewCursor(Family::kChain, keys::SeqKey(from),
+                                                     keys::SeqKey(to + 1), CacheFor(from, to));
   return ScanBytes(from, to, [&](Seq seq, std::string_view bytes) -> Status {
     TL_ASSIGN_OR_RETURN(const Hash hash, Impl::TakeChainHash(chain, seq));
+    TL_RETURN_IF_ERROR(Impl::CheckChain(seq, prev, bytes, hash));
+    prev = hash;
     return visit(seq, bytes, hash);
   });
 }
@@ -228,8 +230,8 @@ Status EventLog::ScanBytes(Seq from, Seq to,
   to = std::min(to, Head().seq);
   if (from == 0) from = 1;
   if (from > to) return Status::Ok();
-  RocksStore::Cursor events = impl_->store->NewCursor(
-      Family::kEvents, keys::SeqKey(from), keys::SeqKey(to + 1), CacheFor(from, to));
+  RocksStore::Cursor events = impl_->store->NewCursor(Family::kEvents, keys::SeqKey(from),
+                                                      keys::SeqKey(to + 1), CacheFor(from, to));
   for (Seq expected = from; expected <= to; ++expected, events.Next()) {
     if (!events.Valid()) {
       TL_RETURN_IF_ERROR(events.status());
@@ -251,13 +253,8 @@ Status EventLog::Scan(Seq from, Seq to,
   if (from == 0) from = 1;
   TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from - 1));
   return ScanRaw(from, to, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
-    auto event = DecodeEvent(bytes);
-    if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
-    if (event->seq != seq) {
-      return Status::DataLoss(fmt::format("seq {}: the event says it is seq {}", seq,
-                                            event->seq));
-    }
-    StoredEvent stored{std::move(event).value(), prev, hash};
+    TL_ASSIGN_OR_RETURN(Event event, Impl::DecodeAt(seq, bytes));
+    StoredEvent stored{std::move(event), prev, hash};
     prev = hash;
     return visit(stored);
   });
@@ -276,18 +273,22 @@ Result<std::vector<StoredEvent>> EventLog::Read(Seq after, size_t limit) const {
 
 Result<StoredEvent> EventLog::ReadOne(Seq seq) const {
   if (seq == 0 || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
-  TL_ASSIGN_OR_RETURN(auto bytes, impl_->store->Get(Family::kEvents, keys::SeqKey(seq)));
-  if (!bytes) return Status::DataLoss(fmt::format("seq {}: missing", seq));
-  auto event = DecodeEvent(*bytes);
-  if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
-  if (event->seq != seq) {
-    return Status::DataLoss(fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
-  }
+  TL_ASSIGN_OR_RETURN(std::string bytes, Entry(seq));
   StoredEvent stored;
-  stored.event = std::move(event).value();
+  TL_ASSIGN_OR_RETURN(stored.event, Impl::DecodeAt(seq, bytes));
   TL_ASSIGN_OR_RETURN(stored.prev_hash, impl_->HashAt(seq - 1));
   TL_ASSIGN_OR_RETURN(stored.hash, impl_->HashAt(seq));
   return stored;
+}
+
+Result<std::string> EventLog::Entry(Seq seq) const {
+  if (seq == 0 || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
+  TL_ASSIGN_OR_RETURN(auto bytes, impl_->store->Get(Family::kEvents, keys::SeqKey(seq)));
+  if (!bytes) return Status::DataLoss(fmt::format("seq {}: missing", seq));
+  TL_ASSIGN_OR_RETURN(const Hash prev, impl_->HashAt(seq - 1));
+  TL_ASSIGN_OR_RETURN(const Hash hash, impl_->HashAt(seq));
+  TL_RETURN_IF_ERROR(Impl::CheckChain(seq, prev, *bytes, hash));
+  return std::move(*bytes);
 }
 
 Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
@@ -300,8 +301,7 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
       Family::kStreams, keys::StreamKey(stream, 1), prefix + std::string(9, '\xff'),
       [&](std::string_view key, std::string_view value) {
         if (key.size() != prefix.size() + 8 || value.size() != 8) {
-          failure = Status::DataLoss(fmt::format("{}: malformed index entry",
-                                                   stream.ToString()));
+          failure = Status::DataLoss(fmt::format("{}: malformed index entry", stream.ToString()));
           return false;
         }
         Version v = keys::GetU64(key.substr(prefix.size()));
@@ -309,7 +309,7 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
         if (v > max_version || seq > head) return false;
         if (v != seqs.size() + 1) {
           failure = Status::DataLoss(fmt::format("{}: version {} missing from the index",
-                                                   stream.ToString(), seqs.size() + 1));
+                                                 stream.ToString(), seqs.size() + 1));
           return false;
         }
         seqs.push_back(seq);
@@ -332,8 +332,8 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
 
 Result<Version> EventLog::StreamVersion(const StreamId& stream) const {
   const std::string prefix = keys::StreamPrefix(stream);
-  TL_ASSIGN_OR_RETURN(auto last, impl_->store->Last(Family::kStreams,
-                                                    prefix + std::string(9, '\xff')));
+  TL_ASSIGN_OR_RETURN(auto last,
+                      impl_->store->Last(Family::kStreams, prefix + std::string(9, '\xff')));
   if (!last || last->first.size() != prefix.size() + 8 || !last->first.starts_with(prefix)) {
     return Version{0};
   }
@@ -342,11 +342,10 @@ Result<Version> EventLog::StreamVersion(const StreamId& stream) const {
 
 Result<std::optional<IdempotencyRecord>> EventLog::LookupEventId(const EventId& id) const {
   using Found = std::optional<IdempotencyRecord>;
-  TL_ASSIGN_OR_RETURN(auto value,
-                      impl_->store->Get(Family::kEventIds,
-                                        std::string_view(reinterpret_cast<const char*>(
-                                                             id.bytes.data()),
-                                                         id.bytes.size())));
+  TL_ASSIGN_OR_RETURN(
+      auto value, impl_->store->Get(Family::kEventIds,
+                                    std::string_view(reinterpret_cast<const char*>(id.bytes.data()),
+                                                     id.bytes.size())));
   if (!value) return Found();
   TL_ASSIGN_OR_RETURN(auto decoded, keys::DecodeIdempotencyRecord(*value));
   if (decoded.primary_seq > Head().seq) return Found();  // committing right now; not yet visible
@@ -354,6 +353,88 @@ Result<std::optional<IdempotencyRecord>> EventLog::LookupEventId(const EventId& 
   decoded.record.result.stream = primary.event.stream;
   decoded.record.result.replayed = true;
   return Found(std::move(decoded.record));
+}
+
+namespace {
+
+// The tree's sizes and seqs as API.md's contract checks them, before any tile is read.
+Status CheckTreeSize(Seq size, Seq head) {
+  if (size == 0) return Status::BadField("a tree size is at least 1");
+  if (size > head) {
+    return Status::NotFound(fmt::format("the tree has {} leaves, not {}", head, size));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Hash> EventLog::TreeRoot(Seq size) const {
+  TL_RETURN_IF_ERROR(CheckTreeSize(size, Head().seq));
+  return tlog::TreeRoot(static_cast<int64_t>(size), StoredTiles(*impl_->store));
+}
+
+Result<std::vector<Hash>> EventLog::InclusionProof(Seq seq, Seq size) const {
+  if (seq == 0 || seq > size) {
+    return Status::BadField(fmt::format("seq {} is not in a tree of size {}", seq, size));
+  }
+  TL_RETURN_IF_ERROR(CheckTreeSize(size, Head().seq));
+  return tlog::InclusionProof(static_cast<int64_t>(seq - 1), static_cast<int64_t>(size),
+                              StoredTiles(*impl_->store));
+}
+
+Result<std::vector<Hash>> EventLog::ConsistencyProof(Seq from, Seq to) const {
+  if (from == 0 || from > to) {
+    return Status::BadField(fmt::format("no consistency proof from size {} to {}", from, to));
+  }
+  TL_RETURN_IF_ERROR(CheckTreeSize(to, Head().seq));
+  return tlog::ConsistencyProof(static_cast<int64_t>(from), static_cast<int64_t>(to),
+                                StoredTiles(*impl_->store));
+}
+
+Status EventLog::AddSignedCheckpoint(const SignedCheckpoint& checkpoint) {
+  if (impl_->store->read_only()) return Status::Unavailable("the log is open read-only");
+  if (checkpoint.size == 0 || checkpoint.size > Head().seq) {
+    return Status::BadField(fmt::format("a checkpoint of size {} is beyond the head (seq {})",
+                                        checkpoint.size, Head().seq));
+  }
+  TL_ASSIGN_OR_RETURN(auto latest, LatestSignedCheckpoint());
+  if (latest && checkpoint.size <= latest->size) {
+    return Status::BadField(fmt::format("a checkpoint of size {} is not above the latest ({})",
+                                        checkpoint.size, latest->size));
+  }
+  return impl_->store->Put(Family::kSigned, keys::SignedKey(checkpoint.size),
+                           keys::EncodeSigned(checkpoint.signed_at, checkpoint.note),
+                           /*sync=*/true);
+}
+
+Result<std::optional<SignedCheckpoint>> EventLog::LatestSignedCheckpoint() const {
+  TL_ASSIGN_OR_RETURN(auto last, impl_->store->Last(Family::kSigned, {}));
+  if (!last) return std::optional<SignedCheckpoint>();
+  TL_ASSIGN_OR_RETURN(const Seq size, keys::ParseSeqKey(last->first));
+  TL_ASSIGN_OR_RETURN(auto decoded, keys::DecodeSigned(last->second));
+  return std::optional<SignedCheckpoint>(
+      SignedCheckpoint{size, decoded.first, std::move(decoded.second)});
+}
+
+Result<std::vector<SignedCheckpoint>> EventLog::SignedCheckpoints(Seq after_size,
+                                                                  size_t limit) const {
+  std::vector<SignedCheckpoint> out;
+  if (limit == 0 || after_size == ~Seq{0}) return out;
+  Status problem;
+  TL_RETURN_IF_ERROR(impl_->store->Scan(
+      Family::kSigned, keys::SignedKey(after_size + 1), {},
+      [&](std::string_view key, std::string_view value) {
+        auto size = keys::ParseSeqKey(key);
+        auto decoded = keys::DecodeSigned(value);
+        if (!size.ok() || !decoded.ok()) {
+          problem = Status::DataLoss("malformed signed checkpoint record");
+          return false;
+        }
+        out.push_back(SignedCheckpoint{*size, decoded->first, std::move(decoded->second)});
+        return out.size() < limit;
+      }));
+  TL_RETURN_IF_ERROR(problem);
+  return out;
 }
 
 Status EventLog::PutCheckpoint(std::string_view name, std::string_view bytes) {

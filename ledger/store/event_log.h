@@ -3,9 +3,9 @@
 // There is no update and no delete. Every commit is one atomic, synced RocksDB WriteBatch
 // holding the events, their hash-chain entries, their stream-index and idempotency-index
 // entries and the new head. Appends from many threads are queued and committed together by one
-// writer thread (group commit): each append's expected version and idempotency key are checked
-// in queue order against everything committed before it, including earlier appends of the same
-// batch, and the append's callback runs only once its batch is durable.
+// writer thread (group commit, log_writer.h): each append's expected version and idempotency
+// key are checked in queue order against everything committed before it, including earlier
+// appends of the same batch, and the append's callback runs only once its batch is durable.
 //
 // Thread-safety: all methods may be called from any thread, except SetCommitListener, which
 // must be called before the first append. Ownership: the EventLog owns the RocksDB handle;
@@ -37,11 +37,15 @@ struct LogOptions {
   // The writer commits at most this many appends (or bytes) in one WriteBatch.
   size_t max_batch_appends = 2048;
   size_t max_batch_bytes = 16u << 20;
-  // A batch of at least this many appends (bulk loads) is written to RocksDB by a thread of
-  // its own while the writer checks and stages the next batch; smaller ones the writer writes
-  // itself, saving a hand-off on a lone append's latency (group_commit.h).
-  size_t pipeline_min_appends = 64;
   Clock clock = SystemClockNow;  // recorded_at; never decreases across commits
+  // Optimisations that stay only because docs/benchmarks.md measured them worth their
+  // complexity; each can be switched off, and the crash and durability tests run both ways.
+  struct Tuning {
+    // A second thread makes written batches durable while the writer stages and writes the
+    // next (log_writer.h). Off: the writer's own synced write makes each batch durable.
+    bool pipelined_sync = false;
+  };
+  Tuning tuning;
 };
 
 // An event before it is committed: seq, version, stream and recorded_at come from the log.
@@ -124,6 +128,15 @@ struct LogStats {
   }
 };
 
+// A checkpoint of the Merkle tree as signed by the ledger's key: a C2SP signed note whose body
+// is a tlog-checkpoint (docs/log-format.md, "Signed checkpoints").
+struct SignedCheckpoint {
+  Seq size = 0;          // the tree size it commits to
+  TimeNs signed_at = 0;  // when the ledger signed it
+  std::string note;      // the signed note, byte for byte
+  bool operator==(const SignedCheckpoint&) const = default;
+};
+
 struct VerifyReport {
   bool ok = true;
   Seq events = 0;  // events checked
@@ -195,6 +208,27 @@ class EventLog {
   // Walks the whole log: contiguity, decoding (canonical form), envelope seq, stream versions
   // and indexes, the hash chain and the head. Fail-stop at the first problem.
   VerifyReport Verify(const std::function<void(Seq done, Seq total)>& progress = {}) const;
+
+  // The Merkle tree over the log (docs/log-format.md, "Merkle tree"): leaf i is seq i + 1, its
+  // entry the event's stored bytes, hashed as RFC 9162 says. A size is a number of leaves.
+  // kInvalidArgument for sizes or seqs outside 1 <= seq <= size (from <= to), kNotFound for a
+  // size beyond the head, kDataLoss when the stored tiles are damaged.
+  Result<Hash> TreeRoot(Seq size) const;
+  // RFC 9162 inclusion proof of `seq` in the tree of `size`, deepest hash first.
+  Result<std::vector<Hash>> InclusionProof(Seq seq, Seq size) const;
+  // RFC 9162 consistency proof from the tree of `from` to the tree of `to` (empty if equal).
+  Result<std::vector<Hash>> ConsistencyProof(Seq from, Seq to) const;
+  // The stored bytes of `seq`, its tree entry, checked against its chain hash.
+  Result<std::string> Entry(Seq seq) const;
+
+  // Signed checkpoints of the tree, kept forever, in their own family, oldest first. Add
+  // writes synced; it refuses (kInvalidArgument) a size beyond the head or not above the
+  // latest one's. Checking that the note is signed and consistent is the signer's job
+  // (app/checkpoint_signer.h); the log only keeps what it is given.
+  Status AddSignedCheckpoint(const SignedCheckpoint& checkpoint);
+  Result<std::optional<SignedCheckpoint>> LatestSignedCheckpoint() const;
+  // Up to `limit` checkpoints with size > after_size, oldest first.
+  Result<std::vector<SignedCheckpoint>> SignedCheckpoints(Seq after_size, size_t limit) const;
 
   // Projection checkpoints, in their own column family. Not part of the chain.
   Status PutCheckpoint(std::string_view name, std::string_view bytes);

@@ -6,18 +6,19 @@
 #include <algorithm>
 #include <memory>
 
+#include "ledger/store/codec.h"
 #include "ledger/store/event_log.h"
-#include "ledger/store/group_commit.h"
 #include "ledger/store/hash_chain.h"
 #include "ledger/store/log_keys.h"
+#include "ledger/store/log_writer.h"
 #include "ledger/store/rocks_store.h"
 
 namespace tl::ledger {
 
 struct EventLog::Impl {
   std::unique_ptr<RocksStore> store;
-  std::unique_ptr<GroupCommitWriter> writer;  // null when read-only; destroyed before store
-  LogHead opened_head;                        // the head when opened (all a read-only log has)
+  std::unique_ptr<LogWriter> writer;  // null when read-only; destroyed before store
+  LogHead opened_head;                // the head when opened (all a read-only log has)
 
   Result<Hash> HashAt(Seq seq) const {
     if (seq == 0) return kGenesisHash;
@@ -41,6 +42,26 @@ struct EventLog::Impl {
     std::copy(chain.value().begin(), chain.value().end(), reinterpret_cast<char*>(h.data()));
     chain.Next();
     return h;
+  }
+
+  // The check every event handed out passes first: its bytes chain from the previous hash to
+  // its own stored hash.
+  static Status CheckChain(Seq seq, const Hash& prev, std::string_view bytes, const Hash& hash) {
+    if (ChainHash(prev, bytes) != hash) {
+      return Status::DataLoss(
+          fmt::format("seq {}: the stored event does not match its chain hash", seq));
+    }
+    return Status::Ok();
+  }
+
+  // Decodes the stored bytes of `seq`, which must say they are that seq.
+  static Result<Event> DecodeAt(Seq seq, std::string_view bytes) {
+    auto event = DecodeEvent(bytes);
+    if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
+    if (event->seq != seq) {
+      return Status::DataLoss(fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
+    }
+    return event;
   }
 
   static Status ChainEntryMissing(Seq seq) {

@@ -14,8 +14,8 @@ namespace tl::ledger {
 constexpr Hash kGenesisHash{};  // the prev_hash of seq 1
 
 inline Hash ChainHash(const Hash& prev, std::string_view stored_bytes) {
-  return Sha256({std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
-                 stored_bytes});
+  return Sha256(
+      {std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()), stored_bytes});
 }
 
 }  // namespace tl::ledger

@@ -112,4 +112,39 @@ Result<std::pair<Seq, Hash>> DecodeHead(std::string_view value) {
   return std::make_pair(GetU64(value), h);
 }
 
+std::string TilePrefix(int level, int64_t index) {
+  std::string key;
+  key.reserve(11);
+  key.push_back(static_cast<char>(level));
+  PutU64(&key, static_cast<uint64_t>(index));
+  return key;
+}
+
+std::string TileKey(int level, int64_t index, int64_t start) {
+  std::string key = TilePrefix(level, index);
+  key.push_back(static_cast<char>(start >> 8));
+  key.push_back(static_cast<char>(start & 0xFF));
+  return key;
+}
+
+Result<int64_t> ParseTileKeyStart(std::string_view key) {
+  if (key.size() != 11) return Status::DataLoss(fmt::format("tile key of {} bytes", key.size()));
+  return int64_t{static_cast<uint8_t>(key[9])} << 8 | static_cast<uint8_t>(key[10]);
+}
+
+std::string SignedKey(Seq size) { return SeqKey(size); }
+
+std::string EncodeSigned(TimeNs signed_at, std::string_view note) {
+  std::string value;
+  value.reserve(8 + note.size());
+  PutU64(&value, static_cast<uint64_t>(signed_at));
+  value.append(note);
+  return value;
+}
+
+Result<std::pair<TimeNs, std::string>> DecodeSigned(std::string_view value) {
+  if (value.size() < 8) return Status::DataLoss("malformed signed checkpoint record");
+  return std::make_pair(static_cast<TimeNs>(GetU64(value)), std::string(value.substr(8)));
+}
+
 }  // namespace tl::ledger::keys

@@ -7,9 +7,12 @@
 //                0x02 len:u16 queue-name version:u64  -> seq:u64
 //                0x03 len:u16 service-name version:u64-> seq:u64
 //   event_ids    event-id:16                          -> IdempotencyRecord (64 bytes)
-//   meta         "format_version"                     -> u32
+//   meta         "format_version"                     -> u64
 //                "head"                               -> seq:u64 hash:32
 //   checkpoints  projection name                      -> projection-defined bytes
+//   tree         level:u8 index:u64 start:u16         -> the hashes of tile (level, index) from
+//                                                        position start on (32 bytes each)
+//   signed       size:u64                             -> signed_at:i64 note
 #pragma once
 
 #include <string>
@@ -19,7 +22,8 @@
 
 namespace tl::ledger::keys {
 
-constexpr uint32_t kFormatVersion = 1;
+// 2: the Merkle tree (the tree and signed families) beside the chain.
+constexpr uint32_t kFormatVersion = 2;
 constexpr std::string_view kMetaFormatVersion = "format_version";
 constexpr std::string_view kMetaHead = "head";
 constexpr size_t kIdempotencyRecordBytes = 64;
@@ -45,6 +49,17 @@ struct DecodedIdempotencyRecord {
 Result<DecodedIdempotencyRecord> DecodeIdempotencyRecord(std::string_view value);
 
 std::string EncodeHead(Seq seq, const Hash& hash);
+
+// A tile's pieces: each commit that grows tile (level, index) writes only the hashes it adds,
+// under the width the tile had before, so that no key is ever written twice (tlog/tiles.h).
+std::string TilePrefix(int level, int64_t index);
+std::string TileKey(int level, int64_t index, int64_t start);
+// The start of a piece from its key; kDataLoss when the key is not a tile key.
+Result<int64_t> ParseTileKeyStart(std::string_view key);
+
+std::string SignedKey(Seq size);
+std::string EncodeSigned(TimeNs signed_at, std::string_view note);
+Result<std::pair<TimeNs, std::string>> DecodeSigned(std::string_view value);
 Result<std::pair<Seq, Hash>> DecodeHead(std::string_view value);
 
 }  // namespace tl::ledger::keys

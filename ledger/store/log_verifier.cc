@@ -25,9 +25,8 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
 
   // The chain entries are walked in step with the events (a point lookup each was a third of
   // the walk's reads), bounded like the events' scan below.
-  RocksStore::Cursor chain = store.NewCursor(Family::kChain, keys::SeqKey(1),
-                                             keys::SeqKey(head.seq + 1),
-                                             RocksStore::CacheUse::kBypass);
+  RocksStore::Cursor chain = store.NewCursor(
+      Family::kChain, keys::SeqKey(1), keys::SeqKey(head.seq + 1), RocksStore::CacheUse::kBypass);
 
   auto check = [&](std::string_view key, std::string_view bytes) -> bool {
     auto seq = keys::ParseSeqKey(key);
@@ -50,8 +49,8 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
     last = e.version;
     const bool opened = std::holds_alternative<TicketOpened>(e.payload);
     if (e.stream.is_ticket() && opened != (e.version == 1)) {
-      return fail(*seq, fmt::format("{} must start with exactly one opened event",
-                                    e.stream.ToString()));
+      return fail(*seq,
+                  fmt::format("{} must start with exactly one opened event", e.stream.ToString()));
     }
 
     auto indexed = store.Get(Family::kStreams, prefix + keys::SeqKey(e.version));
@@ -60,15 +59,15 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
       return fail(*seq, fmt::format("the stream index does not map {} version {} to it",
                                     e.stream.ToString(), e.version));
     }
-    auto id = store.Get(Family::kEventIds,
-                        std::string_view(reinterpret_cast<const char*>(e.event_id.bytes.data()),
-                                         16));
+    auto id =
+        store.Get(Family::kEventIds,
+                  std::string_view(reinterpret_cast<const char*>(e.event_id.bytes.data()), 16));
     if (!id.ok()) return fail(*seq, std::string(id.status().message()));
     auto record = *id ? keys::DecodeIdempotencyRecord(**id)
                       : Result<keys::DecodedIdempotencyRecord>(Status::NotFound("absent"));
     if (!record.ok() || record->record.seq != *seq) {
-      return fail(*seq, fmt::format("the event id index does not map {} to it",
-                                    e.event_id.ToString()));
+      return fail(*seq,
+                  fmt::format("the event id index does not map {} to it", e.event_id.ToString()));
     }
 
     const Hash hash = ChainHash(prev, bytes);
@@ -85,7 +84,7 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
     return true;
   };
 
-    // Bounded by the head taken at the start: a live log may be committing beyond it.
+  // Bounded by the head taken at the start: a live log may be committing beyond it.
   Status scanned = store.Scan(Family::kEvents, keys::SeqKey(1), keys::SeqKey(head.seq + 1), check,
                               RocksStore::CacheUse::kBypass);
   if (report.ok && !scanned.ok()) {

@@ -12,13 +12,11 @@
 #include <array>
 #include <vector>
 
-#include "ledger/store/wal_file_system.h"
-
 namespace tl::ledger {
 namespace {
 
 constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
-    "events", "chain", "streams", "event_ids", "meta", "checkpoints"};
+    "events", "chain", "streams", "event_ids", "meta", "checkpoints", "tree", "signed"};
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
@@ -50,9 +48,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
   // Keys of events and chain only grow, and a stream's keys grow within its prefix: an insert
   // hint per prefix turns the memtable's skip-list search into an append (profiled: the
   // search was most of the write path's memtable cost).
-  if (family == Family::kEvents || family == Family::kChain || family == Family::kEventIds) {
+  if (family == Family::kEvents || family == Family::kChain || family == Family::kEventIds ||
+      family == Family::kSigned) {
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
-  } else if (family == Family::kStreams) {
+  } else if (family == Family::kStreams || family == Family::kTree) {
+    // A stream's keys, and a tile's pieces, grow within a 9-byte prefix.
     options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
   }
   return options;
@@ -74,7 +74,6 @@ void StopPerfCounters() {
 std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(f)]; }
 
 struct RocksStore::Handles {
-  std::unique_ptr<rocksdb::Env> env;  // declared first: outlives db
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
   rocksdb::ColumnFamilyHandle* default_family = nullptr;
@@ -140,15 +139,6 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   // One writer thread writes every batch, so RocksDB's concurrent memtable inserts buy nothing,
   // and turning them off is what enables the insert hints above.
   options.allow_concurrent_memtable_write = false;
-  // Every fsync of the WAL then overwrites blocks written before instead of growing the file,
-  // which spares the disk the inode write, and writes what it syncs directly (wal_file_system.h).
-  std::unique_ptr<rocksdb::Env> env;
-  if (!opts.read_only) {
-    env = rocksdb::NewCompositeEnv(
-        NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(),
-                                   opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached));
-    options.env = env.get();
-  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
@@ -158,12 +148,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      opts.read_only
-          ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
-          : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  rocksdb::Status s = opts.read_only
+                          ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
+                          : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   auto owned = std::make_unique<Handles>();
-  owned->env = std::move(env);
   owned->db.reset(raw);  // DB::Open hands over an owning raw pointer: wrap it at once
   if (!s.ok()) {
     for (auto* handle : handles) {
@@ -276,8 +264,8 @@ Status RocksStore::Scan(Family family, std::string_view start, std::string_view 
 Result<std::optional<std::pair<std::string, std::string>>> RocksStore::Last(
     Family family, std::string_view before) const {
   StopPerfCounters();
-  std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(rocksdb::ReadOptions(),
-                                                            h_->cf(family)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      h_->db->NewIterator(rocksdb::ReadOptions(), h_->cf(family)));
   if (before.empty()) {
     it->SeekToLast();
   } else {

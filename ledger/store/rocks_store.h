@@ -15,8 +15,17 @@
 
 namespace tl::ledger {
 
-enum class Family : uint8_t { kEvents, kChain, kStreams, kEventIds, kMeta, kCheckpoints };
-constexpr int kFamilyCount = 6;
+enum class Family : uint8_t {
+  kEvents,
+  kChain,
+  kStreams,
+  kEventIds,
+  kMeta,
+  kCheckpoints,  // the projections' checkpoints
+  kTree,         // the Merkle tree's tiles
+  kSigned,       // the signed checkpoints of the tree
+};
+constexpr int kFamilyCount = 8;
 std::string_view FamilyName(Family f);
 
 class RocksStore {
@@ -24,9 +33,6 @@ class RocksStore {
   struct Options {
     bool create_if_missing = true;
     bool read_only = false;
-    // Whether the caller syncs the WAL after its commits. Only then does writing the WAL
-    // directly at each sync pay (wal_file_system.h); without syncs the page cache writes it.
-    bool syncs_commits = true;
   };
   static Result<std::unique_ptr<RocksStore>> Open(const std::string& dir, Options options);
   ~RocksStore();
@@ -97,7 +103,7 @@ class RocksStore {
                    CacheUse cache = CacheUse::kFill) const;
   // The last entry with a key < `before` (a reverse seek), std::nullopt when none.
   Result<std::optional<std::pair<std::string, std::string>>> Last(Family family,
-                                                                   std::string_view before) const;
+                                                                  std::string_view before) const;
 
   bool read_only() const { return read_only_; }
 

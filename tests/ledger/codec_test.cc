@@ -180,24 +180,3 @@ TEST_CASE("the chain hash is SHA-256 of the previous hash and the stored bytes",
   const Hash h = ChainHash(kGenesisHash, "abc");
   CHECK(HashToHex(h) == "365aa7d8f7f9402c4b9434502b4cc89ddb09fe50d7cd95b493b834c62d5a5370");
 }
-
-TEST_CASE("patching a template's envelope gives the full encoding", "[codec]") {
-  for (const Payload& payload : EveryPayload()) {
-    INFO(EventTypeName(payload));
-    const Event event = Envelope(payload);
-    std::string bytes = EncodeEventTemplate(event);
-    REQUIRE(PatchEnvelope(bytes, event.seq, event.version, event.recorded_at));
-    CHECK(bytes == EncodeEvent(event));
-    // Large values too (all 64 bits used).
-    Event big = event;
-    big.seq = ~Seq{0} - 7;
-    big.version = ~Version{0} >> 1;
-    big.recorded_at = -5;
-    std::string big_bytes = EncodeEventTemplate(big);
-    REQUIRE(PatchEnvelope(big_bytes, big.seq, big.version, big.recorded_at));
-    CHECK(big_bytes == EncodeEvent(big));
-  }
-  std::string bytes = EncodeEventTemplate(Envelope(Resumed{}));
-  CHECK_FALSE(PatchEnvelope(bytes, 0, 1, 1));
-  CHECK_FALSE(PatchEnvelope(bytes, 1, 1, 0));
-}

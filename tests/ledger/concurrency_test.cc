@@ -33,20 +33,12 @@ AppendRequest Open() {
   return r;
 }
 
-// Every property holds whichever way the writer writes a batch: itself (the default for
-// batches of fewer than 64 appends) or through its RocksDB-writing thread while it stages
-// the next (forced here for every batch).
-LogOptions WriterPaths() {
-  LogOptions options;
-  options.pipeline_min_appends = GENERATE(as<size_t>{}, 64, 1);
-  return options;
-}
 
 }  // namespace
 
 TEST_CASE("16 threads racing on one ticket: exactly one winner per version", "[log][concurrency]") {
   TempDir dir;
-  auto log = OpenLog(dir.str(), WriterPaths());
+  auto log = OpenLog(dir.str());
   REQUIRE(log->Append(Open()).ok());
 
   constexpr int kThreads = 16;
@@ -88,7 +80,7 @@ TEST_CASE("16 threads racing on one ticket: exactly one winner per version", "[l
 TEST_CASE("64 threads on different tickets: every acknowledged append is there once",
           "[log][concurrency]") {
   TempDir dir;
-  auto log = OpenLog(dir.str(), WriterPaths());
+  auto log = OpenLog(dir.str());
   constexpr int kThreads = 64;
   constexpr int kAppendsEach = 25;
   std::vector<TicketId> tickets;
@@ -143,7 +135,7 @@ TEST_CASE("64 threads on different tickets: every acknowledged append is there o
 
 TEST_CASE("concurrent retries of one event id append it once", "[log][concurrency]") {
   TempDir dir;
-  auto log = OpenLog(dir.str(), WriterPaths());
+  auto log = OpenLog(dir.str());
   REQUIRE(log->Append(Open()).ok());
   const AppendRequest request = CommentRequest(1, std::nullopt, "once");
   std::atomic<int> fresh{0}, replayed{0};
@@ -169,7 +161,7 @@ TEST_CASE("concurrent retries of one event id append it once", "[log][concurrenc
 TEST_CASE("a lone appender and bursts: published in seq order, visible when acknowledged",
           "[log][concurrency]") {
   TempDir dir;
-  auto log = OpenLog(dir.str(), WriterPaths());
+  auto log = OpenLog(dir.str());
   std::vector<Seq> published;  // only the listener (one thread at a time) writes it
   log->SetCommitListener([&](const std::vector<Event>& events) {
     for (const Event& e : events) published.push_back(e.seq);

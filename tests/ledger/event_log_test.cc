@@ -74,8 +74,6 @@ TEST_CASE("appends get contiguous seqs from 1 and survive reopening", "[log]") {
 TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   TempDir dir;
   LogOptions options;
-  // The writer's own write and its RocksDB-writing thread's (forced for every batch).
-  options.pipeline_min_appends = GENERATE(as<size_t>{}, 64, 1);
   auto log = OpenLog(dir.str(), options);
   REQUIRE(log->Append(OpenRequest()).ok());
 
@@ -108,8 +106,6 @@ TEST_CASE("a batch staged while the one before it is written sees that one's app
   TempDir dir;
   LogOptions options;
   options.max_batch_appends = 50;  // each batch below is one group of the writer
-  options.pipeline_min_appends =
-      1;  // written by the RocksDB-writing thread while the next is staged
   auto log = OpenLog(dir.str(), options);
   REQUIRE(log->Append(OpenRequest()).ok());  // ticket 1, version 1
 

@@ -1,0 +1,123 @@
+// LogWriter: the log's single writer (docs/architecture.md, "The write path").
+//
+// Appends from any thread are queued. One thread, the sequencer, takes everything queued (up to
+// LogOptions' batch limits), checks each append in queue order against the committed state plus
+// the appends staged before it, gives its events their seqs, versions and recorded_at, encodes
+// them, chains their hashes and writes the whole batch as one RocksDB WriteBatch with
+// sync = true: one fsync for every append that arrived while the previous batch was written
+// (group commit). Only then does it publish the new head, call the commit listener and complete
+// the appends, in order, so nothing is visible or acknowledged before it is durable.
+//
+// One tuning, off by default and measured in docs/benchmarks.md: with
+// LogOptions::tuning.pipelined_sync a second thread, the sync stage, makes written batches
+// durable with one SyncWAL each round and completes them, in order, while the sequencer stages
+// and writes (unsynced) the next batch on top of them. Readers still see only durable commits:
+// the head is published by whoever completes.
+//
+// A failed write or fsync stops the log: what the batch wrote may or may not survive a restart,
+// none of it was acknowledged, and every later append is refused with the same error until the
+// ledger is reopened, since the state the writer would stage on can no longer be known.
+//
+// Private to the store. Thread-safety: Submit, Head and Stats may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/store/event_log.h"
+#include "ledger/store/log_keys.h"
+#include "ledger/store/rocks_store.h"
+
+namespace tl::ledger {
+
+struct PendingAppend {
+  AppendRequest request;  // its fingerprint already computed (EventLog fills a zero one in)
+  AppendCallback done;
+};
+
+class LogWriter {
+ public:
+  LogWriter(RocksStore* store, const LogOptions& options, LogHead head);
+  ~LogWriter();  // commits what is queued, then stops
+  LogWriter(const LogWriter&) = delete;
+  LogWriter& operator=(const LogWriter&) = delete;
+
+  void SetListener(CommitListener listener) { listener_ = std::move(listener); }
+  // Queues the appends contiguously, in order.
+  void Submit(std::vector<PendingAppend> appends);
+
+  LogHead Head() const;  // the published (durable) head
+  LogStats Stats() const;
+
+ private:
+  struct Staging;
+  // A group of appends on its way to its callbacks: staged and written, or refused.
+  struct Batch {
+    std::vector<PendingAppend> appends;
+    std::vector<Result<AppendResult>> results;  // one per append, when failure is OK
+    std::vector<Event> events;                  // what it appended, in seq order
+    LogHead head;                               // after it, when it appended anything
+    Status failure;                             // not OK: every append of it gets this
+  };
+
+  void WriterLoop();
+  // Sequencer: checks and stages the group on top of everything written so far and writes it
+  // (synced unless the sync stage runs).
+  Batch StageAndWrite(std::vector<PendingAppend>& group);
+  void SyncLoop();
+  // Publishes the batch's head, tells the listener and answers its appends.
+  void Complete(Batch& batch);
+  // Refuses every later append with `reason`; the first call wins.
+  void Stop(const Status& reason);
+  void CountSync(std::chrono::steady_clock::duration took);
+  Result<AppendResult> Stage(PendingAppend& pending, Staging& st);
+  Result<Version> CurrentVersion(const std::string& prefix, const Staging& st);
+  Result<std::optional<keys::DecodedIdempotencyRecord>> FindId(const EventId& id,
+                                                               const Staging& st) const;
+  Result<StreamId> StreamOfSeq(Seq seq, const Staging& st) const;
+
+  RocksStore* store_;  // not owned; outlives the writer
+  LogOptions options_;
+  CommitListener listener_;
+
+  // Sequencer only: the head including written batches not yet durable, and the last version
+  // of each stream seen so far (by key prefix), likewise ahead of the published head.
+  LogHead written_head_;
+  std::unordered_map<std::string, Version> versions_;
+
+  mutable std::mutex head_mu_;
+  LogHead head_;  // guarded by head_mu_: the durable head, written by whoever completes
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingAppend> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;            // guarded by queue_mu_
+
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<Batch> to_sync_;  // guarded by sync_mu_: written, waiting for the sync stage
+  bool writer_done_ = false;   // guarded by sync_mu_
+  Status sync_failure_;        // sync stage only: a failed SyncWAL, after which none is tried
+
+  std::mutex stop_mu_;
+  std::atomic<bool> stopped_{false};
+  Status stop_reason_;  // guarded by stop_mu_; set once, before stopped_
+
+  std::atomic<uint64_t> commits_{0}, syncs_{0}, appends_{0}, events_{0}, sync_nanos_{0};
+  // Started in the constructor once everything above is initialised.
+  std::thread sync_thread_;
+  std::thread writer_thread_;
+};
+
+// The default fingerprint of an append: SHA-256 over its streams, actors and payloads.
+Hash ComputeFingerprint(const AppendRequest& request);
+
+}  // namespace tl::ledger
