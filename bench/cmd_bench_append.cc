@@ -217,8 +217,10 @@ void RegisterBenchAppend(CLI::App& bench, int* exit_code) {
                   "subfolder of it and removes that")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print all figures and ratios as one JSON object");
-  cmd->add_flag("--pipelined-sync", args->tuning.pipelined_sync,
-                "The ledger with its sync stage on (LogOptions::Tuning, docs/benchmarks.md)");
+  cmd->add_flag("!--no-pipelined-sync", args->tuning.pipelined_sync,
+                "The ledger without its sync stage (LogOptions::Tuning, docs/benchmarks.md)");
+  cmd->add_flag("!--no-direct-wal", args->tuning.direct_wal,
+                "The ledger with RocksDB's own WAL files (LogOptions::Tuning)");
   cmd->add_flag("--ledger-only", args->ledger_only,
                 "Skip the baselines and the 1-appender run (for profiling the ledger)");
   cmd->callback([args, exit_code] {

@@ -70,6 +70,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     bool no_page = false;
     bool rebuild = false;
     std::string url_file;
+    bool plain_write_path = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM/SIGINT");
@@ -93,8 +94,10 @@ void RegisterServe(CLI::App& app, int* exit_code) {
                   "An answer must be taken by the client within this")
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
-  cmd->add_flag("--no-page", args->no_page,
-                "Do not serve the dashboard page at / (the API only)");
+  cmd->add_flag("--no-page", args->no_page, "Do not serve the dashboard page at / (the API only)");
+  cmd->add_flag("--plain-write-path", args->plain_write_path,
+                "Commit without the write path's tunings: no sync stage, RocksDB's own WAL "
+                "files (docs/benchmarks.md, \"Tuning\")");
   cmd->add_flag("--rebuild", args->rebuild,
                 "Ignore the read models' checkpoints: replay the whole log at start");
   cmd->add_option("--url-file", args->url_file,
@@ -127,6 +130,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.server.access_log = !args->no_access_log;
     if (!args->no_page) options.static_assets = server::web::ServeStaticAsset;
     options.projections.use_checkpoints = !args->rebuild;
+    if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
 
     auto auth = server::Authenticator::Load(args->tokens);
     if (!auth.ok()) return fail(auth.status());

@@ -108,7 +108,8 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
   auto impl = std::make_unique<Impl>();
   TL_ASSIGN_OR_RETURN(
       impl->store,
-      RocksStore::Open(dir, {options.create_if_missing && !options.read_only, options.read_only}));
+      RocksStore::Open(dir, {options.create_if_missing && !options.read_only, options.read_only,
+                             options.tuning.direct_wal, options.sync}));
   TL_RETURN_IF_ERROR(CheckFormat(*impl->store));
   std::string problem;
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));

@@ -145,7 +145,7 @@ struct LogWriter::Staging {
 };
 
 LogWriter::LogWriter(RocksStore* store, const LogOptions& options, LogHead head)
-    : store_(store), options_(options), written_head_(head), head_(head) {
+    : store_(store), options_(options), written_head_(head), edge_tiles_(*store), head_(head) {
   // The sync stage exists only when it is asked for (docs/benchmarks.md, "Tuning").
   if (options_.tuning.pipelined_sync && options_.sync) {
     sync_thread_ = std::thread([this] {
@@ -219,8 +219,13 @@ void LogWriter::WriterLoop() {
         queue_.pop_front();
       }
     }
-    Batch batch = StageAndWrite(group);
-    if (sync_thread_.joinable()) {
+    // With the sync stage, a lone append (a group of one, nothing else queued or syncing) is
+    // still synced here: handing it over would only add a thread wake-up to its latency,
+    // with nothing to overlap its fsync with (docs/benchmarks.md, "Tuning").
+    const bool sync_here =
+        !sync_thread_.joinable() || (group.size() == 1 && QueueEmpty() && SyncStageIdle());
+    Batch batch = StageAndWrite(group, options_.sync && sync_here);
+    if (!sync_here) {
       {
         std::lock_guard lock(sync_mu_);
         to_sync_.push_back(std::move(batch));
@@ -232,7 +237,17 @@ void LogWriter::WriterLoop() {
   }
 }
 
-LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group) {
+bool LogWriter::QueueEmpty() {
+  std::lock_guard lock(queue_mu_);
+  return queue_.empty();
+}
+
+bool LogWriter::SyncStageIdle() {
+  std::lock_guard lock(sync_mu_);
+  return to_sync_.empty() && !sync_busy_;
+}
+
+LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, bool sync) {
   Batch out;
   out.appends = std::move(group);
   if (stopped_) {
@@ -251,8 +266,7 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group) {
   if (st.events.empty()) return out;
 
   // The tree grows in the same batch as the log, so the two never disagree after a crash.
-  auto tiles =
-      tlog::AppendLeaves(static_cast<int64_t>(written_head_.seq), st.leaves, StoredTiles(*store_));
+  auto tiles = tlog::AppendLeaves(static_cast<int64_t>(written_head_.seq), st.leaves, edge_tiles_);
   if (!tiles.ok()) {
     out.failure = tiles.status().WithContext(
         "the Merkle tree's tiles do not match the log; the ledger takes no more appends (run "
@@ -264,12 +278,11 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group) {
   const LogHead next{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
   st.batch.Put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(next.seq, next.hash));
   // The ledger's durability promise: the WAL is fsynced before an append is acknowledged, so
-  // it survives power loss. Without the sync stage the write itself syncs; with it, the sync
-  // stage's one SyncWAL covers this batch and every other written meanwhile.
-  const bool sync_here = options_.sync && !sync_thread_.joinable();
+  // it survives power loss. Either this write syncs, or the sync stage's one SyncWAL covers
+  // this batch and every other written meanwhile.
   const auto start = std::chrono::steady_clock::now();
-  Status written = store_->Write(st.batch, sync_here);
-  if (sync_here) CountSync(std::chrono::steady_clock::now() - start);
+  Status written = store_->Write(st.batch, sync);
+  if (sync) CountSync(std::chrono::steady_clock::now() - start);
   if (!written.ok()) {
     // The batch may or may not be in the WAL, so the state to stage on is unknown: stop.
     out.failure = written.WithContext(
@@ -279,6 +292,7 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group) {
     return out;
   }
   commits_.fetch_add(1, std::memory_order_relaxed);
+  edge_tiles_.Written(*tiles);
   // Ahead of durability: the next batch is staged on top of this one.
   for (auto& [prefix, version] : st.versions) versions_[prefix] = version;
   written_head_ = next;
@@ -295,6 +309,7 @@ void LogWriter::SyncLoop() {
       sync_cv_.wait(lock, [&] { return writer_done_ || !to_sync_.empty(); });
       if (to_sync_.empty()) return;  // the writer is done and everything is completed
       round.swap(to_sync_);
+      sync_busy_ = true;
     }
     bool any_written = false;
     for (const Batch& b : round) any_written = any_written || !b.events.empty();
@@ -315,6 +330,8 @@ void LogWriter::SyncLoop() {
       if (!sync_failure_.ok() && b.failure.ok()) b.failure = sync_failure_;
       Complete(b);
     }
+    std::lock_guard lock(sync_mu_);
+    sync_busy_ = false;  // only now: the writer may complete a batch itself after this round
   }
 }
 

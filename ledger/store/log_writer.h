@@ -12,7 +12,9 @@
 // LogOptions::tuning.pipelined_sync a second thread, the sync stage, makes written batches
 // durable with one SyncWAL each round and completes them, in order, while the sequencer stages
 // and writes (unsynced) the next batch on top of them. Readers still see only durable commits:
-// the head is published by whoever completes.
+// the head is published by whoever completes. A lone append (a group of one with nothing else
+// queued or syncing) is still synced and completed by the sequencer: there is nothing to
+// overlap its fsync with, and the hand-off would add to its latency.
 //
 // A failed write or fsync stops the log: what the batch wrote may or may not survive a restart,
 // none of it was acknowledged, and every later append is refused with the same error until the
@@ -35,6 +37,7 @@
 #include "ledger/store/event_log.h"
 #include "ledger/store/log_keys.h"
 #include "ledger/store/rocks_store.h"
+#include "ledger/store/stored_tiles.h"
 
 namespace tl::ledger {
 
@@ -71,7 +74,10 @@ class LogWriter {
   void WriterLoop();
   // Sequencer: checks and stages the group on top of everything written so far and writes it
   // (synced unless the sync stage runs).
-  Batch StageAndWrite(std::vector<PendingAppend>& group);
+  Batch StageAndWrite(std::vector<PendingAppend>& group, bool sync);
+  bool QueueEmpty();
+  // Nothing handed to the sync stage is waiting or being completed.
+  bool SyncStageIdle();
   void SyncLoop();
   // Publishes the batch's head, tells the listener and answers its appends.
   void Complete(Batch& batch);
@@ -92,6 +98,7 @@ class LogWriter {
   // of each stream seen so far (by key prefix), likewise ahead of the published head.
   LogHead written_head_;
   std::unordered_map<std::string, Version> versions_;
+  EdgeTiles edge_tiles_;  // the tree's partial tiles, as written
 
   mutable std::mutex head_mu_;
   LogHead head_;  // guarded by head_mu_: the durable head, written by whoever completes
@@ -105,6 +112,7 @@ class LogWriter {
   std::condition_variable sync_cv_;
   std::deque<Batch> to_sync_;  // guarded by sync_mu_: written, waiting for the sync stage
   bool writer_done_ = false;   // guarded by sync_mu_
+  bool sync_busy_ = false;     // guarded by sync_mu_: a round is being synced and completed
   Status sync_failure_;        // sync stage only: a failed SyncWAL, after which none is tried
 
   std::mutex stop_mu_;

@@ -12,6 +12,8 @@
 #include <array>
 #include <vector>
 
+#include "ledger/store/wal_file_system.h"
+
 namespace tl::ledger {
 namespace {
 
@@ -74,6 +76,7 @@ void StopPerfCounters() {
 std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(f)]; }
 
 struct RocksStore::Handles {
+  std::unique_ptr<rocksdb::Env> env;  // declared first: outlives db
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
   rocksdb::ColumnFamilyHandle* default_family = nullptr;
@@ -140,6 +143,14 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   // and turning them off is what enables the insert hints above.
   options.allow_concurrent_memtable_write = false;
 
+  std::unique_ptr<rocksdb::Env> env;
+  if (!opts.read_only && opts.direct_wal) {
+    env = rocksdb::NewCompositeEnv(
+        NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(),
+                                   opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached));
+    options.env = env.get();
+  }
+
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (int i = 0; i < kFamilyCount; ++i) {
@@ -152,6 +163,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
                           ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
                           : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   auto owned = std::make_unique<Handles>();
+  owned->env = std::move(env);
   owned->db.reset(raw);  // DB::Open hands over an owning raw pointer: wrap it at once
   if (!s.ok()) {
     for (auto* handle : handles) {

@@ -33,6 +33,11 @@ class RocksStore {
   struct Options {
     bool create_if_missing = true;
     bool read_only = false;
+    // Write the WAL ahead with zeros, and its records directly at each sync
+    // (wal_file_system.h; LogOptions::Tuning::direct_wal). `syncs_commits` says whether the
+    // caller syncs the WAL after its commits: only then do direct writes pay.
+    bool direct_wal = false;
+    bool syncs_commits = true;
   };
   static Result<std::unique_ptr<RocksStore>> Open(const std::string& dir, Options options);
   ~RocksStore();

@@ -41,4 +41,21 @@ void StoredTiles::Put(std::span<const tlog::TileWrite> writes, RocksStore::Batch
   }
 }
 
+Result<std::string> EdgeTiles::ReadTile(int level, int64_t index) const {
+  if (auto it = edge_.find({level, index}); it != edge_.end()) return it->second;
+  TL_ASSIGN_OR_RETURN(std::string tile, stored_.ReadTile(level, index));
+  if (tile.size() < tlog::kFullTileBytes) edge_[{level, index}] = tile;
+  return tile;
+}
+
+void EdgeTiles::Written(std::span<const tlog::TileWrite> writes) {
+  for (const tlog::TileWrite& write : writes) {
+    if (write.hashes.size() >= tlog::kFullTileBytes) {
+      edge_.erase({write.level, write.index});
+    } else {
+      edge_[{write.level, write.index}] = write.hashes;
+    }
+  }
+}
+
 }  // namespace tl::ledger

@@ -17,6 +17,9 @@ using tl::testing::TempDir;
 
 TEST_CASE("appends acknowledged before SIGKILL survive it, round after round",
           "[log][crash][slow]") {
+  // The write path with its tunings (the default) and without (docs/benchmarks.md, "Tuning").
+  const std::string path = GENERATE("tuned", "plain");
+  INFO("write path: " << path);
   TempDir dir;
   std::mt19937 rng(20261127);
   std::uniform_int_distribution<int> delay_ms(5, 250);
@@ -26,7 +29,7 @@ TEST_CASE("appends acknowledged before SIGKILL survive it, round after round",
     INFO("round " << round);
     std::string acks;
     {
-      ChildProcess child({TL_CRASH_APPENDER, dir.str(), "8"});
+      ChildProcess child({TL_CRASH_APPENDER, dir.str(), "8", path});
       // Wait for the first acknowledgement so that every round kills a writing process.
       while (acks.empty()) acks += child.Read(10'000);
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));

@@ -117,7 +117,12 @@ std::vector<std::string> ReadModelAnswers(Api& api) {
 
 TEST_CASE("a server SIGKILLed under write load keeps every acknowledged event",
           "[server][crash][loopback][slow]") {
-  Api api;
+  // The write path with its tunings (the default) and without (docs/benchmarks.md, "Tuning").
+  const bool plain = GENERATE(false, true);
+  INFO("plain write path: " << plain);
+  ServerProcess::Options options;
+  if (plain) options.extra_args = {"--plain-write-path"};
+  Api api(options);
   constexpr int kWriters = 8;
   for (int i = 0; i < kWriters; ++i) api.OpenTicket("campus");
   Load load;
@@ -150,8 +155,8 @@ TEST_CASE("a server SIGKILLed under write load keeps every acknowledged event",
   api.server.Start();
   // The restarted server takes writes again, with ids that continue without gaps.
   const uint64_t next = api.OpenTicket();
-  auto list = api.Client("reader").Get("/api/v1/tickets?limit=1000&after=" +
-                                       std::to_string(next - 1));
+  auto list =
+      api.Client("reader").Get("/api/v1/tickets?limit=1000&after=" + std::to_string(next - 1));
   CHECK(list.Json().at("tickets").as_array().size() == 1);
 }
 
