@@ -6,7 +6,9 @@
 #include <functional>
 #include <optional>
 
+#include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
+#include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -31,6 +33,9 @@ struct ServerContext {
   // (a commit in flight is applied before its writers are answered, so a healthy server trails
   // by at most one group commit).
   uint64_t ready_max_lag = 4096;
+  // The ledger's integrity checks and checkpoint signer (null: not wired, e.g. in unit tests).
+  app::LedgerIntegrity* integrity = nullptr;
+  app::CheckpointSigner* signer = nullptr;
 };
 
 }  // namespace tl::server

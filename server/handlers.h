@@ -32,6 +32,13 @@ Response GetServices(const Request& req, ServerContext& ctx);
 // `name` is one of Projections::ReportNames().
 Response GetReport(const Request& req, ServerContext& ctx, std::string_view name);
 
+// The transparency log (handlers_audit.cc).
+Response GetAuditKey(const Request& req, ServerContext& ctx);
+Response GetAuditCheckpoint(const Request& req, ServerContext& ctx);
+Response GetAuditCheckpoints(const Request& req, ServerContext& ctx);
+Response GetInclusionProof(const Request& req, ServerContext& ctx);
+Response GetConsistencyProof(const Request& req, ServerContext& ctx);
+
 // Operations.
 Response Healthz(ServerContext& ctx);
 Response Readyz(ServerContext& ctx);

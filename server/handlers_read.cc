@@ -152,7 +152,8 @@ Response GetEvents(const Request& req, ServerContext& ctx) {
 }
 
 Response GetVerify(const Request&, ServerContext& ctx) {
-  const VerifyReport report = ctx.log.Verify();
+  const VerifyReport report =
+      app::VerifyLedger(ctx.log, ctx.signer ? &ctx.signer->verifier() : nullptr, {});
   json::object o;
   o["ok"] = report.ok;
   o["events"] = report.events;

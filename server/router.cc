@@ -29,6 +29,11 @@ enum class Endpoint {
   kReport,         // GET
   kEvents,         // GET
   kVerify,         // GET
+  kAuditKey,       // GET
+  kAuditCheckpoint,   // GET
+  kAuditCheckpoints,  // GET
+  kProofInclusion,    // GET
+  kProofConsistency,  // GET
 };
 
 struct Match {
@@ -54,12 +59,17 @@ std::vector<Allowed> MethodsOf(Endpoint e) {
     case Endpoint::kBenchBare: return {{Method::kGet, Need::kNone}};
     case Endpoint::kTickets: return {{Method::kGet, Need::kRead}, {Method::kPost, Need::kAct}};
     case Endpoint::kTicket:
+    case Endpoint::kAuditKey:
+    case Endpoint::kAuditCheckpoint:
     case Endpoint::kQueues:
     case Endpoint::kServices:
     case Endpoint::kReport: return {{Method::kGet, Need::kRead}};
     case Endpoint::kTicketActions: return {{Method::kPost, Need::kAct}};
     case Endpoint::kTicketHistory:
     case Endpoint::kEvents:
+    case Endpoint::kAuditCheckpoints:
+    case Endpoint::kProofInclusion:
+    case Endpoint::kProofConsistency:
     case Endpoint::kVerify: return {{Method::kGet, Need::kAudit}};
     case Endpoint::kQueue:
     case Endpoint::kService: return {{Method::kPut, Need::kAdmin}};
@@ -143,6 +153,17 @@ std::optional<Match> MatchPath(std::string_view path, const ServerContext& ctx) 
   }
   if (n == 3 && top == "events") return Match{Endpoint::kEvents};
   if (n == 4 && top == "audit" && s[3] == "verify") return Match{Endpoint::kVerify};
+  if (n == 4 && top == "audit" && s[3] == "key") return Match{Endpoint::kAuditKey};
+  if (n == 4 && top == "audit" && s[3] == "checkpoint") return Match{Endpoint::kAuditCheckpoint};
+  if (n == 4 && top == "audit" && s[3] == "checkpoints") {
+    return Match{Endpoint::kAuditCheckpoints};
+  }
+  if (n == 5 && top == "audit" && s[3] == "proof" && s[4] == "inclusion") {
+    return Match{Endpoint::kProofInclusion};
+  }
+  if (n == 5 && top == "audit" && s[3] == "proof" && s[4] == "consistency") {
+    return Match{Endpoint::kProofConsistency};
+  }
   return std::nullopt;
 }
 
@@ -166,6 +187,11 @@ Response Dispatch(const Match& m, const Request& req, ServerContext& ctx) {
     case Endpoint::kReport: return GetReport(req, ctx, m.name);
     case Endpoint::kEvents: return GetEvents(req, ctx);
     case Endpoint::kVerify: return GetVerify(req, ctx);
+    case Endpoint::kAuditKey: return GetAuditKey(req, ctx);
+    case Endpoint::kAuditCheckpoint: return GetAuditCheckpoint(req, ctx);
+    case Endpoint::kAuditCheckpoints: return GetAuditCheckpoints(req, ctx);
+    case Endpoint::kProofInclusion: return GetInclusionProof(req, ctx);
+    case Endpoint::kProofConsistency: return GetConsistencyProof(req, ctx);
     default: break;
   }
   return ErrorResponse(500, "internal", "no handler");

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "app/signing_key.h"
+
 namespace tl::server {
 
 Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator auth) {
@@ -10,14 +12,43 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
   TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
-  TL_ASSIGN_OR_RETURN(s->projections_,
-                      projections::Projections::Open(*s->log_, options.projections, true));
+  const std::string key_file =
+      options.signing_key.empty()
+          ? (std::filesystem::path(options.data_dir) / app::kDefaultSigningKeyFile).string()
+          : options.signing_key;
+  TL_ASSIGN_OR_RETURN(tlog::NoteSigner key,
+                      app::LoadOrCreateSigningKey(key_file, options.origin, /*create=*/true));
+
+  // Integrity first (docs/operations.md, "Integrity at start"): the latest signed checkpoint and
+  // the tail beyond it now, the whole log in the background once serving.
+  s->integrity_ = std::make_unique<app::LedgerIntegrity>(*s->log_, key.verifier());
+  s->integrity_->CheckAtOnce().PermitUncheckedError();  // damage marks the ledger corrupt
+  // Every event the read models are built from is checked against the chain first, so damage
+  // is never folded into them unnoticed.
+  options.projections.verify_chain = true;
+  auto projections = projections::Projections::Open(*s->log_, options.projections, true);
+  if (!projections.ok() && projections.status().code() == StatusCode::kDataLoss) {
+    // Serve what came before the damage, read-only: the log refuses appends from now on.
+    s->integrity_->MarkCorrupt(projections.status());
+    const ledger::VerifyReport report = s->log_->Verify();
+    options.projections.to_seq = report.ok ? s->log_->Head().seq : report.bad_seq - 1;
+    options.projections.use_checkpoints = false;
+    projections = projections::Projections::Open(*s->log_, options.projections, false);
+  }
+  TL_ASSIGN_OR_RETURN(s->projections_, std::move(projections));
+  s->signer_ = std::make_unique<app::CheckpointSigner>(
+      *s->log_, std::move(key), s->integrity_.get(),
+      app::CheckpointSigner::Options{options.sign_within, options.log.clock});
+  if (!s->integrity_->corrupt()) s->signer_->SignNow().status().PermitUncheckedError();
+  s->signer_->Start();
+  s->integrity_->StartBackground();
   s->states_ = std::make_unique<app::ProjectionStateSource>(*s->projections_);
   s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_);
   s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
       *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_,
-      std::move(options.static_assets),
-      options.bench_bare_route});
+      std::move(options.static_assets), options.bench_bare_route});
+  s->context_->integrity = s->integrity_.get();
+  s->context_->signer = s->signer_.get();
   s->server_ = std::make_unique<Server>(*s->context_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());
   return s;
@@ -29,6 +60,8 @@ Status Stack::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
   if (server_) server_->Shutdown();
+  signer_.reset();     // its last round may still sign what the requests in flight appended
+  integrity_.reset();  // joins its walk over the log, which must still be open
   Status checkpoint = projections_ ? projections_->Checkpoint() : Status::Ok();
   // The log drains its queue first: its callbacks post to the server's (stopped) io_context and
   // call back into the command handler, so both must still exist.

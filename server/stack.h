@@ -9,12 +9,15 @@
 // queue and closes; only then are the others destroyed.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
+#include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -30,6 +33,12 @@ struct StackOptions {
   ledger::LogOptions log;
   projections::Options projections;
   bool bench_bare_route = false;
+  // The signing key's file (created on first start; empty: <data_dir>/signing.key) and the
+  // origin a new key is named for (empty: app::DefaultOrigin()); docs/operations.md.
+  std::string signing_key;
+  std::string origin;
+  // A grown log has a signed checkpoint within this long.
+  std::chrono::milliseconds sign_within{1000};
   // ServerContext::static_assets: the dashboard page's files (server/web), or unset.
   std::function<std::optional<Response>(const Request&)> static_assets;
 };
@@ -46,6 +55,8 @@ class Stack {
   ledger::EventLog& log() { return *log_; }
   projections::Projections& projections() { return *projections_; }
   app::CommandHandler& commands() { return *commands_; }
+  app::LedgerIntegrity& integrity() { return *integrity_; }
+  app::CheckpointSigner& signer() { return *signer_; }
 
   // Graceful shutdown (see above). Returns the checkpoint's status; idempotent.
   Status Close();
@@ -56,6 +67,8 @@ class Stack {
   ServerMetrics metrics_;
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<projections::Projections> projections_;
+  std::unique_ptr<app::LedgerIntegrity> integrity_;
+  std::unique_ptr<app::CheckpointSigner> signer_;
   std::unique_ptr<app::ProjectionStateSource> states_;
   std::unique_ptr<app::CommandHandler> commands_;
   std::unique_ptr<ServerContext> context_;

@@ -15,5 +15,8 @@ void RegisterGenerate(CLI::App& app, int* exit_code);
 void RegisterImport(CLI::App& app, int* exit_code);
 void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterToken(CLI::App& app, int* exit_code);
+void RegisterKey(CLI::App& app, int* exit_code);
+void RegisterProve(CLI::App& app, int* exit_code);
+void RegisterAudit(CLI::App& app, int* exit_code);
 
 }  // namespace tl::tools

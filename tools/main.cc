@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   tl::tools::RegisterImport(app, &exit_code);
   tl::tools::RegisterGenerate(app, &exit_code);
   tl::tools::RegisterToken(app, &exit_code);
+  tl::tools::RegisterKey(app, &exit_code);
+  tl::tools::RegisterProve(app, &exit_code);
+  tl::tools::RegisterAudit(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

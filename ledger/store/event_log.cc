@@ -113,11 +113,13 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
   TL_RETURN_IF_ERROR(CheckFormat(*impl->store));
   std::string problem;
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));
-  if (!problem.empty() && !options.read_only) {
-    return Status::DataLoss(problem + " (run `ticketledger verify` to locate the damage)");
-  }
   if (!options.read_only) {
     impl->writer = std::make_unique<LogWriter>(impl->store.get(), options, impl->opened_head);
+    // A damaged log still opens, for reading and for finding the damage, but takes nothing.
+    if (!problem.empty()) {
+      impl->writer->Stop(
+          Status::LedgerCorrupt(problem + " (run `ticketledger verify` to locate the damage)"));
+    }
   }
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
@@ -188,6 +190,10 @@ LogHead EventLog::Head() const {
   return impl_->writer ? impl_->writer->Head() : impl_->opened_head;
 }
 
+void EventLog::RefuseAppends(const Status& reason) {
+  if (impl_->writer) impl_->writer->Stop(reason);
+}
+
 LogStats EventLog::Stats() const { return impl_->writer ? impl_->writer->Stats() : LogStats{}; }
 
 Status EventLog::StartFlush() {
@@ -214,6 +220,7 @@ Status EventLog::ScanRaw(
   if (from == 0) from = 1;
   if (from > to) return Status::Ok();
   TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from - 1));
+  Impl::LeafCheck tile;
   // The chain entries are walked with a second iterator in step with the events': a point
   // lookup per event cost a quarter of a replay (callgrind).
   RocksStore::Cursor chain = impl_->store->NewCursor(Family::kChain, keys::SeqKey(from),
@@ -221,6 +228,7 @@ Status EventLog::ScanRaw(
   return ScanBytes(from, to, [&](Seq seq, std::string_view bytes) -> Status {
     TL_ASSIGN_OR_RETURN(const Hash hash, Impl::TakeChainHash(chain, seq));
     TL_RETURN_IF_ERROR(Impl::CheckChain(seq, prev, bytes, hash));
+    TL_RETURN_IF_ERROR(impl_->CheckLeaf(seq, bytes, tile));
     prev = hash;
     return visit(seq, bytes, hash);
   });
@@ -289,6 +297,8 @@ Result<std::string> EventLog::Entry(Seq seq) const {
   TL_ASSIGN_OR_RETURN(const Hash prev, impl_->HashAt(seq - 1));
   TL_ASSIGN_OR_RETURN(const Hash hash, impl_->HashAt(seq));
   TL_RETURN_IF_ERROR(Impl::CheckChain(seq, prev, *bytes, hash));
+  Impl::LeafCheck tile;
+  TL_RETURN_IF_ERROR(impl_->CheckLeaf(seq, *bytes, tile));
   return std::move(*bytes);
 }
 

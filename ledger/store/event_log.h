@@ -149,8 +149,9 @@ struct VerifyReport {
   bool ok = true;
   Seq events = 0;  // events checked
   Hash head{};
-  Seq bad_seq = 0;     // the first bad seq when !ok
-  std::string reason;  // why
+  Seq checkpoint_size = 0;  // the latest signed checkpoint checked against the tree; 0: none
+  Seq bad_seq = 0;          // the first bad seq when !ok
+  std::string reason;       // why
 };
 
 class EventLog {
@@ -186,6 +187,9 @@ class EventLog {
 
   LogHead Head() const;
   LogStats Stats() const;
+  // Refuses every later append with `reason` until the log is reopened: what the integrity
+  // checks do on damage (app/ledger_integrity.h). A read-only log ignores it.
+  void RefuseAppends(const Status& reason);
   // Starts writing what the log holds in memory to table files, in the background: a bulk
   // loader calls it between loads, so that less is left for the flush at close (which a
   // writable log does so that the next open has no write-ahead log to replay).
@@ -214,8 +218,15 @@ class EventLog {
   Result<std::optional<IdempotencyRecord>> LookupEventId(const EventId& id) const;
 
   // Walks the whole log: contiguity, decoding (canonical form), envelope seq, stream versions
-  // and indexes, the hash chain and the head. Fail-stop at the first problem.
+  // and indexes, the hash chain and the head; rebuilds the Merkle tree from the events and
+  // compares it with the stored tiles, and the tree with the root the latest signed checkpoint
+  // commits to (not its signature: the key is the caller's, app/ledger_integrity.h). Fail-stop
+  // at the first problem.
   VerifyReport Verify(const std::function<void(Seq done, Seq total)>& progress = {}) const;
+  // The events from..to checked as a reader checks them (each against its chain hash) and
+  // against the Merkle tree (each one's leaf hash is in the stored tiles): the quick check of
+  // the log's tail beyond its latest signed checkpoint. kDataLoss naming the first bad seq.
+  Status VerifyRange(Seq from, Seq to) const;
 
   // The Merkle tree over the log (docs/log-format.md, "Merkle tree"): leaf i is seq i + 1, its
   // entry the event's stored bytes, hashed as RFC 9162 says. A size is a number of leaves.
@@ -248,6 +259,7 @@ class EventLog {
  private:
   struct Impl;
   explicit EventLog(std::unique_ptr<Impl> impl);
+  void CheckSignedCheckpoint(Seq head, VerifyReport& report) const;
   std::unique_ptr<Impl> impl_;
 };
 

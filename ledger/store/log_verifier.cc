@@ -1,12 +1,86 @@
 // EventLog::Verify: the auditor's walk over the whole log. Fail-stop: the first problem ends
 // the walk and is reported with its seq and a reason, as LevelDB's log reader reports
 // corruption instead of skipping it.
+#include <map>
 #include <unordered_map>
+#include <utility>
 
 #include "ledger/store/codec.h"
 #include "ledger/store/event_log_impl.h"
+#include "ledger/store/stored_tiles.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/tiles.h"
 
 namespace tl::ledger {
+namespace {
+
+// Rebuilds the Merkle tree's tiles from the events' leaf hashes, in order, and compares every
+// tile with the stored one as soon as it is complete: what proofs are computed from must be
+// exactly what the events hash to. Keeps only the partial tiles (the right edge) in memory,
+// which is all AppendLeaves reads.
+class TreeCheck final : public tlog::TileReader {
+ public:
+  explicit TreeCheck(const RocksStore& store) : stored_(store) {}
+
+  Result<std::string> ReadTile(int level, int64_t index) const override {
+    auto it = edge_.find({level, index});
+    if (it == edge_.end()) return Status::NotFound("not rebuilt");
+    return it->second;
+  }
+
+  // Appends leaves size() .. size() + leaves.size() - 1; kDataLoss naming the first mismatch.
+  Status Add(std::span<const Hash> leaves) {
+    TL_ASSIGN_OR_RETURN(auto writes, tlog::AppendLeaves(size_, leaves, *this));
+    size_ += static_cast<int64_t>(leaves.size());
+    for (tlog::TileWrite& write : writes) {
+      if (write.hashes.size() == tlog::kFullTileBytes) {
+        TL_RETURN_IF_ERROR(Compare(write.level, write.index, write.hashes));
+        edge_.erase({write.level, write.index});
+      } else {
+        edge_[{write.level, write.index}] = std::move(write.hashes);
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Compares the partial tiles, once every leaf is in.
+  Status Finish() const {
+    for (const auto& [at, hashes] : edge_) TL_RETURN_IF_ERROR(Compare(at.first, at.second, hashes));
+    return Status::Ok();
+  }
+
+ private:
+  // The stored tile must begin with `rebuilt` (a live log's may have grown beyond it).
+  Status Compare(int level, int64_t index, std::string_view rebuilt) const {
+    auto stored = stored_.ReadTile(level, index);
+    const std::string_view have = stored.ok() ? std::string_view(*stored) : std::string_view();
+    for (size_t i = 0; i < rebuilt.size(); i += tlog::kHashSize) {
+      if (have.substr(i, tlog::kHashSize) == rebuilt.substr(i, tlog::kHashSize)) continue;
+      const int64_t position = index * tlog::kTileWidth + static_cast<int64_t>(i / tlog::kHashSize);
+      if (level == 0) {
+        return Status::DataLoss(fmt::format(
+            "seq {}: the Merkle tree does not hold the event's leaf hash", position + 1));
+      }
+      return Status::DataLoss(
+          fmt::format("the Merkle tree's node {} of level {} is not the hash of the leaves below "
+                      "it",
+                      position, level * tlog::kTileHeight));
+    }
+    return Status::Ok();
+  }
+
+  StoredTiles stored_;
+  int64_t size_ = 0;
+  std::map<std::pair<int, int64_t>, std::string> edge_;
+};
+
+// The body of a signed note: the text before the blank line that precedes the signatures.
+std::string_view NoteBody(std::string_view note) {
+  const size_t blank = note.find("\n\n");
+  return blank == std::string_view::npos ? note : note.substr(0, blank + 1);
+}
+
+}  // namespace
 
 VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) const {
   const LogHead head = Head();
@@ -15,6 +89,9 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
   std::unordered_map<std::string, Version> versions;
   Hash prev = kGenesisHash;
   Seq expected = 1;
+  TreeCheck tree(store);
+  std::vector<Hash> leaves;  // hashed, not yet added to `tree`
+  constexpr size_t kLeavesPerAdd = 4096;
 
   auto fail = [&](Seq seq, std::string reason) {
     report.ok = false;
@@ -78,6 +155,13 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
                                     HashToHex(hash)));
     }
     prev = hash;
+    leaves.push_back(tlog::LeafHash(bytes));
+    if (leaves.size() == kLeavesPerAdd) {
+      if (Status added = tree.Add(leaves); !added.ok()) {
+        return fail(*seq + 1 - leaves.size(), std::string(added.message()));
+      }
+      leaves.clear();
+    }
     report.events = *seq;
     ++expected;
     if (progress && (*seq & 0xFFF) == 0) progress(*seq, head.seq);
@@ -106,9 +190,55 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
     fail(head.seq, fmt::format("the head hash {} is not the chain's {}", HashToHex(head.hash),
                                HashToHex(prev)));
   }
+  if (report.ok) {
+    Status tiles = tree.Add(leaves);
+    if (tiles.ok()) tiles = tree.Finish();
+    if (!tiles.ok()) fail(head.seq, std::string(tiles.message()));
+  }
+  if (report.ok) CheckSignedCheckpoint(head.seq, report);
   report.head = prev;
   if (progress) progress(report.events, head.seq);
   return report;
+}
+
+void EventLog::CheckSignedCheckpoint(Seq head, VerifyReport& report) const {
+  auto latest = LatestSignedCheckpoint();
+  if (!latest.ok()) {
+    report.ok = false;
+    report.bad_seq = head;
+    report.reason = std::string(latest.status().message());
+    return;
+  }
+  if (!*latest) return;
+  report.checkpoint_size = (*latest)->size;
+  auto fail = [&](Seq seq, std::string reason) {
+    report.ok = false;
+    report.bad_seq = seq;
+    report.reason = std::move(reason);
+  };
+  auto body = tlog::ParseCheckpoint(NoteBody((*latest)->note));
+  if (!body.ok() || body->size != static_cast<int64_t>((*latest)->size)) {
+    return fail(head,
+                fmt::format("the signed checkpoint of size {} is malformed", (*latest)->size));
+  }
+  if ((*latest)->size > head) {
+    return fail(head + 1, fmt::format("the log ends at seq {} but a checkpoint was signed at "
+                                      "size {}: events are missing from its end",
+                                      head, (*latest)->size));
+  }
+  auto root = TreeRoot((*latest)->size);
+  if (!root.ok()) return fail(head, std::string(root.status().message()));
+  if (*root != body->root) {
+    return fail((*latest)->size,
+                fmt::format("the tree of size {} does not have the root its signed checkpoint "
+                            "commits to",
+                            (*latest)->size));
+  }
+}
+
+Status EventLog::VerifyRange(Seq from, Seq to) const {
+  // A scan checks each event it hands out against its chain hash and its leaf in the tree.
+  return ScanRaw(from, to, [](Seq, std::string_view, const Hash&) { return Status::Ok(); });
 }
 
 }  // namespace tl::ledger

@@ -59,6 +59,8 @@ class LogWriter {
 
   LogHead Head() const;  // the published (durable) head
   LogStats Stats() const;
+  // Refuses every later append with `reason`; the first call wins.
+  void Stop(const Status& reason);
 
  private:
   struct Staging;
@@ -81,8 +83,6 @@ class LogWriter {
   void SyncLoop();
   // Publishes the batch's head, tells the listener and answers its appends.
   void Complete(Batch& batch);
-  // Refuses every later append with `reason`; the first call wins.
-  void Stop(const Status& reason);
   void CountSync(std::chrono::steady_clock::duration took);
   Result<AppendResult> Stage(PendingAppend& pending, Staging& st);
   Result<Version> CurrentVersion(const std::string& prefix, const Staging& st);

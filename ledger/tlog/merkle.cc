@@ -179,4 +179,26 @@ Status VerifyConsistency(int64_t old_size, int64_t new_size, const Hash& old_roo
   return Status::Ok();
 }
 
+void RootBuilder::Add(const Hash& leaf_hash) {
+  subtrees_.emplace_back(0, leaf_hash);
+  // Two complete subtrees of the same height are the halves of one of the next height.
+  while (subtrees_.size() >= 2 &&
+         subtrees_[subtrees_.size() - 2].first == subtrees_.back().first) {
+    const Hash right = subtrees_.back().second;
+    subtrees_.pop_back();
+    subtrees_.back().second = NodeHash(subtrees_.back().second, right);
+    ++subtrees_.back().first;
+  }
+  ++size_;
+}
+
+Hash RootBuilder::Root() const {
+  if (subtrees_.empty()) return EmptyRootHash();
+  // RFC 9162 splits at the largest power of two, so the root folds the complete subtrees from
+  // the right: MTH = H(T0, H(T1, ... H(Tk-1, Tk))).
+  Hash root = subtrees_.back().second;
+  for (size_t i = subtrees_.size() - 1; i-- > 0;) root = NodeHash(subtrees_[i].second, root);
+  return root;
+}
+
 }  // namespace tl::tlog

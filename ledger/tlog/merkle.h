@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ledger/domain/result.h"
@@ -53,6 +54,23 @@ Status VerifyInclusion(const Hash& leaf_hash, int64_t index, int64_t size,
 // proof must be empty and the roots equal. kBadField unless 1 <= old_size <= new_size.
 Status VerifyConsistency(int64_t old_size, int64_t new_size, const Hash& old_root,
                          const Hash& new_root, std::span<const Hash> proof);
+
+// MTH computed as the leaves stream by, in O(log n) memory and one node hash per leaf
+// (amortised): what a replay that checks the whole log against a signed root needs. A value
+// type; not thread-safe.
+class RootBuilder {
+ public:
+  void Add(const Hash& leaf_hash);
+  int64_t size() const { return size_; }
+  // MTH of the leaves added so far (EmptyRootHash() for none).
+  Hash Root() const;
+
+ private:
+  // The roots of the complete subtrees the leaves so far decompose into, largest first, with
+  // their heights: the binary digits of size_.
+  std::vector<std::pair<int, Hash>> subtrees_;
+  int64_t size_ = 0;
+};
 
 // The largest power of two strictly smaller than n (n >= 2): RFC 9162's split point k.
 int64_t SplitPoint(int64_t n);

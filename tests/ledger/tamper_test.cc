@@ -87,11 +87,21 @@ TEST_CASE("deleting an event fails verification at its seq", "[log][tamper]") {
     RawDelete(dir.str(), "events", SeqKeyOf(5));
     ExpectVerifyFailsAt(dir.str(), 5);
   }
-  SECTION("the last one: the log also refuses to open for writing") {
+  SECTION("the last one: the log still opens for reading, but refuses every append") {
     RawDelete(dir.str(), "events", SeqKeyOf(12));
     ExpectVerifyFailsAt(dir.str(), 12);
     auto writable = EventLog::Open(dir.str());
-    CHECK(writable.status().code() == tl::StatusCode::kDataLoss);
+    REQUIRE(writable.ok());
+    AppendRequest open;
+    open.parts.push_back(StreamAppend{StreamId::NewTicket(), std::nullopt,
+                                      {EventDraft{EventId::Random(), kMonday, "olga", "olga",
+                                                  TicketOpened{"svc", Category::kSupport, "vpn",
+                                                               "Orakel", "r@x.no",
+                                                               Channel::kEmail, "", 0, ""}}}});
+    auto refused = (*writable)->Append(open);
+    CHECK(refused.status().code() == tl::StatusCode::kDataLoss);
+    CHECK(refused.status().reason() == tl::reason::kLedgerCorrupt);
+    CHECK((*writable)->Head().seq == 12);  // as the head record says; nothing appended
   }
 }
 

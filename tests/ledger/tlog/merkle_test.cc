@@ -253,3 +253,16 @@ TEST_CASE("the provers refuse indexes and sizes outside the tree", "[tlog][merkl
   CHECK(ConsistencyProof(5, 4, store).status().code() == tl::StatusCode::kInvalidArgument);
   CHECK(TreeRoot(-1, store).status().code() == tl::StatusCode::kInvalidArgument);
 }
+
+TEST_CASE("a root built as the leaves stream by is the MTH of them, at every size", "[tlog]") {
+  std::vector<Hash> leaves;
+  RootBuilder builder;
+  CHECK(builder.Root() == EmptyRootHash());
+  for (int n = 1; n <= 600; ++n) {
+    leaves.push_back(LeafHash(std::to_string(n)));
+    builder.Add(leaves.back());
+    INFO("size " << n);
+    CHECK(builder.size() == n);
+    REQUIRE(builder.Root() == MerkleTreeHash(leaves));
+  }
+}
