@@ -1,9 +1,9 @@
 #include "app/ledger_integrity.h"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <cstdio>
 
 #include "ledger/tlog/checkpoint.h"
@@ -30,16 +30,19 @@ LedgerIntegrity::LedgerIntegrity(ledger::EventLog& log, tlog::NoteVerifier key)
     : log_(log), key_(std::move(key)) {}
 
 LedgerIntegrity::~LedgerIntegrity() {
-
   if (walker_.joinable()) walker_.join();
 }
 
 std::string_view LedgerIntegrity::StateName(State state) {
   switch (state) {
-    case State::kUnchecked: return "unchecked";
-    case State::kChecking: return "checking";
-    case State::kVerified: return "verified";
-    case State::kCorrupt: return "corrupt";
+    case State::kUnchecked:
+      return "unchecked";
+    case State::kChecking:
+      return "checking";
+    case State::kVerified:
+      return "verified";
+    case State::kCorrupt:
+      return "corrupt";
   }
   return "unknown";
 }
@@ -63,6 +66,7 @@ void LedgerIntegrity::MarkCorrupt(const Status& reason) {
 
 Status LedgerIntegrity::CheckAtOnce() {
   auto check = [&]() -> Status {
+    TL_RETURN_IF_ERROR(log_.CheckTreeEdge());
     TL_ASSIGN_OR_RETURN(auto latest, log_.LatestSignedCheckpoint());
     const ledger::Seq head = log_.Head().seq;
     ledger::Seq from = 1;
@@ -89,13 +93,13 @@ Status LedgerIntegrity::CheckAtOnce() {
       if (head > latest->size) {
         TL_ASSIGN_OR_RETURN(auto head_root, log_.TreeRoot(head));
         TL_ASSIGN_OR_RETURN(auto proof, log_.ConsistencyProof(latest->size, head));
-        Status consistent = tlog::VerifyConsistency(static_cast<int64_t>(latest->size),
-                                                    static_cast<int64_t>(head), opened->root,
-                                                    head_root, proof);
+        Status consistent =
+            tlog::VerifyConsistency(static_cast<int64_t>(latest->size), static_cast<int64_t>(head),
+                                    opened->root, head_root, proof);
         if (!consistent.ok()) {
           return Status::DataLoss(fmt::format(
-              "the tree of size {} is not an extension of the signed checkpoint of size {}",
-              head, latest->size));
+              "the tree of size {} is not an extension of the signed checkpoint of size {}", head,
+              latest->size));
         }
       }
       from = latest->size + 1;

@@ -115,13 +115,17 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));
   if (!options.read_only) {
     impl->writer = std::make_unique<LogWriter>(impl->store.get(), options, impl->opened_head);
-    // A damaged log still opens, for reading and for finding the damage, but takes nothing.
-    if (!problem.empty()) {
-      impl->writer->Stop(
-          Status::LedgerCorrupt(problem + " (run `ticketledger verify` to locate the damage)"));
-    }
   }
-  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+  auto log = std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+  // A damaged log still opens, for reading and for finding the damage, but takes nothing.
+  if (problem.empty()) {
+    if (Status edge = log->CheckTreeEdge(); !edge.ok()) problem = std::string(edge.message());
+  }
+  if (!problem.empty()) {
+    log->RefuseAppends(
+        Status::LedgerCorrupt(problem + " (run `ticketledger verify` to locate the damage)"));
+  }
+  return log;
 }
 
 void EventLog::SetCommitListener(CommitListener listener) {

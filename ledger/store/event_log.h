@@ -227,6 +227,10 @@ class EventLog {
   // against the Merkle tree (each one's leaf hash is in the stored tiles): the quick check of
   // the log's tail beyond its latest signed checkpoint. kDataLoss naming the first bad seq.
   Status VerifyRange(Seq from, Seq to) const;
+  // That the stored tree has exactly as many leaves as the log has events: no tile holds a
+  // hash beyond the head (left behind when events were cut from the log's end). Only
+  // meaningful while nothing is appended (at open, at start); kDataLoss otherwise.
+  Status CheckTreeEdge() const;
 
   // The Merkle tree over the log (docs/log-format.md, "Merkle tree"): leaf i is seq i + 1, its
   // entry the event's stored bytes, hashed as RFC 9162 says. A size is a number of leaves.

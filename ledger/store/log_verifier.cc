@@ -241,4 +241,33 @@ Status EventLog::VerifyRange(Seq from, Seq to) const {
   return ScanRaw(from, to, [](Seq, std::string_view, const Hash&) { return Status::Ok(); });
 }
 
+Status EventLog::CheckTreeEdge() const {
+  const auto head = static_cast<int64_t>(Head().seq);
+  StoredTiles tiles(*impl_->store);
+  for (int level = 0;; ++level) {
+    // The hashes tile level `level` holds for a tree of `head` leaves, and its last tile.
+    const int64_t hashes = head >> (tlog::kTileHeight * level);
+    const int64_t last = hashes == 0 ? -1 : (hashes - 1) / tlog::kTileWidth;
+    if (last >= 0) {
+      auto tile = tiles.ReadTile(level, last);
+      const int64_t want = hashes - last * tlog::kTileWidth;
+      const int64_t have = tile.ok() ? static_cast<int64_t>(tile->size() / tlog::kHashSize) : 0;
+      if (have != want) {
+        return Status::DataLoss(fmt::format(
+            "the Merkle tree's tile ({}, {}) holds {} hashes where a log of {} events has {}: "
+            "the log and its tree disagree about where it ends",
+            level, last, have, head, want));
+      }
+    }
+    auto beyond = tiles.ReadTile(level, last + 1);
+    if (beyond.ok()) {
+      return Status::DataLoss(fmt::format(
+          "the Merkle tree has tile ({}, {}) beyond the log's {} events: events were removed "
+          "from its end",
+          level, last + 1, head));
+    }
+    if (hashes == 0) return Status::Ok();
+  }
+}
+
 }  // namespace tl::ledger

@@ -268,9 +268,10 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
   // The tree grows in the same batch as the log, so the two never disagree after a crash.
   auto tiles = tlog::AppendLeaves(static_cast<int64_t>(written_head_.seq), st.leaves, edge_tiles_);
   if (!tiles.ok()) {
-    out.failure = tiles.status().WithContext(
-        "the Merkle tree's tiles do not match the log; the ledger takes no more appends (run "
-        "`ticketledger verify`)");
+    out.failure = Status::LedgerCorrupt(fmt::format(
+        "the Merkle tree's tiles do not match the log ({}); the ledger takes no more appends (run "
+        "`ticketledger verify`)",
+        tiles.status().message()));
     Stop(out.failure);
     return out;
   }

@@ -3,9 +3,12 @@
 // Graceful shutdown (SIGTERM) under load answers what is in flight and exits 0.
 #include <atomic>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
 #include "tests/server/api_support.h"
 
 using namespace tl::testing;
@@ -177,4 +180,76 @@ TEST_CASE("SIGTERM under write load answers what is in flight and exits cleanly"
   const std::set<std::string> stored = EventIdsInFeed(api);
   for (const std::string& id : load.acked_ids) CHECK(stored.count(id) == 1);
   CheckReadModelsEqualFold(api);
+}
+
+TEST_CASE("SIGKILL between appending and signing, round after round, keeps the tree provable",
+          "[server][crash][audit][loopback][slow]") {
+  Api api;
+  constexpr int kWriters = 4;
+  for (int i = 0; i < kWriters; ++i) api.OpenTicket("campus");
+  std::mt19937 random(20261205);
+  std::vector<std::string> acked;
+  // The checkpoints seen so far (their signed notes): every later tree must extend each.
+  std::vector<tl::tlog::Checkpoint> seen;
+  tl::tlog::NoteVerifier key = *tl::tlog::NoteVerifier::Parse([&] {
+    std::string k = api.Client("reader").Get("/api/v1/audit/key").body;
+    return k.substr(0, k.size() - 1);
+  }());
+  for (int round = 0; round < 5; ++round) {
+    INFO("round " << round);
+    Load load;
+    load.Start(api, kWriters);
+    // Somewhere within the signer's second: the log has grown past its latest checkpoint.
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 1400)(random)));
+    if (auto r = api.Client("reader").Get("/api/v1/audit/checkpoint"); r.status == 200) {
+      auto c = tl::tlog::OpenCheckpoint(r.body, key);
+      REQUIRE(c.ok());
+      seen.push_back(*c);
+    }
+    api.server.Kill();
+    load.Join();
+    acked.insert(acked.end(), load.acked_ids.begin(), load.acked_ids.end());
+    api.server.Start();
+
+    // Nothing acknowledged is missing; the log, its tree and the latest checkpoint verify.
+    const std::set<std::string> stored = EventIdsInFeed(api);
+    for (const std::string& id : acked) CHECK(stored.count(id) == 1);
+    auto verify = api.Client("auditor").Get("/api/v1/audit/verify").Json();
+    CHECK(verify.at("ok").as_bool());
+    CHECK(HttpClient(api.server.port()).Get("/readyz").status == 200);
+    // The tree now extends every checkpoint signed before the kills.
+    const uint64_t head = verify.at("events").to_number<uint64_t>();
+    for (const tl::tlog::Checkpoint& before : seen) {
+      auto proof = api.Client("auditor").Get(
+          "/api/v1/audit/proof/consistency?from=" + std::to_string(before.size) +
+          "&to=" + std::to_string(head));
+      REQUIRE(proof.status == 200);
+      std::vector<tl::tlog::Hash> hashes;
+      const json::value proof_json = proof.Json();
+      for (const auto& h : proof_json.at("proof").as_array()) {
+        hashes.push_back(*tl::tlog::HashFromBase64(std::string(h.as_string())));
+      }
+      // The root of the tree of `head` as a proof of its last leaf shows it.
+      auto last =
+          api.Client("auditor").Get("/api/v1/audit/proof/inclusion?seq=" + std::to_string(head) +
+                                    "&size=" + std::to_string(head));
+      REQUIRE(last.status == 200);
+      std::vector<tl::tlog::Hash> path;
+      const json::value last_json = last.Json();
+      for (const auto& h : last_json.at("proof").as_array()) {
+        path.push_back(*tl::tlog::HashFromBase64(std::string(h.as_string())));
+      }
+      auto entry = tl::tlog::Base64Decode(std::string(last_json.at("entry").as_string()));
+      REQUIRE(entry.ok());
+      auto root = tl::tlog::RootFromInclusionProof(tl::tlog::LeafHash(*entry),
+                                                   static_cast<int64_t>(head - 1),
+                                                   static_cast<int64_t>(head), path);
+      REQUIRE(root.ok());
+      CHECK(tl::tlog::VerifyConsistency(before.size, static_cast<int64_t>(head), before.root, *root,
+                                        hashes)
+                .ok());
+    }
+  }
+  CHECK(seen.size() >= 3);
 }

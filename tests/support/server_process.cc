@@ -8,7 +8,6 @@
 
 #include <boost/json/value.hpp>
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -38,8 +37,8 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
   std::ofstream tokens(dir_.Sub("tokens"));
   tokens << "# test tokens: <sha256 hex> <role> <actor>\n";
   const std::vector<std::pair<std::string, std::string>> people = {
-      {"admin", "admin"},       {"agent", "agent"},      {"olga", "agent"},
-      {"reader", "reader"},     {"auditor", "auditor"}, {"importer", "importer"}};
+      {"admin", "admin"},   {"agent", "agent"},     {"olga", "agent"},
+      {"reader", "reader"}, {"auditor", "auditor"}, {"importer", "importer"}};
   for (const auto& [actor, role] : people) {
     auto t = server::GenerateToken();
     REQUIRE(t.ok());
@@ -57,11 +56,18 @@ void ServerProcess::Start() {
   const std::string url_file = dir_.Sub("url");
   ::unlink(url_file.c_str());
   ++starts_;
-  std::vector<std::string> argv = {TicketledgerBinary(), "serve",   "--data",
-                                   data_dir_,            "--listen", "127.0.0.1:0",
-                                   "--tokens",           dir_.Sub("tokens"),
-                                   "--threads",          std::to_string(options_.threads),
-                                   "--url-file",         url_file};
+  std::vector<std::string> argv = {TicketledgerBinary(),
+                                   "serve",
+                                   "--data",
+                                   data_dir_,
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--tokens",
+                                   dir_.Sub("tokens"),
+                                   "--threads",
+                                   std::to_string(options_.threads),
+                                   "--url-file",
+                                   url_file};
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   const std::string out_path = dir_.Sub("stdout"), err_path = dir_.Sub("stderr");
   pid_ = fork();
@@ -90,7 +96,7 @@ void ServerProcess::Start() {
     if (!url.empty() && url.back() == '\n') {
       port_ = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
       HttpClient client(port_);
-      if (client.Get("/readyz").status == 200) return;
+      if (client.Get(options_.wait_until_ready ? "/readyz" : "/healthz").status == 200) return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -141,8 +147,8 @@ void DefineStandardReferenceOverHttp(uint16_t port, const std::string& admin_tok
   queue("Orakel", {"olga", "otto"}, true);
   queue("campus", {"carl", "cora"}, false);
   queue("drift", {"dina"}, false);
-  for (auto [name, title] : {std::pair{"Identitet_Feide", "Feide identity"},
-                             std::pair{"Eduroam", "eduroam"}}) {
+  for (auto [name, title] :
+       {std::pair{"Identitet_Feide", "Feide identity"}, std::pair{"Eduroam", "eduroam"}}) {
     auto r = admin.Put(std::string("/api/v1/services/") + name, json::object{{"title", title}});
     INFO(r.body);
     REQUIRE(r.status == 200);

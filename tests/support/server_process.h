@@ -22,9 +22,12 @@ namespace tl::testing {
 class ServerProcess {
  public:
   struct Options {
-    std::string data_dir;                // empty: a fresh one in the process's temp dir
+    std::string data_dir;                 // empty: a fresh one in the process's temp dir
     std::vector<std::string> extra_args;  // more `serve` flags
     int threads = 2;
+    // Start() waits for /readyz; false: only for /healthz (a server that serves a ledger it
+    // found damaged is alive but not ready).
+    bool wait_until_ready = true;
   };
 
   ServerProcess();
@@ -33,7 +36,8 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Starts the server and waits (up to 30 s) until /readyz answers 200; fails the test if not.
+  // Starts the server and waits (up to 30 s) until /readyz (or /healthz, see Options) answers
+  // 200; fails the test if not.
   void Start();
   // SIGTERM, then waits for the exit; returns the exit code (-1 if killed by a signal).
   int Stop();
