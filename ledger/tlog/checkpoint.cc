@@ -3,7 +3,7 @@
 #include <charconv>
 #include <span>
 
-#include "fmt/format.h"
+#include <fmt/format.h>
 
 namespace tl::tlog {
 namespace {

@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-#include "fmt/format.h"
+#include <fmt/format.h>
 #include "ledger/tlog/hash.h"
 
 namespace tl::tlog {

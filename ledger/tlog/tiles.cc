@@ -4,7 +4,7 @@
 #include <bit>
 #include <cassert>
 
-#include "fmt/format.h"
+#include <fmt/format.h>
 #include "ledger/tlog/merkle.h"
 
 namespace tl::tlog {
