@@ -71,6 +71,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     bool rebuild = false;
     std::string url_file;
     bool plain_write_path = false;
+    std::string signing_key;
+    std::string origin;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM/SIGINT");
@@ -95,6 +97,12 @@ void RegisterServe(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
   cmd->add_flag("--no-page", args->no_page, "Do not serve the dashboard page at / (the API only)");
+  cmd->add_option("--signing-key", args->signing_key,
+                  "The Ed25519 key that signs the tree's checkpoints (default: signing.key in "
+                  "the data directory, made on first start, mode 0600)");
+  cmd->add_option("--origin", args->origin,
+                  "The log's name in its checkpoints, for a new key (default: <host "
+                  "name>/ticketledger); a ledger keeps its origin for life");
   cmd->add_flag("--plain-write-path", args->plain_write_path,
                 "Commit without the write path's tunings: no sync stage, RocksDB's own WAL "
                 "files (docs/benchmarks.md, \"Tuning\")");
@@ -131,6 +139,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     if (!args->no_page) options.static_assets = server::web::ServeStaticAsset;
     options.projections.use_checkpoints = !args->rebuild;
     if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
+    options.signing_key = args->signing_key;
+    options.origin = args->origin;
 
     auto auth = server::Authenticator::Load(args->tokens);
     if (!auth.ok()) return fail(auth.status());
