@@ -3,7 +3,6 @@
 #include <boost/json/array.hpp>
 
 #include "ledger/domain/time_format.h"
-#include "projections/json_views.h"
 
 namespace tl::projections {
 
@@ -43,11 +42,12 @@ boost::json::object Followups::Query(ledger::TimeNs now, const TicketIndex& tick
   for (const auto& [at, id] : stalled_) {
     if (at >= now) break;
     const ledger::TicketState& t = *tickets.Find(id);
-    out.push_back(boost::json::object{{"id", id},
-                                      {"queue", t.queue},
-                                      {"owner", StringOrNull(t.owner)},
-                                      {"awaiting", t.stalled->awaiting},
-                                      {"follow_up_at", ledger::FormatRfc3339(at)}});
+    out.push_back(boost::json::object{
+        {"id", id},
+        {"queue", t.queue},
+        {"owner", t.owner.empty() ? boost::json::value(nullptr) : boost::json::value(t.owner)},
+        {"awaiting", t.stalled->awaiting},
+        {"follow_up_at", ledger::FormatRfc3339(at)}});
   }
   return boost::json::object{{"now", ledger::FormatRfc3339(now)}, {"tickets", std::move(out)}};
 }

@@ -7,7 +7,6 @@
 
 #include "ledger/domain/time_format.h"
 #include "projections/duration_stats.h"
-#include "projections/json_views.h"
 #include "projections/model_support.h"
 
 namespace tl::projections {
@@ -100,9 +99,10 @@ boost::json::object Workload::Query(const ReportParams& p, ledger::TimeNs now) c
   for (const auto& it : ByName(groups_, names_)) {
     if (!queue.Matches(it->first.first)) continue;
     const ledger::TimeNs oldest = it->second.begin()->first;
+    const std::string& owner = names_.Get(it->first.second);
     out.push_back(boost::json::object{
         {"queue", names_.Get(it->first.first)},
-        {"owner", StringOrNull(names_.Get(it->first.second))},
+        {"owner", owner.empty() ? boost::json::value(nullptr) : boost::json::value(owner)},
         {"open", it->second.size()},
         {"oldest_created_at", ledger::FormatRfc3339(oldest)},
         {"oldest_age_s", NanosAsSecondsJson(now - oldest)},

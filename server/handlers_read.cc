@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "ledger/domain/time_format.h"
-#include "projections/json_views.h"
 #include "server/error_mapping.h"
+#include "server/event_json.h"
 #include "server/handlers.h"
 #include "server/json_input.h"
 
@@ -103,7 +103,7 @@ Result<projections::TicketFilter> ListFilter(const Request& req) {
 json::array EventsJson(const std::vector<StoredEvent>& events) {
   json::array out;
   out.reserve(events.size());
-  for (const StoredEvent& e : events) out.push_back(projections::EventToJson(e));
+  for (const StoredEvent& e : events) out.push_back(EventToJson(e));
   return out;
 }
 
@@ -115,11 +115,11 @@ Response GetTicket(const Request& req, ServerContext& ctx, TicketId id) {
   if (*as_of) {
     auto state = projections::TicketAsOf(ctx.log, id, **as_of);
     if (!state.ok()) return StatusResponse(state.status());
-    return JsonResponse(200, projections::TicketToJson(*state));
+    return JsonResponse(200, TicketToJson(*state));
   }
   auto state = ctx.projections.Ticket(id);
   if (!state) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", id)));
-  return JsonResponse(200, projections::TicketToJson(*state));
+  return JsonResponse(200, TicketToJson(*state));
 }
 
 Response ListTickets(const Request& req, ServerContext& ctx) {
@@ -128,7 +128,7 @@ Response ListTickets(const Request& req, ServerContext& ctx) {
   projections::TicketPage page = ctx.projections.ListTickets(*filter);
   json::array tickets;
   tickets.reserve(page.tickets.size());
-  for (const TicketState& t : page.tickets) tickets.push_back(projections::TicketToJson(t));
+  for (const TicketState& t : page.tickets) tickets.push_back(TicketToJson(t));
   return JsonResponse(200, json::object{{"tickets", std::move(tickets)},
                                         {"next", page.next ? json::value(*page.next)
                                                            : json::value(nullptr)}});
