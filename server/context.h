@@ -1,5 +1,5 @@
-// What the handlers share: the ledger, the read models, the write path, the tokens, the
-// metrics. Owned by whoever wires the server (tools/cmd_serve.cc, the HTTP benchmark); the
+// What the handlers share: the ledger, the read models and their report bodies, the write
+// path, the tokens, the metrics. Owned by whoever wires the server (tools/cmd_serve.cc, the HTTP benchmark); the
 // context only refers to them, and they outlive every request.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "server/auth.h"
 #include "server/http_message.h"
 #include "server/metrics.h"
+#include "server/report_bodies.h"
 
 namespace tl::server {
 
@@ -21,6 +22,7 @@ struct ServerContext {
   app::CommandHandler& commands;
   const Authenticator& auth;
   ServerMetrics& metrics;
+  ReportBodies& reports;
   // Serves GET / and GET /assets/... without a token (the dashboard page, issue 5). Returns
   // nullopt for a file it does not have (404). Unset: nothing is served there yet.
   std::function<std::optional<Response>(const Request&)> static_assets;

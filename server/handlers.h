@@ -29,7 +29,7 @@ Response GetEvents(const Request& req, ServerContext& ctx);
 Response GetVerify(const Request& req, ServerContext& ctx);
 Response GetQueues(const Request& req, ServerContext& ctx);
 Response GetServices(const Request& req, ServerContext& ctx);
-// `name` is one of Projections::ReportNames().
+// `name` is a report endpoint's (server/report_bodies.h).
 Response GetReport(const Request& req, ServerContext& ctx, std::string_view name);
 
 // Operations.

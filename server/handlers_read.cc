@@ -189,7 +189,9 @@ Response GetServices(const Request&, ServerContext& ctx) {
 }
 
 Response GetReport(const Request& req, ServerContext& ctx, std::string_view name) {
-  auto report = ctx.projections.ReportJson(name, req.query);
+  const ReportEndpoint* endpoint = FindReportEndpoint(name);
+  if (!endpoint) return StatusResponse(Status::NotFound(fmt::format("no report named '{}'", name)));
+  auto report = ctx.reports.Get(*endpoint, req.query);
   if (!report.ok()) return StatusResponse(report.status());
   Response r;
   r.body = **report;

@@ -4,16 +4,17 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "projections/projections.h"
-
 namespace tl::server {
 
-using QueryParams = projections::QueryParams;
+// Query parameters as they arrive in a URL (already percent-decoded).
+using QueryParams = std::map<std::string, std::string, std::less<>>;
 
 enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/error_mapping.h"
+#include "server/report_bodies.h"
 
 namespace tl::server {
 
@@ -98,12 +99,7 @@ std::optional<ledger::TicketId> TicketIdOf(std::string_view s) {
   return id;
 }
 
-bool IsReportName(std::string_view name) {
-  for (const std::string& n : projections::Projections::ReportNames()) {
-    if (n == name) return true;
-  }
-  return false;
-}
+bool IsReportName(std::string_view name) { return FindReportEndpoint(name) != nullptr; }
 
 std::optional<Match> MatchPath(std::string_view path, const ServerContext& ctx) {
   if (path == "/" || path.starts_with("/assets/")) return Match{Endpoint::kStatic};

@@ -11,13 +11,14 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   std::filesystem::create_directories(options.data_dir, ignored);
   TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
   TL_ASSIGN_OR_RETURN(s->projections_,
-                      projections::Projections::Open(*s->log_, options.projections, true));
+                      projections::Projections::Open(*s->log_, projections::StandardModels(),
+                                                     options.projections, true));
   s->states_ = std::make_unique<app::ProjectionStateSource>(*s->projections_);
   s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_);
+  s->reports_ = std::make_unique<ReportBodies>(s->projections_->reports());
   s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
-      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_,
-      std::move(options.static_assets),
-      options.bench_bare_route});
+      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, *s->reports_,
+      std::move(options.static_assets), options.bench_bare_route});
   s->server_ = std::make_unique<Server>(*s->context_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());
   return s;
@@ -34,9 +35,10 @@ Status Stack::Close() {
   // call back into the command handler, so both must still exist.
   log_.reset();
   server_.reset();
+  context_.reset();
+  reports_.reset();
   commands_.reset();
   states_.reset();
-  context_.reset();
   projections_.reset();
   return checkpoint;
 }

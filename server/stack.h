@@ -20,6 +20,7 @@
 #include "server/auth.h"
 #include "server/context.h"
 #include "server/metrics.h"
+#include "server/report_bodies.h"
 #include "server/server.h"
 
 namespace tl::server {
@@ -58,6 +59,7 @@ class Stack {
   std::unique_ptr<projections::Projections> projections_;
   std::unique_ptr<app::ProjectionStateSource> states_;
   std::unique_ptr<app::CommandHandler> commands_;
+  std::unique_ptr<ReportBodies> reports_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<Server> server_;
   bool closed_ = false;

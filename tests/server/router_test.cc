@@ -18,16 +18,17 @@ namespace {
 
 struct Wired {
   Wired() : log(OpenLog(dir.str())) {
-    auto p = projections::Projections::Open(*log, {}, true);
+    auto p = projections::Projections::Open(*log, projections::StandardModels(), {}, true);
     REQUIRE(p.ok());
     projections = std::move(p).value();
     states = std::make_unique<app::ProjectionStateSource>(*projections);
     commands = std::make_unique<app::CommandHandler>(*log, *states);
     DefineStandardReference(*commands);
+    reports = std::make_unique<ReportBodies>(projections->reports());
     agent_token = GenerateToken().value();
     auth = Authenticator::Parse(agent_token.sha256_hex + " agent olga\n").value();
     context = std::unique_ptr<ServerContext>(
-        new ServerContext{*log, *projections, *commands, auth, metrics, {}, false});
+        new ServerContext{*log, *projections, *commands, auth, metrics, *reports, {}, false});
   }
   ~Wired() { log.reset(); }  // the log's commit listener refers to the projections
 
@@ -53,6 +54,7 @@ struct Wired {
   std::unique_ptr<projections::Projections> projections;
   std::unique_ptr<app::ProjectionStateSource> states;
   std::unique_ptr<app::CommandHandler> commands;
+  std::unique_ptr<ReportBodies> reports;
   NewToken agent_token;
   Authenticator auth;
   ServerMetrics metrics;
