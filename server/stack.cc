@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "server/api_routes.h"
+
 namespace tl::server {
 
 Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator auth) {
@@ -16,10 +18,12 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->states_ = std::make_unique<app::ProjectionStateSource>(*s->projections_);
   s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_);
   s->reports_ = std::make_unique<ReportBodies>(s->projections_->reports());
-  s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
-      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, *s->reports_,
-      std::move(options.static_assets), options.bench_bare_route});
-  s->server_ = std::make_unique<Server>(*s->context_, options.server);
+  s->context_ =
+      std::make_unique<ServerContext>(*s->log_, *s->projections_, *s->commands_, s->auth_,
+                                      s->metrics_, *s->reports_, std::move(options.static_assets));
+  s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));
+  for (Route& route : options.extra_routes) s->routes_->Add(std::move(route));
+  s->server_ = std::make_unique<Server>(*s->routes_, s->metrics_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());
   return s;
 }
@@ -35,6 +39,7 @@ Status Stack::Close() {
   // call back into the command handler, so both must still exist.
   log_.reset();
   server_.reset();
+  routes_.reset();
   context_.reset();
   reports_.reset();
   commands_.reset();
