@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 
@@ -152,6 +153,13 @@ Result<std::unique_ptr<Projector>> BuildProjector(EventLog& log, const ModelRegi
                                                   const std::atomic<bool>* cancel,
                                                   LoadedSeqs* loaded) {
   auto projector = std::make_unique<Projector>(log, registry, options);
+  // Names are the checkpoints' keys: two models with one name would overwrite each other's.
+  std::set<std::string_view> names{kTicketModel};
+  for (const auto& model : projector->state().models) {
+    if (!names.insert(model->name()).second) {
+      return Status::Internal(fmt::format("two read models are named '{}'", model->name()));
+    }
+  }
   Seq target = log.Head().seq;
   if (options.to_seq) target = std::min(target, *options.to_seq);
   LoadedSeqs from_start;

@@ -33,7 +33,8 @@ struct LoadedSeqs {
 // A projector at `target` (or options.to_seq / to_time): an empty fold, every usable
 // checkpoint loaded (with options.use_checkpoints, and never with to_time: a checkpoint cannot
 // say what was known at a recording time), then the catch-up. `*loaded` (optional) says
-// where each model started. The registry must outlive the projector.
+// where each model started. kInternal if two models share a name (their checkpoints' key). The
+// registry must outlive the projector.
 Result<std::unique_ptr<Projector>> BuildProjector(ledger::EventLog& log,
                                                   const ModelRegistry& registry,
                                                   const Options& options,

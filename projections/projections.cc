@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <mutex>
-#include <set>
 #include <shared_mutex>
 
 #include "ledger/store/hash_chain.h"
@@ -39,17 +38,6 @@ Result<std::unique_ptr<Projections>> Projections::Open(EventLog& log, ModelRegis
                                                        Options options, bool attach) {
   auto impl = std::make_unique<Impl>(log, std::move(models), std::move(options));
   Impl& m = *impl;
-  {
-    // Names are the checkpoints' keys: two models with one name would overwrite each other.
-    Names scratch;
-    std::set<std::string, std::less<>> names{std::string(kTicketModel)};
-    for (const ModelRegistry::Entry& entry : m.registry.entries()) {
-      const auto model = entry.make(scratch);
-      if (!names.emplace(model->name()).second) {
-        return Status::Internal(fmt::format("two read models are named '{}'", model->name()));
-      }
-    }
-  }
   TL_ASSIGN_OR_RETURN(m.projector, BuildProjector(log, m.registry, m.options, nullptr, &m.loaded));
   m.reports = std::make_unique<ReportService>(*m.projector, m.registry);
   m.checkpointer = std::make_unique<Checkpointer>(log, m.registry, m.options);
