@@ -68,7 +68,8 @@ Result<Replayed> Replay(ledger::EventLog& log, bool verify_chain) {
   options.use_checkpoints = false;
   options.verify_chain = verify_chain;
   const auto start = Clock::now();
-  auto p = projections::Projections::Open(log, options, /*attach=*/false);
+  auto p =
+      projections::Projections::Open(log, projections::StandardModels(), options, /*attach=*/false);
   if (!p.ok()) return p.status();
   return Replayed{SecondsSince(start), (*p)->ticket_count()};
 }
@@ -78,7 +79,8 @@ Result<double> Restart(ledger::EventLog& log) {
   projections::Options options;
   options.checkpoint_every = 0;  // measure the load alone, not a checkpoint written after it
   const auto start = Clock::now();
-  auto p = projections::Projections::Open(log, options, /*attach=*/false);
+  auto p =
+      projections::Projections::Open(log, projections::StandardModels(), options, /*attach=*/false);
   if (!p.ok()) return p.status();
   const double seconds = SecondsSince(start);
   for (const auto& m : (*p)->checkpoint_info().models) {
@@ -92,7 +94,8 @@ Result<double> Restart(ledger::EventLog& log) {
 Status WriteCheckpoint(ledger::EventLog& log) {
   projections::Options options;
   options.use_checkpoints = false;
-  auto p = projections::Projections::Open(log, options, /*attach=*/false);
+  auto p =
+      projections::Projections::Open(log, projections::StandardModels(), options, /*attach=*/false);
   if (!p.ok()) return p.status();
   return (*p)->Checkpoint();
 }
@@ -124,7 +127,8 @@ Status Run(const Args& args, json::object& out) {
   {
     projections::Options options;
     options.use_checkpoints = false;
-    auto p = projections::Projections::Open(*log, options, /*attach=*/false);
+    auto p = projections::Projections::Open(*log, projections::StandardModels(), options,
+                                            /*attach=*/false);
     if (!p.ok()) return p.status();
     tickets = (*p)->ticket_count();
     projection_bytes = ResidentBytes() - resident_before;

@@ -52,7 +52,7 @@ std::unique_ptr<EventLog> Open(const std::string& dir, LogOptions options = {}) 
 }
 
 std::unique_ptr<Projections> OpenProjections(EventLog& log, Options options, bool attach) {
-  auto p = Projections::Open(log, std::move(options), attach);
+  auto p = Projections::Open(log, tl::projections::StandardModels(), std::move(options), attach);
   if (!p.ok()) Die(p.status());
   return std::move(p).value();
 }

@@ -1,14 +1,50 @@
 #include "projections/compliance.h"
 
 #include <algorithm>
-#include <boost/json/array.hpp>
+#include <array>
+#include <deque>
 #include <map>
+#include <vector>
 
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/ticket_rules.h"
 #include "projections/model_support.h"
+#include "projections/period_cells.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
+
+namespace {
+
+class Compliance : public ReadModel {
+ public:
+  explicit Compliance(Names& names) : names_(names) {}
+  std::string_view name() const override { return "compliance"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = ComplianceReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+  // The counters, in the order of ComplianceReport::Group's fields.
+  static constexpr size_t kCounters = 8;
+
+ private:
+  using Counts = std::array<uint32_t, kCounters>;  // one ticket's
+  struct Cell {
+    std::array<uint64_t, kCounters> n{};
+    void Add(const Counts& c, int sign);
+    void Merge(const Cell& other);
+    bool empty() const;
+  };
+  const Counts& CountsOf(ledger::TicketId id) const;
+
+  Names& names_;
+  std::deque<Counts> counts_;  // [id - 1]; a deque grows without a vector's spare half
+  PeriodCells<Cell> cells_;
+};
 
 using ledger::TicketState;
 
@@ -27,13 +63,6 @@ enum Counter : size_t {
 };
 
 }  // namespace
-
-const std::array<const char*, Compliance::kCounters>& Compliance::CounterNames() {
-  static const std::array<const char*, kCounters> kNames = {
-      "resolved",    "resolved_with_solution", "stalls",  "stalls_with_follow_up",
-      "assignments", "assignments_in_queue",   "invited", "invited_within_2h"};
-  return kNames;
-}
 
 void Compliance::Cell::Add(const Counts& c, int sign) {
   for (size_t i = 0; i < kCounters; ++i) n[i] += sign * static_cast<int64_t>(c[i]);
@@ -138,7 +167,8 @@ void Compliance::Decode(CheckpointReader& in) {
   }
 }
 
-boost::json::object Compliance::Query(const ReportParams& p, const TicketIndex& tickets) const {
+ComplianceReport Compliance::Query(const ReportParams& p, const ReportScope& scope) const {
+  const TicketIndex& tickets = scope.tickets;
   std::map<std::string, Cell> groups;
   cells_.Visit(
       p.window, Granularity::kMonth,
@@ -152,13 +182,17 @@ boost::json::object Compliance::Query(const ReportParams& p, const TicketIndex& 
           groups[GroupName(p.group_by, t)].Add(CountsOf(id), +1);
         }
       });
-  boost::json::array out;
+  ComplianceReport out;
   for (const auto& [key, g] : groups) {
-    boost::json::object o{{"key", key}};
-    for (size_t i = 0; i < kCounters; ++i) o[CounterNames()[i]] = g.n[i];
-    out.push_back(std::move(o));
+    out.groups.push_back({key, g.n[kResolved], g.n[kResolvedWithSolution], g.n[kStalls],
+                          g.n[kStallsWithFollowUp], g.n[kAssignments], g.n[kAssignmentsInQueue],
+                          g.n[kInvited], g.n[kInvitedWithin2h]});
   }
-  return boost::json::object{{"groups", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterCompliance(ModelRegistry& registry) { registry.Register<Compliance>(); }
 
 }  // namespace tl::projections

@@ -1,13 +1,41 @@
 #include "projections/dashboard.h"
 
-#include <boost/json/array.hpp>
 #include <limits>
 #include <map>
 
 #include "ledger/domain/time_format.h"
 #include "projections/model_support.h"
+#include "projections/period_cells.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
+
+namespace {
+
+class Dashboard : public ReadModel {
+ public:
+  explicit Dashboard(Names& names) : names_(names) {}
+  std::string_view name() const override { return "dashboard"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = DashboardReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  struct Cell {
+    uint64_t open = 0;
+    void Add(int c, int sign) { open += c * sign; }
+    void Merge(const Cell& other) { open += other.open; }
+    bool empty() const { return open == 0; }
+  };
+  static bool Counts(const ledger::TicketState& t);
+
+  Names& names_;
+  PeriodCells<Cell> cells_;
+};
 
 using ledger::TicketState;
 
@@ -45,8 +73,9 @@ void Dashboard::Decode(CheckpointReader& in) {
   });
 }
 
-boost::json::object Dashboard::Query(const ReportParams& p, ledger::TimeNs now,
-                                     const TicketIndex& tickets) const {
+DashboardReport Dashboard::Query(const ReportParams& p, const ReportScope& scope) const {
+  const ledger::TimeNs now = scope.now;
+  const TicketIndex& tickets = scope.tickets;
   struct Row {
     uint64_t total = 0;
     std::map<std::string, uint64_t> by_week;
@@ -80,15 +109,15 @@ boost::json::object Dashboard::Query(const ReportParams& p, ledger::TimeNs now,
           }
         }
       });
-  boost::json::array out;
-  for (const auto& [service, row] : rows) {
-    boost::json::object by_week;
-    for (const auto& [week, n] : row.by_week) by_week[week] = n;
-    out.push_back(boost::json::object{
-        {"service", service}, {"total", row.total}, {"by_week", std::move(by_week)}});
+  DashboardReport out{now, total, {}};
+  for (auto& [service, row] : rows) {
+    out.rows.push_back({service, row.total, std::move(row.by_week)});
   }
-  return boost::json::object{
-      {"now", ledger::FormatRfc3339(now)}, {"total", total}, {"rows", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterDashboard(ModelRegistry& registry) { registry.Register<Dashboard>(); }
 
 }  // namespace tl::projections

@@ -1,9 +1,7 @@
 #include "projections/duration_stats.h"
 
 #include <algorithm>
-#include <boost/json/object.hpp>
 #include <cassert>
-#include <cmath>
 #include <numeric>
 
 namespace tl::projections {
@@ -116,33 +114,20 @@ int64_t DurationSelection::KthSmallest(uint64_t k) {
   return lo;
 }
 
-void DurationSelection::WriteJson(boost::json::object& out, std::optional<uint64_t> pending) {
+DurationStats DurationSelection::Stats(std::optional<uint64_t> pending) {
+  DurationStats out;
   const uint64_t n = count();
-  out["count"] = n;
-  if (pending) out["pending"] = *pending;
-  if (n == 0) {
-    for (const char* key : {"p50_s", "p90_s", "p95_s", "mean_s", "max_s"}) out[key] = nullptr;
-    return;
-  }
+  out.count = n;
+  out.pending = pending;
+  if (n == 0) return out;
   // Nearest rank: the smallest v such that at least p % of the values are <= v.
   auto rank = [n](uint64_t p) { return std::max<uint64_t>(1, (p * n + 99) / 100); };
-  out["p50_s"] = NanosAsSecondsJson(KthSmallest(rank(50)));
-  out["p90_s"] = NanosAsSecondsJson(KthSmallest(rank(90)));
-  out["p95_s"] = NanosAsSecondsJson(KthSmallest(rank(95)));
-  out["mean_s"] = NumberJson(sum_.Seconds() / static_cast<double>(n));
-  out["max_s"] = NanosAsSecondsJson(KthSmallest(n));
-}
-
-boost::json::value NumberJson(double seconds) {
-  if (std::trunc(seconds) == seconds && std::fabs(seconds) < 9.0e15) {
-    return static_cast<int64_t>(seconds);
-  }
-  return seconds;
-}
-
-boost::json::value NanosAsSecondsJson(int64_t ns) {
-  if (ns % kNanosPerSecond == 0) return ns / kNanosPerSecond;
-  return static_cast<double>(ns) / kNanosPerSecond;
+  out.p50_ns = KthSmallest(rank(50));
+  out.p90_ns = KthSmallest(rank(90));
+  out.p95_ns = KthSmallest(rank(95));
+  out.mean_s = sum_.Seconds() / static_cast<double>(n);
+  out.max_ns = KthSmallest(n);
+  return out;
 }
 
 }  // namespace tl::projections

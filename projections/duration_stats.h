@@ -4,7 +4,6 @@
 // cell's sorted vector, so its cost grows with the number of cells, not of values.
 #pragma once
 
-#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -12,6 +11,7 @@
 
 #include "ledger/domain/types.h"
 #include "projections/checkpoint_codec.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 
@@ -51,9 +51,9 @@ class DurationSelection {
   void AddValue(int64_t ns);  // one ticket's value (a partly covered day)
 
   uint64_t count() const;
-  // {"count", "pending" (when given), "p50_s", "p90_s", "p95_s", "mean_s", "max_s"} into `out`;
-  // statistics of an empty set are null.
-  void WriteJson(boost::json::object& out, std::optional<uint64_t> pending);
+  // Count, nearest-rank p50, p90, p95, mean and max; `pending` is passed through. Statistics of
+  // an empty set are nullopt.
+  DurationStats Stats(std::optional<uint64_t> pending);
 
  private:
   int64_t KthSmallest(uint64_t k);  // 1-based; needs count() >= k
@@ -63,10 +63,5 @@ class DurationSelection {
   bool loose_sorted_ = true;
   DurationSum sum_;
 };
-
-// A JSON number: an integer when whole (Boost.JSON would write 3600.0 as 3.6E3), else a double.
-boost::json::value NumberJson(double value);
-// Nanoseconds as seconds, a JSON number.
-boost::json::value NanosAsSecondsJson(int64_t ns);
 
 }  // namespace tl::projections

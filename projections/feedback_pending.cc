@@ -1,11 +1,32 @@
 #include "projections/feedback_pending.h"
 
-#include <boost/json/array.hpp>
+#include <set>
+#include <utility>
 
-#include "ledger/domain/time_format.h"
 #include "projections/model_support.h"
+#include "projections/read_model.h"
 
 namespace tl::projections {
+
+namespace {
+
+class FeedbackPending : public ReadModel {
+ public:
+  std::string_view name() const override { return "feedback_pending"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = FeedbackPendingReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  using Entry = std::pair<ledger::TimeNs, ledger::TicketId>;  // (resolved_at, id)
+  static std::optional<Entry> EntryOf(const ledger::TicketState& t);
+
+  std::set<Entry> pending_;
+};
 
 std::optional<FeedbackPending::Entry> FeedbackPending::EntryOf(const ledger::TicketState& t) {
   if (t.status != ledger::TicketStatus::kResolved || !t.resolved_at || t.invited_since_resolution) {
@@ -38,16 +59,17 @@ void FeedbackPending::Decode(CheckpointReader& in) {
   }
 }
 
-boost::json::object FeedbackPending::Query(ledger::TimeNs now) const {
-  boost::json::array out;
+FeedbackPendingReport FeedbackPending::Query(const ReportParams&, const ReportScope& scope) const {
+  FeedbackPendingReport out{scope.now, {}};
   for (const auto& [resolved_at, id] : pending_) {
     const ledger::TimeNs due = resolved_at + kFeedbackDue;
-    out.push_back(boost::json::object{{"id", id},
-                                      {"resolved_at", ledger::FormatRfc3339(resolved_at)},
-                                      {"due_at", ledger::FormatRfc3339(due)},
-                                      {"overdue", now > due}});
+    out.tickets.push_back({id, resolved_at, due, scope.now > due});
   }
-  return boost::json::object{{"now", ledger::FormatRfc3339(now)}, {"tickets", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterFeedbackPending(ModelRegistry& registry) { registry.Register<FeedbackPending>(); }
 
 }  // namespace tl::projections

@@ -1,31 +1,30 @@
 // Pending feedback invitations (API.md `GET /api/v1/feedback/pending`): resolved tickets not
-// invited since their latest resolution, ordered by that resolution. The invitation is due 2 h
-// after it.
+// invited since their latest resolution. The invitation is due 2 h after the resolution. Its
+// model keeps those tickets ordered by that resolution (feedback_pending.cc).
 #pragma once
 
-#include <boost/json/object.hpp>
-#include <set>
-#include <utility>
+#include <vector>
 
-#include "projections/read_model.h"
+#include "projections/model_registry.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 
-class FeedbackPending : public ReadModel {
- public:
-  std::string_view name() const override { return "feedback_pending"; }
-  uint32_t version() const override { return 1; }
-  void Apply(const Change& change) override;
-  void Encode(CheckpointWriter& out) const override;
-  void Decode(CheckpointReader& in) override;
-
-  boost::json::object Query(ledger::TimeNs now) const;
-
- private:
-  using Entry = std::pair<ledger::TimeNs, ledger::TicketId>;  // (resolved_at, id)
-  static std::optional<Entry> EntryOf(const ledger::TicketState& t);
-
-  std::set<Entry> pending_;
+// Reads now.
+struct FeedbackPendingReport {
+  struct Ticket {
+    ledger::TicketId id = 0;
+    ledger::TimeNs resolved_at = 0;
+    ledger::TimeNs due_at = 0;  // resolved_at + 2 h
+    bool overdue = false;       // now > due_at
+    bool operator==(const Ticket&) const = default;
+  };
+  ledger::TimeNs now = 0;
+  std::vector<Ticket> tickets;  // by resolved_at, then id
+  bool operator==(const FeedbackPendingReport&) const = default;
 };
+
+// Registers the model behind FeedbackPendingReport (checkpoint name "feedback_pending").
+void RegisterFeedbackPending(ModelRegistry& registry);
 
 }  // namespace tl::projections

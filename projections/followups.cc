@@ -1,11 +1,32 @@
 #include "projections/followups.h"
 
-#include <boost/json/array.hpp>
+#include <set>
+#include <utility>
 
-#include "ledger/domain/time_format.h"
-#include "projections/json_views.h"
+#include "projections/read_model.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
+
+namespace {
+
+class Followups : public ReadModel {
+ public:
+  std::string_view name() const override { return "followups"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = FollowupsReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  using Entry = std::pair<ledger::TimeNs, ledger::TicketId>;  // (follow_up_at, id)
+  static std::optional<Entry> EntryOf(const ledger::TicketState& t);
+
+  std::set<Entry> stalled_;
+};
 
 std::optional<Followups::Entry> Followups::EntryOf(const ledger::TicketState& t) {
   if (t.status != ledger::TicketStatus::kStalled || !t.stalled || t.stalled->follow_up_at == 0) {
@@ -38,18 +59,20 @@ void Followups::Decode(CheckpointReader& in) {
   }
 }
 
-boost::json::object Followups::Query(ledger::TimeNs now, const TicketIndex& tickets) const {
-  boost::json::array out;
+FollowupsReport Followups::Query(const ReportParams&, const ReportScope& scope) const {
+  FollowupsReport out{scope.now, {}};
   for (const auto& [at, id] : stalled_) {
-    if (at >= now) break;
-    const ledger::TicketState& t = *tickets.Find(id);
-    out.push_back(boost::json::object{{"id", id},
-                                      {"queue", t.queue},
-                                      {"owner", StringOrNull(t.owner)},
-                                      {"awaiting", t.stalled->awaiting},
-                                      {"follow_up_at", ledger::FormatRfc3339(at)}});
+    if (at >= scope.now) break;
+    const ledger::TicketState& t = *scope.tickets.Find(id);
+    out.tickets.push_back({id, t.queue,
+                           t.owner.empty() ? std::nullopt : std::optional<std::string>(t.owner),
+                           t.stalled->awaiting, at});
   }
-  return boost::json::object{{"now", ledger::FormatRfc3339(now)}, {"tickets", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterFollowups(ModelRegistry& registry) { registry.Register<Followups>(); }
 
 }  // namespace tl::projections

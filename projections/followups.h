@@ -1,33 +1,34 @@
-// Overdue follow-ups (API.md `GET /api/v1/followups`): stalled tickets ordered by their
-// follow-up time, so "follow_up_at < now" is a prefix. A stall without a follow-up time (only in
-// imported history) has nothing to be overdue against and is not listed; the compliance report
-// counts it.
+// Overdue follow-ups (API.md `GET /api/v1/followups`): stalled tickets whose follow-up time has
+// passed. Its model keeps stalled tickets ordered by their follow-up time, so "follow_up_at <
+// now" is a prefix (followups.cc). A stall without a follow-up time (only in imported history)
+// has nothing to be overdue against and is not listed; the compliance report counts it.
 #pragma once
 
-#include <boost/json/object.hpp>
-#include <set>
-#include <utility>
+#include <optional>
+#include <string>
+#include <vector>
 
-#include "projections/read_model.h"
-#include "projections/ticket_index.h"
+#include "projections/model_registry.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 
-class Followups : public ReadModel {
- public:
-  std::string_view name() const override { return "followups"; }
-  uint32_t version() const override { return 1; }
-  void Apply(const Change& change) override;
-  void Encode(CheckpointWriter& out) const override;
-  void Decode(CheckpointReader& in) override;
-
-  boost::json::object Query(ledger::TimeNs now, const TicketIndex& tickets) const;
-
- private:
-  using Entry = std::pair<ledger::TimeNs, ledger::TicketId>;  // (follow_up_at, id)
-  static std::optional<Entry> EntryOf(const ledger::TicketState& t);
-
-  std::set<Entry> stalled_;
+// Reads now.
+struct FollowupsReport {
+  struct Ticket {
+    ledger::TicketId id = 0;
+    std::string queue;
+    std::optional<std::string> owner;  // nullopt: unowned
+    std::string awaiting;
+    ledger::TimeNs follow_up_at = 0;
+    bool operator==(const Ticket&) const = default;
+  };
+  ledger::TimeNs now = 0;
+  std::vector<Ticket> tickets;  // follow_up_at < now, by follow_up_at, then id
+  bool operator==(const FollowupsReport&) const = default;
 };
+
+// Registers the model behind FollowupsReport (checkpoint name "followups").
+void RegisterFollowups(ModelRegistry& registry);
 
 }  // namespace tl::projections

@@ -1,10 +1,42 @@
 #include "projections/misroutes.h"
 
 #include <algorithm>
-#include <boost/json/array.hpp>
 #include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "projections/period_cells.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
+
+namespace {
+
+class Misroutes : public ReadModel {
+ public:
+  explicit Misroutes(Names& names) : names_(names) {}
+  std::string_view name() const override { return "misroutes"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = MisroutesReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  // Cells key on GroupKey{service, queue = the source queue}.
+  struct Cell {
+    uint64_t count = 0;
+    void Add(int c, int sign) { count += c * sign; }
+    void Merge(const Cell& other) { count += other.count; }
+    bool empty() const { return count == 0; }
+  };
+
+  Names& names_;
+  std::unordered_map<ledger::TicketId, std::vector<NameId>> from_queues_;  // misrouted only
+  PeriodCells<Cell> cells_;
+};
 
 using ledger::TicketState;
 
@@ -62,7 +94,8 @@ void Misroutes::Decode(CheckpointReader& in) {
   }
 }
 
-boost::json::object Misroutes::Query(const ReportParams& p, const TicketIndex& tickets) const {
+MisroutesReport Misroutes::Query(const ReportParams& p, const ReportScope& scope) const {
+  const TicketIndex& tickets = scope.tickets;
   std::map<std::pair<std::string, std::string>, uint64_t> groups;
   cells_.Visit(
       p.window, Granularity::kMonth,
@@ -78,12 +111,13 @@ boost::json::object Misroutes::Query(const ReportParams& p, const TicketIndex& t
           for (NameId from : it->second) ++groups[{t.service, names_.Get(from)}];
         }
       });
-  boost::json::array out;
-  for (const auto& [key, count] : groups) {
-    out.push_back(
-        boost::json::object{{"service", key.first}, {"from_queue", key.second}, {"count", count}});
-  }
-  return boost::json::object{{"groups", std::move(out)}};
+  MisroutesReport out;
+  for (const auto& [key, count] : groups) out.groups.push_back({key.first, key.second, count});
+  return out;
 }
+
+}  // namespace
+
+void RegisterMisroutes(ModelRegistry& registry) { registry.Register<Misroutes>(); }
 
 }  // namespace tl::projections

@@ -10,7 +10,7 @@
 #include "ledger/domain/ticket_state.h"
 #include "projections/names.h"
 #include "projections/read_model.h"
-#include "projections/report_params.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 

@@ -26,6 +26,7 @@
 #include "projections/checkpoint_codec.h"
 #include "projections/names.h"
 #include "projections/read_model.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 
@@ -36,13 +37,6 @@ int64_t DayOf(ledger::TimeNs t);
 int64_t MonthOfDay(int64_t day);
 int64_t FirstDayOfMonth(int64_t month);
 inline ledger::TimeNs StartOfDay(int64_t day) { return day * kNanosPerDay; }
-
-// A half-open window of creation times; unbounded ends are the extremes of TimeNs.
-struct Window {
-  ledger::TimeNs from = std::numeric_limits<ledger::TimeNs>::min();
-  ledger::TimeNs to = std::numeric_limits<ledger::TimeNs>::max();
-  bool Contains(ledger::TimeNs t) const { return t >= from && t < to; }
-};
 
 enum class Granularity { kDay, kMonth };  // the coarsest cells a visit may use
 

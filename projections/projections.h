@@ -1,10 +1,13 @@
 // Projections: the read models, folded from the log in seq order (docs/projections.md).
 //
-// One object owns every read model and keeps them current: at Open it loads each model's
-// checkpoint (if its version stamp matches) and replays the tail of the log; then, registered as
-// the log's commit listener, it applies every commit before the appends of that commit return,
-// which gives read-your-writes. Nothing here reads the wall clock: "now" is a query parameter or
-// the latest event's occurred_at, so two replays of the same log answer the same.
+// One object owns the read models of a ModelRegistry and keeps them current: at Open it loads
+// each model's checkpoint (if its version stamp matches) and replays the tail of the log; then,
+// registered as the log's commit listener, it applies every commit before the appends of that
+// commit return, which gives read-your-writes. Nothing here reads the wall clock: "now" is a
+// query parameter or the latest event's occurred_at, so two replays of the same log answer the
+// same. The work is split by job: the projector folds (projector.h), checkpointing loads and
+// writes checkpoints (checkpointing.h), the report service answers typed report queries
+// (report_service.h); this facade wires them and answers the ticket queries.
 //
 // Checkpoints: an attached Projections writes them every Options::checkpoint_every events on a
 // background thread, which rebuilds the state at that seq from the previous checkpoint and the
@@ -18,8 +21,6 @@
 // is attached.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,8 +29,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/ticket_state.h"
+#include "ledger/store/event_log.h"
+#include "projections/model_registry.h"
+#include "projections/report_service.h"
 
 namespace tl::projections {
 
@@ -87,15 +90,22 @@ struct TicketPage {
   std::optional<TicketId> next;      // the `after` of the next page; nullopt on the last page
 };
 
-// Query parameters as they arrive in a URL (already percent-decoded).
-using QueryParams = std::map<std::string, std::string, std::less<>>;
+// A point in the past to see a ticket at (API.md `as_of` and `known_at`): the events up to a
+// seq, or those that occurred, or were recorded, at or before a time.
+struct AsOf {
+  enum class Kind { kSeq, kOccurredAt, kRecordedAt };
+  Kind kind = Kind::kSeq;
+  Seq seq = 0;
+  TimeNs time = 0;
+};
 
 class Projections {
  public:
-  // Builds the read models from `log` (checkpoint + tail, or from seq 1). With attach, registers
-  // as the log's commit listener (call before the first append).
-  static Result<std::unique_ptr<Projections>> Open(ledger::EventLog& log, Options options,
-                                                   bool attach);
+  // Builds the read models `models` lists (StandardModels() for API.md's) from `log`
+  // (checkpoints + tail, or from seq 1). With attach, registers as the log's commit listener
+  // (call before the first append). kInternal if two models share a name.
+  static Result<std::unique_ptr<Projections>> Open(ledger::EventLog& log, ModelRegistry models,
+                                                   Options options, bool attach);
   ~Projections();
   Projections(const Projections&) = delete;
   Projections& operator=(const Projections&) = delete;
@@ -110,6 +120,10 @@ class Projections {
   void Apply(const std::vector<ledger::Event>& events);
 
   Seq applied_seq() const;
+  // How many events the log's head is ahead of applied_seq() (never negative: the applied seq
+  // is read first and the head only grows). A healthy attached Projections trails by at most
+  // the commit being applied.
+  uint64_t Lag() const;
   // The latest applied event's occurred_at (the default "now" of reports); 0 when empty.
   TimeNs latest_occurred_at() const;
   // Writes every model's checkpoint now (e.g. at shutdown).
@@ -124,39 +138,27 @@ class Projections {
   TicketPage ListTickets(const TicketFilter& filter) const;
   std::shared_ptr<const ledger::ReferenceData> Reference() const;
 
-  // The reports of API.md by path name: "response-times", "volume", "dashboard", "workload",
-  // "misroutes", "satisfaction", "compliance", "followups", "feedback-pending". `params` are
-  // the query string's; a bad one is kBadField naming it; an unknown name is kNotFound.
-  // Returns the exact JSON body API.md gives.
-  Result<boost::json::object> Report(std::string_view name, const QueryParams& params) const;
-  // The same body serialized, as the API sends it. Cached as text beside the object, so that
-  // repeated queries between two commits copy neither (the server's path).
-  Result<std::shared_ptr<const std::string>> ReportJson(std::string_view name,
-                                                        const QueryParams& params) const;
-  static const std::vector<std::string>& ReportNames();
+  // Ticket `id` as it stood at a point in the past, folded from its stream in the log (see
+  // the free function below).
+  Result<TicketState> TicketAsOf(TicketId id, const AsOf& as_of) const;
+
+  // The reports of the registered models, typed (report_service.h).
+  const ReportService& reports() const;
 
   // The event-derived Prometheus families of API.md, in text format 0.0.4 (HELP and TYPE
   // lines included): ticketledger_first_response_seconds, ticketledger_resolution_seconds,
   // ticketledger_tickets_open, ticketledger_tickets_created_total, ticketledger_events_total.
+  // Nothing when the registry has no metrics model.
   void WriteMetrics(std::string* out) const;
 
  private:
-  struct CachedReport;
-  Result<std::shared_ptr<const CachedReport>> CachedReportFor(std::string_view name,
-                                                              const QueryParams& params) const;
   struct Impl;
   explicit Projections(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
-// A ticket as it stood at a point in the past, folded from its stream (API.md `as_of` and
-// `known_at`). kNotFound when it did not exist then.
-struct AsOf {
-  enum class Kind { kSeq, kOccurredAt, kRecordedAt };
-  Kind kind = Kind::kSeq;
-  Seq seq = 0;
-  TimeNs time = 0;
-};
+// Ticket `id` as it stood at `as_of`, folded from its stream. kNotFound when it did not exist
+// then.
 Result<TicketState> TicketAsOf(const ledger::EventLog& log, TicketId id, const AsOf& as_of);
 
 }  // namespace tl::projections

@@ -6,9 +6,11 @@
 //
 // Each model has a name (its checkpoint's key) and a version stamp. Bump the stamp whenever the
 // model's encoding or the meaning of its state changes: a checkpoint with another stamp is
-// ignored and the model is rebuilt from seq 1.
+// ignored and the model is rebuilt from seq 1. Models are listed in a ModelRegistry
+// (model_registry.h); a model that answers a report declares `using Report = R;` and
+// `R Query(const ReportParams&, const ReportScope&) const`, and returns R by value.
 //
-// Not thread-safe: Projections serialises Apply against queries.
+// Not thread-safe: the projector serialises Apply against queries.
 #pragma once
 
 #include <compare>
@@ -18,6 +20,7 @@
 #include "ledger/domain/event.h"
 #include "ledger/domain/ticket_state.h"
 #include "projections/checkpoint_codec.h"
+#include "projections/model_registry.h"
 #include "projections/names.h"
 
 namespace tl::projections {

@@ -1,11 +1,51 @@
 #include "projections/response_times.h"
 
-#include <boost/json/array.hpp>
 #include <map>
 
+#include "projections/duration_stats.h"
 #include "projections/model_support.h"
+#include "projections/period_cells.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
+
+namespace {
+
+class ResponseTimes : public ReadModel {
+ public:
+  explicit ResponseTimes(Names& names) : names_(names) {}
+  std::string_view name() const override { return "response_times"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = ResponseTimesReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  struct Contribution {
+    std::optional<int64_t> first_response;
+    std::optional<int64_t> resolution;
+    bool operator==(const Contribution&) const = default;
+  };
+  struct Cell {
+    uint64_t tickets = 0;
+    uint64_t pending = 0;
+    SortedDurations first_response;
+    SortedDurations resolution;
+    void Add(const Contribution& c, int sign);
+    // A ticket's contribution changed: only the values that differ move (a resolution leaves
+    // the first response where it is, in a sorted array of a month's tickets).
+    void Exchange(const Contribution& out, const Contribution& in);
+    void Merge(const Cell& other);
+    bool empty() const { return tickets == 0; }
+  };
+  static Contribution ContributionOf(const ledger::TicketState& t);
+
+  Names& names_;
+  PeriodCells<Cell> cells_;
+};
 
 using ledger::TicketState;
 
@@ -94,7 +134,8 @@ void ResponseTimes::Decode(CheckpointReader& in) {
   });
 }
 
-boost::json::object ResponseTimes::Query(const ReportParams& p, const TicketIndex& tickets) const {
+ResponseTimesReport ResponseTimes::Query(const ReportParams& p, const ReportScope& scope) const {
+  const TicketIndex& tickets = scope.tickets;
   struct Group {
     uint64_t tickets = 0;
     uint64_t pending = 0;
@@ -137,18 +178,16 @@ boost::json::object ResponseTimes::Query(const ReportParams& p, const TicketInde
         }
       });
 
-  boost::json::array out;
+  ResponseTimesReport out;
   for (auto& [key, g] : groups) {
-    boost::json::object first_response;
-    g.first_response.WriteJson(first_response, g.pending);
-    boost::json::object resolution;
-    g.resolution.WriteJson(resolution, std::nullopt);
-    out.push_back(boost::json::object{{"key", key},
-                                      {"tickets", g.tickets},
-                                      {"first_response", std::move(first_response)},
-                                      {"resolution", std::move(resolution)}});
+    out.groups.push_back(
+        {key, g.tickets, g.first_response.Stats(g.pending), g.resolution.Stats(std::nullopt)});
   }
-  return boost::json::object{{"groups", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterResponseTimes(ModelRegistry& registry) { registry.Register<ResponseTimes>(); }
 
 }  // namespace tl::projections

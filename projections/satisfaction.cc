@@ -1,12 +1,55 @@
 #include "projections/satisfaction.h"
 
-#include <boost/json/array.hpp>
+#include <deque>
 #include <map>
+#include <vector>
 
-#include "projections/duration_stats.h"
 #include "projections/model_support.h"
+#include "projections/period_cells.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
+
+namespace {
+
+class Satisfaction : public ReadModel {
+ public:
+  explicit Satisfaction(Names& names) : names_(names) {}
+  std::string_view name() const override { return "satisfaction"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = SatisfactionReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  struct Invitations {
+    uint32_t invited = 0;
+    uint32_t within_due = 0;
+    bool operator==(const Invitations&) const = default;
+  };
+  struct Contribution {
+    int32_t score = 0;  // 0 = no feedback
+    Invitations invitations;
+    bool operator==(const Contribution&) const = default;
+  };
+  struct Cell {
+    uint64_t feedback = 0;
+    uint64_t score_sum = 0;
+    uint64_t invited = 0;
+    uint64_t within_due = 0;
+    void Add(const Contribution& c, int sign);
+    void Merge(const Cell& other);
+    bool empty() const { return feedback == 0 && invited == 0; }
+  };
+  Contribution ContributionOf(const ledger::TicketState& t) const;
+
+  Names& names_;
+  std::deque<Invitations> invitations_;  // [id - 1]; a deque: no spare capacity
+  PeriodCells<Cell> cells_;
+};
 
 using ledger::TicketState;
 
@@ -108,7 +151,8 @@ void Satisfaction::Decode(CheckpointReader& in) {
   }
 }
 
-boost::json::object Satisfaction::Query(const ReportParams& p, const TicketIndex& tickets) const {
+SatisfactionReport Satisfaction::Query(const ReportParams& p, const ReportScope& scope) const {
+  const TicketIndex& tickets = scope.tickets;
   std::map<std::string, Cell> groups;
   cells_.Visit(
       p.window, Granularity::kMonth,
@@ -123,22 +167,23 @@ boost::json::object Satisfaction::Query(const ReportParams& p, const TicketIndex
           if (c != Contribution{}) groups[GroupName(p.group_by, t)].Add(c, +1);
         }
       });
-  boost::json::array out;
+  SatisfactionReport out;
   for (const auto& [key, g] : groups) {
     if (g.empty()) continue;
-    out.push_back(boost::json::object{
-        {"key", key},
-        {"feedback", g.feedback},
-        {"mean_score", g.feedback ? NumberJson(static_cast<double>(g.score_sum) / g.feedback)
-                                  : boost::json::value(nullptr)},
-        {"invited", g.invited},
-        {"invited_within_2h", g.within_due},
-        {"invited_within_2h_share", g.invited
-                                        ? NumberJson(static_cast<double>(g.within_due) / g.invited)
-                                        : boost::json::value(nullptr)},
+    out.groups.push_back({
+        key,
+        g.feedback,
+        g.feedback ? std::optional(static_cast<double>(g.score_sum) / g.feedback) : std::nullopt,
+        g.invited,
+        g.within_due,
+        g.invited ? std::optional(static_cast<double>(g.within_due) / g.invited) : std::nullopt,
     });
   }
-  return boost::json::object{{"groups", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterSatisfaction(ModelRegistry& registry) { registry.Register<Satisfaction>(); }
 
 }  // namespace tl::projections

@@ -1,55 +1,36 @@
-// Satisfaction (API.md `GET /api/v1/reports/satisfaction`), every category: per current
-// service or queue, the tickets with feedback and their mean score (a ticket's latest
-// feedback), the feedback invitations and those sent within 2 h of the latest resolution before
-// them. Each ticket's invitation counts are kept so they follow it between groups.
+// Satisfaction (API.md `GET /api/v1/reports/satisfaction`), every category: per current service
+// or queue, the tickets with feedback and their mean score (a ticket's latest feedback), the
+// feedback invitations and those sent within 2 h of the latest resolution before them. Its
+// model keeps each ticket's invitation counts so they follow it between groups
+// (satisfaction.cc).
 #pragma once
 
-#include <boost/json/object.hpp>
-#include <deque>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "projections/period_cells.h"
-#include "projections/report_params.h"
-#include "projections/ticket_index.h"
+#include "projections/model_registry.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 
-class Satisfaction : public ReadModel {
- public:
-  explicit Satisfaction(Names& names) : names_(names) {}
-  std::string_view name() const override { return "satisfaction"; }
-  uint32_t version() const override { return 1; }
-  void Apply(const Change& change) override;
-  void Encode(CheckpointWriter& out) const override;
-  void Decode(CheckpointReader& in) override;
-
-  boost::json::object Query(const ReportParams& params, const TicketIndex& tickets) const;
-
- private:
-  struct Invitations {
-    uint32_t invited = 0;
-    uint32_t within_due = 0;
-    bool operator==(const Invitations&) const = default;
-  };
-  struct Contribution {
-    int32_t score = 0;  // 0 = no feedback
-    Invitations invitations;
-    bool operator==(const Contribution&) const = default;
-  };
-  struct Cell {
+// Reads window and group_by (service, queue).
+struct SatisfactionReport {
+  struct Group {
+    std::string key;
     uint64_t feedback = 0;
-    uint64_t score_sum = 0;
+    std::optional<double> mean_score;  // nullopt without feedback
     uint64_t invited = 0;
-    uint64_t within_due = 0;
-    void Add(const Contribution& c, int sign);
-    void Merge(const Cell& other);
-    bool empty() const { return feedback == 0 && invited == 0; }
+    uint64_t invited_within_2h = 0;
+    std::optional<double> invited_within_2h_share;  // nullopt without invitations
+    bool operator==(const Group&) const = default;
   };
-  Contribution ContributionOf(const ledger::TicketState& t) const;
-
-  Names& names_;
-  std::deque<Invitations> invitations_;  // [id - 1]; a deque: no spare capacity
-  PeriodCells<Cell> cells_;
+  std::vector<Group> groups;  // by key; a group with neither feedback nor invitations is absent
+  bool operator==(const SatisfactionReport&) const = default;
 };
+
+// Registers the model behind SatisfactionReport (checkpoint name "satisfaction").
+void RegisterSatisfaction(ModelRegistry& registry);
 
 }  // namespace tl::projections

@@ -1,14 +1,13 @@
 #include "projections/support_volume.h"
 
 #include <algorithm>
-#include <boost/json/array.hpp>
 
 #include "ledger/domain/time_format.h"
 #include "projections/model_support.h"
+#include "projections/period_cells.h"
+#include "projections/ticket_index.h"
 
 namespace tl::projections {
-
-using ledger::TicketState;
 
 namespace {
 
@@ -75,6 +74,59 @@ std::vector<std::string> DescriptionKeywords(std::string_view description) {
   keywords.erase(std::unique(keywords.begin(), keywords.end()), keywords.end());
   return keywords;
 }
+
+namespace {
+
+class SupportVolume : public ReadModel {
+ public:
+  explicit SupportVolume(Names& names) : names_(names) {}
+  std::string_view name() const override { return "volume"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const Change& change) override;
+  void Encode(CheckpointWriter& out) const override;
+  void Decode(CheckpointReader& in) override;
+
+  using Report = VolumeReport;
+  Report Query(const ReportParams& params, const ReportScope& scope) const;
+
+ private:
+  using Keywords = std::vector<NameId>;  // sorted, distinct
+  struct Cell {
+    uint64_t tickets = 0;
+    // Sorted by id, counts above zero. A flat vector, not a map: a ticket moving between
+    // groups takes its keywords out of one cell and into another, and map nodes made that an
+    // allocation and a free per keyword and period (callgrind).
+    std::vector<std::pair<NameId, uint64_t>> keywords;
+    void Add(const Keywords& c, int sign);
+    void Merge(const Cell& other);
+    bool empty() const { return tickets == 0; }
+  };
+
+  // The keywords of recently seen descriptions, so that a ticket moving between groups does not
+  // split, lower-case and intern its description again (that was half of this model's cost).
+  // Direct-mapped and fixed in size, so its memory does not grow with the history. A pure
+  // cache: the ids it holds are the ones interning would give.
+  class KeywordCache {
+   public:
+    const Keywords& Get(std::string_view description, Names& names);
+
+   private:
+    struct Slot {
+      std::string description;
+      Keywords keywords;
+      bool filled = false;
+    };
+    static constexpr size_t kSlots = 4096;
+    std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
+  };
+
+  Names& names_;
+  PeriodCells<Cell> cells_;
+  KeywordCache keyword_cache_;
+  Keywords before_keywords_;  // scratch: a second lookup may evict the first one's slot
+};
+
+using ledger::TicketState;
 
 // The same set as DescriptionKeywords, interned and sorted by id: without a string per keyword.
 const SupportVolume::Keywords& SupportVolume::KeywordCache::Get(std::string_view description,
@@ -171,7 +223,8 @@ void SupportVolume::Decode(CheckpointReader& in) {
   });
 }
 
-boost::json::object SupportVolume::Query(const ReportParams& p, const TicketIndex& tickets) const {
+VolumeReport SupportVolume::Query(const ReportParams& p, const ReportScope& scope) const {
+  const TicketIndex& tickets = scope.tickets;
   struct Group {
     uint64_t total = 0;
     std::map<std::string, uint64_t> by_interval;
@@ -228,25 +281,24 @@ boost::json::object SupportVolume::Query(const ReportParams& p, const TicketInde
         });
       });
 
-  boost::json::array out;
+  VolumeReport out;
   for (auto& [key, g] : groups) {
-    boost::json::object by_interval;
-    for (const auto& [interval, n] : g.by_interval) by_interval[interval] = n;
     std::vector<std::pair<std::string, uint64_t>> top(g.keywords.begin(), g.keywords.end());
     const size_t n = std::min(top.size(), kTopKeywords);
     // Stable: equal counts keep the map's code-point order.
     std::stable_sort(top.begin(), top.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    boost::json::array keywords;
+    VolumeReport::Group& group =
+        out.groups.emplace_back(VolumeReport::Group{key, g.total, std::move(g.by_interval), {}});
     for (size_t i = 0; i < n; ++i) {
-      keywords.push_back(boost::json::object{{"keyword", top[i].first}, {"count", top[i].second}});
+      group.top_keywords.push_back({std::move(top[i].first), top[i].second});
     }
-    out.push_back(boost::json::object{{"key", key},
-                                      {"total", g.total},
-                                      {"by_interval", std::move(by_interval)},
-                                      {"top_keywords", std::move(keywords)}});
   }
-  return boost::json::object{{"groups", std::move(out)}};
+  return out;
 }
+
+}  // namespace
+
+void RegisterSupportVolume(ModelRegistry& registry) { registry.Register<SupportVolume>(); }
 
 }  // namespace tl::projections

@@ -1,50 +1,34 @@
 // Workload (API.md `GET /api/v1/reports/workload`): open tickets of every category per current
-// queue and owner, each group's tickets kept ordered by creation so the oldest is at hand.
+// queue and owner, with the oldest. Its model keeps each group's tickets ordered by creation so
+// the oldest is at hand (workload.cc).
 #pragma once
 
-#include <boost/json/object.hpp>
-#include <map>
-#include <unordered_map>
-#include <utility>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "projections/read_model.h"
-#include "projections/report_params.h"
+#include "projections/model_registry.h"
+#include "projections/report_types.h"
 
 namespace tl::projections {
 
-class Workload : public ReadModel {
- public:
-  explicit Workload(Names& names) : names_(names) {}
-  std::string_view name() const override { return "workload"; }
-  uint32_t version() const override { return 1; }
-  void Apply(const Change& change) override;
-  void Encode(CheckpointWriter& out) const override;
-  void Decode(CheckpointReader& in) override;
-
-  boost::json::object Query(const ReportParams& params, ledger::TimeNs now) const;
-
- private:
-  using Group = std::pair<NameId, NameId>;  // (queue, owner); owner 0 = "" = unowned
-  // By created_at, then id. A sorted vector, not a std::set: a group holds the open tickets of
-  // one queue and owner, tens to hundreds, and a search over contiguous memory costs a cache
-  // line or two where each level of a tree was a miss (perf: the sets were an eighth of the
-  // fold). A group of n tickets costs O(n) moves per change, tolerable into the tens of
-  // thousands.
-  using Tickets = std::vector<std::pair<ledger::TimeNs, ledger::TicketId>>;
-  // `queue` and `owner` are the ticket's, interned (from the change).
-  void Update(const ledger::TicketState& t, NameId queue, NameId owner, int sign);
-
-  struct GroupHash {
-    size_t operator()(const Group& g) const {
-      return std::hash<uint64_t>()(uint64_t{g.first} << 32 | g.second);
-    }
+// Reads queue and now.
+struct WorkloadReport {
+  struct Group {
+    std::string queue;
+    std::optional<std::string> owner;  // nullopt: unowned (listed first within its queue)
+    uint64_t open = 0;
+    ledger::TimeNs oldest_created_at = 0;
+    int64_t oldest_age_ns = 0;  // now - oldest_created_at
+    bool operator==(const Group&) const = default;
   };
-
-  Names& names_;
-  // Hashed: every change of a ticket's queue, owner or openness looks its groups up (an ordered
-  // map's search was a third of this model's replay cost); outputs sort by name anyway.
-  std::unordered_map<Group, Tickets, GroupHash> groups_;
+  ledger::TimeNs now = 0;
+  std::vector<Group> groups;  // by queue, then owner
+  bool operator==(const WorkloadReport&) const = default;
 };
+
+// Registers the model behind WorkloadReport (checkpoint name "workload").
+void RegisterWorkload(ModelRegistry& registry);
 
 }  // namespace tl::projections

@@ -1,41 +1,51 @@
-// What the handlers share: the ledger, the read models, the write path, the tokens, the
-// metrics. Owned by whoever wires the server (tools/cmd_serve.cc, the HTTP benchmark); the
-// context only refers to them, and they outlive every request.
+// The services API.md's endpoints use: the ledger, the read models and their report bodies, the
+// write path, the tokens, the metrics, the page's files. Owned by whoever wires the server
+// (server/stack.cc); the context only refers to them, and they outlive every request. The route
+// table binds each endpoint's handler to the one service it uses (api_routes.cc).
 #pragma once
 
-#include <functional>
-#include <optional>
+#include <cstdint>
 
-#include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
-#include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
-#include "server/http_message.h"
+#include "server/handlers.h"
 #include "server/metrics.h"
+#include "server/report_bodies.h"
 
 namespace tl::server {
 
 struct ServerContext {
+  ServerContext(ledger::EventLog& log, projections::Projections& projections,
+                app::CommandHandler& commands, const Authenticator& auth, ServerMetrics& metrics,
+                ReportBodies& reports, StaticAssets static_assets = {},
+                uint64_t ready_max_lag = 4096, const app::LedgerIntegrity* integrity = nullptr,
+                const app::CheckpointSigner* signer = nullptr)
+      : log(log),
+        projections(projections),
+        commands(commands),
+        auth(auth),
+        metrics(metrics),
+        reports(reports),
+        static_assets(std::move(static_assets)),
+        audit{log, signer},
+        operations{projections, metrics, ready_max_lag, integrity, audit},
+        writes{commands, metrics} {}
+
   ledger::EventLog& log;
   projections::Projections& projections;
   app::CommandHandler& commands;
   const Authenticator& auth;
   ServerMetrics& metrics;
-  // Serves GET / and GET /assets/... without a token (the dashboard page, issue 5). Returns
-  // nullopt for a file it does not have (404). Unset: nothing is served there yet.
-  std::function<std::optional<Response>(const Request&)> static_assets;
-  // GET /bench/bare answers a fixed 200-byte body without touching anything: the baseline of
-  // `ticketledger bench http`. Off in `serve`.
-  bool bench_bare_route = false;
-  // /readyz answers 503 while the read models trail the log by more than this many events
-  // (a commit in flight is applied before its writers are answered, so a healthy server trails
-  // by at most one group commit).
-  uint64_t ready_max_lag = 4096;
-  // The ledger's integrity checks and checkpoint signer (null: not wired, e.g. in unit tests).
-  app::LedgerIntegrity* integrity = nullptr;
-  app::CheckpointSigner* signer = nullptr;
+  ReportBodies& reports;
+  // Serves GET / and GET /assets/... without a token (the dashboard page, issue 5). Unset:
+  // nothing is served there.
+  StaticAssets static_assets;
+  // The views the audit, operations and write endpoints take (handlers.h).
+  AuditLog audit;
+  Operations operations;
+  WritePath writes;
 };
 
 }  // namespace tl::server

@@ -1,58 +1,91 @@
-// The endpoints of API.md as plain functions of (request, context) -> response: no sockets,
-// no Beast. The router has already matched the path, checked the method and authenticated the
-// caller with the permission the endpoint needs.
+// The endpoints of API.md as plain functions of the request and the one service each uses: no
+// sockets, no Beast, no routing. The route table (route_table.h, api_routes.cc) has matched
+// the path, filled in its captures (Request::path_params), checked the method and, where the
+// route needs one, authenticated the caller with the permission the endpoint needs; each
+// function is unit-tested as it is (tests/server/handlers_test.cc).
 //
 // Reads answer at once. Writes parse and validate at once (answering 400/403 immediately) and
 // then hand the command to the CommandHandler; its outcome comes later through `later`, on the
-// ledger's threads (the caller posts it back to its connection). No write blocks the
-// calling thread on an append.
+// ledger's threads (the caller posts it back to its connection). No write blocks the calling
+// thread on an append.
 #pragma once
 
 #include <functional>
 #include <optional>
-#include <string_view>
 
-#include "ledger/domain/types.h"
+#include "app/checkpoint_signer.h"
+#include "app/command_handler.h"
+#include "app/ledger_integrity.h"
+#include "ledger/store/event_log.h"
+#include "projections/projections.h"
 #include "server/auth.h"
-#include "server/context.h"
 #include "server/http_message.h"
+#include "server/metrics.h"
+#include "server/report_bodies.h"
+#include "server/route_table.h"
 
 namespace tl::server {
 
-using Later = std::function<void(Response)>;
+// Tickets and reference data, from the read models. `{id}` is the ticket id capture.
+Response GetTicket(const Request& req, const projections::Projections& read_models);  // {id}
+Response ListTickets(const Request& req, const projections::Projections& read_models);
+Response GetQueues(const Request& req, const projections::Projections& read_models);
+Response GetServices(const Request& req, const projections::Projections& read_models);
 
-// Tickets, reference data, audit.
-Response GetTicket(const Request& req, ServerContext& ctx, ledger::TicketId id);
-Response ListTickets(const Request& req, ServerContext& ctx);
-Response GetHistory(const Request& req, ServerContext& ctx, ledger::TicketId id);
-Response GetEvents(const Request& req, ServerContext& ctx);
-Response GetVerify(const Request& req, ServerContext& ctx);
-Response GetQueues(const Request& req, ServerContext& ctx);
-Response GetServices(const Request& req, ServerContext& ctx);
-// `name` is one of Projections::ReportNames().
-Response GetReport(const Request& req, ServerContext& ctx, std::string_view name);
+// Audit, from the log.
+Response GetHistory(const Request& req, const ledger::EventLog& log);  // {id}
+Response GetEvents(const Request& req, const ledger::EventLog& log);
 
-// The transparency log (handlers_audit.cc).
-Response GetAuditKey(const Request& req, ServerContext& ctx);
-Response GetAuditCheckpoint(const Request& req, ServerContext& ctx);
-Response GetAuditCheckpoints(const Request& req, ServerContext& ctx);
-Response GetInclusionProof(const Request& req, ServerContext& ctx);
-Response GetConsistencyProof(const Request& req, ServerContext& ctx);
+// The transparency log: the log's Merkle tree and signed checkpoints, and the key that signs
+// them (handlers_audit.cc; docs/api.md, "Transparency log").
+struct AuditLog {
+  const ledger::EventLog& log;
+  const app::CheckpointSigner* signer = nullptr;  // null: this server signs no checkpoints
+};
+Response GetVerify(const Request& req, const AuditLog& audit);
+Response GetAuditKey(const Request& req, const AuditLog& audit);
+Response GetAuditCheckpoint(const Request& req, const AuditLog& audit);
+Response GetAuditCheckpoints(const Request& req, const AuditLog& audit);
+Response GetInclusionProof(const Request& req, const AuditLog& audit);
+Response GetConsistencyProof(const Request& req, const AuditLog& audit);
 
-// Operations.
-Response Healthz(ServerContext& ctx);
-Response Readyz(ServerContext& ctx);
-Response Metrics(ServerContext& ctx);
-Response BenchBare();
+// A report (`endpoint` is one of ReportEndpoints(), bound by its route).
+Response GetReport(const Request& req, ReportBodies& reports, const ReportEndpoint& endpoint);
 
+// What the operations endpoints read: the read models' progress against the log and their
+// metrics, the server's own metrics, how far behind still counts as ready, and the ledger's
+// integrity and signing.
+struct Operations {
+  const projections::Projections& read_models;
+  const ServerMetrics& metrics;
+  // /readyz answers 503 while the read models trail the log by more than this many events.
+  uint64_t ready_max_lag = 4096;
+  // A corrupt ledger is not ready (null: not checked, e.g. in unit tests).
+  const app::LedgerIntegrity* integrity = nullptr;
+  AuditLog audit;
+};
+Response Healthz(const Request& req);
+Response Readyz(const Request& req, const Operations& ops);
+Response Metrics(const Request& req, const Operations& ops);
+
+// GET / and GET /assets/...: the dashboard page's files (server/web), or nullopt for a file
+// it does not have (then 404). Unset: nothing is served there.
+using StaticAssets = std::function<std::optional<Response>(const Request&)>;
+Response GetStatic(const Request& req, const StaticAssets& assets);
+
+// What the write endpoints use: the command handler, and the metrics that time its appends.
+struct WritePath {
+  app::CommandHandler& commands;
+  ServerMetrics& metrics;
+};
 // Writes: nullopt means the answer comes through `later`.
-std::optional<Response> PostTicket(const Request& req, ServerContext& ctx,
-                                   const Principal& principal, Later later);
-std::optional<Response> PostAction(const Request& req, ServerContext& ctx,
-                                   const Principal& principal, ledger::TicketId id, Later later);
-std::optional<Response> PutQueue(const Request& req, ServerContext& ctx,
-                                 const Principal& principal, std::string name, Later later);
-std::optional<Response> PutService(const Request& req, ServerContext& ctx,
-                                   const Principal& principal, std::string name, Later later);
+std::optional<Response> PostTicket(const Request& req, const Principal& caller, WritePath& writes,
+                                   Later later);
+std::optional<Response> PostAction(const Request& req, const Principal& caller, WritePath& writes,
+                                   Later later);  // {id}
+std::optional<Response> PutQueue(const Request& req, const Principal& caller, WritePath& writes,
+                                 Later later);  // {name}
+std::optional<Response> PutService(const Request& req, const Principal& caller, WritePath& writes,
+                                   Later later);  // {name}
 
 }  // namespace tl::server

@@ -55,26 +55,26 @@ Response Text(std::string body) {
 
 }  // namespace
 
-Response GetAuditKey(const Request&, ServerContext& ctx) {
-  if (!ctx.signer) return ErrorResponse(404, "not_found", "this server signs no checkpoints");
-  return Text(ctx.signer->verifier().VerifierKey() + "\n");
+Response GetAuditKey(const Request&, const AuditLog& audit) {
+  if (!audit.signer) return ErrorResponse(404, "not_found", "this server signs no checkpoints");
+  return Text(audit.signer->verifier().VerifierKey() + "\n");
 }
 
-Response GetAuditCheckpoint(const Request&, ServerContext& ctx) {
-  auto latest = ctx.log.LatestSignedCheckpoint();
+Response GetAuditCheckpoint(const Request&, const AuditLog& audit) {
+  auto latest = audit.log.LatestSignedCheckpoint();
   if (!latest.ok()) return StatusResponse(latest.status());
   if (!*latest) return ErrorResponse(404, "not_found", "no checkpoint is signed yet");
   return Text(std::move((*latest)->note));
 }
 
-Response GetAuditCheckpoints(const Request& req, ServerContext& ctx) {
+Response GetAuditCheckpoints(const Request& req, const AuditLog& audit) {
   constexpr uint64_t kDefaultLimit = 100, kMaxLimit = 1000;
   auto after = Count(req, "after_size");
   if (!after.ok()) return StatusResponse(after.status());
   auto limit = Count(req, "limit");
   if (!limit.ok()) return StatusResponse(limit.status());
   const uint64_t n = std::min(limit->value_or(kDefaultLimit), kMaxLimit);
-  auto checkpoints = ctx.log.SignedCheckpoints(after->value_or(0), n);
+  auto checkpoints = audit.log.SignedCheckpoints(after->value_or(0), n);
   if (!checkpoints.ok()) return StatusResponse(checkpoints.status());
   json::array out;
   for (const ledger::SignedCheckpoint& c : *checkpoints) {
@@ -85,7 +85,7 @@ Response GetAuditCheckpoints(const Request& req, ServerContext& ctx) {
   return JsonResponse(200, json::object{{"checkpoints", std::move(out)}});
 }
 
-Response GetInclusionProof(const Request& req, ServerContext& ctx) {
+Response GetInclusionProof(const Request& req, const AuditLog& audit) {
   auto seq = Required(req, "seq");
   if (!seq.ok()) return StatusResponse(seq.status());
   auto size = Count(req, "size");
@@ -94,7 +94,7 @@ Response GetInclusionProof(const Request& req, ServerContext& ctx) {
   if (*size) {
     n = **size;
   } else {
-    auto latest = ctx.log.LatestSignedCheckpoint();
+    auto latest = audit.log.LatestSignedCheckpoint();
     if (!latest.ok()) return StatusResponse(latest.status());
     if (!*latest) return ErrorResponse(404, "not_found", "no checkpoint is signed yet");
     n = (*latest)->size;
@@ -103,9 +103,9 @@ Response GetInclusionProof(const Request& req, ServerContext& ctx) {
     return StatusResponse(
         Status::BadField(fmt::format("seq must satisfy 1 <= seq <= size ({})", n)));
   }
-  auto proof = ctx.log.InclusionProof(*seq, n);
+  auto proof = audit.log.InclusionProof(*seq, n);
   if (!proof.ok()) return StatusResponse(proof.status());
-  auto entry = ctx.log.Entry(*seq);
+  auto entry = audit.log.Entry(*seq);
   if (!entry.ok()) return StatusResponse(entry.status());
   return JsonResponse(200, json::object{{"seq", *seq},
                                         {"size", n},
@@ -113,7 +113,7 @@ Response GetInclusionProof(const Request& req, ServerContext& ctx) {
                                         {"proof", Base64Hashes(*proof)}});
 }
 
-Response GetConsistencyProof(const Request& req, ServerContext& ctx) {
+Response GetConsistencyProof(const Request& req, const AuditLog& audit) {
   auto from = Required(req, "from");
   if (!from.ok()) return StatusResponse(from.status());
   auto to = Required(req, "to");
@@ -121,7 +121,7 @@ Response GetConsistencyProof(const Request& req, ServerContext& ctx) {
   if (*from == 0 || *from > *to) {
     return StatusResponse(Status::BadField("from and to must satisfy 1 <= from <= to"));
   }
-  auto proof = ctx.log.ConsistencyProof(*from, *to);
+  auto proof = audit.log.ConsistencyProof(*from, *to);
   if (!proof.ok()) return StatusResponse(proof.status());
   return JsonResponse(
       200, json::object{{"from", *from}, {"to", *to}, {"proof", Base64Hashes(*proof)}});

@@ -1,4 +1,4 @@
-// Operations endpoints: liveness, readiness, metrics, and the benchmark's bare handler.
+// Operations endpoints: liveness, readiness, metrics; and the dashboard page's files.
 #include <boost/json/object.hpp>
 #include <fmt/format.h>
 
@@ -10,27 +10,16 @@ namespace tl::server {
 
 namespace json = boost::json;
 
-namespace {
+Response Healthz(const Request&) { return JsonResponse(200, json::object{{"status", "ok"}}); }
 
-uint64_t Lag(ServerContext& ctx) {
-  // Read the applied seq first: the head only grows, so the lag is never negative.
-  const ledger::Seq applied = ctx.projections.applied_seq();
-  const ledger::Seq head = ctx.log.Head().seq;
-  return head > applied ? head - applied : 0;
-}
-
-}  // namespace
-
-Response Healthz(ServerContext&) { return JsonResponse(200, json::object{{"status", "ok"}}); }
-
-Response Readyz(ServerContext& ctx) {
-  const ledger::Seq applied = ctx.projections.applied_seq();
-  const uint64_t lag = Lag(ctx);
-  bool ready = lag <= ctx.ready_max_lag;
+Response Readyz(const Request&, const Operations& ops) {
+  const ledger::Seq applied = ops.read_models.applied_seq();
+  const uint64_t lag = ops.read_models.Lag();
+  bool ready = lag <= ops.ready_max_lag;
   json::object body{{"ready", ready}, {"applied_seq", applied}, {"lag", lag}};
-  if (ctx.integrity) {
+  if (ops.integrity) {
     // A corrupt ledger is not ready: it serves reads, but takes no writes.
-    const app::LedgerIntegrity::Snapshot integrity = ctx.integrity->snapshot();
+    const app::LedgerIntegrity::Snapshot integrity = ops.integrity->snapshot();
     json::object o{{"state", app::LedgerIntegrity::StateName(integrity.state)},
                    {"checked_events", integrity.checked},
                    {"total_events", integrity.total}};
@@ -47,9 +36,9 @@ Response Readyz(ServerContext& ctx) {
 namespace {
 
 // The integrity and signing families (docs/operations.md, "Metrics").
-void WriteIntegrityMetrics(ServerContext& ctx, std::string* out) {
-  if (!ctx.integrity) return;
-  const app::LedgerIntegrity::Snapshot integrity = ctx.integrity->snapshot();
+void WriteIntegrityMetrics(const Operations& ops, std::string* out) {
+  if (!ops.integrity) return;
+  const app::LedgerIntegrity::Snapshot integrity = ops.integrity->snapshot();
   fmt::format_to(std::back_inserter(*out),
                  "# HELP ticketledger_ledger_corrupt 1 when the ledger failed an integrity check "
                  "and refuses writes.\n"
@@ -61,14 +50,14 @@ void WriteIntegrityMetrics(ServerContext& ctx, std::string* out) {
                  "ticketledger_integrity_verified_events {}\n",
                  integrity.state == app::LedgerIntegrity::State::kCorrupt ? 1 : 0,
                  integrity.checked);
-  if (!ctx.signer) return;
+  if (!ops.audit.signer) return;
   fmt::format_to(std::back_inserter(*out),
                  "# HELP ticketledger_checkpoints_signed_total Checkpoints of the Merkle tree "
                  "signed since the server started.\n"
                  "# TYPE ticketledger_checkpoints_signed_total counter\n"
                  "ticketledger_checkpoints_signed_total {}\n",
-                 ctx.signer->signed_count());
-  auto latest = ctx.log.LatestSignedCheckpoint();
+                 ops.audit.signer->signed_count());
+  auto latest = ops.audit.log.LatestSignedCheckpoint();
   if (latest.ok() && *latest) {
     fmt::format_to(std::back_inserter(*out),
                    "# HELP ticketledger_signed_checkpoint_size The tree size of the latest "
@@ -86,27 +75,21 @@ void WriteIntegrityMetrics(ServerContext& ctx, std::string* out) {
 
 }  // namespace
 
-Response Metrics(ServerContext& ctx) {
+Response Metrics(const Request&, const Operations& ops) {
   Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body.reserve(16 * 1024);
-  ctx.metrics.Write(Lag(ctx), &r.body);
-  ctx.projections.WriteMetrics(&r.body);
-  WriteIntegrityMetrics(ctx, &r.body);
+  ops.metrics.Write(ops.read_models.Lag(), &r.body);
+  ops.read_models.WriteMetrics(&r.body);
+  WriteIntegrityMetrics(ops, &r.body);
   return r;
 }
 
-Response BenchBare() {
-  static const std::string kBody = [] {
-    // {"ok":true,"pad":"xxx..."}: 200 bytes, the size of a small JSON answer.
-    std::string body = "{\"ok\":true,\"pad\":\"";
-    body.append(200 - body.size() - 2, 'x');
-    body += "\"}";
-    return body;
-  }();
-  Response r;
-  r.body = kBody;
-  return r;
+Response GetStatic(const Request& req, const StaticAssets& assets) {
+  if (assets) {
+    if (auto r = assets(req)) return std::move(*r);
+  }
+  return ErrorResponse(404, "not_found", "nothing is served at this path");
 }
 
 }  // namespace tl::server

@@ -1,12 +1,12 @@
 // Read endpoints: tickets, lists, history, the event feed, verify, reference data, reports.
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json/array.hpp>
 
 #include "ledger/domain/time_format.h"
-#include "projections/json_views.h"
 #include "server/error_mapping.h"
+#include "server/event_json.h"
 #include "server/handlers.h"
 #include "server/json_input.h"
 
@@ -89,8 +89,9 @@ Result<projections::TicketFilter> ListFilter(const Request& req) {
   if (const std::string* c = Param(req, "category"); c && !c->empty()) {
     auto category = ParseCategory(*c);
     if (!category) {
-      return Status::BadField("category must be one of support, order, termination, incident, "
-                              "change");
+      return Status::BadField(
+          "category must be one of support, order, termination, incident, "
+          "change");
     }
     f.category = *category;
   }
@@ -103,57 +104,69 @@ Result<projections::TicketFilter> ListFilter(const Request& req) {
 json::array EventsJson(const std::vector<StoredEvent>& events) {
   json::array out;
   out.reserve(events.size());
-  for (const StoredEvent& e : events) out.push_back(projections::EventToJson(e));
+  for (const StoredEvent& e : events) out.push_back(EventToJson(e));
   return out;
 }
 
+// The `{id}` capture; the route's pattern admits only ticket ids, so nullopt means the handler
+// was called without one.
+std::optional<TicketId> TicketIdOf(const Request& req) {
+  return ParseTicketId(PathParam(req, "id"));
+}
+
+Response NoSuchResource() { return ErrorResponse(404, "not_found", "no such resource"); }
+
 }  // namespace
 
-Response GetTicket(const Request& req, ServerContext& ctx, TicketId id) {
+Response GetTicket(const Request& req, const projections::Projections& read_models) {
+  const std::optional<TicketId> id = TicketIdOf(req);
+  if (!id) return NoSuchResource();
   auto as_of = AsOfParam(req);
   if (!as_of.ok()) return StatusResponse(as_of.status());
   if (*as_of) {
-    auto state = projections::TicketAsOf(ctx.log, id, **as_of);
+    auto state = read_models.TicketAsOf(*id, **as_of);
     if (!state.ok()) return StatusResponse(state.status());
-    return JsonResponse(200, projections::TicketToJson(*state));
+    return JsonResponse(200, TicketToJson(*state));
   }
-  auto state = ctx.projections.Ticket(id);
-  if (!state) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", id)));
-  return JsonResponse(200, projections::TicketToJson(*state));
+  auto state = read_models.Ticket(*id);
+  if (!state) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", *id)));
+  return JsonResponse(200, TicketToJson(*state));
 }
 
-Response ListTickets(const Request& req, ServerContext& ctx) {
+Response ListTickets(const Request& req, const projections::Projections& read_models) {
   auto filter = ListFilter(req);
   if (!filter.ok()) return StatusResponse(filter.status());
-  projections::TicketPage page = ctx.projections.ListTickets(*filter);
+  projections::TicketPage page = read_models.ListTickets(*filter);
   json::array tickets;
   tickets.reserve(page.tickets.size());
-  for (const TicketState& t : page.tickets) tickets.push_back(projections::TicketToJson(t));
-  return JsonResponse(200, json::object{{"tickets", std::move(tickets)},
-                                        {"next", page.next ? json::value(*page.next)
-                                                           : json::value(nullptr)}});
+  for (const TicketState& t : page.tickets) tickets.push_back(TicketToJson(t));
+  return JsonResponse(
+      200, json::object{{"tickets", std::move(tickets)},
+                        {"next", page.next ? json::value(*page.next) : json::value(nullptr)}});
 }
 
-Response GetHistory(const Request&, ServerContext& ctx, TicketId id) {
-  auto events = ctx.log.ReadStream(StreamId::Ticket(id));
+Response GetHistory(const Request& req, const EventLog& log) {
+  const std::optional<TicketId> id = TicketIdOf(req);
+  if (!id) return NoSuchResource();
+  auto events = log.ReadStream(StreamId::Ticket(*id));
   if (!events.ok()) return StatusResponse(events.status());
-  if (events->empty()) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", id)));
+  if (events->empty()) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", *id)));
   return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
 }
 
-Response GetEvents(const Request& req, ServerContext& ctx) {
+Response GetEvents(const Request& req, const EventLog& log) {
   auto after = QueryUnsigned(req.query, "after");
   if (!after.ok()) return StatusResponse(after.status());
   auto limit = Limit(req, kEventsDefaultLimit, kEventsMaxLimit);
   if (!limit.ok()) return StatusResponse(limit.status());
-  auto events = ctx.log.Read(after->value_or(0), *limit);
+  auto events = log.Read(after->value_or(0), *limit);
   if (!events.ok()) return StatusResponse(events.status());
   return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
 }
 
-Response GetVerify(const Request&, ServerContext& ctx) {
-  const VerifyReport report =
-      app::VerifyLedger(ctx.log, ctx.signer ? &ctx.signer->verifier() : nullptr, {});
+Response GetVerify(const Request&, const AuditLog& audit) {
+  const VerifyReport report = app::VerifyLedger(
+      audit.log, audit.signer ? &audit.signer->verifier() : nullptr, {});
   json::object o;
   o["ok"] = report.ok;
   o["events"] = report.events;
@@ -165,8 +178,8 @@ Response GetVerify(const Request&, ServerContext& ctx) {
   return JsonResponse(200, o);
 }
 
-Response GetQueues(const Request&, ServerContext& ctx) {
-  auto reference = ctx.projections.Reference();
+Response GetQueues(const Request&, const projections::Projections& read_models) {
+  auto reference = read_models.Reference();
   json::array queues;
   for (const auto& [name, q] : reference->queues) {
     json::array members;
@@ -179,18 +192,17 @@ Response GetQueues(const Request&, ServerContext& ctx) {
   return JsonResponse(200, json::object{{"queues", std::move(queues)}});
 }
 
-Response GetServices(const Request&, ServerContext& ctx) {
-  auto reference = ctx.projections.Reference();
+Response GetServices(const Request&, const projections::Projections& read_models) {
+  auto reference = read_models.Reference();
   json::array services;
   for (const auto& [name, s] : reference->services) {
-    services.push_back(
-        json::object{{"name", name}, {"title", s.title}, {"version", s.version}});
+    services.push_back(json::object{{"name", name}, {"title", s.title}, {"version", s.version}});
   }
   return JsonResponse(200, json::object{{"services", std::move(services)}});
 }
 
-Response GetReport(const Request& req, ServerContext& ctx, std::string_view name) {
-  auto report = ctx.projections.ReportJson(name, req.query);
+Response GetReport(const Request& req, ReportBodies& reports, const ReportEndpoint& endpoint) {
+  auto report = reports.Get(endpoint, req.query);
   if (!report.ok()) return StatusResponse(report.status());
   Response r;
   r.body = **report;

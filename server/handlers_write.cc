@@ -1,8 +1,7 @@
 // Write endpoints: parse and validate here (400/403 at once), then the CommandHandler runs the
-// rules and the group-commit append; its answer arrives on one of the ledger's threads. The projections
-// apply a commit before its appends are answered, so a GET after a 201 sees the write.
+// rules and the group-commit append; its answer arrives on one of the ledger's threads. The
+// projections apply a commit before its appends are answered, so a GET after a 201 sees the write.
 #include <boost/json/object.hpp>
-
 #include <chrono>
 
 #include "server/command_parsing.h"
@@ -24,8 +23,8 @@ Response Forbidden(const Status& why) { return ErrorResponse(403, "forbidden", w
 
 // The callback of a command: times the append and shapes the answer. `created` is the status
 // of a new write (201 for tickets and actions, 200 for reference data, whose PUT is idempotent).
-app::CommandDone Answer(ServerContext& ctx, Later later, int created, bool reference) {
-  return [&metrics = ctx.metrics, later = std::move(later), created, reference,
+app::CommandDone Answer(ServerMetrics& metrics, Later later, int created, bool reference) {
+  return [&metrics, later = std::move(later), created, reference,
           start = SteadyClock::now()](Result<CommandResult> r) {
     metrics.ObserveAppend(std::chrono::duration<double>(SteadyClock::now() - start).count());
     if (!r.ok()) return later(StatusResponse(r.status()));
@@ -59,51 +58,53 @@ std::variant<Parsed, Response> ParseWrite(const Request& req, const Principal& p
 
 }  // namespace
 
-std::optional<Response> PostTicket(const Request& req, ServerContext& ctx,
-                                   const Principal& principal, Later later) {
-  auto parsed = ParseWrite(req, principal);
+std::optional<Response> PostTicket(const Request& req, const Principal& caller, WritePath& writes,
+                                   Later later) {
+  auto parsed = ParseWrite(req, caller);
   if (auto* refused = std::get_if<Response>(&parsed)) return std::move(*refused);
   auto& [body, meta] = std::get<Parsed>(parsed);
   auto command = ParseOpenTicket(body);
   if (!command.ok()) return StatusResponse(command.status());
-  ctx.commands.OpenAsync(std::move(command).value(), std::move(meta),
-                         Answer(ctx, std::move(later), 201, false));
+  writes.commands.OpenAsync(std::move(command).value(), std::move(meta),
+                            Answer(writes.metrics, std::move(later), 201, false));
   return std::nullopt;
 }
 
-std::optional<Response> PostAction(const Request& req, ServerContext& ctx,
-                                   const Principal& principal, TicketId id, Later later) {
-  auto parsed = ParseWrite(req, principal);
+std::optional<Response> PostAction(const Request& req, const Principal& caller, WritePath& writes,
+                                   Later later) {
+  const std::optional<TicketId> id = ParseTicketId(PathParam(req, "id"));
+  if (!id) return ErrorResponse(404, "not_found", "no such resource");
+  auto parsed = ParseWrite(req, caller);
   if (auto* refused = std::get_if<Response>(&parsed)) return std::move(*refused);
   auto& [body, meta] = std::get<Parsed>(parsed);
   auto action = ParseTicketAction(body);
   if (!action.ok()) return StatusResponse(action.status());
-  ctx.commands.ActAsync(id, std::move(action).value(), std::move(meta),
-                        Answer(ctx, std::move(later), 201, false));
+  writes.commands.ActAsync(*id, std::move(action).value(), std::move(meta),
+                           Answer(writes.metrics, std::move(later), 201, false));
   return std::nullopt;
 }
 
-std::optional<Response> PutQueue(const Request& req, ServerContext& ctx,
-                                 const Principal& principal, std::string name, Later later) {
-  auto parsed = ParseWrite(req, principal);
+std::optional<Response> PutQueue(const Request& req, const Principal& caller, WritePath& writes,
+                                 Later later) {
+  auto parsed = ParseWrite(req, caller);
   if (auto* refused = std::get_if<Response>(&parsed)) return std::move(*refused);
   auto& [body, meta] = std::get<Parsed>(parsed);
-  auto command = ParseDefineQueue(std::move(name), body);
+  auto command = ParseDefineQueue(std::string(PathParam(req, "name")), body);
   if (!command.ok()) return StatusResponse(command.status());
-  ctx.commands.DefineQueueAsync(std::move(command).value(), std::move(meta),
-                                Answer(ctx, std::move(later), 200, true));
+  writes.commands.DefineQueueAsync(std::move(command).value(), std::move(meta),
+                                   Answer(writes.metrics, std::move(later), 200, true));
   return std::nullopt;
 }
 
-std::optional<Response> PutService(const Request& req, ServerContext& ctx,
-                                   const Principal& principal, std::string name, Later later) {
-  auto parsed = ParseWrite(req, principal);
+std::optional<Response> PutService(const Request& req, const Principal& caller, WritePath& writes,
+                                   Later later) {
+  auto parsed = ParseWrite(req, caller);
   if (auto* refused = std::get_if<Response>(&parsed)) return std::move(*refused);
   auto& [body, meta] = std::get<Parsed>(parsed);
-  auto command = ParseDefineService(std::move(name), body);
+  auto command = ParseDefineService(std::string(PathParam(req, "name")), body);
   if (!command.ok()) return StatusResponse(command.status());
-  ctx.commands.DefineServiceAsync(std::move(command).value(), std::move(meta),
-                                  Answer(ctx, std::move(later), 200, true));
+  writes.commands.DefineServiceAsync(std::move(command).value(), std::move(meta),
+                                     Answer(writes.metrics, std::move(later), 200, true));
   return std::nullopt;
 }
 

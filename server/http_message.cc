@@ -20,6 +20,13 @@ std::string_view MethodName(Method m) {
   return "OTHER";
 }
 
+std::string_view PathParam(const Request& req, std::string_view name) {
+  for (const auto& [key, value] : req.path_params) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 Response JsonResponse(int status, const json::object& body) {
   Response r;
   r.status = status;

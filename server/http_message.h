@@ -3,17 +3,19 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "projections/projections.h"
-
 namespace tl::server {
 
-using QueryParams = projections::QueryParams;
+// Query parameters as they arrive in a URL (already percent-decoded).
+using QueryParams = std::map<std::string, std::string, std::less<>>;
+// The captures of a route's pattern, by name ("{id:ticket}" -> {"id", "42"}), in pattern order.
+using PathParams = std::vector<std::pair<std::string, std::string>>;
 
 enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther };
 
@@ -24,6 +26,7 @@ struct Request {
   std::string method_text;  // as sent, for the access log
   std::string path;         // percent-decoded, without the query
   QueryParams query;        // percent-decoded
+  PathParams path_params;   // filled in by the route table (route_table.h)
   std::string authorization;  // the Authorization header, as sent
   std::string content_type;
   std::string body;
@@ -35,6 +38,9 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
 };
+
+// The value of path capture `name`; empty when the request has none.
+std::string_view PathParam(const Request& req, std::string_view name);
 
 // A JSON body with the given status.
 Response JsonResponse(int status, const boost::json::object& body);

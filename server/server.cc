@@ -18,12 +18,12 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct Server::Impl {
-  Impl(ServerContext& context, ServerOptions o)
+  Impl(const RouteTable& routes, ServerMetrics& metrics, ServerOptions o)
       : options(std::move(o)),
         ioc(std::max(1, options.threads)),
         acceptor(net::make_strand(ioc)),
         retry_timer(acceptor.get_executor()),
-        shared(std::make_shared<SessionShared>(context, options, ioc)) {}
+        shared(std::make_shared<SessionShared>(routes, metrics, options, ioc)) {}
 
   void DoAccept() {
     acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec,
@@ -37,7 +37,7 @@ struct Server::Impl {
         });
         return;
       }
-      ServerMetrics& metrics = shared->context.metrics;
+      ServerMetrics& metrics = shared->metrics;
       if (static_cast<size_t>(metrics.connections_open()) >= options.max_connections ||
           shared->stopping) {
         metrics.ConnectionRejected();
@@ -60,8 +60,8 @@ struct Server::Impl {
   bool running = false;
 };
 
-Server::Server(ServerContext& context, ServerOptions options)
-    : impl_(std::make_unique<Impl>(context, std::move(options))) {}
+Server::Server(const RouteTable& routes, ServerMetrics& metrics, ServerOptions options)
+    : impl_(std::make_unique<Impl>(routes, metrics, std::move(options))) {}
 
 Server::~Server() { Shutdown(); }
 

@@ -1,12 +1,13 @@
 // The HTTP/1.1 server: a listener and one session per connection on an io_context run by N
 // threads (Boost.Beast). Each session reads a request with a body limit, a header limit and
-// one deadline for the whole request (so a slow-drip client cannot hold a connection), routes
-// it (router.h), writes the answer with a deadline, and keeps the connection alive when the
-// client asks. Writes answer later, on one of the ledger's threads; the session posts the answer
-// back to its own strand, so no I/O thread ever waits for an append.
+// one deadline for the whole request (so a slow-drip client cannot hold a connection), answers
+// it from the route table (route_table.h), writes the answer with a deadline, and keeps the
+// connection alive when the client asks. Writes answer later, on one of the ledger's threads; the
+// session posts the answer back to its own strand, so no I/O thread ever waits for an append.
 //
 // Thread-safety: Start, Shutdown and port are called by the owner's thread. Ownership: the
-// Server refers to the context (which must outlive it) and owns its threads and sockets.
+// Server refers to the route table and the metrics (which must outlive it) and owns its threads
+// and sockets.
 #pragma once
 
 #include <chrono>
@@ -15,7 +16,8 @@
 #include <string>
 
 #include "ledger/domain/status.h"
-#include "server/context.h"
+#include "server/metrics.h"
+#include "server/route_table.h"
 
 namespace tl::server {
 
@@ -37,7 +39,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerContext& context, ServerOptions options);
+  Server(const RouteTable& routes, ServerMetrics& metrics, ServerOptions options);
   ~Server();  // Shutdown() if still running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,5 +1,9 @@
 #include "server/session.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -7,17 +11,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
-#include <unistd.h>
-
-#include <array>
 #include <optional>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/time_format.h"
+#include "ledger/store/event_log.h"
 #include "server/error_mapping.h"
 #include "server/json_input.h"
-#include "server/router.h"
 
 namespace tl::server {
 
@@ -71,10 +70,10 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<SessionShared> shared, uint64_t id)
       : stream_(std::move(socket)), shared_(std::move(shared)), id_(id) {
-    shared_->context.metrics.ConnectionOpened();
+    shared_->metrics.ConnectionOpened();
   }
   ~Session() {
-    shared_->context.metrics.ConnectionClosed();
+    shared_->metrics.ConnectionClosed();
     std::lock_guard lock(shared_->mu);
     shared_->live.erase(id_);
   }
@@ -174,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     std::optional<Response> now;
     try {
-      now = Route(req, shared_->context, std::move(later), &actor_);
+      now = shared_->routes.Answer(std::move(req), std::move(later), &actor_);
     } catch (const std::exception& e) {
       // The outermost boundary: a bug in a handler answers 500 and the server goes on.
       fmt::print(stderr, "{{\"level\":\"error\",\"error\":{}}}\n",
@@ -206,7 +205,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Counted and logged when the answer is ready, before it is written: a client that has its
     // answer finds it in /metrics and in the log.
     const double seconds = std::chrono::duration<double>(SteadyClock::now() - start_).count();
-    shared_->context.metrics.CountRequest(status_, seconds);
+    shared_->metrics.CountRequest(status_, seconds);
     if (shared_->options.access_log) {
       WriteAccessLog(method_text_, path_, status_, seconds, actor_);
     }

@@ -1,16 +1,16 @@
 // One client connection (see server.h). Private to server/: server.cc creates sessions.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 
-#include "server/context.h"
+#include "server/metrics.h"
+#include "server/route_table.h"
 #include "server/server.h"
 
 namespace tl::server {
@@ -19,7 +19,8 @@ class Session;
 
 // What every session of a server shares.
 struct SessionShared {
-  ServerContext& context;
+  const RouteTable& routes;
+  ServerMetrics& metrics;
   ServerOptions options;
   boost::asio::io_context& ioc;
   std::atomic<bool> stopping{false};

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/signing_key.h"
+#include "server/api_routes.h"
 
 namespace tl::server {
 
@@ -26,14 +27,16 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   // Every event the read models are built from is checked against the chain first, so damage
   // is never folded into them unnoticed.
   options.projections.verify_chain = true;
-  auto projections = projections::Projections::Open(*s->log_, options.projections, true);
+  auto projections = projections::Projections::Open(*s->log_, projections::StandardModels(),
+                                                    options.projections, true);
   if (!projections.ok() && projections.status().code() == StatusCode::kDataLoss) {
     // Serve what came before the damage, read-only: the log refuses appends from now on.
     s->integrity_->MarkCorrupt(projections.status());
     const ledger::VerifyReport report = s->log_->Verify();
     options.projections.to_seq = report.ok ? s->log_->Head().seq : report.bad_seq - 1;
     options.projections.use_checkpoints = false;
-    projections = projections::Projections::Open(*s->log_, options.projections, false);
+    projections = projections::Projections::Open(*s->log_, projections::StandardModels(),
+                                                 options.projections, false);
   }
   TL_ASSIGN_OR_RETURN(s->projections_, std::move(projections));
   s->signer_ = std::make_unique<app::CheckpointSigner>(
@@ -44,12 +47,14 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->integrity_->StartBackground();
   s->states_ = std::make_unique<app::ProjectionStateSource>(*s->projections_);
   s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_);
-  s->context_ = std::unique_ptr<ServerContext>(new ServerContext{
-      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_,
-      std::move(options.static_assets), options.bench_bare_route});
-  s->context_->integrity = s->integrity_.get();
-  s->context_->signer = s->signer_.get();
-  s->server_ = std::make_unique<Server>(*s->context_, options.server);
+  s->reports_ = std::make_unique<ReportBodies>(s->projections_->reports());
+  s->context_ = std::make_unique<ServerContext>(
+      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, *s->reports_,
+      std::move(options.static_assets), /*ready_max_lag=*/4096, s->integrity_.get(),
+      s->signer_.get());
+  s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));
+  for (Route& route : options.extra_routes) s->routes_->Add(std::move(route));
+  s->server_ = std::make_unique<Server>(*s->routes_, s->metrics_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());
   return s;
 }
@@ -67,9 +72,11 @@ Status Stack::Close() {
   // call back into the command handler, so both must still exist.
   log_.reset();
   server_.reset();
+  routes_.reset();
+  context_.reset();
+  reports_.reset();
   commands_.reset();
   states_.reset();
-  context_.reset();
   projections_.reset();
   return checkpoint;
 }

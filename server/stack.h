@@ -3,10 +3,11 @@
 // `ticketledger serve` and by `ticketledger bench http`, so that the benchmark measures the
 // server exactly as it is deployed.
 //
-// Order of construction: EventLog -> Projections (attached as the commit listener) ->
-// CommandHandler -> Server. Close() is the graceful shutdown: the server stops accepting and
-// answers what is in flight, the read models write their checkpoints, then the log drains its
-// queue and closes; only then are the others destroyed.
+// Order of construction: EventLog -> Projections (API.md's read models, attached as the commit
+// listener) -> CommandHandler -> report bodies -> route table (API.md's routes, then
+// StackOptions::extra_routes) -> Server. Close() is the graceful shutdown: the server stops
+// accepting and answers what is in flight, the read models write their checkpoints, then the log
+// drains its queue and closes; only then are the others destroyed.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
@@ -23,6 +25,8 @@
 #include "server/auth.h"
 #include "server/context.h"
 #include "server/metrics.h"
+#include "server/report_bodies.h"
+#include "server/route_table.h"
 #include "server/server.h"
 
 namespace tl::server {
@@ -32,7 +36,6 @@ struct StackOptions {
   ServerOptions server;
   ledger::LogOptions log;
   projections::Options projections;
-  bool bench_bare_route = false;
   // The signing key's file (created on first start; empty: <data_dir>/signing.key) and the
   // origin a new key is named for (empty: app::DefaultOrigin()); docs/operations.md.
   std::string signing_key;
@@ -40,7 +43,10 @@ struct StackOptions {
   // A grown log has a signed checkpoint within this long.
   std::chrono::milliseconds sign_within{1000};
   // ServerContext::static_assets: the dashboard page's files (server/web), or unset.
-  std::function<std::optional<Response>(const Request&)> static_assets;
+  StaticAssets static_assets;
+  // Routes served besides API.md's, added after them (e.g. the HTTP benchmark's bare handler,
+  // which the product does not serve). Their handlers must not outlive the Stack's services.
+  std::vector<Route> extra_routes;
 };
 
 class Stack {
@@ -71,7 +77,9 @@ class Stack {
   std::unique_ptr<app::CheckpointSigner> signer_;
   std::unique_ptr<app::ProjectionStateSource> states_;
   std::unique_ptr<app::CommandHandler> commands_;
+  std::unique_ptr<ReportBodies> reports_;
   std::unique_ptr<ServerContext> context_;
+  std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<Server> server_;
   bool closed_ = false;
 };

@@ -1,10 +1,10 @@
 // ticketledger export --data DIR --format ndjson|capnp [--from-seq A] [--to-seq B] [--output F]
 //
 // The log for auditors and other systems, seqs A..B (default: all):
-//   ndjson  one event a line, the shape of API.md's history items (projections/json_views.h)
+//   ndjson  one event a line, the shape of API.md's history items (server/event_json.h)
 //   capnp   the stored bytes as they are: each event one Cap'n Proto message of
-//           ledger/store/schema/events.capnp's Event in the standard stream framing, concatenated, so
-//           `capnp decode ledger/store/schema/events.capnp Event < FILE` reads it
+//           ledger/store/schema/events.capnp's Event in the standard stream framing, concatenated,
+//           so `capnp decode ledger/store/schema/events.capnp Event < FILE` reads it
 // Each event's chain hash is checked against its bytes as it is written: the export is
 // fail-stop, naming the first bad seq (exit 1). Exit 2 for usage errors.
 #include <fmt/format.h>
@@ -15,7 +15,7 @@
 
 #include "ledger/store/codec.h"
 #include "ledger/store/hash_chain.h"
-#include "projections/json_views.h"
+#include "server/event_json.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 #include "tools/progress.h"
@@ -86,7 +86,7 @@ void RegisterExport(CLI::App& app, int* exit_code) {
               auto event = ledger::DecodeEvent(bytes);
               if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
               const ledger::StoredEvent stored{std::move(event).value(), prev, hash};
-              const std::string line = boost::json::serialize(projections::EventToJson(stored));
+              const std::string line = boost::json::serialize(server::EventToJson(stored));
               std::fwrite(line.data(), 1, line.size(), out.get());
               std::fputc('\n', out.get());
             } else {

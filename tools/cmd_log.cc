@@ -1,9 +1,10 @@
 // ticketledger log --data DIR [--ticket N] [--from-seq A] [--to-seq B]
 // Prints events as JSON lines, in the shape of API.md's history items.
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
-#include "projections/json_views.h"
+#include <boost/json/serialize.hpp>
+
+#include "server/event_json.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 
@@ -29,7 +30,7 @@ void RegisterLog(CLI::App& app, int* exit_code) {
       return;
     }
     auto print = [](const ledger::StoredEvent& e) {
-      fmt::print("{}\n", boost::json::serialize(projections::EventToJson(e)));
+      fmt::print("{}\n", boost::json::serialize(server::EventToJson(e)));
       return Status::Ok();
     };
     Status status;

@@ -14,6 +14,7 @@
 
 #include "ledger/domain/time_format.h"
 #include "projections/projections.h"
+#include "server/report_bodies.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 #include "tools/progress.h"
@@ -49,7 +50,7 @@ Result<std::string> PercentDecode(std::string_view s) {
 
 struct ReportRequest {
   std::string name;
-  projections::QueryParams params;
+  server::QueryParams params;
 };
 
 // "volume?group_by=queue&interval=week" -> name and parameters.
@@ -132,7 +133,8 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       progress.SetTotal(total);
       progress.Update(done);
     };
-    auto opened = projections::Projections::Open(*log, options, /*attach=*/false);
+    auto opened = projections::Projections::Open(*log, projections::StandardModels(), options,
+                                                 /*attach=*/false);
     if (!opened.ok()) {
       progress.Finish(0);
       fmt::print(stderr, "error: {}\n", opened.status().ToString());
@@ -143,14 +145,19 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
     progress.Finish(p.applied_seq());
 
     if (!reports.empty()) {
+      // The server's report endpoints and bodies: the same bytes as the API's answers.
+      server::ReportBodies bodies(p.reports());
       for (const ReportRequest& r : reports) {
-        auto body = p.Report(r.name, r.params);
+        const server::ReportEndpoint* endpoint = server::FindReportEndpoint(r.name);
+        Result<std::shared_ptr<const std::string>> body =
+            Status::NotFound(fmt::format("no report named '{}'", r.name));
+        if (endpoint) body = bodies.Get(*endpoint, r.params);
         if (!body.ok()) {
           fmt::print(stderr, "error: report {}: {}\n", r.name, body.status().ToString());
           *exit_code = 2;
           return;
         }
-        fmt::print("{}\n", boost::json::serialize(*body));
+        fmt::print("{}\n", **body);
       }
       return;
     }

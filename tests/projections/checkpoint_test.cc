@@ -6,8 +6,9 @@
 #include <thread>
 
 #include "projections/checkpoint_store.h"
+#include "projections/model_registry.h"
 #include "projections/names.h"
-#include "projections/response_times.h"
+#include "projections/read_model.h"
 #include "tests/projections/compare.h"
 #include "tests/support/random_history.h"
 
@@ -30,7 +31,7 @@ struct Ledger {
     log = tl::testing::OpenLog(dir.str(), options);
   }
   std::unique_ptr<Projections> Open(Options options, bool attach) {
-    auto p = Projections::Open(*log, std::move(options), attach);
+    auto p = Projections::Open(*log, tl::projections::StandardModels(), std::move(options), attach);
     INFO(p.status().ToString());
     REQUIRE(p.ok());
     return std::move(p).value();
@@ -120,9 +121,15 @@ TEST_CASE(
   REQUIRE((*stored)->seq == seq);
   // A checkpoint whose bytes say "no tickets at all": loading it would be visibly wrong.
   tl::projections::Names names;
-  tl::projections::ResponseTimes empty(names);
+  const tl::projections::ModelRegistry models = tl::projections::StandardModels();
+  std::unique_ptr<tl::projections::ReadModel> empty;
+  for (const auto& entry : models.entries()) {
+    auto model = entry.make(names);
+    if (model->name() == "response_times") empty = std::move(model);
+  }
+  REQUIRE(empty);
   tl::projections::CheckpointWriter w;
-  empty.Encode(w);
+  empty->Encode(w);
   auto full = ledger.FullReplay();
 
   SECTION("with another version it is ignored and rebuilt") {

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "ledger/domain/ticket_rules.h"
-#include "tests/projections/desk.h"
+#include "tests/support/desk.h"
 #include "tests/support/subprocess.h"
 
 using namespace tl::ledger;

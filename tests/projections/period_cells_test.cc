@@ -2,14 +2,13 @@
 // percentiles over several sorted cells, and description keywords.
 #include "projections/period_cells.h"
 
-#include <boost/json/object.hpp>
 #include <catch2/catch.hpp>
 #include <random>
 
 #include "ledger/domain/time_format.h"
 #include "projections/duration_stats.h"
 #include "projections/support_volume.h"
-#include "tests/projections/desk.h"
+#include "tests/support/desk.h"
 
 using namespace tl::projections;
 using tl::ledger::TimeNs;
@@ -107,10 +106,9 @@ TEST_CASE("nearest-rank percentiles over several sorted cells and single values"
       selection.AddCell(sorted[i]);
     }
     for (int64_t v : loose) selection.AddValue(v * tl::ledger::kNanosPerSecond);
-    boost::json::object o;
-    selection.WriteJson(o, std::nullopt);
-    return o;
+    return selection.Stats(std::nullopt);
   };
+  constexpr int64_t kS = tl::ledger::kNanosPerSecond;
   // 1..100 spread over cells: p50 = 50, p90 = 90, p95 = 95.
   std::vector<std::vector<int64_t>> cells(7);
   std::vector<int64_t> loose;
@@ -122,36 +120,39 @@ TEST_CASE("nearest-rank percentiles over several sorted cells and single values"
     }
   }
   auto o = stats(cells, loose);
-  CHECK(o["count"] == 100);
-  CHECK(o["p50_s"] == 50);
-  CHECK(o["p90_s"] == 90);
-  CHECK(o["p95_s"] == 95);
-  CHECK(o["max_s"] == 100);
-  CHECK(o["mean_s"] == 50.5);
+  CHECK(o.count == 100);
+  CHECK(o.p50_ns == 50 * kS);
+  CHECK(o.p90_ns == 90 * kS);
+  CHECK(o.p95_ns == 95 * kS);
+  CHECK(o.max_ns == 100 * kS);
+  CHECK(o.mean_s == 50.5);
+  CHECK_FALSE(o.pending);
   // 19 values: ranks 10, 18 (17.1 up), 19 (18.05 up).
   o = stats({{1, 3, 5, 7, 9, 11, 13, 15, 17, 19}, {2, 4, 6, 8, 10, 12, 14, 16, 18}}, {});
-  CHECK(o["p50_s"] == 10);
-  CHECK(o["p90_s"] == 18);
-  CHECK(o["p95_s"] == 19);
-  // One value is every percentile; equal values; an empty set is null.
+  CHECK(o.p50_ns == 10 * kS);
+  CHECK(o.p90_ns == 18 * kS);
+  CHECK(o.p95_ns == 19 * kS);
+  // One value is every percentile; equal values; an empty set has no statistics.
   o = stats({{42}}, {});
-  CHECK(o["p50_s"] == 42);
-  CHECK(o["p95_s"] == 42);
+  CHECK(o.p50_ns == 42 * kS);
+  CHECK(o.p95_ns == 42 * kS);
   o = stats({{5, 5}, {5}}, {5});
-  CHECK(o["p50_s"] == 5);
-  CHECK(o["count"] == 4);
+  CHECK(o.p50_ns == 5 * kS);
+  CHECK(o.count == 4);
   o = stats({}, {});
-  CHECK(o["count"] == 0);
-  CHECK(o["p50_s"].is_null());
-  CHECK(o["mean_s"].is_null());
-  // Sub-second values stay exact.
+  CHECK(o.count == 0);
+  CHECK_FALSE(o.p50_ns);
+  CHECK_FALSE(o.mean_s);
+  CHECK_FALSE(o.max_ns);
+  // Sub-second values stay exact; `pending` is passed through.
   SortedDurations half;
-  half.Insert(tl::ledger::kNanosPerSecond / 2);
+  half.Insert(kS / 2);
   DurationSelection s;
   s.AddCell(half);
-  boost::json::object h;
-  s.WriteJson(h, std::nullopt);
-  CHECK(h["p50_s"] == 0.5);
+  const tl::projections::DurationStats h = s.Stats(3);
+  CHECK(h.p50_ns == kS / 2);
+  CHECK(h.mean_s == 0.5);
+  CHECK(h.pending == 3u);
 }
 
 TEST_CASE("sorted cells take back exactly what they were given", "[projections][cells]") {

@@ -13,7 +13,7 @@ using tl::projections::Projections;
 namespace {
 
 std::unique_ptr<Projections> OpenProjections(EventLog& log, Options options, bool attach) {
-  auto p = Projections::Open(log, std::move(options), attach);
+  auto p = Projections::Open(log, tl::projections::StandardModels(), std::move(options), attach);
   INFO(p.status().ToString());
   REQUIRE(p.ok());
   return std::move(p).value();

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "tests/projections/desk.h"
+#include "tests/support/desk.h"
 
 using namespace tl::ledger;
 using namespace tl::testing;
@@ -144,7 +144,8 @@ TEST_CASE(
     tl::projections::Options replay;
     replay.use_checkpoints = false;
     replay.to_seq = seq;
-    auto prefix = tl::projections::Projections::Open(desk.log(), replay, false);
+    auto prefix = tl::projections::Projections::Open(desk.log(), tl::projections::StandardModels(),
+                                                     replay, false);
     REQUIRE(prefix.ok());
     const auto expected = (*prefix)->Ticket(id);
     auto as_of = TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kSeq, seq, 0});

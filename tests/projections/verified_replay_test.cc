@@ -20,7 +20,7 @@ tl::Result<std::unique_ptr<Projections>> Replay(EventLog& log, bool verify,
   options.use_checkpoints = false;
   options.verify_chain = verify;
   options.to_seq = to_seq;
-  return Projections::Open(log, options, /*attach=*/false);
+  return Projections::Open(log, tl::projections::StandardModels(), options, /*attach=*/false);
 }
 
 }  // namespace

@@ -453,13 +453,10 @@ TEST_CASE("report endpoints are wired to the projections' reports", "[server][ap
     CHECK(anonymous.Get(path).ErrorCode() == "unauthenticated");
     CHECK(reader.Send("POST", path, "{}").status == 405);
     auto r = reader.Get(path);
-    // Until the projections' reports land, Report() answers not_found for every name.
-    CHECK((r.status == 200 || r.ErrorCode() == "not_found"));
-    if (r.status == 200) {
-      CHECK(r.Json().is_object());
-      const std::string bad = std::string(path) + "?from=yesterday&now=later&group_by=x&days=x";
-      CHECK(reader.Get(bad).ErrorCode() == "bad_field");
-    }
+    CHECK(r.status == 200);
+    CHECK(r.Json().is_object());
+    const std::string bad = std::string(path) + "?from=yesterday&now=later&group_by=x&days=x";
+    CHECK(reader.Get(bad).ErrorCode() == "bad_field");
   }
 }
 

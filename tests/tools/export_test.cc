@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "projections/json_views.h"
+#include "server/event_json.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/random_history.h"
 #include "tests/support/subprocess.h"
@@ -45,7 +45,7 @@ TEST_CASE("an ndjson export is the API's history items, one event a line", "[too
     auto stored = log->ReadOne(seq);
     REQUIRE(stored.ok());
     INFO("seq " << seq);
-    CHECK(json::parse(lines[seq - 1]) == json::value(tl::projections::EventToJson(*stored)));
+    CHECK(json::parse(lines[seq - 1]) == json::value(tl::server::EventToJson(*stored)));
   }
 
   auto range = RunCommand({TicketledgerBinary(), "export", "--data", dir.str(), "--format",

@@ -5,6 +5,7 @@
 
 #include "ledger/domain/time_format.h"
 #include "projections/projections.h"
+#include "server/report_bodies.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/random_history.h"
 #include "tests/support/subprocess.h"
@@ -28,7 +29,8 @@ std::unique_ptr<tl::projections::Projections> ReplayInProcess(EventLog& log,
   tl::projections::Options options;
   options.use_checkpoints = false;
   options.to_seq = to_seq;
-  auto p = tl::projections::Projections::Open(log, options, false);
+  auto p =
+      tl::projections::Projections::Open(log, tl::projections::StandardModels(), options, false);
   REQUIRE(p.ok());
   return std::move(p).value();
 }
@@ -98,19 +100,20 @@ TEST_CASE("replay --report prints the API's report as it stood at a seq or a rec
   CHECK(volume_total({"--to-time", FormatRfc3339(kMonday + kHour)}) == 1);
   CHECK(volume_total({"--to-time", FormatRfc3339(kMonday + kDay)}) == 2);
 
-  // The same bytes as the API's body (Projections::Report), several reports a line each.
+  // The same bytes as the API's body (server/report_bodies.h), several reports a line each.
   auto run = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str(), "--to-seq",
                          std::to_string(after_first), "--report", "workload", "--report",
                          "response-times?group_by=queue&from=2026-01-05T00%3A00%3A00Z"});
   REQUIRE(run.exit_code == 0);
   auto log = OpenLog(dir.str());
   auto expected = ReplayInProcess(*log, after_first);
-  auto workload = expected->Report("workload", {});
-  auto rt =
-      expected->Report("response-times", {{"group_by", "queue"}, {"from", "2026-01-05T00:00:00Z"}});
+  tl::server::ReportBodies bodies(expected->reports());
+  auto workload = bodies.Get(*tl::server::FindReportEndpoint("workload"), {});
+  auto rt = bodies.Get(*tl::server::FindReportEndpoint("response-times"),
+                       {{"group_by", "queue"}, {"from", "2026-01-05T00:00:00Z"}});
   REQUIRE(workload.ok());
   REQUIRE(rt.ok());
-  CHECK(run.out == json::serialize(*workload) + "\n" + json::serialize(*rt) + "\n");
+  CHECK(run.out == **workload + "\n" + **rt + "\n");
 }
 
 TEST_CASE("replay with an unknown report or a bad parameter is a usage error", "[tools][replay]") {

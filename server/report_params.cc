@@ -1,55 +1,24 @@
-#include "projections/report_params.h"
+#include "server/report_params.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
-#include <initializer_list>
 
 #include "ledger/domain/time_format.h"
 
-namespace tl::projections {
+namespace tl::server {
 namespace {
 
 using ledger::TimeNs;
+using projections::GroupBy;
+using projections::Interval;
 
-struct Spec {
-  std::string_view name;
-  ReportKind kind;
-  std::initializer_list<std::string_view> accepted;
-  std::initializer_list<std::string_view> group_by;  // the first is the default
-};
-
-const Spec kSpecs[] = {
-    {"response-times",
-     ReportKind::kResponseTimes,
-     {"from", "to", "service", "queue", "category", "group_by"},
-     {"service", "queue", "month"}},
-    {"volume",
-     ReportKind::kVolume,
-     {"from", "to", "category", "group_by", "interval"},
-     {"service", "queue", "category"}},
-    {"dashboard", ReportKind::kDashboard, {"days", "queue", "now"}, {}},
-    {"workload", ReportKind::kWorkload, {"queue", "now"}, {}},
-    {"misroutes", ReportKind::kMisroutes, {"from", "to"}, {}},
-    {"satisfaction", ReportKind::kSatisfaction, {"from", "to", "group_by"}, {"service", "queue"}},
-    {"compliance", ReportKind::kCompliance, {"from", "to", "group_by"}, {"service", "queue"}},
-    {"followups", ReportKind::kFollowups, {"now"}, {}},
-    {"feedback-pending", ReportKind::kFeedbackPending, {"now"}, {}},
-};
-
-const Spec& SpecOf(ReportKind kind) {
-  for (const Spec& s : kSpecs) {
-    if (s.kind == kind) return s;
-  }
-  return kSpecs[0];  // unreachable: every kind has a spec
-}
-
-bool Contains(std::initializer_list<std::string_view> list, std::string_view value) {
+bool Contains(const std::vector<std::string_view>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-std::string Join(std::initializer_list<std::string_view> list) {
+std::string Join(const std::vector<std::string_view>& list) {
   std::string out;
   for (std::string_view v : list) {
     if (!out.empty()) out += ", ";
@@ -77,24 +46,18 @@ GroupBy GroupByOf(std::string_view name) {
 
 }  // namespace
 
-std::optional<ReportKind> ParseReportKind(std::string_view name) {
-  for (const Spec& s : kSpecs) {
-    if (s.name == name) return s.kind;
-  }
-  return std::nullopt;
-}
-
-Result<ReportParams> ParseReportParams(ReportKind report, const QueryParams& params) {
-  const Spec& spec = SpecOf(report);
-  ReportParams p;
-  if (spec.group_by.size() != 0) p.group_by = GroupByOf(*spec.group_by.begin());
+Result<projections::ReportParams> ParseReportParams(std::string_view report_name,
+                                                    const ReportSpec& spec,
+                                                    const QueryParams& query) {
+  projections::ReportParams p;
+  if (!spec.group_by.empty()) p.group_by = GroupByOf(spec.group_by.front());
   // Reports that take a category filter default to support; the others count every category.
-  if (Contains(spec.accepted, "category")) p.category = ledger::Category::kSupport;
+  if (Contains(spec.accepts, "category")) p.category = ledger::Category::kSupport;
 
-  for (const auto& [name, value] : params) {
-    if (!Contains(spec.accepted, name)) {
-      return Bad(name, fmt::format("not a parameter of the {} report (it takes: {})", spec.name,
-                                   Join(spec.accepted)));
+  for (const auto& [name, value] : query) {
+    if (!Contains(spec.accepts, name)) {
+      return Bad(name, fmt::format("not a parameter of the {} report (it takes: {})", report_name,
+                                   Join(spec.accepts)));
     }
     if (value.empty()) continue;
     if (name == "from") {
@@ -146,4 +109,4 @@ Result<ReportParams> ParseReportParams(ReportKind report, const QueryParams& par
   return p;
 }
 
-}  // namespace tl::projections
+}  // namespace tl::server

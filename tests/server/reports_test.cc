@@ -1,12 +1,15 @@
 // Known answers for every report of API.md on small hand-built histories: each history is
 // written through the real command path (and, for imported history, raw appends) into a real
-// log, and each answer is worked out by hand in the comments.
+// log, each answer is worked out by hand in the comments, and each is checked as the API's JSON
+// body (the projections' typed report, server/report_json.h, through the cache of
+// server/report_bodies.h).
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include "ledger/domain/time_format.h"
-#include "tests/projections/desk.h"
+#include "server/report_bodies.h"
+#include "tests/support/desk.h"
 
 using namespace tl::ledger;
 using namespace tl::testing;
@@ -23,6 +26,25 @@ void CheckJson(const json::object& actual, std::string_view expected) {
   CHECK(json::value(actual) == Json(expected));
 }
 
+// The report bodies of a desk's projections, as the server answers them.
+class Reports {
+ public:
+  explicit Reports(Desk& desk) : bodies_(desk.projections().reports()) {}
+
+  // The body of report `name` (as `replay --report` names it) for `query`; REQUIREs success.
+  json::object Get(std::string_view name, const tl::server::QueryParams& query = {}) {
+    const tl::server::ReportEndpoint* endpoint = tl::server::FindReportEndpoint(name);
+    REQUIRE(endpoint);
+    auto body = bodies_.Get(*endpoint, query);
+    INFO(body.status().ToString());
+    REQUIRE(body.ok());
+    return json::parse(**body).as_object();
+  }
+
+ private:
+  tl::server::ReportBodies bodies_;
+};
+
 constexpr TimeNs T = kMonday;  // 2026-01-05T09:00:00Z
 
 OpenTicket Ticket(std::string queue, std::string service, Category category = Category::kSupport,
@@ -38,8 +60,9 @@ OpenTicket Ticket(std::string queue, std::string service, Category category = Ca
 TEST_CASE(
     "response times count the first reply, not the acknowledgement, and only new or open "
     "time before the latest resolution",
-    "[projections][reports]") {
+    "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   // t1: first reply after 10 min; 10 min new + 10 min open, stalled 2 h (not counted), 40 min
   // open: 60 min at the first resolution.
   const TicketId t1 = desk.Open(Ticket("Orakel", "Identitet_Feide"), T);
@@ -58,7 +81,7 @@ TEST_CASE(
   const TicketId t4 = desk.Open(Ticket("Orakel", "Identitet_Feide"), T + 4 * kHour);
   REQUIRE(desk.projections().Ticket(t4)->acknowledged);
 
-  CheckJson(desk.Report("response-times"), R"({"groups": [
+  CheckJson(reports.Get("response-times"), R"({"groups": [
     {"key": "Eduroam", "tickets": 1,
      "first_response": {"count": 0, "pending": 1, "p50_s": null, "p90_s": null, "p95_s": null,
                         "mean_s": null, "max_s": null},
@@ -73,11 +96,11 @@ TEST_CASE(
   // Reopened: t1 is not resolved now, so it leaves the resolution statistics; resolved again an
   // hour later, its 2 h after the reopen (resolved time not counted) add 60 more minutes.
   desk.Act(t1, Reopen{"still broken"}, T + 5 * kHour);
-  auto reopened = desk.Report("response-times", {{"service", "Identitet_Feide"}});
+  auto reopened = reports.Get("response-times", {{"service", "Identitet_Feide"}});
   CHECK(reopened["groups"].as_array()[0].at("resolution").at("count") == 0);
   desk.Act(t1, Resolve{"really reset"}, T + 6 * kHour);
 
-  CheckJson(desk.Report("response-times", {{"category", "all"}, {"service", "Identitet_Feide"}}),
+  CheckJson(reports.Get("response-times", {{"category", "all"}, {"service", "Identitet_Feide"}}),
             R"({"groups": [
     {"key": "Identitet_Feide", "tickets": 3,
      "first_response": {"count": 2, "pending": 1, "p50_s": 600, "p90_s": 1800, "p95_s": 1800,
@@ -85,21 +108,22 @@ TEST_CASE(
      "resolution": {"count": 2, "p50_s": 3600, "p90_s": 7200, "p95_s": 7200, "mean_s": 5400,
                     "max_s": 7200}}]})");
 
-  auto by_queue = desk.Report("response-times", {{"group_by", "queue"}});
+  auto by_queue = reports.Get("response-times", {{"group_by", "queue"}});
   REQUIRE(by_queue["groups"].as_array().size() == 2);
   CHECK(by_queue["groups"].as_array()[0].at("key") == "Orakel");
   CHECK(by_queue["groups"].as_array()[0].at("tickets") == 2);
   CHECK(by_queue["groups"].as_array()[1].at("key") == "campus");
-  auto by_month = desk.Report("response-times", {{"group_by", "month"}, {"queue", "Orakel"}});
+  auto by_month = reports.Get("response-times", {{"group_by", "month"}, {"queue", "Orakel"}});
   REQUIRE(by_month["groups"].as_array().size() == 1);
   CHECK(by_month["groups"].as_array()[0].at("key") == "2026-01");
   CHECK(by_month["groups"].as_array()[0].at("tickets") == 2);
-  CheckJson(desk.Report("response-times", {{"service", "Nettverk"}}), R"({"groups": []})");
+  CheckJson(reports.Get("response-times", {{"service", "Nettverk"}}), R"({"groups": []})");
 }
 
 TEST_CASE("response-time percentiles are nearest-rank over months, days and partly covered days",
-          "[projections][reports]") {
+          "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   // Ticket i (1..20) answered after i minutes, created on scattered days from 2026-01-22 to
   // 2026-03-01 at 12:00, so the values sit in cells of three months.
   const TimeNs base = At("2026-01-20T12:00:00Z");
@@ -111,7 +135,7 @@ TEST_CASE("response-time percentiles are nearest-rank over months, days and part
     created_and_minutes.emplace_back(created, i);
   }
   // All 20: rank(50) = 10, rank(90) = 18, rank(95) = 19; mean 10.5 min.
-  CheckJson(desk.Report("response-times"), R"({"groups": [
+  CheckJson(reports.Get("response-times"), R"({"groups": [
     {"key": "Eduroam", "tickets": 20,
      "first_response": {"count": 20, "pending": 0, "p50_s": 600, "p90_s": 1080, "p95_s": 1140,
                         "mean_s": 630, "max_s": 1200},
@@ -133,7 +157,7 @@ TEST_CASE("response-time percentiles are nearest-rank over months, days and part
       }
       std::sort(values.begin(), values.end());
       auto report =
-          desk.Report("response-times", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(to)}});
+          reports.Get("response-times", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(to)}});
       const auto& groups = report["groups"].as_array();
       INFO("from " << FormatRfc3339(from) << " to " << FormatRfc3339(to));
       if (values.empty()) {
@@ -155,31 +179,33 @@ TEST_CASE("response-time percentiles are nearest-rank over months, days and part
   }
 }
 
-TEST_CASE("report windows are half-open on created_at", "[projections][reports]") {
+TEST_CASE("report windows are half-open on created_at", "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   const TimeNs from = At("2026-02-10T08:30:00Z"), to = At("2026-02-12T17:15:00Z");
   desk.Open(Ticket("campus", "Eduroam"), from - 1);  // out
   desk.Open(Ticket("campus", "Eduroam"), from);      // in
   desk.Open(Ticket("campus", "Eduroam"), to - 1);    // in
   desk.Open(Ticket("campus", "Eduroam"), to);        // out
-  const json::object report = desk.Report(
+  const json::object report = reports.Get(
       "volume", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(to)}, {"interval", "day"}});
   CheckJson(report, R"({"groups": [{"key": "Eduroam", "total": 2,
     "by_interval": {"2026-02-10": 1, "2026-02-12": 1},
     "top_keywords": [{"keyword": "login", "count": 2}]}]})");
   const json::object rt =
-      desk.Report("response-times", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(to)}});
+      reports.Get("response-times", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(to)}});
   CHECK(rt.at("groups").as_array()[0].at("tickets") == 2);
   // An empty window is not an error.
-  CheckJson(desk.Report("volume", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(from)}}),
+  CheckJson(reports.Get("volume", {{"from", FormatRfc3339(from)}, {"to", FormatRfc3339(from)}}),
             R"({"groups": []})");
 }
 
 TEST_CASE(
     "volume counts by day, ISO week and month across year ends, with keywords once per "
     "ticket",
-    "[projections][reports]") {
+    "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   // Thursday 2020-12-31 and Sunday 2021-01-03 are in ISO week 2020-W53; Monday 2021-01-04
   // starts 2021-W01.
   desk.Open(Ticket("Orakel", "Identitet_Feide", Category::kSupport, "Login, password reset; VPN"),
@@ -198,15 +224,15 @@ TEST_CASE(
   const char* keywords = R"([{"keyword": "login", "count": 2}, {"keyword": "vpn", "count": 2},
     {"keyword": "password reset", "count": 1}, {"keyword": "wifi", "count": 1},
     {"keyword": "ærlig", "count": 1}])";
-  CheckJson(desk.Report("volume", {{"interval", "week"}}),
+  CheckJson(reports.Get("volume", {{"interval", "week"}}),
             std::string(R"({"groups": [{"key": "Identitet_Feide", "total": 5, "by_interval":
       {"2020-W53": 2, "2021-W01": 1, "2021-W04": 1, "2021-W05": 1}, "top_keywords": )") +
                 keywords + "}]}");
-  CheckJson(desk.Report("volume"),
+  CheckJson(reports.Get("volume"),
             std::string(R"({"groups": [{"key": "Identitet_Feide", "total": 5, "by_interval":
       {"2020-12": 1, "2021-01": 3, "2021-02": 1}, "top_keywords": )") +
                 keywords + "}]}");
-  auto by_day = desk.Report("volume", {{"interval", "day"}});
+  auto by_day = reports.Get("volume", {{"interval", "day"}});
   CheckJson(by_day["groups"].as_array()[0].at("by_interval").as_object(),
             R"({"2020-12-31": 1, "2021-01-03": 1, "2021-01-04": 1, "2021-01-31": 1,
                 "2021-02-01": 1})");
@@ -216,7 +242,7 @@ TEST_CASE(
            Update{std::nullopt, Category::kIncident, std::string("wifi, wifi; Wifi"), std::nullopt,
                   std::nullopt},
            At("2021-02-02T00:00:00Z"));
-  CheckJson(desk.Report("volume", {{"category", "all"}, {"group_by", "category"}}),
+  CheckJson(reports.Get("volume", {{"category", "all"}, {"group_by", "category"}}),
             R"({"groups": [
       {"key": "incident", "total": 2, "by_interval": {"2021-01": 1, "2021-02": 1},
        "top_keywords": [{"keyword": "wifi", "count": 2}]},
@@ -225,13 +251,14 @@ TEST_CASE(
                         {"keyword": "vpn", "count": 1}, {"keyword": "wifi", "count": 1}]}]})");
 }
 
-TEST_CASE("volume keeps the top ten keywords, ties in code-point order", "[projections][reports]") {
+TEST_CASE("volume keeps the top ten keywords, ties in code-point order", "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   desk.Open(Ticket("campus", "Eduroam", Category::kSupport,
                    "k12, k11, k10, k09, k08, k07, k06, k05, k04, k03, k02, k01"),
             T);
   desk.Open(Ticket("campus", "Eduroam", Category::kSupport, "k12"), T);
-  auto report = desk.Report("volume", {{"group_by", "queue"}});
+  auto report = reports.Get("volume", {{"group_by", "queue"}});
   const auto& top = report["groups"].as_array()[0].at("top_keywords").as_array();
   REQUIRE(top.size() == 10);
   CHECK(top[0] == Json(R"({"keyword": "k12", "count": 2})"));
@@ -243,8 +270,9 @@ TEST_CASE("volume keeps the top ten keywords, ties in code-point order", "[proje
 TEST_CASE(
     "the dashboard counts open support tickets created in the last days up to now by service and "
     "ISO week",
-    "[projections][reports]") {
+    "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   desk.Open(Ticket("Orakel", "Identitet_Feide"), At("2026-02-19T12:00:00Z"));  // at now - days: out
   desk.Open(Ticket("Orakel", "Identitet_Feide"), At("2026-02-19T12:00:01Z"));  // Thu, 2026-W08
   desk.Open(Ticket("campus", "Eduroam"), At("2026-02-25T08:00:00Z"));          // 2026-W09
@@ -258,23 +286,24 @@ TEST_CASE(
   desk.Open(Ticket("Orakel", "Identitet_Feide"), At("2026-03-01T12:00:01Z"));  // after now: out
 
   const std::string now = "2026-03-01T12:00:00Z";
-  CheckJson(desk.Report("dashboard", {{"now", now}, {"days", "10"}}), R"({
+  CheckJson(reports.Get("dashboard", {{"now", now}, {"days", "10"}}), R"({
     "now": "2026-03-01T12:00:00Z", "total": 4, "rows": [
       {"service": "Eduroam", "total": 1, "by_week": {"2026-W09": 1}},
       {"service": "Identitet_Feide", "total": 3, "by_week": {"2026-W08": 1, "2026-W09": 2}}]})");
-  CheckJson(desk.Report("dashboard", {{"now", now}, {"days", "10"}, {"queue", "campus"}}), R"({
+  CheckJson(reports.Get("dashboard", {{"now", now}, {"days", "10"}, {"queue", "campus"}}), R"({
     "now": "2026-03-01T12:00:00Z", "total": 2, "rows": [
       {"service": "Eduroam", "total": 1, "by_week": {"2026-W09": 1}},
       {"service": "Identitet_Feide", "total": 1, "by_week": {"2026-W09": 1}}]})");
   // Defaults: 100 days up to the latest event's occurred_at (the ticket at 12:00:01).
-  auto defaults = desk.Report("dashboard");
+  auto defaults = reports.Get("dashboard");
   CHECK(defaults["now"] == "2026-03-01T12:00:01Z");
   CHECK(defaults["total"] == 6);
 }
 
 TEST_CASE("workload counts open tickets of every category per queue and owner with the oldest",
-          "[projections][reports]") {
+          "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   const TicketId w1 = desk.Open(Ticket("campus", "Eduroam"), T);
   desk.Act(w1, Assign{"carl"}, T + kMinute);
   const TicketId w4 = desk.Open(Ticket("Orakel", "Eduroam"), T + 30 * kMinute);
@@ -286,7 +315,7 @@ TEST_CASE("workload counts open tickets of every category per queue and owner wi
   desk.Act(w5, Resolve{"done"}, T + 160 * kMinute);
   desk.Open(Ticket("campus", "Eduroam", Category::kIncident), T + 3 * kHour);
 
-  CheckJson(desk.Report("workload", {{"now", "2026-01-05T14:00:00Z"}}), R"({
+  CheckJson(reports.Get("workload", {{"now", "2026-01-05T14:00:00Z"}}), R"({
     "now": "2026-01-05T14:00:00Z", "groups": [
       {"queue": "Orakel", "owner": "olga", "open": 1, "oldest_created_at": "2026-01-05T09:30:00Z",
        "oldest_age_s": 16200},
@@ -296,7 +325,7 @@ TEST_CASE("workload counts open tickets of every category per queue and owner wi
        "oldest_age_s": 18000}]})");
   // Unassigning moves the ticket to the unowned group; the default now is the latest event.
   desk.Act(w1, Unassign{}, T + 4 * kHour);
-  CheckJson(desk.Report("workload", {{"queue", "campus"}}), R"({
+  CheckJson(reports.Get("workload", {{"queue", "campus"}}), R"({
     "now": "2026-01-05T13:00:00Z", "groups": [
       {"queue": "campus", "owner": null, "open": 3, "oldest_created_at": "2026-01-05T09:00:00Z",
        "oldest_age_s": 14400},
@@ -307,8 +336,9 @@ TEST_CASE("workload counts open tickets of every category per queue and owner wi
 TEST_CASE(
     "misroutes count moves from a team queue back to first line per current service and "
     "source queue",
-    "[projections][reports]") {
+    "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   const TicketId m1 = desk.Open(Ticket("campus", "Eduroam"), T);
   desk.Act(m1, Move{"Orakel", "not ours"}, T + kHour);  // misroute from campus
   desk.Act(m1, Move{"drift", ""}, T + 2 * kHour);
@@ -319,7 +349,7 @@ TEST_CASE(
   const TicketId m3 = desk.Open(Ticket("Orakel", "Identitet_Feide"), T + kDay);
   desk.Act(m3, Move{"drift", ""}, T + kDay + kHour);
 
-  CheckJson(desk.Report("misroutes"), R"({"groups": [
+  CheckJson(reports.Get("misroutes"), R"({"groups": [
     {"service": "Eduroam", "from_queue": "campus", "count": 1},
     {"service": "Eduroam", "from_queue": "drift", "count": 1},
     {"service": "Identitet_Feide", "from_queue": "campus", "count": 1}]})");
@@ -327,18 +357,19 @@ TEST_CASE(
   desk.Act(m2,
            Update{std::string("Eduroam"), std::nullopt, std::nullopt, std::nullopt, std::nullopt},
            T + kDay + 3 * kHour);
-  CheckJson(desk.Report("misroutes"), R"({"groups": [
+  CheckJson(reports.Get("misroutes"), R"({"groups": [
     {"service": "Eduroam", "from_queue": "campus", "count": 2},
     {"service": "Eduroam", "from_queue": "drift", "count": 1}]})");
-  CheckJson(desk.Report("misroutes", {{"from", FormatRfc3339(T + kDay)}}), R"({"groups": [
+  CheckJson(reports.Get("misroutes", {{"from", FormatRfc3339(T + kDay)}}), R"({"groups": [
     {"service": "Eduroam", "from_queue": "campus", "count": 1}]})");
 }
 
 TEST_CASE(
     "satisfaction counts feedback, invitations and those within 2 h of the latest "
     "resolution",
-    "[projections][reports]") {
+    "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   const TicketId s1 = desk.Open(Ticket("Orakel", "Identitet_Feide"), T);
   desk.Act(s1, Resolve{"done"}, T + kHour);
   desk.Act(s1, InviteFeedback{}, T + 2 * kHour);  // 1 h after: within
@@ -355,12 +386,12 @@ TEST_CASE(
   desk.Act(s3, InviteFeedback{}, T + 8 * kHour);  // 3 h after the latest resolution: late
   desk.Open(Ticket("Orakel", "Eduroam"), T);
 
-  CheckJson(desk.Report("satisfaction"), R"({"groups": [
+  CheckJson(reports.Get("satisfaction"), R"({"groups": [
     {"key": "Eduroam", "feedback": 0, "mean_score": null, "invited": 2, "invited_within_2h": 1,
      "invited_within_2h_share": 0.5},
     {"key": "Identitet_Feide", "feedback": 2, "mean_score": 4.5, "invited": 2,
      "invited_within_2h": 1, "invited_within_2h_share": 0.5}]})");
-  auto by_queue = desk.Report("satisfaction", {{"group_by", "queue"}});
+  auto by_queue = reports.Get("satisfaction", {{"group_by", "queue"}});
   CheckJson(by_queue,
             json::serialize(json::object{
                 {"groups", json::array{json::object{{"key", "Orakel"},
@@ -380,8 +411,9 @@ TEST_CASE(
 TEST_CASE(
     "compliance counts resolutions, stalls, assignments and invitations that kept the "
     "rules, with imported history that did not",
-    "[projections][reports]") {
+    "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   // c1 follows the process.
   const TicketId c1 = desk.Open(Ticket("campus", "Eduroam"), T);
   desk.Act(c1, Assign{"carl"}, T + 10 * kMinute);
@@ -411,17 +443,17 @@ TEST_CASE(
   auto with_key = [](const char* counts, const char* key) {
     return std::string(R"({"key": ")") + key + "\", " + (counts + 1);
   };
-  CheckJson(desk.Report("compliance"), "{\"groups\": [" + with_key(eduroam, "Eduroam") + ", " +
+  CheckJson(reports.Get("compliance"), "{\"groups\": [" + with_key(eduroam, "Eduroam") + ", " +
                                            with_key(feide, "Identitet_Feide") + "]}");
   CheckJson(
-      desk.Report("compliance", {{"group_by", "queue"}}),
+      reports.Get("compliance", {{"group_by", "queue"}}),
       "{\"groups\": [" + with_key(eduroam, "campus") + ", " + with_key(feide, "drift") + "]}");
   // c1's counts follow it to another service.
   desk.Act(c1,
            Update{std::string("Identitet_Feide"), std::nullopt, std::nullopt, std::nullopt,
                   std::nullopt},
            T + 5 * kHour);
-  auto moved = desk.Report("compliance");
+  auto moved = reports.Get("compliance");
   CheckJson(moved["groups"].as_array()[0].as_object(), R"({"key": "Eduroam", "resolved": 1,
     "resolved_with_solution": 0, "stalls": 1, "stalls_with_follow_up": 0, "assignments": 1,
     "assignments_in_queue": 0, "invited": 1, "invited_within_2h": 0})");
@@ -431,8 +463,9 @@ TEST_CASE(
 }
 
 TEST_CASE("follow-ups list stalled tickets whose follow-up time is before now",
-          "[projections][reports]") {
+          "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   const TicketId f1 = desk.Open(Ticket("campus", "Eduroam"), T);
   desk.Act(f1, Assign{"cora"}, T);
   desk.Act(f1, Stall{"the logs", T + kDay}, T + kMinute);
@@ -444,13 +477,13 @@ TEST_CASE("follow-ups list stalled tickets whose follow-up time is before now",
   const TicketId f4 = desk.Open(Ticket("campus", "Eduroam"), T);
   desk.Imported(f4, Stalled{"who knows", 0}, T + kMinute);
 
-  CheckJson(desk.Report("followups", {{"now", "2026-01-06T09:00:00Z"}}),
+  CheckJson(reports.Get("followups", {{"now", "2026-01-06T09:00:00Z"}}),
             R"({"now": "2026-01-06T09:00:00Z", "tickets": []})");
-  CheckJson(desk.Report("followups", {{"now", "2026-01-06T09:00:00.001Z"}}), R"({
+  CheckJson(reports.Get("followups", {{"now", "2026-01-06T09:00:00.001Z"}}), R"({
     "now": "2026-01-06T09:00:00.001Z", "tickets": [
       {"id": 1, "queue": "campus", "owner": "cora", "awaiting": "the logs",
        "follow_up_at": "2026-01-06T09:00:00Z"}]})");
-  auto later = desk.Report("followups", {{"now", "2026-01-10T00:00:00Z"}});
+  auto later = reports.Get("followups", {{"now", "2026-01-10T00:00:00Z"}});
   const auto& tickets = later["tickets"].as_array();
   REQUIRE(tickets.size() == 2);
   CHECK(tickets[0].at("id") == f1);
@@ -459,8 +492,9 @@ TEST_CASE("follow-ups list stalled tickets whose follow-up time is before now",
 }
 
 TEST_CASE("pending feedback lists resolved tickets not invited since their latest resolution",
-          "[projections][reports]") {
+          "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   const TicketId p1 = desk.Open(Ticket("campus", "Eduroam"), T);
   desk.Act(p1, Resolve{"done"}, T + kHour);
   const TicketId p2 = desk.Open(Ticket("campus", "Eduroam"), T);
@@ -475,7 +509,7 @@ TEST_CASE("pending feedback lists resolved tickets not invited since their lates
   desk.Act(p2, Reopen{""}, T + 4 * kHour);
   desk.Act(p2, Resolve{"done"}, T + 5 * kHour);
 
-  CheckJson(desk.Report("feedback-pending", {{"now", "2026-01-05T13:00:00Z"}}), R"({
+  CheckJson(reports.Get("feedback-pending", {{"now", "2026-01-05T13:00:00Z"}}), R"({
     "now": "2026-01-05T13:00:00Z", "tickets": [
       {"id": 1, "resolved_at": "2026-01-05T10:00:00Z", "due_at": "2026-01-05T12:00:00Z",
        "overdue": true},
@@ -488,12 +522,35 @@ TEST_CASE("pending feedback lists resolved tickets not invited since their lates
   CHECK(p3 == 3);
 }
 
-TEST_CASE("a report answers from its cache until the next commit changes it",
-          "[projections][reports]") {
+TEST_CASE("a report answers from its cache until the next commit changes it", "[server][reports]") {
   Desk desk;
+  Reports reports(desk);
   desk.Open(Ticket("campus", "Eduroam"), T);
-  const auto first = desk.Report("volume");
-  CHECK(desk.Report("volume") == first);
+  const auto first = reports.Get("volume");
+  CHECK(reports.Get("volume") == first);
   desk.Open(Ticket("campus", "Eduroam"), T + kMinute);
-  CHECK(desk.Report("volume")["groups"].as_array()[0].at("total") == 2);
+  CHECK(reports.Get("volume")["groups"].as_array()[0].at("total") == 2);
+}
+
+TEST_CASE("report bodies are kept as text until the next commit, per report and parameters",
+          "[server][reports]") {
+  Desk desk;
+  tl::server::ReportBodies bodies(desk.projections().reports());
+  const tl::server::ReportEndpoint& volume = *tl::server::FindReportEndpoint("volume");
+  desk.Open(Ticket("campus", "Eduroam"), T);
+  auto first = bodies.Get(volume, {});
+  auto again = bodies.Get(volume, {{"category", ""}});  // an empty value is no parameter
+  REQUIRE(first.ok());
+  REQUIRE(again.ok());
+  CHECK(first->get() == again->get());  // the same text, not a copy
+  auto weekly = bodies.Get(volume, {{"interval", "week"}});
+  REQUIRE(weekly.ok());
+  CHECK(weekly->get() != first->get());
+  desk.Open(Ticket("campus", "Eduroam"), T + kMinute);
+  auto later = bodies.Get(volume, {});
+  REQUIRE(later.ok());
+  CHECK(later->get() != first->get());
+  CHECK(**later != **first);
+  // A bad parameter is refused before the cache is looked at.
+  CHECK(bodies.Get(volume, {{"interval", "fortnight"}}).status().reason() == "bad_field");
 }

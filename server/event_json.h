@@ -1,5 +1,6 @@
-// JSON views of ledger values, shared by the server and the tools so that `ticketledger log`,
-// `export --format ndjson`, `replay --json` and the API print the same shapes (API.md).
+// The API's JSON for ledger values: tickets and events (API.md). The tools use the same
+// functions, so that `ticketledger log`, `export --format ndjson` and the API print the same
+// shapes, byte for byte.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -8,7 +9,7 @@
 #include "ledger/domain/event.h"
 #include "ledger/domain/ticket_state.h"
 
-namespace tl::projections {
+namespace tl::server {
 
 // RFC 3339 UTC, or null for "absent" (0 or nullopt).
 boost::json::value TimeJson(ledger::TimeNs t);
@@ -24,4 +25,4 @@ boost::json::object PayloadToJson(const ledger::Event& event);
 // docs/api.md: "event_id", "stream" and "ticket" (null for queues and services).
 boost::json::object EventToJson(const ledger::StoredEvent& event);
 
-}  // namespace tl::projections
+}  // namespace tl::server

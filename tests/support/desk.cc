@@ -1,4 +1,4 @@
-#include "tests/projections/desk.h"
+#include "tests/support/desk.h"
 
 #include <catch2/catch.hpp>
 
@@ -27,7 +27,8 @@ void Desk::Start(projections::Options options) {
   log_options.sync = false;  // the tests are not about durability
   log_options.clock = clock_.AsClock();
   log_ = OpenLog(dir_.str(), log_options);
-  auto opened = projections::Projections::Open(*log_, std::move(options), /*attach=*/true);
+  auto opened = projections::Projections::Open(*log_, projections::StandardModels(),
+                                               std::move(options), /*attach=*/true);
   INFO(opened.status().ToString());
   REQUIRE(opened.ok());
   projections_ = std::move(opened).value();
@@ -90,13 +91,6 @@ void Desk::DefineQueue(std::string name, std::vector<std::string> members, bool 
 void Desk::DefineService(std::string name) {
   auto r = handler_->Define(ledger::DefineService{std::move(name), "a service"}, By("admin"));
   REQUIRE(r.ok());
-}
-
-boost::json::object Desk::Report(std::string_view name, const projections::QueryParams& params) {
-  auto r = projections_->Report(name, params);
-  INFO(r.status().ToString());
-  REQUIRE(r.ok());
-  return *r;
 }
 
 std::string Desk::Metrics() {

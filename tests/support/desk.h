@@ -3,7 +3,7 @@
 // (fixtures.h), and a manual clock that follows each action's occurred_at.
 #pragma once
 
-#include <boost/json/object.hpp>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 
@@ -24,15 +24,21 @@ class Desk {
   ledger::TicketId Open(ledger::OpenTicket ticket, ledger::TimeNs at, std::string actor = "olga");
   // An action at `at`; REQUIREs that the rules accept it.
   app::CommandResult Act(ledger::TicketId id, ledger::TicketAction action, ledger::TimeNs at,
-                            std::string actor = "olga");
+                         std::string actor = "olga");
   // An event as imported history records it, bypassing the rules (an empty solution, a stall
   // without a follow-up time, an owner outside the queue).
   void Imported(ledger::TicketId id, ledger::Payload payload, ledger::TimeNs at);
   void DefineQueue(std::string name, std::vector<std::string> members, bool first_line = false);
   void DefineService(std::string name);
 
-  // The report's body; REQUIREs success.
-  boost::json::object Report(std::string_view name, const projections::QueryParams& params = {});
+  // Typed report R; REQUIREs success.
+  template <class R>
+  R Report(const projections::ReportParams& params = {}) {
+    auto r = projections_->reports().Query<R>(params);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    return std::move(r)->report;
+  }
   std::string Metrics();
 
   // Closes everything (writing a checkpoint first when asked) and opens it again.

@@ -1,0 +1,48 @@
+// ReportService: answers typed report queries from the read models (docs/projections.md,
+// "Reports"). Query<R>() finds the registered model whose report type is R (ModelRegistry),
+// takes the projections' read lock, and runs the model's query with the latest applied
+// event's occurred_at as "now" unless the parameters name one. The answer carries the seq it
+// was computed at, so a caller may cache what it derives from it until the next commit.
+//
+// Made by Projections, which owns it; valid while the Projections lives. Thread-safety: any
+// number of queries run concurrently with each other and with the commit listener's applies.
+#pragma once
+
+#include <typeindex>
+#include <typeinfo>
+
+#include "ledger/domain/result.h"
+#include "projections/model_registry.h"
+#include "projections/report_types.h"
+
+namespace tl::projections {
+
+class Projector;
+
+class ReportService {
+ public:
+  ReportService(const Projector& projector, const ModelRegistry& registry)
+      : projector_(projector), registry_(registry) {}
+  ReportService(const ReportService&) = delete;
+  ReportService& operator=(const ReportService&) = delete;
+
+  // Report R as of the latest applied seq. kNotFound if no registered model answers R.
+  template <class R>
+  Result<ReportAnswer<R>> Query(const ReportParams& params) const {
+    ReportAnswer<R> answer;
+    TL_RETURN_IF_ERROR(Run(typeid(R), params, &answer.report, &answer.seq));
+    return answer;
+  }
+
+  // The latest applied seq: what a cached answer at another seq is stale against.
+  ledger::Seq applied_seq() const;
+
+ private:
+  // The type-erased half of Query: `*out` is an R, written by the model registered for R.
+  Status Run(std::type_index report, const ReportParams& params, void* out, ledger::Seq* seq) const;
+
+  const Projector& projector_;
+  const ModelRegistry& registry_;
+};
+
+}  // namespace tl::projections
