@@ -12,6 +12,7 @@
 #include <array>
 #include <vector>
 
+#include "ledger/store/rocks_logger.h"
 #include "ledger/store/wal_file_system.h"
 
 namespace tl::ledger {
@@ -142,6 +143,11 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   // One writer thread writes every batch, so RocksDB's concurrent memtable inserts buy nothing,
   // and turning them off is what enables the insert hints above.
   options.allow_concurrent_memtable_write = false;
+  // RocksDB's info log goes to stderr as the ledger's log lines, warnings and errors only: its
+  // own LOG file is one more file a full disk fails, and the write after such a failure aborts
+  // (rocks_logger.h).
+  options.info_log = NewStderrJsonLogger();
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
   std::unique_ptr<rocksdb::Env> env;
   if (!opts.read_only && opts.direct_wal) {
