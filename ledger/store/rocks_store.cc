@@ -10,6 +10,8 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "ledger/store/rocks_logger.h"
@@ -21,10 +23,26 @@ namespace {
 constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
     "events", "chain", "streams", "event_ids", "meta", "checkpoints", "tree", "signed"};
 
+// Whether RocksDB says the disk is full: its NoSpace (RocksDB's POSIX file system and ours
+// report ENOSPC so), or an I/O error whose text is ENOSPC's or EDQUOT's, from code that reports
+// errno only as text.
+bool IsNoSpace(const rocksdb::Status& s) {
+  if (s.IsNoSpace() || s.subcode() == rocksdb::Status::kSpaceLimit) return true;
+  if (!s.IsIOError()) return false;
+  const std::string text = s.ToString();
+  return text.find(std::strerror(ENOSPC)) != std::string::npos ||
+         text.find(std::strerror(EDQUOT)) != std::string::npos;
+}
+
+// The one place rocksdb::Status becomes ours, by what the caller does next: storage full
+// (retry once space is freed), the data damaged (stop and investigate), anything else a
+// failure of storage that may pass (retry later).
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
-  if (s.IsCorruption()) return Status::DataLoss(fmt::format("{}: {}", what, s.ToString()));
-  return Status::Unavailable(fmt::format("{}: {}", what, s.ToString()));
+  std::string message = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsCorruption()) return Status::DataLoss(std::move(message));
+  if (IsNoSpace(s)) return Status::ResourceExhausted(std::move(message));
+  return Status::Unavailable(std::move(message));
 }
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
