@@ -25,6 +25,7 @@ namespace tl::ledger {
 
 using Clock = std::function<TimeNs()>;
 TimeNs SystemClockNow();
+class FaultInjector;  // fault_injection.h
 
 struct LogOptions {
   bool create_if_missing = true;
@@ -54,6 +55,8 @@ struct LogOptions {
     bool operator==(const Tuning&) const = default;
   };
   Tuning tuning;
+  // Tests only: storage faults injected under RocksDB (fault_injection.h). Null: none.
+  std::shared_ptr<FaultInjector> fault_injector;
 };
 
 // An event before it is committed: seq, version, stream and recorded_at come from the log.

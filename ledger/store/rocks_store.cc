@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "ledger/store/fault_file_system.h"
 #include "ledger/store/rocks_logger.h"
 #include "ledger/store/wal_file_system.h"
 
@@ -167,11 +168,17 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   options.info_log = NewStderrJsonLogger();
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
+  // The file systems under RocksDB, outermost first: the tests' faults (fault_injection.h),
+  // the WAL written ahead (wal_file_system.h), the operating system.
   std::unique_ptr<rocksdb::Env> env;
-  if (!opts.read_only && opts.direct_wal) {
-    env = rocksdb::NewCompositeEnv(
-        NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(),
-                                   opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached));
+  if (!opts.read_only) {
+    std::shared_ptr<rocksdb::FileSystem> fs = rocksdb::FileSystem::Default();
+    if (opts.direct_wal) {
+      fs = NewPrewrittenWalFileSystem(fs,
+                                      opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached);
+    }
+    if (opts.fault_injector) fs = NewFaultInjectingFileSystem(fs, opts.fault_injector);
+    env = rocksdb::NewCompositeEnv(fs);
     options.env = env.get();
   }
 

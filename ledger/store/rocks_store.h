@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "ledger/domain/result.h"
+#include "ledger/store/fault_injection.h"
 
 namespace tl::ledger {
 
@@ -38,6 +39,8 @@ class RocksStore {
     // caller syncs the WAL after its commits: only then do direct writes pay.
     bool direct_wal = false;
     bool syncs_commits = true;
+    // Tests only: the faults to inject under RocksDB (fault_injection.h). Null: none.
+    std::shared_ptr<FaultInjector> fault_injector;
   };
   static Result<std::unique_ptr<RocksStore>> Open(const std::string& dir, Options options);
   ~RocksStore();
