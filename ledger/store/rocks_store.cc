@@ -16,6 +16,7 @@
 
 #include "ledger/store/fault_file_system.h"
 #include "ledger/store/rocks_logger.h"
+#include "ledger/store/wal_errors_at_sync.h"
 #include "ledger/store/wal_file_system.h"
 
 namespace tl::ledger {
@@ -44,6 +45,18 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsCorruption()) return Status::DataLoss(std::move(message));
   if (IsNoSpace(s)) return Status::ResourceExhausted(std::move(message));
   return Status::Unavailable(std::move(message));
+}
+
+// A failed write or sync, told by what broke the WAL if it broke: once a write or sync of a
+// WAL file has failed, RocksDB fails later ones with "Writer has previous error", whatever the
+// cause (wal_errors_at_sync.h).
+Status FromWalWork(const WalFailure* failure, const rocksdb::Status& s, std::string_view what) {
+  if (!s.ok() && failure) {
+    if (const rocksdb::IOStatus first = failure->First(); !first.ok()) {
+      return FromRocks(first, fmt::format("{} (the write-ahead log failed)", what));
+    }
+  }
+  return FromRocks(s, what);
 }
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -97,6 +110,7 @@ std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(
 
 struct RocksStore::Handles {
   std::unique_ptr<rocksdb::Env> env;  // declared first: outlives db
+  std::shared_ptr<WalFailure> wal_failure;  // null when read-only
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
   rocksdb::ColumnFamilyHandle* default_family = nullptr;
@@ -168,17 +182,20 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   options.info_log = NewStderrJsonLogger();
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
-  // The file systems under RocksDB, outermost first: the tests' faults (fault_injection.h),
-  // the WAL written ahead (wal_file_system.h), the operating system.
+  // The file systems under RocksDB, outermost first: the WAL's errors reported at its syncs
+  // (wal_errors_at_sync.h), the tests' faults (fault_injection.h), the WAL written ahead
+  // (wal_file_system.h), the operating system.
   std::unique_ptr<rocksdb::Env> env;
+  std::shared_ptr<WalFailure> wal_failure;
   if (!opts.read_only) {
+    wal_failure = std::make_shared<WalFailure>();
     std::shared_ptr<rocksdb::FileSystem> fs = rocksdb::FileSystem::Default();
     if (opts.direct_wal) {
       fs = NewPrewrittenWalFileSystem(fs,
                                       opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached);
     }
     if (opts.fault_injector) fs = NewFaultInjectingFileSystem(fs, opts.fault_injector);
-    env = rocksdb::NewCompositeEnv(fs);
+    env = rocksdb::NewCompositeEnv(NewWalErrorsAtSyncFileSystem(fs, wal_failure));
     options.env = env.get();
   }
 
@@ -195,6 +212,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
                           : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   auto owned = std::make_unique<Handles>();
   owned->env = std::move(env);
+  owned->wal_failure = std::move(wal_failure);
   owned->db.reset(raw);  // DB::Open hands over an owning raw pointer: wrap it at once
   if (!s.ok()) {
     for (auto* handle : handles) {
@@ -219,10 +237,12 @@ Status RocksStore::Write(Batch& batch, bool sync) {
   // power loss. This is the ledger's durability promise; it costs one fsync per group commit.
   options.sync = sync;
   StopPerfCounters();
-  return FromRocks(h_->db->Write(options, &batch.rep_->batch), "write");
+  return FromWalWork(h_->wal_failure.get(), h_->db->Write(options, &batch.rep_->batch), "write");
 }
 
-Status RocksStore::SyncWal() { return FromRocks(h_->db->SyncWAL(), "syncing the WAL"); }
+Status RocksStore::SyncWal() {
+  return FromWalWork(h_->wal_failure.get(), h_->db->SyncWAL(), "syncing the WAL");
+}
 
 Status RocksStore::StartFlush() {
   rocksdb::FlushOptions flush;
@@ -235,7 +255,8 @@ Status RocksStore::Put(Family family, std::string_view key, std::string_view val
   rocksdb::WriteOptions options;
   options.sync = sync;
   StopPerfCounters();
-  return FromRocks(h_->db->Put(options, h_->cf(family), ToSlice(key), ToSlice(value)), "put");
+  return FromWalWork(h_->wal_failure.get(),
+                     h_->db->Put(options, h_->cf(family), ToSlice(key), ToSlice(value)), "put");
 }
 
 Result<std::optional<std::string>> RocksStore::Get(Family family, std::string_view key) const {
