@@ -168,8 +168,9 @@ class EventLog {
 
   // Queues an append; `done` runs on one of the log's threads when it is durable or refused.
   // Refusals: kAborted (a version or idempotency conflict), kNotFound (a ticket that does not
-  // exist), kInvalidArgument (a malformed request), kUnavailable (storage failed: nothing of the
-  // batch was written).
+  // exist), kInvalidArgument (a malformed request), kResourceExhausted (storage is full) and
+  // kUnavailable (storage failed): nothing of the batch is acknowledged or visible; retry with
+  // the same event ids (log_writer.h: when appends resume, and what a restart may find).
   void AppendAsync(AppendRequest request, AppendCallback done);
   // The same, waiting for the outcome.
   Result<AppendResult> Append(AppendRequest request);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
@@ -10,6 +11,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -58,6 +60,38 @@ Status FromWalWork(const WalFailure* failure, const rocksdb::Status& s, std::str
   }
   return FromRocks(s, what);
 }
+
+// Watches RocksDB's background errors, and keeps its automatic recovery off.
+//
+// RocksDB resumes by itself after some errors: after ENOSPC once its SstFileManager sees free
+// space, after retryable I/O errors on a thread of its own. A resume flushes every memtable,
+// and after a failed WAL sync a memtable can hold a batch the log refused (written, never
+// synced, never acknowledged): the flush would make it durable behind the log's back. So the
+// ledger alone decides when RocksDB resumes (RocksStore::Resume, asked by the log writer), and
+// only after errors that never touched the WAL. RocksDB reports a failed WAL write or sync as
+// kWriteCallback (and a memtable that disagrees with the WAL as kMemTable); errors of flushes,
+// compactions and the MANIFEST come with their own reasons. (A WAL sync that fails inside a
+// flush comes as kFlush: the WAL's file system records it too, in WalFailure.)
+class ErrorWatch : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "tl::ErrorWatch"; }
+  void OnBackgroundError(rocksdb::BackgroundErrorReason reason, rocksdb::Status*) override {
+    if (reason == rocksdb::BackgroundErrorReason::kWriteCallback ||
+        reason == rocksdb::BackgroundErrorReason::kMemTable) {
+      wal_failed_.store(true);
+    }
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+  // RocksDB tells the listener on the failing thread before its call returns the error, so a
+  // failed Write is seen here by the time the writer learns of it.
+  bool wal_failed() const { return wal_failed_.load(); }
+
+ private:
+  std::atomic<bool> wal_failed_{false};
+};
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
@@ -110,6 +144,7 @@ std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(
 
 struct RocksStore::Handles {
   std::unique_ptr<rocksdb::Env> env;  // declared first: outlives db
+  std::shared_ptr<ErrorWatch> errors;
   std::shared_ptr<WalFailure> wal_failure;  // null when read-only
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
@@ -181,6 +216,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   // (rocks_logger.h).
   options.info_log = NewStderrJsonLogger();
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // No automatic recovery from background errors: the ledger decides (ErrorWatch above).
+  auto errors = std::make_shared<ErrorWatch>();
+  options.listeners.push_back(errors);
+  options.max_bgerror_resume_count = 0;
 
   // The file systems under RocksDB, outermost first: the WAL's errors reported at its syncs
   // (wal_errors_at_sync.h), the tests' faults (fault_injection.h), the WAL written ahead
@@ -212,6 +251,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
                           : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   auto owned = std::make_unique<Handles>();
   owned->env = std::move(env);
+  owned->errors = std::move(errors);
   owned->wal_failure = std::move(wal_failure);
   owned->db.reset(raw);  // DB::Open hands over an owning raw pointer: wrap it at once
   if (!s.ok()) {
@@ -249,6 +289,14 @@ Status RocksStore::StartFlush() {
   flush.wait = false;
   flush.allow_write_stall = true;  // never hold up the writer for it
   return FromRocks(h_->db->Flush(flush, h_->all()), "starting a flush");
+}
+
+Status RocksStore::Resume() {
+  if (h_->errors->wal_failed() || (h_->wal_failure && !h_->wal_failure->First().ok())) {
+    return Status::Unavailable(
+        "RocksDB's write-ahead log failed in this process; only a restart recovers the log");
+  }
+  return FromRocks(h_->db->Resume(), "resuming after a storage error");
 }
 
 Status RocksStore::Put(Family family, std::string_view key, std::string_view value, bool sync) {
