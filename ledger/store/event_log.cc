@@ -109,7 +109,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
   TL_ASSIGN_OR_RETURN(
       impl->store,
       RocksStore::Open(dir, {options.create_if_missing && !options.read_only, options.read_only,
-                             options.tuning.direct_wal, options.sync}));
+                             options.tuning.direct_wal, options.sync, options.fault_injector}));
   TL_RETURN_IF_ERROR(CheckFormat(*impl->store));
   std::string problem;
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));

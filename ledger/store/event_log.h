@@ -25,6 +25,7 @@ namespace tl::ledger {
 
 using Clock = std::function<TimeNs()>;
 TimeNs SystemClockNow();
+class FaultInjector;  // fault_injection.h
 
 struct LogOptions {
   bool create_if_missing = true;
@@ -54,6 +55,8 @@ struct LogOptions {
     bool operator==(const Tuning&) const = default;
   };
   Tuning tuning;
+  // Tests only: storage faults injected under RocksDB (fault_injection.h). Null: none.
+  std::shared_ptr<FaultInjector> fault_injector;
 };
 
 // An event before it is committed: seq, version, stream and recorded_at come from the log.
@@ -166,8 +169,9 @@ class EventLog {
 
   // Queues an append; `done` runs on one of the log's threads when it is durable or refused.
   // Refusals: kAborted (a version or idempotency conflict), kNotFound (a ticket that does not
-  // exist), kInvalidArgument (a malformed request), kUnavailable (storage failed: nothing of the
-  // batch was written).
+  // exist), kInvalidArgument (a malformed request), kResourceExhausted (storage is full) and
+  // kUnavailable (storage failed): nothing of the batch is acknowledged or visible; retry with
+  // the same event ids (log_writer.h: when appends resume, and what a restart may find).
   void AppendAsync(AppendRequest request, AppendCallback done);
   // The same, waiting for the outcome.
   Result<AppendResult> Append(AppendRequest request);

@@ -18,6 +18,25 @@ namespace {
 // by sorting.
 constexpr size_t kScannedIds = 16;
 
+// How often a log stopped by a full disk asks RocksDB to resume. A resume flushes every
+// memtable: tried on each append of a flood of refused ones, it would keep the writer busy with
+// flushes that cannot succeed until space is freed.
+constexpr auto kResumeInterval = std::chrono::seconds(1);
+
+// What the appends of a refused batch are told, after the storage error itself.
+std::string StopContext(const Status& error, std::string_view what) {
+  if (error.code() == StatusCode::kResourceExhausted) {
+    return fmt::format(
+        "{}: storage is full; nothing of this batch was acknowledged, and the ledger takes no "
+        "appends until space is freed (and, if the write-ahead log failed, it is restarted)",
+        what);
+  }
+  return fmt::format(
+      "{}; nothing of this batch was acknowledged, and the ledger takes no more appends until "
+      "it is restarted",
+      what);
+}
+
 // The key bytes of an id, without a copy (a 16-byte std::string would not fit the small-string
 // buffer and cost an allocation per use, several per event on the writer's thread).
 std::string_view IdKey(const EventId& id) {
@@ -250,7 +269,7 @@ bool LogWriter::SyncStageIdle() {
 LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, bool sync) {
   Batch out;
   out.appends = std::move(group);
-  if (stopped_) {
+  if (stopped_ && !TryResume()) {
     std::lock_guard lock(stop_mu_);
     out.failure = stop_reason_;
     return out;
@@ -286,9 +305,7 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
   if (sync) CountSync(std::chrono::steady_clock::now() - start);
   if (!written.ok()) {
     // The batch may or may not be in the WAL, so the state to stage on is unknown: stop.
-    out.failure = written.WithContext(
-        "the log could not be written; nothing of this batch was acknowledged, and the ledger "
-        "takes no more appends until it is restarted");
+    out.failure = written.WithContext(StopContext(written, "the log could not be written"));
     Stop(out.failure);
     return out;
   }
@@ -322,8 +339,7 @@ void LogWriter::SyncLoop() {
         // Whatever was written but not synced may or may not survive: nothing more can be
         // acknowledged, and the writer must stop staging on it.
         sync_failure_ = synced.WithContext(
-            "the write-ahead log could not be made durable; nothing of this batch was "
-            "acknowledged, and the ledger takes no more appends until it is restarted");
+            StopContext(synced, "the write-ahead log could not be made durable"));
         Stop(sync_failure_);
       }
     }
@@ -338,9 +354,38 @@ void LogWriter::SyncLoop() {
 
 void LogWriter::Stop(const Status& reason) {
   std::lock_guard lock(stop_mu_);
-  if (stopped_) return;  // the first failure stays the reason
+  // The first failure stays the reason, except that a lasting one (a failed WAL, a corrupt
+  // ledger) replaces a full disk's, which TryResume would otherwise end.
+  if (stopped_ && !(stop_reason_.code() == StatusCode::kResourceExhausted &&
+                    reason.code() != StatusCode::kResourceExhausted)) {
+    return;
+  }
   stop_reason_ = reason;
+  resume_not_before_ = std::chrono::steady_clock::now() + kResumeInterval;
   stopped_ = true;
+}
+
+bool LogWriter::TryResume() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(stop_mu_);
+    if (stop_reason_.code() != StatusCode::kResourceExhausted || now < resume_not_before_) {
+      return false;
+    }
+    resume_not_before_ = now + kResumeInterval;
+  }
+  // Every batch written before the failure must be durable and answered. One written but not
+  // synced is in a memtable, which the resume would flush: it would become durable without
+  // ever being acknowledged, and the next batch would stage on seqs it holds. (With the sync
+  // stage idle nothing is in flight, and the sync stage, the only other thread that stops the
+  // log, stays idle while this thread resumes.)
+  if (!SyncStageIdle() || written_head_.seq != Head().seq) return false;
+  // Refuses when the WAL failed (RocksStore::Resume); RocksDB's error when space is still short.
+  if (!store_->Resume().ok()) return false;
+  std::lock_guard lock(stop_mu_);
+  stop_reason_ = Status::Ok();
+  stopped_ = false;
+  return true;
 }
 
 void LogWriter::CountSync(std::chrono::steady_clock::duration took) {

@@ -16,9 +16,23 @@
 // queued or syncing) is still synced and completed by the sequencer: there is nothing to
 // overlap its fsync with, and the hand-off would add to its latency.
 //
-// A failed write or fsync stops the log: what the batch wrote may or may not survive a restart,
-// none of it was acknowledged, and every later append is refused with the same error until the
-// ledger is reopened, since the state the writer would stage on can no longer be known.
+// A failed write or fsync stops the log: none of the batch was acknowledged or published, and
+// every later append is refused with the same error (its code kept: kResourceExhausted when
+// storage is full), since the state the writer would stage on can no longer be known. Most
+// stops last until the ledger is reopened. After a failed write or sync of RocksDB's WAL the
+// batch may be in the WAL file, and with the sync stage in a memtable too, so the next batch
+// could not safely reuse its seqs. When RocksDB closes that file it is cut back to its last
+// sync (wal_errors_at_sync.h), so a clean restart finds no refused batch; after a crash, one
+// that reached the file may be replayed (whole: RocksDB replays a record whole or not at all),
+// and retries of its appends get their idempotent replays. After a failed fsync the kernel may
+// have dropped the pages it could not write: no fsync of that file is tried again.
+//
+// One stop ends in the same process: storage was full, the failure never touched the WAL (a
+// flush, compaction or MANIFEST write ran out of space, and RocksDB refused the batch before
+// writing it anywhere), and every batch written before it is durable and answered. Then the
+// first append that arrives at least a second after the last try has the writer ask
+// RocksStore::Resume, and if RocksDB takes writes again the writer stages on as before: the
+// refused batch left nothing behind, so its seqs are free.
 //
 // Private to the store. Thread-safety: Submit, Head and Stats may be called from any thread.
 #pragma once
@@ -59,7 +73,8 @@ class LogWriter {
 
   LogHead Head() const;  // the published (durable) head
   LogStats Stats() const;
-  // Refuses every later append with `reason`; the first call wins.
+  // Refuses every later append with `reason`; the first call wins, but a lasting reason
+  // replaces a full disk's (which may end: TryResume).
   void Stop(const Status& reason);
 
  private:
@@ -83,6 +98,8 @@ class LogWriter {
   void SyncLoop();
   // Publishes the batch's head, tells the listener and answers its appends.
   void Complete(Batch& batch);
+  // Sequencer, stopped: whether the stop could be ended now (see above), and if so ends it.
+  bool TryResume();
   void CountSync(std::chrono::steady_clock::duration took);
   Result<AppendResult> Stage(PendingAppend& pending, Staging& st);
   Result<Version> CurrentVersion(const std::string& prefix, const Staging& st);
@@ -117,7 +134,8 @@ class LogWriter {
 
   std::mutex stop_mu_;
   std::atomic<bool> stopped_{false};
-  Status stop_reason_;  // guarded by stop_mu_; set once, before stopped_
+  Status stop_reason_;  // guarded by stop_mu_; set before stopped_, cleared only by TryResume
+  std::chrono::steady_clock::time_point resume_not_before_;  // guarded by stop_mu_
 
   std::atomic<uint64_t> commits_{0}, syncs_{0}, appends_{0}, events_{0}, sync_nanos_{0};
   // Started in the constructor once everything above is initialised.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
@@ -10,8 +11,14 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
+#include "ledger/store/fault_file_system.h"
+#include "ledger/store/rocks_logger.h"
+#include "ledger/store/wal_errors_at_sync.h"
 #include "ledger/store/wal_file_system.h"
 
 namespace tl::ledger {
@@ -20,11 +27,71 @@ namespace {
 constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
     "events", "chain", "streams", "event_ids", "meta", "checkpoints", "tree", "signed"};
 
+// Whether RocksDB says the disk is full: its NoSpace (RocksDB's POSIX file system and ours
+// report ENOSPC so), or an I/O error whose text is ENOSPC's or EDQUOT's, from code that reports
+// errno only as text.
+bool IsNoSpace(const rocksdb::Status& s) {
+  if (s.IsNoSpace() || s.subcode() == rocksdb::Status::kSpaceLimit) return true;
+  if (!s.IsIOError()) return false;
+  const std::string text = s.ToString();
+  return text.find(std::strerror(ENOSPC)) != std::string::npos ||
+         text.find(std::strerror(EDQUOT)) != std::string::npos;
+}
+
+// The one place rocksdb::Status becomes ours, by what the caller does next: storage full
+// (retry once space is freed), the data damaged (stop and investigate), anything else a
+// failure of storage that may pass (retry later).
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
-  if (s.IsCorruption()) return Status::DataLoss(fmt::format("{}: {}", what, s.ToString()));
-  return Status::Unavailable(fmt::format("{}: {}", what, s.ToString()));
+  std::string message = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsCorruption()) return Status::DataLoss(std::move(message));
+  if (IsNoSpace(s)) return Status::ResourceExhausted(std::move(message));
+  return Status::Unavailable(std::move(message));
 }
+
+// A failed write or sync, told by what broke the WAL if it broke: once a write or sync of a
+// WAL file has failed, RocksDB fails later ones with "Writer has previous error", whatever the
+// cause (wal_errors_at_sync.h).
+Status FromWalWork(const WalFailure* failure, const rocksdb::Status& s, std::string_view what) {
+  if (!s.ok() && failure) {
+    if (const rocksdb::IOStatus first = failure->First(); !first.ok()) {
+      return FromRocks(first, fmt::format("{} (the write-ahead log failed)", what));
+    }
+  }
+  return FromRocks(s, what);
+}
+
+// Watches RocksDB's background errors, and keeps its automatic recovery off.
+//
+// RocksDB resumes by itself after some errors: after ENOSPC once its SstFileManager sees free
+// space, after retryable I/O errors on a thread of its own. A resume flushes every memtable,
+// and after a failed WAL sync a memtable can hold a batch the log refused (written, never
+// synced, never acknowledged): the flush would make it durable behind the log's back. So the
+// ledger alone decides when RocksDB resumes (RocksStore::Resume, asked by the log writer), and
+// only after errors that never touched the WAL. RocksDB reports a failed WAL write or sync as
+// kWriteCallback (and a memtable that disagrees with the WAL as kMemTable); errors of flushes,
+// compactions and the MANIFEST come with their own reasons. (A WAL sync that fails inside a
+// flush comes as kFlush: the WAL's file system records it too, in WalFailure.)
+class ErrorWatch : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "tl::ErrorWatch"; }
+  void OnBackgroundError(rocksdb::BackgroundErrorReason reason, rocksdb::Status*) override {
+    if (reason == rocksdb::BackgroundErrorReason::kWriteCallback ||
+        reason == rocksdb::BackgroundErrorReason::kMemTable) {
+      wal_failed_.store(true);
+    }
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+  // RocksDB tells the listener on the failing thread before its call returns the error, so a
+  // failed Write is seen here by the time the writer learns of it.
+  bool wal_failed() const { return wal_failed_.load(); }
+
+ private:
+  std::atomic<bool> wal_failed_{false};
+};
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
@@ -77,6 +144,8 @@ std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(
 
 struct RocksStore::Handles {
   std::unique_ptr<rocksdb::Env> env;  // declared first: outlives db
+  std::shared_ptr<ErrorWatch> errors;
+  std::shared_ptr<WalFailure> wal_failure;  // null when read-only
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
   rocksdb::ColumnFamilyHandle* default_family = nullptr;
@@ -142,12 +211,30 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   // One writer thread writes every batch, so RocksDB's concurrent memtable inserts buy nothing,
   // and turning them off is what enables the insert hints above.
   options.allow_concurrent_memtable_write = false;
+  // RocksDB's info log goes to stderr as the ledger's log lines, warnings and errors only: its
+  // own LOG file is one more file a full disk fails, and the write after such a failure aborts
+  // (rocks_logger.h).
+  options.info_log = NewStderrJsonLogger();
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // No automatic recovery from background errors: the ledger decides (ErrorWatch above).
+  auto errors = std::make_shared<ErrorWatch>();
+  options.listeners.push_back(errors);
+  options.max_bgerror_resume_count = 0;
 
+  // The file systems under RocksDB, outermost first: the WAL's errors reported at its syncs
+  // (wal_errors_at_sync.h), the tests' faults (fault_injection.h), the WAL written ahead
+  // (wal_file_system.h), the operating system.
   std::unique_ptr<rocksdb::Env> env;
-  if (!opts.read_only && opts.direct_wal) {
-    env = rocksdb::NewCompositeEnv(
-        NewPrewrittenWalFileSystem(rocksdb::FileSystem::Default(),
-                                   opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached));
+  std::shared_ptr<WalFailure> wal_failure;
+  if (!opts.read_only) {
+    wal_failure = std::make_shared<WalFailure>();
+    std::shared_ptr<rocksdb::FileSystem> fs = rocksdb::FileSystem::Default();
+    if (opts.direct_wal) {
+      fs = NewPrewrittenWalFileSystem(fs,
+                                      opts.syncs_commits ? WalWrites::kDirect : WalWrites::kCached);
+    }
+    if (opts.fault_injector) fs = NewFaultInjectingFileSystem(fs, opts.fault_injector);
+    env = rocksdb::NewCompositeEnv(NewWalErrorsAtSyncFileSystem(fs, wal_failure));
     options.env = env.get();
   }
 
@@ -164,6 +251,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
                           : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   auto owned = std::make_unique<Handles>();
   owned->env = std::move(env);
+  owned->errors = std::move(errors);
+  owned->wal_failure = std::move(wal_failure);
   owned->db.reset(raw);  // DB::Open hands over an owning raw pointer: wrap it at once
   if (!s.ok()) {
     for (auto* handle : handles) {
@@ -188,10 +277,12 @@ Status RocksStore::Write(Batch& batch, bool sync) {
   // power loss. This is the ledger's durability promise; it costs one fsync per group commit.
   options.sync = sync;
   StopPerfCounters();
-  return FromRocks(h_->db->Write(options, &batch.rep_->batch), "write");
+  return FromWalWork(h_->wal_failure.get(), h_->db->Write(options, &batch.rep_->batch), "write");
 }
 
-Status RocksStore::SyncWal() { return FromRocks(h_->db->SyncWAL(), "syncing the WAL"); }
+Status RocksStore::SyncWal() {
+  return FromWalWork(h_->wal_failure.get(), h_->db->SyncWAL(), "syncing the WAL");
+}
 
 Status RocksStore::StartFlush() {
   rocksdb::FlushOptions flush;
@@ -200,11 +291,20 @@ Status RocksStore::StartFlush() {
   return FromRocks(h_->db->Flush(flush, h_->all()), "starting a flush");
 }
 
+Status RocksStore::Resume() {
+  if (h_->errors->wal_failed() || (h_->wal_failure && !h_->wal_failure->First().ok())) {
+    return Status::Unavailable(
+        "RocksDB's write-ahead log failed in this process; only a restart recovers the log");
+  }
+  return FromRocks(h_->db->Resume(), "resuming after a storage error");
+}
+
 Status RocksStore::Put(Family family, std::string_view key, std::string_view value, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
   StopPerfCounters();
-  return FromRocks(h_->db->Put(options, h_->cf(family), ToSlice(key), ToSlice(value)), "put");
+  return FromWalWork(h_->wal_failure.get(),
+                     h_->db->Put(options, h_->cf(family), ToSlice(key), ToSlice(value)), "put");
 }
 
 Result<std::optional<std::string>> RocksStore::Get(Family family, std::string_view key) const {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "ledger/domain/result.h"
+#include "ledger/store/fault_injection.h"
 
 namespace tl::ledger {
 
@@ -38,6 +39,8 @@ class RocksStore {
     // caller syncs the WAL after its commits: only then do direct writes pay.
     bool direct_wal = false;
     bool syncs_commits = true;
+    // Tests only: the faults to inject under RocksDB (fault_injection.h). Null: none.
+    std::shared_ptr<FaultInjector> fault_injector;
   };
   static Result<std::unique_ptr<RocksStore>> Open(const std::string& dir, Options options);
   ~RocksStore();
@@ -68,6 +71,16 @@ class RocksStore {
   Status SyncWal();
   // Starts writing every family's memtable to table files in the background, without waiting.
   Status StartFlush();
+  // After a storage error, makes RocksDB take writes again (DB::Resume: it flushes every
+  // family's memtable), but only where that is safe in this process: the error came from a
+  // table file or the MANIFEST (a flush or compaction that ran out of space), and RocksDB's
+  // write-ahead log never failed since the store was opened. After a WAL error only a restart
+  // recovers (kUnavailable): RocksDB keeps the WAL's writer in its error state when no
+  // memtable needs a flush, so the next write would meet an assert, and a batch the log
+  // refused may be in a memtable that the resume would flush (log_writer.h).
+  // Storage errors come back as from Write: kResourceExhausted while the disk is still full.
+  // Any thread; RocksDB serialises it with writes.
+  Status Resume();
   // A single put outside any batch (checkpoints).
   Status Put(Family family, std::string_view key, std::string_view value, bool sync);
 

@@ -26,6 +26,13 @@ constexpr size_t kMaxUnsynced = 64u << 20;
 
 rocksdb::IOStatus ErrnoStatus(const std::string& what, const std::string& path) {
   const int error = errno;  // before anything below can change it
+  if (error == ENOSPC || error == EDQUOT) {
+    // As RocksDB's own POSIX files report a full disk: the ledger answers it as storage full,
+    // and RocksDB counts it among the errors it can recover from.
+    rocksdb::IOStatus s = rocksdb::IOStatus::NoSpace(what + " " + path, std::strerror(error));
+    s.SetRetryable(true);
+    return s;
+  }
   return rocksdb::IOStatus::IOError(what + " " + path, std::strerror(error));
 }
 

@@ -37,6 +37,9 @@ ALLOWED = {
 CONFINED = {
     r"rocksdb/": {"ledger/store/rocks_store.cc", "ledger/store/wal_file_system.h",
                   "ledger/store/wal_file_system.cc", "ledger/store/fault_injection.cc",
+                  "ledger/store/fault_file_system.h", "ledger/store/fault_file_system.cc",
+                  "ledger/store/rocks_logger.h", "ledger/store/rocks_logger.cc",
+                  "ledger/store/wal_errors_at_sync.h", "ledger/store/wal_errors_at_sync.cc",
                   "ledger/privacy/key_store.cc", "bench/raw_rocksdb_baseline.cc"},
     r"(capnp|kj)/|\.capnp\.h$": {"ledger/store/codec.cc", "bench/raw_rocksdb_baseline.cc"},
 }

@@ -107,7 +107,7 @@ TEST_CASE("history and verify read the log", "[server][handlers]") {
   REQUIRE(history.status == 200);
   CHECK(json::parse(history.body).at("events").as_array().size() == 1);
   CHECK(GetHistory(WithId(Wired::Make(Method::kGet, ""), id + 1), *w.log).status == 404);
-  Response verify = GetVerify(Wired::Make(Method::kGet, ""), *w.log);
+  Response verify = GetVerify(Wired::Make(Method::kGet, ""), AuditLog{*w.log});
   CHECK(json::parse(verify.body).at("ok").as_bool());
 }
 
