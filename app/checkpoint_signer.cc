@@ -64,8 +64,7 @@ Result<std::optional<ledger::SignedCheckpoint>> CheckpointSigner::SignNow() {
     if (consistent.ok()) {
       TL_ASSIGN_OR_RETURN(auto proof, log_.ConsistencyProof(latest->size, head));
       consistent = tlog::VerifyConsistency(static_cast<int64_t>(latest->size),
-                                           static_cast<int64_t>(head), previous->root, root,
-                                           proof);
+                                           static_cast<int64_t>(head), previous->root, root, proof);
     }
     if (!consistent.ok()) {
       Status damage = Status::DataLoss(fmt::format(

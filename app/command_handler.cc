@@ -4,9 +4,9 @@
 
 #include <future>
 
-#include "ledger/store/hash_chain.h"
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/ticket_rules.h"
+#include "ledger/store/hash_chain.h"
 
 namespace tl::app {
 
@@ -88,8 +88,9 @@ Hash CommandFingerprint(TicketId ticket, const TicketAction& action, const Comma
                  [&](const Move& a) { m.Add(a.queue).Add(a.reason); },
                  [&](const Update& a) {
                    m.AddOptional(a.service)
-                       .AddOptional(a.category ? std::optional(std::string(CategoryName(*a.category)))
-                                               : std::nullopt)
+                       .AddOptional(a.category
+                                        ? std::optional(std::string(CategoryName(*a.category)))
+                                        : std::nullopt)
                        .AddOptional(a.description)
                        .AddOptional(a.requester)
                        .AddOptional(a.subject);
@@ -185,13 +186,13 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
     const TimeNs at = occurred(parent.updated_at);
     auto events = DecideOpen(*open, **ref, open->parent ? &parent : nullptr, at);
     if (!events.ok()) return a->done(events.status());
-    request.parts.push_back(StreamAppend{StreamId::NewTicket(), Version{0},
-                                         Drafts(std::move(events).value(), a->event_id, &index,
-                                                at, meta)});
+    request.parts.push_back(
+        StreamAppend{StreamId::NewTicket(), Version{0},
+                     Drafts(std::move(events).value(), a->event_id, &index, at, meta)});
     if (open->parent) {
-      request.parts.push_back(StreamAppend{StreamId::Ticket(*open->parent), parent.version,
-                                           Drafts({ChildLinked{0}}, a->event_id, &index, at,
-                                                  meta)});
+      request.parts.push_back(
+          StreamAppend{StreamId::Ticket(*open->parent), parent.version,
+                       Drafts({ChildLinked{0}}, a->event_id, &index, at, meta)});
     }
   } else if (auto* action = std::get_if<TicketAction>(&a->command)) {
     auto state = states_.LoadTicket(a->ticket);
@@ -200,17 +201,17 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
       return a->done(Status::NotFound(fmt::format("ticket {} does not exist", a->ticket)));
     }
     if (meta.expected_version && *meta.expected_version != state->version) {
-      return a->done(Status::VersionConflict(
-          fmt::format("ticket {} is at version {}, not {}", a->ticket, state->version,
-                      *meta.expected_version),
-          state->version));
+      return a->done(
+          Status::VersionConflict(fmt::format("ticket {} is at version {}, not {}", a->ticket,
+                                              state->version, *meta.expected_version),
+                                  state->version));
     }
     const TimeNs at = occurred(state->updated_at);
     auto events = DecideAction(*state, **ref, *action, at);
     if (!events.ok()) return a->done(events.status());
-    request.parts.push_back(StreamAppend{StreamId::Ticket(a->ticket), state->version,
-                                         Drafts(std::move(events).value(), a->event_id, &index,
-                                                at, meta)});
+    request.parts.push_back(
+        StreamAppend{StreamId::Ticket(a->ticket), state->version,
+                     Drafts(std::move(events).value(), a->event_id, &index, at, meta)});
   } else {
     const auto* queue = std::get_if<DefineQueue>(&a->command);
     const auto* service = std::get_if<DefineService>(&a->command);
@@ -222,14 +223,14 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
                                                     : 0);
     if (!*decided) return a->done(CommandResult{0, current, 0, false, false});
     StreamId stream = queue ? StreamId::Queue(queue->name) : StreamId::Service(service->name);
-    request.parts.push_back(StreamAppend{std::move(stream), current,
-                                         Drafts({std::move(**decided)}, a->event_id, &index,
-                                                occurred(0), meta)});
+    request.parts.push_back(
+        StreamAppend{std::move(stream), current,
+                     Drafts({std::move(**decided)}, a->event_id, &index, occurred(0), meta)});
   }
 
   log_.AppendAsync(std::move(request), [this, a](Result<AppendResult> r) {
-    if (!r.ok() && r.status().reason() == reason::kVersionConflict &&
-        !a->meta.expected_version && a->tries < kMaxAttempts) {
+    if (!r.ok() && r.status().reason() == reason::kVersionConflict && !a->meta.expected_version &&
+        a->tries < kMaxAttempts) {
       return Run(a);  // someone else wrote first: decide again on the new state
     }
     if (!r.ok()) return a->done(r.status());
@@ -237,8 +238,8 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
   });
 }
 
-void CommandHandler::Start(AnyCommand command, TicketId ticket, Hash fingerprint,
-                           CommandMeta meta, CommandDone done) {
+void CommandHandler::Start(AnyCommand command, TicketId ticket, Hash fingerprint, CommandMeta meta,
+                           CommandDone done) {
   auto a = std::make_shared<Attempt>();
   a->command = std::move(command);
   a->ticket = ticket;
@@ -265,8 +266,7 @@ void CommandHandler::DefineQueueAsync(DefineQueue command, CommandMeta meta, Com
   Start(std::move(command), 0, fingerprint, std::move(meta), std::move(done));
 }
 
-void CommandHandler::DefineServiceAsync(DefineService command, CommandMeta meta,
-                                        CommandDone done) {
+void CommandHandler::DefineServiceAsync(DefineService command, CommandMeta meta, CommandDone done) {
   Hash fingerprint = CommandFingerprint(command, meta);
   Start(std::move(command), 0, fingerprint, std::move(meta), std::move(done));
 }
@@ -286,11 +286,9 @@ Result<CommandResult> Wait(Start start) {
 Result<CommandResult> CommandHandler::Open(OpenTicket command, CommandMeta meta) {
   return Wait([&](CommandDone done) { OpenAsync(std::move(command), std::move(meta), done); });
 }
-Result<CommandResult> CommandHandler::Act(TicketId ticket, TicketAction action,
-                                          CommandMeta meta) {
-  return Wait([&](CommandDone done) {
-    ActAsync(ticket, std::move(action), std::move(meta), done);
-  });
+Result<CommandResult> CommandHandler::Act(TicketId ticket, TicketAction action, CommandMeta meta) {
+  return Wait(
+      [&](CommandDone done) { ActAsync(ticket, std::move(action), std::move(meta), done); });
 }
 Result<CommandResult> CommandHandler::Define(DefineQueue command, CommandMeta meta) {
   return Wait(

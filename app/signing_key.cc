@@ -54,13 +54,12 @@ std::string DefaultOrigin() {
 }
 
 Result<tlog::NoteSigner> LoadOrCreateSigningKey(const std::string& path, const std::string& origin,
-                                               bool create, bool* created) {
+                                                bool create, bool* created) {
   if (created) *created = false;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno != ENOENT || !create) {
-      return Status::NotFound(
-          fmt::format("no signing key at {}: {}", path, std::strerror(errno)));
+      return Status::NotFound(fmt::format("no signing key at {}: {}", path, std::strerror(errno)));
     }
     const std::string name = origin.empty() ? DefaultOrigin() : origin;
     TL_ASSIGN_OR_RETURN(tlog::GeneratedKey key, tlog::GenerateKey(name));
@@ -69,9 +68,9 @@ Result<tlog::NoteSigner> LoadOrCreateSigningKey(const std::string& path, const s
     return tlog::NoteSigner::Parse(key.signer_key);
   }
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Status::PermissionDenied(fmt::format(
-        "the signing key {} may be read or written by others (mode {:o}); chmod 600 it", path,
-        st.st_mode & 0777));
+    return Status::PermissionDenied(
+        fmt::format("the signing key {} may be read or written by others (mode {:o}); chmod 600 it",
+                    path, st.st_mode & 0777));
   }
   std::ifstream in(path);
   std::stringstream text;

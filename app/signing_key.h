@@ -22,6 +22,6 @@ std::string DefaultOrigin();
 // names it. A key file that others may read or write is refused (kPermissionDenied).
 // `*created` tells whether the file was made now.
 Result<tlog::NoteSigner> LoadOrCreateSigningKey(const std::string& path, const std::string& origin,
-                                               bool create, bool* created = nullptr);
+                                                bool create, bool* created = nullptr);
 
 }  // namespace tl::app

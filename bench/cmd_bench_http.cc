@@ -55,15 +55,14 @@ constexpr TimeNs kDay = 24 * kHour;
 
 // ---- Synthetic history --------------------------------------------------------------------
 
-const std::vector<std::string> kServices = {"Identitet_Feide", "Eduroam",  "Filesender",
-                                            "Zoom",            "Nettsky", "DNS",
-                                            "Epost",           "Sertifikat"};
+const std::vector<std::string> kServices = {
+    "Identitet_Feide", "Eduroam", "Filesender", "Zoom", "Nettsky", "DNS", "Epost", "Sertifikat"};
 const std::vector<std::string> kQueues = {"Orakel", "campus", "drift", "nett"};
 
 EventDraft Draft(uint64_t ticket, uint32_t index, TimeNs at, const std::string& actor,
                  Payload payload) {
-  return EventDraft{EventId::FromName("bench-http", fmt::format("{}/{}", ticket, index)), at,
-                    actor, "bench", std::move(payload)};
+  return EventDraft{EventId::FromName("bench-http", fmt::format("{}/{}", ticket, index)), at, actor,
+                    "bench", std::move(payload)};
 }
 
 // Writes reference data and `tickets` tickets over the 400 days before `end`: each opened (and
@@ -78,14 +77,16 @@ Status BuildHistory(EventLog& log, uint64_t tickets, TimeNs end, bool quiet) {
   };
   for (const auto& q : kQueues) {
     AppendRequest r;
-    r.parts.push_back(StreamAppend{StreamId::Queue(q), Version{0},
-                                   {ref_draft(QueueDefined{{"agent", "olga", "otto"},
-                                                           q == "Orakel"})}});
+    r.parts.push_back(
+        StreamAppend{StreamId::Queue(q),
+                     Version{0},
+                     {ref_draft(QueueDefined{{"agent", "olga", "otto"}, q == "Orakel"})}});
     batch.push_back(std::move(r));
   }
   for (const auto& s : kServices) {
     AppendRequest r;
-    r.parts.push_back(StreamAppend{StreamId::Service(s), Version{0}, {ref_draft(ServiceDefined{s})}});
+    r.parts.push_back(
+        StreamAppend{StreamId::Service(s), Version{0}, {ref_draft(ServiceDefined{s})}});
     batch.push_back(std::move(r));
   }
   for (auto& result : log.AppendBatch(std::move(batch))) TL_RETURN_IF_ERROR(result.status());
@@ -116,8 +117,8 @@ Status BuildHistory(EventLog& log, uint64_t tickets, TimeNs end, bool quiet) {
       if (fate < 8) {
         at += static_cast<TimeNs>(rng() % (8 * kHour));
         drafts.push_back(Draft(t, index++, at, "otto", Replied{"looking at it"}));
-        drafts.push_back(Draft(t, index++, at, "otto", StatusChanged{TicketStatus::kNew,
-                                                                      TicketStatus::kOpen}));
+        drafts.push_back(
+            Draft(t, index++, at, "otto", StatusChanged{TicketStatus::kNew, TicketStatus::kOpen}));
       }
       if (fate < 6) {
         at += static_cast<TimeNs>(rng() % (3 * kDay));
@@ -303,9 +304,9 @@ struct Tokens {
 Result<Tokens> MakeTokens() {
   TL_ASSIGN_OR_RETURN(auto reader, server::GenerateToken());
   TL_ASSIGN_OR_RETURN(auto agent, server::GenerateToken());
-  TL_ASSIGN_OR_RETURN(auto auth, server::Authenticator::Parse(fmt::format(
-                                     "{} reader bench-reader\n{} agent olga\n", reader.sha256_hex,
-                                     agent.sha256_hex)));
+  TL_ASSIGN_OR_RETURN(
+      auto auth, server::Authenticator::Parse(fmt::format("{} reader bench-reader\n{} agent olga\n",
+                                                          reader.sha256_hex, agent.sha256_hex)));
   return Tokens{reader.token, agent.token, std::move(auth)};
 }
 
@@ -454,8 +455,8 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     Reads reads = MeasureReads(port, ticket_count, *args, *tokens, note);
 
     note(fmt::format("durable POST actions from {} connections", args->post_connections));
-    const std::string body = json::serialize(
-        json::object{{"type", "comment"}, {"body", std::string(120, 'c')}});
+    const std::string body =
+        json::serialize(json::object{{"type", "comment"}, {"body", std::string(120, 'c')}});
     const LogStats before = (*stack)->log().Stats();
     std::vector<Figures> post_runs;
     for (int round = 0; round < std::max(1, args->repeat); ++round) {
@@ -559,15 +560,15 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
       line("GET dashboard", large->dashboard);
       line("GET response-times", large->response_times);
       line("GET ticket", large->ticket);
-      fmt::print("p50 growth {} -> {} tickets: dashboard {:.2f}, response-times {:.2f}, "
-                 "ticket {:.2f}; bare handler (the machine) {:.2f}; relative to it: "
-                 "dashboard {:.2f}, response-times {:.2f}, ticket {:.2f} (target <= 1.2)\n",
-                 args->tickets, args->compare_tickets, out["p50_growth_dashboard"].as_double(),
-                 out["p50_growth_response_times"].as_double(), out["p50_growth_ticket"].as_double(),
-                 out["p50_growth_bare"].as_double(),
-                 out["p50_growth_dashboard_vs_bare"].as_double(),
-                 out["p50_growth_response_times_vs_bare"].as_double(),
-                 out["p50_growth_ticket_vs_bare"].as_double());
+      fmt::print(
+          "p50 growth {} -> {} tickets: dashboard {:.2f}, response-times {:.2f}, "
+          "ticket {:.2f}; bare handler (the machine) {:.2f}; relative to it: "
+          "dashboard {:.2f}, response-times {:.2f}, ticket {:.2f} (target <= 1.2)\n",
+          args->tickets, args->compare_tickets, out["p50_growth_dashboard"].as_double(),
+          out["p50_growth_response_times"].as_double(), out["p50_growth_ticket"].as_double(),
+          out["p50_growth_bare"].as_double(), out["p50_growth_dashboard_vs_bare"].as_double(),
+          out["p50_growth_response_times_vs_bare"].as_double(),
+          out["p50_growth_ticket_vs_bare"].as_double());
     }
   });
 }

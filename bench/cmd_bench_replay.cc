@@ -16,9 +16,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bench/bench_commands.h"
 #include "bench/raw_rocksdb_baseline.h"
 #include "projections/projections.h"
-#include "bench/bench_commands.h"
 #include "tools/generate/generator.h"
 #include "tools/log_access.h"
 
@@ -110,10 +110,10 @@ struct Args {
 };
 
 Status Run(const Args& args, json::object& out) {
-  const std::string large_dir = fmt::format("{}/tickets-{}-seed-{}", args.dir, args.tickets,
-                                            args.seed);
-  const std::string small_dir = fmt::format("{}/tickets-{}-seed-{}", args.dir,
-                                            args.compare_tickets, args.seed);
+  const std::string large_dir =
+      fmt::format("{}/tickets-{}-seed-{}", args.dir, args.tickets, args.seed);
+  const std::string small_dir =
+      fmt::format("{}/tickets-{}-seed-{}", args.dir, args.compare_tickets, args.seed);
   TL_RETURN_IF_ERROR(EnsureHistory(large_dir, args.tickets, args.seed));
   TL_RETURN_IF_ERROR(EnsureHistory(small_dir, args.compare_tickets, args.seed));
 
@@ -140,8 +140,8 @@ Status Run(const Args& args, json::object& out) {
     auto raw = ledger::RunRawScanDecode(large_dir);
     if (!raw.ok()) return raw.status();
     if (raw->events != events) {
-      return Status::Internal(fmt::format("the raw scan saw {} events, the log has {}",
-                                          raw->events, events));
+      return Status::Internal(
+          fmt::format("the raw scan saw {} events, the log has {}", raw->events, events));
     }
     auto replay = Replay(*log, /*verify_chain=*/false);
     if (!replay.ok()) return replay.status();
@@ -175,7 +175,8 @@ Status Run(const Args& args, json::object& out) {
   out["ratio_replay_vs_raw"] = Median(ratio);
   out["ratio_replay_verified_vs_raw"] = Median(verified_ratio);
   out["projection_bytes"] = projection_bytes;
-  out["projection_bytes_per_ticket"] = tickets ? static_cast<double>(projection_bytes) / tickets : 0.0;
+  out["projection_bytes_per_ticket"] =
+      tickets ? static_cast<double>(projection_bytes) / tickets : 0.0;
   out["compare_events"] = small_log->Head().seq;
   out["restart_seconds_small"] = Median(restart_small);
   out["restart_seconds_large"] = Median(restart_large);
@@ -223,17 +224,19 @@ void RegisterBenchReplay(CLI::App& bench, int* exit_code) {
                num("tickets"), args->repeat);
     fmt::print("raw RocksDB scan + Cap'n Proto decode: {:>10.0f} events/s\n",
                num("raw_scan_decode_events_per_s"));
-    fmt::print("replay through every projection:       {:>10.0f} events/s  ratio {:.2f} "
-               "(target >= 0.6 and >= 1 M events/s)\n",
-               num("replay_events_per_s"), num("ratio_replay_vs_raw"));
+    fmt::print(
+        "replay through every projection:       {:>10.0f} events/s  ratio {:.2f} "
+        "(target >= 0.6 and >= 1 M events/s)\n",
+        num("replay_events_per_s"), num("ratio_replay_vs_raw"));
     fmt::print("replay with the hash-chain check:      {:>10.0f} events/s  ratio {:.2f}\n",
                num("replay_verified_events_per_s"), num("ratio_replay_verified_vs_raw"));
     fmt::print("projection memory: {:.0f} bytes per ticket (target <= 1024)\n",
                num("projection_bytes_per_ticket"));
-    fmt::print("restart from a checkpoint: {:.3f} s at {:.0f} events, {:.3f} s at {:.0f} events "
-               "(target <= 1 s)\n",
-               num("restart_seconds_small"), num("compare_events"), num("restart_seconds_large"),
-               num("events"));
+    fmt::print(
+        "restart from a checkpoint: {:.3f} s at {:.0f} events, {:.3f} s at {:.0f} events "
+        "(target <= 1 s)\n",
+        num("restart_seconds_small"), num("compare_events"), num("restart_seconds_large"),
+        num("events"));
   });
 }
 

@@ -23,10 +23,10 @@
 #include <cmath>
 #include <filesystem>
 
+#include "bench/bench_commands.h"
 #include "ledger/store/event_log.h"
 #include "projections/checkpoint_store.h"
 #include "projections/projections.h"
-#include "bench/bench_commands.h"
 #include "tests/support/random_history.h"
 
 namespace {
@@ -94,8 +94,7 @@ struct ProjectionsBenchArgs {
 
 int RunProjectionsBench(const ProjectionsBenchArgs& args) {
   const std::string& dir = args.dir;
-  const uint64_t tickets = args.tickets, seed = args.seed, commits = args.commits,
-                 days = args.days;
+  const uint64_t tickets = args.tickets, seed = args.seed, commits = args.commits, days = args.days;
   const bool json = args.json;
   boost::json::object out;
   const bool fresh = !std::filesystem::exists(std::filesystem::path(dir) / "CURRENT");
@@ -183,8 +182,7 @@ void RegisterBenchProjections(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ProjectionsBenchArgs>();
   CLI::App* cmd =
       app.add_subcommand("projections", "What the projections cost on a random history");
-  cmd->add_option("--dir", args->dir, "Where the history is (built there if missing)")
-      ->required();
+  cmd->add_option("--dir", args->dir, "Where the history is (built there if missing)")->required();
   cmd->add_option("--tickets", args->tickets, "Tickets in the history");
   cmd->add_option("--days", args->days, "Days the history spans (roughly)");
   cmd->add_option("--seed", args->seed, "Random history seed");

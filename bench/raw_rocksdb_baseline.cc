@@ -27,8 +27,8 @@ Result<RawPutResult> RunRawSyncPuts(const std::string& dir, int threads, double 
   if (!s.ok()) return Status::Unavailable(fmt::format("opening {}: {}", dir, s.ToString()));
 
   using Clock = std::chrono::steady_clock;
-  const auto deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(seconds));
   std::mutex mu;
   RawPutResult result;
   std::atomic<bool> failed{false};
@@ -47,7 +47,8 @@ Result<RawPutResult> RunRawSyncPuts(const std::string& dir, int threads, double 
           failed = true;
           return;
         }
-        latencies.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+        latencies.push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
       }
       std::lock_guard lock(mu);
       result.ops += latencies.size();
@@ -110,13 +111,12 @@ Result<RawScanResult> RunRawScanDecode(const std::string& dir) {
   } catch (const kj::Exception& e) {
     it.reset();
     release();
-    return Status::DataLoss(fmt::format("decoding event {}: {}", result.events + 1,
-                                          e.getDescription().cStr()));
+    return Status::DataLoss(
+        fmt::format("decoding event {}: {}", result.events + 1, e.getDescription().cStr()));
   }
   const bool iterated = it->status().ok();
   it.reset();
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   release();
   if (!iterated) return Status::Unavailable(fmt::format("scanning {}", dir));
   return result;

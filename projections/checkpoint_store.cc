@@ -61,7 +61,7 @@ Result<Manifest> DecodeManifest(std::string_view model, std::string_view bytes) 
   const uint64_t format = r.GetVarint();
   if (r.status().ok() && format != kCheckpointFormat) {
     return Status::DataLoss(fmt::format("checkpoint manifest format {} (this build reads {})",
-                                          format, kCheckpointFormat));
+                                        format, kCheckpointFormat));
   }
   if (r.GetString() != model) r.Fail("names another model");
   Manifest m;

@@ -8,9 +8,8 @@
 // Not thread-safe; copyable and movable.
 #pragma once
 
-#include <roaring/roaring.hh>
-
 #include <cstdint>
+#include <roaring/roaring.hh>
 #include <set>
 
 #include "ledger/domain/types.h"
@@ -46,7 +45,7 @@ class IdSet {
 
  private:
   static constexpr ledger::TicketId kMaxSmall = UINT32_MAX;
-  Roaring small_;                       // ids <= kMaxSmall
+  Roaring small_;                     // ids <= kMaxSmall
   std::set<ledger::TicketId> large_;  // ids above it (none in practice)
 };
 

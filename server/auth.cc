@@ -13,11 +13,16 @@ namespace tl::server {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kReader: return "reader";
-    case Role::kAgent: return "agent";
-    case Role::kAuditor: return "auditor";
-    case Role::kImporter: return "importer";
-    case Role::kAdmin: return "admin";
+    case Role::kReader:
+      return "reader";
+    case Role::kAgent:
+      return "agent";
+    case Role::kAuditor:
+      return "auditor";
+    case Role::kImporter:
+      return "importer";
+    case Role::kAdmin:
+      return "admin";
   }
   return "reader";
 }
@@ -31,10 +36,14 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 bool Allows(Role role, Permission p) {
   switch (role) {
-    case Role::kAdmin: return true;
-    case Role::kReader: return p == Permission::kRead;
-    case Role::kAgent: return p == Permission::kRead || p == Permission::kAct;
-    case Role::kAuditor: return p == Permission::kRead || p == Permission::kAudit;
+    case Role::kAdmin:
+      return true;
+    case Role::kReader:
+      return p == Permission::kRead;
+    case Role::kAgent:
+      return p == Permission::kRead || p == Permission::kAct;
+    case Role::kAuditor:
+      return p == Permission::kRead || p == Permission::kAudit;
     case Role::kImporter:
       return p == Permission::kRead || p == Permission::kAct || p == Permission::kImport;
   }
@@ -74,20 +83,22 @@ Result<Authenticator> Authenticator::Parse(std::string_view text) {
     }
     if (fields.empty()) continue;
     if (fields.size() != 3) {
-      return Status::BadField(fmt::format(
-          "line {}: expected `<sha256 hex> <role> <actor>`, got {} fields", line_no,
-          fields.size()));
+      return Status::BadField(
+          fmt::format("line {}: expected `<sha256 hex> <role> <actor>`, got {} fields", line_no,
+                      fields.size()));
     }
     auto hash = ledger::HashFromHex(fields[0]);
     if (!hash.ok() || fields[0].size() != 64) {
-      return Status::BadField(fmt::format("line {}: the first field must be 64 hex digits (the "
-                                          "SHA-256 of the token)", line_no));
+      return Status::BadField(
+          fmt::format("line {}: the first field must be 64 hex digits (the "
+                      "SHA-256 of the token)",
+                      line_no));
     }
     auto role = ParseRole(fields[1]);
     if (!role) {
-      return Status::BadField(fmt::format(
-          "line {}: unknown role '{}' (reader, agent, auditor, importer, admin)", line_no,
-          fields[1]));
+      return Status::BadField(
+          fmt::format("line {}: unknown role '{}' (reader, agent, auditor, importer, admin)",
+                      line_no, fields[1]));
     }
     auth.entries_.push_back(Entry{*hash, Principal{*role, std::string(fields[2])}});
   }

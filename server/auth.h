@@ -26,11 +26,11 @@ std::optional<Role> ParseRole(std::string_view name);
 
 // What a request may do; each endpoint needs one.
 enum class Permission {
-  kRead,      // tickets, lists, queues, services, reports, dashboard
-  kAct,       // open tickets and act on them
-  kAudit,     // history, event feed, verify
-  kImport,    // set occurred_at, actor and external_ref on writes
-  kAdmin,     // define queues and services
+  kRead,    // tickets, lists, queues, services, reports, dashboard
+  kAct,     // open tickets and act on them
+  kAudit,   // history, event feed, verify
+  kImport,  // set occurred_at, actor and external_ref on writes
+  kAdmin,   // define queues and services
 };
 
 bool Allows(Role role, Permission permission);

@@ -16,8 +16,8 @@ Result<Category> CategoryField(const json::object& o, std::string_view field) {
   TL_ASSIGN_OR_RETURN(std::string name, RequiredString(o, field));
   auto c = ParseCategory(name);
   if (!c) {
-    return Status::BadField(fmt::format(
-        "{} must be one of support, order, termination, incident, change", field));
+    return Status::BadField(
+        fmt::format("{} must be one of support, order, termination, incident, change", field));
   }
   return *c;
 }
@@ -27,8 +27,8 @@ Result<std::optional<Category>> OptionalCategory(const json::object& o, std::str
   if (!name) return std::optional<Category>();
   auto c = ParseCategory(*name);
   if (!c) {
-    return Status::BadField(fmt::format(
-        "{} must be one of support, order, termination, incident, change", field));
+    return Status::BadField(
+        fmt::format("{} must be one of support, order, termination, incident, change", field));
   }
   return std::optional<Category>(*c);
 }
@@ -166,8 +166,8 @@ Result<CommandMeta> ParseCommandMeta(const json::object& o, const Principal& pri
   for (std::string_view field : {"occurred_at", "actor", "external_ref"}) {
     if (!importer && o.contains(json::string_view(field.data(), field.size()))) {
       *forbidden = true;
-      return Status::BadField(fmt::format(
-          "only an importer may set {} (role {} may not)", field, RoleName(principal.role)));
+      return Status::BadField(fmt::format("only an importer may set {} (role {} may not)", field,
+                                          RoleName(principal.role)));
     }
   }
   TL_ASSIGN_OR_RETURN(auto event_id, OptionalString(o, "event_id"));

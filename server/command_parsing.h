@@ -18,13 +18,12 @@ Result<ledger::OpenTicket> ParseOpenTicket(const boost::json::object& body);
 Result<ledger::TicketAction> ParseTicketAction(const boost::json::object& body);
 // The queue's or service's name comes from the path.
 Result<ledger::DefineQueue> ParseDefineQueue(std::string name, const boost::json::object& body);
-Result<ledger::DefineService> ParseDefineService(std::string name,
-                                                 const boost::json::object& body);
+Result<ledger::DefineService> ParseDefineService(std::string name, const boost::json::object& body);
 
 // The write's metadata: event_id, expected_version, occurred_at, actor. The last two, and a
 // creation's external_ref, only for a principal with Permission::kImport: otherwise the error
 // is returned with *forbidden set (403). recorded_by is always the principal's actor.
 Result<app::CommandMeta> ParseCommandMeta(const boost::json::object& body,
-                                             const Principal& principal, bool* forbidden);
+                                          const Principal& principal, bool* forbidden);
 
 }  // namespace tl::server

@@ -2,10 +2,10 @@
 // checkpoints, and RFC 9162 inclusion and consistency proofs, with hashes in base64, deepest
 // first. Proofs are computed from the stored tiles; an auditor checks them against a signed
 // checkpoint with code of their own (docs/audit.md).
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <charconv>
 
 #include "ledger/domain/time_format.h"
@@ -27,8 +27,8 @@ Result<std::optional<uint64_t>> Count(const Request& req, std::string_view name)
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return Status::BadField(fmt::format("{} must be a non-negative integer, not \"{}\"", name,
-                                        text));
+    return Status::BadField(
+        fmt::format("{} must be a non-negative integer, not \"{}\"", name, text));
   }
   return std::optional<uint64_t>(value);
 }
@@ -78,9 +78,8 @@ Response GetAuditCheckpoints(const Request& req, const AuditLog& audit) {
   if (!checkpoints.ok()) return StatusResponse(checkpoints.status());
   json::array out;
   for (const ledger::SignedCheckpoint& c : *checkpoints) {
-    out.push_back(json::object{{"size", c.size},
-                               {"signed_at", ledger::FormatRfc3339(c.signed_at)},
-                               {"note", c.note}});
+    out.push_back(json::object{
+        {"size", c.size}, {"signed_at", ledger::FormatRfc3339(c.signed_at)}, {"note", c.note}});
   }
   return JsonResponse(200, json::object{{"checkpoints", std::move(out)}});
 }
@@ -123,8 +122,8 @@ Response GetConsistencyProof(const Request& req, const AuditLog& audit) {
   }
   auto proof = audit.log.ConsistencyProof(*from, *to);
   if (!proof.ok()) return StatusResponse(proof.status());
-  return JsonResponse(
-      200, json::object{{"from", *from}, {"to", *to}, {"proof", Base64Hashes(*proof)}});
+  return JsonResponse(200,
+                      json::object{{"from", *from}, {"to", *to}, {"proof", Base64Hashes(*proof)}});
 }
 
 }  // namespace tl::server

@@ -1,7 +1,7 @@
 // Operations endpoints: liveness, readiness, metrics; and the dashboard page's files.
-#include <boost/json/object.hpp>
 #include <fmt/format.h>
 
+#include <boost/json/object.hpp>
 #include <iterator>
 
 #include "server/handlers.h"

@@ -165,8 +165,8 @@ Response GetEvents(const Request& req, const EventLog& log) {
 }
 
 Response GetVerify(const Request&, const AuditLog& audit) {
-  const VerifyReport report = app::VerifyLedger(
-      audit.log, audit.signer ? &audit.signer->verifier() : nullptr, {});
+  const VerifyReport report =
+      app::VerifyLedger(audit.log, audit.signer ? &audit.signer->verifier() : nullptr, {});
   json::object o;
   o["ok"] = report.ok;
   o["events"] = report.events;

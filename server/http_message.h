@@ -23,10 +23,10 @@ std::string_view MethodName(Method m);
 
 struct Request {
   Method method = Method::kGet;
-  std::string method_text;  // as sent, for the access log
-  std::string path;         // percent-decoded, without the query
-  QueryParams query;        // percent-decoded
-  PathParams path_params;   // filled in by the route table (route_table.h)
+  std::string method_text;    // as sent, for the access log
+  std::string path;           // percent-decoded, without the query
+  QueryParams query;          // percent-decoded
+  PathParams path_params;     // filled in by the route table (route_table.h)
   std::string authorization;  // the Authorization header, as sent
   std::string content_type;
   std::string body;

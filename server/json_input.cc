@@ -57,14 +57,17 @@ Result<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
 }  // namespace
 
 Result<json::object> ParseJsonObject(std::string_view body) {
-  if (body.empty()) return Status::InvalidArgument("bad_json", "the body is empty; a JSON object is expected");
+  if (body.empty())
+    return Status::InvalidArgument("bad_json", "the body is empty; a JSON object is expected");
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   options.allow_invalid_utf8 = false;  // strict UTF-8, also inside strings
   json::parser parser(json::storage_ptr(), options);
   boost::system::error_code ec;
   parser.write(body.data(), body.size(), ec);
-  if (ec) return Status::InvalidArgument("bad_json", fmt::format("the body is not valid JSON: {}", ec.message()));
+  if (ec)
+    return Status::InvalidArgument("bad_json",
+                                   fmt::format("the body is not valid JSON: {}", ec.message()));
   json::value v = parser.release();
   if (!v.is_object()) return Status::InvalidArgument("bad_json", "the body must be a JSON object");
   return std::move(v.as_object());
@@ -100,8 +103,7 @@ Result<std::optional<bool>> OptionalBool(const json::object& o, std::string_view
   return std::optional<bool>(v->as_bool());
 }
 
-Result<std::optional<ledger::TimeNs>> OptionalTime(const json::object& o,
-                                                   std::string_view field) {
+Result<std::optional<ledger::TimeNs>> OptionalTime(const json::object& o, std::string_view field) {
   const json::value* v = Find(o, field);
   if (!v) return std::optional<ledger::TimeNs>();
   if (!v->is_string()) return WrongType(field, "an RFC 3339 time");

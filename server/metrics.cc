@@ -7,9 +7,8 @@ namespace tl::server {
 namespace {
 
 // Request and append latencies: from 100 us (a cached read) to 2.5 s (a stalled disk).
-const std::vector<double> kLatencyBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                            0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
-                                            1,      2.5};
+const std::vector<double> kLatencyBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                            0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5};
 
 // Prometheus's float format: shortest round-trip, "+Inf" for infinity.
 std::string Number(double v) { return fmt::format("{}", v); }
@@ -38,7 +37,8 @@ void Histogram::Write(const std::string& name, std::string* out) const {
   *out += fmt::format("{}_count {}\n", name, cumulative);
 }
 
-ServerMetrics::ServerMetrics() : request_seconds_(kLatencyBounds), append_seconds_(kLatencyBounds) {}
+ServerMetrics::ServerMetrics()
+    : request_seconds_(kLatencyBounds), append_seconds_(kLatencyBounds) {}
 
 void ServerMetrics::CountRequest(int http_status, double seconds) {
   size_t slot = 0;
@@ -55,24 +55,28 @@ void ServerMetrics::Write(uint64_t projection_lag, std::string* out) const {
     *out += fmt::format("ticketledger_http_requests_total{{status=\"{}\"}} {}\n", kStatuses[i],
                         requests_[i].load(std::memory_order_relaxed));
   }
-  *out += "# HELP ticketledger_http_request_duration_seconds Time from a request's last byte "
-          "to its response.\n";
+  *out +=
+      "# HELP ticketledger_http_request_duration_seconds Time from a request's last byte "
+      "to its response.\n";
   *out += "# TYPE ticketledger_http_request_duration_seconds histogram\n";
   request_seconds_.Write("ticketledger_http_request_duration_seconds", out);
-  *out += "# HELP ticketledger_append_duration_seconds Time from submitting a write to the "
-          "ledger to its durable commit (or refusal).\n";
+  *out +=
+      "# HELP ticketledger_append_duration_seconds Time from submitting a write to the "
+      "ledger to its durable commit (or refusal).\n";
   *out += "# TYPE ticketledger_append_duration_seconds histogram\n";
   append_seconds_.Write("ticketledger_append_duration_seconds", out);
   *out += "# HELP ticketledger_http_connections_open Client connections open now.\n";
   *out += "# TYPE ticketledger_http_connections_open gauge\n";
   *out += fmt::format("ticketledger_http_connections_open {}\n", connections_open_.load());
-  *out += "# HELP ticketledger_http_connections_rejected_total Connections closed at once "
-          "because the connection cap was reached.\n";
+  *out +=
+      "# HELP ticketledger_http_connections_rejected_total Connections closed at once "
+      "because the connection cap was reached.\n";
   *out += "# TYPE ticketledger_http_connections_rejected_total counter\n";
   *out += fmt::format("ticketledger_http_connections_rejected_total {}\n",
                       connections_rejected_.load());
-  *out += "# HELP ticketledger_projection_lag_events Events committed to the log but not yet "
-          "applied to the read models.\n";
+  *out +=
+      "# HELP ticketledger_projection_lag_events Events committed to the log but not yet "
+      "applied to the read models.\n";
   *out += "# TYPE ticketledger_projection_lag_events gauge\n";
   *out += fmt::format("ticketledger_projection_lag_events {}\n", projection_lag);
 }

@@ -1,11 +1,11 @@
 #include "server/server.h"
 
+#include <fmt/format.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <fmt/format.h>
-
 #include <condition_variable>
 #include <thread>
 #include <vector>
@@ -26,28 +26,28 @@ struct Server::Impl {
         shared(std::make_shared<SessionShared>(routes, metrics, options, ioc)) {}
 
   void DoAccept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (ec) {
-        // Out of descriptors or a transient network error: try again shortly rather than spin.
-        retry_timer.expires_after(std::chrono::milliseconds(50));
-        retry_timer.async_wait([this](boost::system::error_code wait_ec) {
-          if (!wait_ec && acceptor.is_open()) DoAccept();
+    acceptor.async_accept(
+        net::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+          if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+          if (ec) {
+            // Out of descriptors or a transient network error: try again shortly rather than spin.
+            retry_timer.expires_after(std::chrono::milliseconds(50));
+            retry_timer.async_wait([this](boost::system::error_code wait_ec) {
+              if (!wait_ec && acceptor.is_open()) DoAccept();
+            });
+            return;
+          }
+          ServerMetrics& metrics = shared->metrics;
+          if (static_cast<size_t>(metrics.connections_open()) >= options.max_connections ||
+              shared->stopping) {
+            metrics.ConnectionRejected();
+            boost::system::error_code ignored;
+            socket.close(ignored);
+          } else {
+            StartSession(std::move(socket), shared);
+          }
+          DoAccept();
         });
-        return;
-      }
-      ServerMetrics& metrics = shared->metrics;
-      if (static_cast<size_t>(metrics.connections_open()) >= options.max_connections ||
-          shared->stopping) {
-        metrics.ConnectionRejected();
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      } else {
-        StartSession(std::move(socket), shared);
-      }
-      DoAccept();
-    });
   }
 
   ServerOptions options;
@@ -72,8 +72,8 @@ Status Server::Start() {
   if (ec) return Status::BadField(fmt::format("bad listen address '{}'", m.options.address));
   const tcp::endpoint endpoint(address, m.options.port);
   auto fail = [&](std::string_view what) {
-    return Status::Unavailable(fmt::format("cannot {} {}:{}: {}", what, m.options.address,
-                                           m.options.port, ec.message()));
+    return Status::Unavailable(
+        fmt::format("cannot {} {}:{}: {}", what, m.options.address, m.options.port, ec.message()));
   };
   if (m.acceptor.open(endpoint.protocol(), ec); ec) return fail("open");
   if (m.acceptor.set_option(net::socket_base::reuse_address(true), ec); ec) return fail("set");

@@ -25,7 +25,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see port())
   int threads = 2;
-  size_t body_limit = 1u << 20;    // 413 too_large beyond
+  size_t body_limit = 1u << 20;     // 413 too_large beyond
   size_t header_limit = 16u << 10;  // 431 too_large beyond (request line and headers)
   // The whole request (from its first byte, or from the end of the previous answer on a kept-
   // alive connection) must arrive within this; the connection is closed otherwise.

@@ -31,14 +31,22 @@ namespace {
 
 Method MethodOf(http::verb v) {
   switch (v) {
-    case http::verb::get: return Method::kGet;
-    case http::verb::head: return Method::kHead;
-    case http::verb::post: return Method::kPost;
-    case http::verb::put: return Method::kPut;
-    case http::verb::delete_: return Method::kDelete;
-    case http::verb::patch: return Method::kPatch;
-    case http::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case http::verb::get:
+      return Method::kGet;
+    case http::verb::head:
+      return Method::kHead;
+    case http::verb::post:
+      return Method::kPost;
+    case http::verb::put:
+      return Method::kPut;
+    case http::verb::delete_:
+      return Method::kDelete;
+    case http::verb::patch:
+      return Method::kPatch;
+    case http::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -48,8 +56,8 @@ bool IsProtocolError(const beast::error_code& ec) {
          ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
-void WriteAccessLog(std::string_view method, std::string_view path, int status,
-                    double seconds, std::string_view actor) {
+void WriteAccessLog(std::string_view method, std::string_view path, int status, double seconds,
+                    std::string_view actor) {
   auto quoted = [](std::string_view text) {
     return json::serialize(json::value(json::string_view(text.data(), text.size())));
   };
@@ -132,9 +140,9 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       start_ = SteadyClock::now();
       if (ec == http::error::body_limit) {
-        return Reject(ErrorResponse(413, "too_large",
-                                    fmt::format("the body is larger than {} bytes",
-                                                shared_->options.body_limit)));
+        return Reject(ErrorResponse(
+            413, "too_large",
+            fmt::format("the body is larger than {} bytes", shared_->options.body_limit)));
       }
       if (ec == http::error::header_limit) {
         return Reject(ErrorResponse(431, "too_large", "the request line or headers are too large"));
@@ -211,9 +219,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     response_ = res;
     stream_.expires_after(shared_->options.write_timeout);
-    http::async_write(stream_, *res,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(),
-                                                res->keep_alive()));
+    http::async_write(
+        stream_, *res,
+        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), res->keep_alive()));
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {

@@ -26,7 +26,7 @@ struct SessionShared {
   std::atomic<bool> stopping{false};
 
   std::mutex mu;
-  uint64_t next_id = 0;                                     // guarded by mu
+  uint64_t next_id = 0;                                       // guarded by mu
   std::unordered_map<uint64_t, std::weak_ptr<Session>> live;  // guarded by mu
 };
 

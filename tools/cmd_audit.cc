@@ -9,10 +9,10 @@
 //   in --state). Exit 1 with a clear message on a fork (the same size with another root, or a
 //   consistency proof that fails) or a shrink (a smaller tree than seen before): the log was
 //   rewritten. Exit 2 when the server cannot be reached or answers garbage.
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -36,14 +36,13 @@ Result<std::string> MonitorRound(const std::string& url, const std::string& toke
                                  const tlog::NoteVerifier& key, const std::string& previous) {
   TL_ASSIGN_OR_RETURN(HttpAnswer answer, HttpGet(url, "/api/v1/audit/checkpoint", token));
   if (answer.status != 200) {
-    return Status::Unavailable(fmt::format("GET /api/v1/audit/checkpoint answered {}: {}",
-                                           answer.status, answer.body));
+    return Status::Unavailable(
+        fmt::format("GET /api/v1/audit/checkpoint answered {}: {}", answer.status, answer.body));
   }
   auto latest = tlog::OpenCheckpoint(answer.body, key);
   if (!latest.ok()) {
-    return Status::DataLoss(
-        fmt::format("the log's checkpoint does not verify with its key: {}",
-                    latest.status().message()));
+    return Status::DataLoss(fmt::format("the log's checkpoint does not verify with its key: {}",
+                                        latest.status().message()));
   }
   if (previous.empty()) return answer.body;
   TL_ASSIGN_OR_RETURN(tlog::Checkpoint seen, tlog::OpenCheckpoint(previous, key));
@@ -62,8 +61,8 @@ Result<std::string> MonitorRound(const std::string& url, const std::string& toke
   }
   TL_ASSIGN_OR_RETURN(
       HttpAnswer proof_answer,
-      HttpGet(url, fmt::format("/api/v1/audit/proof/consistency?from={}&to={}", seen.size,
-                               latest->size),
+      HttpGet(url,
+              fmt::format("/api/v1/audit/proof/consistency?from={}&to={}", seen.size, latest->size),
               token));
   if (proof_answer.status != 200) {
     return Status::Unavailable(fmt::format("the consistency proof answered {}: {}",
@@ -117,8 +116,7 @@ void RegisterCheckProof(CLI::App& audit, int* exit_code) {
     auto key = LoadVerifierKey(args->vkey);
     auto text = ReadSmallFile(args->file);
     if (!key.ok() || !text.ok()) {
-      fmt::print(stderr, "error: {}\n",
-                 (!key.ok() ? key.status() : text.status()).message());
+      fmt::print(stderr, "error: {}\n", (!key.ok() ? key.status() : text.status()).message());
       *exit_code = 2;
       return;
     }

@@ -54,16 +54,16 @@ void RegisterProve(CLI::App& app, int* exit_code) {
                              : "no checkpoint is signed yet (`serve` signs them)");
     }
     if (args->seq > checkpoint->size) {
-      return fail(fmt::format("seq {} is not in the checkpoint of size {}", args->seq,
-                              checkpoint->size));
+      return fail(
+          fmt::format("seq {} is not in the checkpoint of size {}", args->seq, checkpoint->size));
     }
     auto entry = log->Entry(args->seq);
     if (!entry.ok()) return fail(entry.status().message());
     auto proof = log->InclusionProof(args->seq, checkpoint->size);
     if (!proof.ok()) return fail(proof.status().message());
-    auto text = tlog::FormatProofFile(tlog::ProofFile{
-        std::move(*entry), static_cast<int64_t>(args->seq - 1), std::move(*proof),
-        checkpoint->note});
+    auto text = tlog::FormatProofFile(tlog::ProofFile{std::move(*entry),
+                                                      static_cast<int64_t>(args->seq - 1),
+                                                      std::move(*proof), checkpoint->note});
     if (!text.ok()) return fail(text.status().message());
     if (args->out.empty()) {
       fmt::print("{}", *text);

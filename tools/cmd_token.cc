@@ -29,8 +29,7 @@ void RegisterToken(CLI::App& app, int* exit_code) {
       *exit_code = 2;
       return;
     }
-    if (args->actor.empty() ||
-        args->actor.find_first_of(" \t\r\n#") != std::string::npos) {
+    if (args->actor.empty() || args->actor.find_first_of(" \t\r\n#") != std::string::npos) {
       fmt::print(stderr, "error: the actor must be one word without '#'\n");
       *exit_code = 2;
       return;

@@ -4,14 +4,15 @@
 // root the latest signed checkpoint commits to, and checks that checkpoint's signature with
 // the ledger's key (--vkey, or the signing key in the data directory).
 // Exit 0 when sound; 1 naming the first bad seq and why; 2 when the log cannot be opened.
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
 
 #include "app/ledger_integrity.h"
 #include "app/signing_key.h"
 #include "ledger/domain/types.h"
-#include "tools/key_files.h"
 #include "tools/commands.h"
+#include "tools/key_files.h"
 #include "tools/log_access.h"
 #include "tools/progress.h"
 
@@ -51,8 +52,8 @@ void RegisterVerify(CLI::App& app, int* exit_code) {
       key = signer->verifier();
     }
     Progress progress("verify", "events", log->Head().seq);
-    ledger::VerifyReport report = app::VerifyLedger(
-        *log, key ? &*key : nullptr, [&](ledger::Seq done, ledger::Seq total) {
+    ledger::VerifyReport report =
+        app::VerifyLedger(*log, key ? &*key : nullptr, [&](ledger::Seq done, ledger::Seq total) {
           progress.SetTotal(total);
           progress.Update(done);
         });

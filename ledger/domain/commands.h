@@ -67,9 +67,8 @@ struct GiveFeedback {
   std::string comment;
 };
 
-using TicketAction = std::variant<Reply, RequesterMessage, Comment, Stall, Resume, Assign,
-                                  Unassign, Move, Update, Resolve, Reopen, InviteFeedback,
-                                  GiveFeedback>;
+using TicketAction = std::variant<Reply, RequesterMessage, Comment, Stall, Resume, Assign, Unassign,
+                                  Move, Update, Resolve, Reopen, InviteFeedback, GiveFeedback>;
 
 // The API.md name of an action type ("reply", "feedback_invited", ...).
 std::string_view ActionName(const TicketAction& action);

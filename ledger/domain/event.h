@@ -134,10 +134,10 @@ struct ServiceDefined {
   bool operator==(const ServiceDefined&) const = default;
 };
 
-using Payload = std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented,
-                             StatusChanged, Stalled, Resumed, Assigned, Unassigned, Moved, Updated,
-                             Resolved, Reopened, FeedbackInvited, FeedbackReceived, ChildLinked,
-                             QueueDefined, ServiceDefined>;
+using Payload =
+    std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented, StatusChanged,
+                 Stalled, Resumed, Assigned, Unassigned, Moved, Updated, Resolved, Reopened,
+                 FeedbackInvited, FeedbackReceived, ChildLinked, QueueDefined, ServiceDefined>;
 
 // The snake_case type name used in JSON ("opened", "replied", "status_changed", ...).
 std::string_view EventTypeName(const Payload& payload);
@@ -147,8 +147,8 @@ struct Event {
   StreamId stream;
   Version version = 0;
   EventId event_id;
-  TimeNs occurred_at = 0;  // when it happened (client or importer may say)
-  TimeNs recorded_at = 0;  // when the ledger committed it (always the ledger's clock)
+  TimeNs occurred_at = 0;   // when it happened (client or importer may say)
+  TimeNs recorded_at = 0;   // when the ledger committed it (always the ledger's clock)
   std::string actor;        // who did it
   std::string recorded_by;  // whose token recorded it
   Payload payload;

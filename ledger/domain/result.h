@@ -62,9 +62,9 @@ const Status& StatusOf(const Result<T>& r) {
 
 // Returns the error of a Status or Result expression from the enclosing function.
 #define TL_RETURN_IF_ERROR(expr) TL_RETURN_IF_ERROR_IMPL(TL_CONCAT(tl_status_, __COUNTER__), expr)
-#define TL_RETURN_IF_ERROR_IMPL(var, expr)                                      \
-  do {                                                                          \
-    const auto& var = (expr);                                                   \
+#define TL_RETURN_IF_ERROR_IMPL(var, expr)                                         \
+  do {                                                                             \
+    const auto& var = (expr);                                                      \
     if (!::tl::internal::StatusOf(var).ok()) return ::tl::internal::StatusOf(var); \
   } while (0)
 

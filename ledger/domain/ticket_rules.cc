@@ -1,10 +1,10 @@
 #include "ledger/domain/ticket_rules.h"
 
-#include "ledger/domain/overloaded.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
+
+#include "ledger/domain/overloaded.h"
 
 namespace tl::ledger {
 namespace {
@@ -17,9 +17,8 @@ Status Required(std::string_view value, std::string_view field) {
 }
 
 Status InvalidTransition(const TicketState& t, std::string_view action) {
-  return Status::Rule("invalid_transition",
-                      fmt::format("cannot {} ticket {} while it is {}", action, t.id,
-                                  StatusName(t.status)));
+  return Status::Rule("invalid_transition", fmt::format("cannot {} ticket {} while it is {}",
+                                                        action, t.id, StatusName(t.status)));
 }
 
 Status CheckTime(TimeNs last, TimeNs occurred_at, std::string_view what) {

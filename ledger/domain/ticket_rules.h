@@ -18,8 +18,7 @@ Result<std::vector<Payload>> DecideOpen(const OpenTicket& command, const Referen
                                         const TicketState* parent, TimeNs occurred_at);
 
 // The events of an action on an existing ticket.
-Result<std::vector<Payload>> DecideAction(const TicketState& ticket,
-                                          const ReferenceData& reference,
+Result<std::vector<Payload>> DecideAction(const TicketState& ticket, const ReferenceData& reference,
                                           const TicketAction& action, TimeNs occurred_at);
 
 // The event that defines a queue or service; std::nullopt when it would change nothing.

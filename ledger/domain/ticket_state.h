@@ -45,7 +45,7 @@ struct TicketState {
   std::string subject;
   std::string external_ref;
   TimeNs created_at = 0;
-  TimeNs updated_at = 0;  // the last event's occurred_at
+  TimeNs updated_at = 0;                    // the last event's occurred_at
   std::optional<TimeNs> first_response_at;  // the first reply (not the acknowledgement)
   std::optional<TimeNs> resolved_at;        // the latest resolution; unset when not resolved
   std::string solution;                     // of the latest resolution; empty when not resolved
@@ -55,11 +55,11 @@ struct TicketState {
   Boxed<Feedback> feedback;
 
   // Kept for the reports:
-  TimeNs status_since = 0;  // when the current status began
-  TimeNs active_ns = 0;     // time spent in new or open before status_since
-  std::optional<TimeNs> resolution_ns;       // active time before the latest resolution
-  std::optional<TimeNs> last_resolved_at;    // the latest resolution, kept across reopens
-  std::optional<TimeNs> last_invited_at;     // the latest feedback invitation
+  TimeNs status_since = 0;                 // when the current status began
+  TimeNs active_ns = 0;                    // time spent in new or open before status_since
+  std::optional<TimeNs> resolution_ns;     // active time before the latest resolution
+  std::optional<TimeNs> last_resolved_at;  // the latest resolution, kept across reopens
+  std::optional<TimeNs> last_invited_at;   // the latest feedback invitation
 
   bool exists() const { return version > 0; }
   bool is_open() const { return exists() && status != TicketStatus::kResolved; }

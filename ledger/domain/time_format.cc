@@ -72,9 +72,9 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
 std::string FormatRfc3339(TimeNs t) {
   Civil c = ToCivil(t);
   int64_t nanos = t - FloorDiv(t, kNanosPerSecond) * kNanosPerSecond;
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day,
-                                c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60,
-                                c.seconds_of_day % 60);
+  std::string out =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day,
+                  c.seconds_of_day / 3600, c.seconds_of_day / 60 % 60, c.seconds_of_day % 60);
   if (nanos != 0) {
     std::string frac = fmt::format("{:09}", nanos);
     while (!frac.empty() && frac.back() == '0') frac.pop_back();

@@ -13,10 +13,10 @@
 
 namespace tl::ledger {
 
-using Seq = uint64_t;        // global position in the log, 1, 2, 3, ... without gaps
-using Version = uint64_t;    // position within one stream, 1, 2, 3, ...; 0 = the stream is empty
-using TicketId = uint64_t;   // 1, 2, 3, ... assigned by the log; 0 = none
-using TimeNs = int64_t;      // UTC nanoseconds since 1970-01-01T00:00:00Z
+using Seq = uint64_t;       // global position in the log, 1, 2, 3, ... without gaps
+using Version = uint64_t;   // position within one stream, 1, 2, 3, ...; 0 = the stream is empty
+using TicketId = uint64_t;  // 1, 2, 3, ... assigned by the log; 0 = none
+using TimeNs = int64_t;     // UTC nanoseconds since 1970-01-01T00:00:00Z
 using Hash = std::array<uint8_t, 32>;  // SHA-256
 
 constexpr TimeNs kNanosPerSecond = 1'000'000'000;
@@ -84,9 +84,7 @@ struct StreamId {
   static StreamId Ticket(TicketId id) { return StreamId{Kind::kTicket, id, {}}; }
   static StreamId NewTicket() { return StreamId{Kind::kTicket, 0, {}}; }
   static StreamId Queue(std::string name) { return StreamId{Kind::kQueue, 0, std::move(name)}; }
-  static StreamId Service(std::string name) {
-    return StreamId{Kind::kService, 0, std::move(name)};
-  }
+  static StreamId Service(std::string name) { return StreamId{Kind::kService, 0, std::move(name)}; }
 
   bool is_ticket() const { return kind == Kind::kTicket; }
   std::string ToString() const;  // "ticket/42", "queue/Orakel", "service/Identitet_Feide"

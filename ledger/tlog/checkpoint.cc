@@ -1,9 +1,9 @@
 #include "ledger/tlog/checkpoint.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <span>
-
-#include <fmt/format.h>
 
 namespace tl::tlog {
 namespace {

@@ -1,9 +1,9 @@
 #include "ledger/tlog/merkle.h"
 
+#include <fmt/format.h>
+
 #include <bit>
 #include <cassert>
-
-#include <fmt/format.h>
 
 namespace tl::tlog {
 namespace {
@@ -182,8 +182,7 @@ Status VerifyConsistency(int64_t old_size, int64_t new_size, const Hash& old_roo
 void RootBuilder::Add(const Hash& leaf_hash) {
   subtrees_.emplace_back(0, leaf_hash);
   // Two complete subtrees of the same height are the halves of one of the next height.
-  while (subtrees_.size() >= 2 &&
-         subtrees_[subtrees_.size() - 2].first == subtrees_.back().first) {
+  while (subtrees_.size() >= 2 && subtrees_[subtrees_.size() - 2].first == subtrees_.back().first) {
     const Hash right = subtrees_.back().second;
     subtrees_.pop_back();
     subtrees_.back().second = NodeHash(subtrees_.back().second, right);

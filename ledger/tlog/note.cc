@@ -1,5 +1,6 @@
 #include "ledger/tlog/note.h"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -8,7 +9,6 @@
 #include <set>
 #include <utility>
 
-#include <fmt/format.h>
 #include "ledger/tlog/hash.h"
 
 namespace tl::tlog {

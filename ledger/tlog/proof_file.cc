@@ -1,8 +1,9 @@
 #include "ledger/tlog/proof_file.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 
-#include <fmt/format.h>
 #include "ledger/tlog/merkle.h"
 
 namespace tl::tlog {

@@ -1,10 +1,11 @@
 #include "ledger/tlog/tiles.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cassert>
 
-#include <fmt/format.h>
 #include "ledger/tlog/merkle.h"
 
 namespace tl::tlog {
@@ -105,7 +106,7 @@ class TreeView {
   Result<const std::string*> Check(const Cached& c, int64_t need) const {
     if (c.hashes.empty() || c.hashes.size() % kHashSize != 0 || c.hashes.size() > kFullTileBytes) {
       return Status::DataLoss(fmt::format("tile ({}, {}) has {} bytes, not 1 to 256 hashes",
-                                            c.level, c.index, c.hashes.size()));
+                                          c.level, c.index, c.hashes.size()));
     }
     const auto width = static_cast<int64_t>(c.hashes.size() / kHashSize);
     if (width < need) {

@@ -17,8 +17,8 @@ TEST_CASE("bench append measures raw RocksDB and the ledger and prints one JSON 
   TempDir dir;
   // The user's folder is the scratch folder's parent: what is in it stays.
   { std::ofstream(dir.Sub("keep.txt")) << "mine"; }
-  auto run = RunCommand({BenchBinary(), "append", "--dir", dir.str(), "--seconds",
-                         "0.3", "--repeat", "1", "--threads", "8", "--json"});
+  auto run = RunCommand({BenchBinary(), "append", "--dir", dir.str(), "--seconds", "0.3",
+                         "--repeat", "1", "--threads", "8", "--json"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   const json::object figures = json::parse(run.out).as_object();
@@ -51,8 +51,8 @@ TEST_CASE("bench append measures raw RocksDB and the ledger and prints one JSON 
 
 TEST_CASE("bench append --ledger-only prints the ledger's figures on one line", "[tools][bench]") {
   TempDir dir;
-  auto run = RunCommand({BenchBinary(), "append", "--dir", dir.str(), "--seconds",
-                         "0.2", "--threads", "4", "--ledger-only"});
+  auto run = RunCommand({BenchBinary(), "append", "--dir", dir.str(), "--seconds", "0.2",
+                         "--threads", "4", "--ledger-only"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::StartsWith("ledger append, 4 appenders: "));
@@ -64,8 +64,8 @@ TEST_CASE("bench append --ledger-only prints the ledger's figures on one line", 
 }
 
 TEST_CASE("bench append refuses a folder it cannot use, with exit code 2", "[tools][bench]") {
-  auto run = RunCommand({BenchBinary(), "append", "--dir", "/proc/no-such/dir",
-                         "--seconds", "0.2", "--repeat", "1"});
+  auto run = RunCommand(
+      {BenchBinary(), "append", "--dir", "/proc/no-such/dir", "--seconds", "0.2", "--repeat", "1"});
   CHECK(run.exit_code == 2);
   CHECK_THAT(run.err, Catch::Contains("error: ") && Catch::Contains("/proc/no-such/dir"));
 }

@@ -25,10 +25,10 @@ void CheckAnswered(const json::object& figures, const char* status) {
 TEST_CASE("bench http measures reads and durable writes that the server answers 200 and 201",
           "[tools][bench]") {
   TempDir dir;
-  auto run = RunCommand({BenchBinary(), "http", "--dir", dir.str(), "--tickets",
-                         "150", "--compare-tickets", "0", "--seconds", "0.3", "--warmup", "0.1",
-                         "--repeat", "1", "--connections", "2", "--post-connections", "4",
-                         "--json"});
+  auto run =
+      RunCommand({BenchBinary(), "http", "--dir", dir.str(), "--tickets", "150",
+                  "--compare-tickets", "0", "--seconds", "0.3", "--warmup", "0.1", "--repeat", "1",
+                  "--connections", "2", "--post-connections", "4", "--json"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   const json::object out = json::parse(run.out).as_object();

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "ledger/store/hash_chain.h"
 #include "ledger/domain/overloaded.h"
+#include "ledger/store/hash_chain.h"
 
 using namespace tl::ledger;
 

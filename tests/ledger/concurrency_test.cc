@@ -1,8 +1,7 @@
 // Many appenders at once: the group-commit writer must serialise them exactly, never losing,
 // duplicating or reordering an acknowledged append.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,21 +17,22 @@ namespace {
 
 AppendRequest CommentRequest(TicketId id, std::optional<Version> expected, std::string body) {
   AppendRequest r;
-  r.parts.push_back(StreamAppend{StreamId::Ticket(id), expected,
-                                 {EventDraft{EventId::Random(), 0, "t", "t",
-                                             Commented{std::move(body)}}}});
+  r.parts.push_back(
+      StreamAppend{StreamId::Ticket(id),
+                   expected,
+                   {EventDraft{EventId::Random(), 0, "t", "t", Commented{std::move(body)}}}});
   return r;
 }
 
 AppendRequest Open() {
   AppendRequest r;
-  r.parts.push_back(StreamAppend{StreamId::NewTicket(), std::nullopt,
+  r.parts.push_back(StreamAppend{StreamId::NewTicket(),
+                                 std::nullopt,
                                  {EventDraft{EventId::Random(), 0, "t", "t",
                                              TicketOpened{"s", Category::kSupport, "d", "q", "r",
                                                           Channel::kWeb, "", 0, ""}}}});
   return r;
 }
-
 
 }  // namespace
 
@@ -53,7 +53,8 @@ TEST_CASE("16 threads racing on one ticket: exactly one winner per version", "[l
         // Read the current version, then try to append on it, as a client would.
         auto current = log->StreamVersion(StreamId::Ticket(1));
         REQUIRE(current.ok());
-        auto r = log->Append(CommentRequest(1, *current, std::to_string(t) + ":" + std::to_string(i)));
+        auto r =
+            log->Append(CommentRequest(1, *current, std::to_string(t) + ":" + std::to_string(i)));
         if (r.ok()) {
           std::lock_guard lock(mu);
           ++winners[r->version];

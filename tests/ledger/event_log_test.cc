@@ -20,9 +20,10 @@ EventDraft Draft(Payload payload, std::string actor = "olga") {
 
 AppendRequest OpenRequest() {
   AppendRequest r;
-  r.parts.push_back(StreamAppend{StreamId::NewTicket(), std::nullopt,
-                                 {Draft(TicketOpened{"svc", Category::kSupport, "d", "q", "r",
-                                                     Channel::kEmail, "", 0, ""})}});
+  r.parts.push_back(StreamAppend{
+      StreamId::NewTicket(),
+      std::nullopt,
+      {Draft(TicketOpened{"svc", Category::kSupport, "d", "q", "r", Channel::kEmail, "", 0, ""})}});
   return r;
 }
 
@@ -174,7 +175,8 @@ TEST_CASE("a flush started between loads loses nothing; a read-only log refuses 
   REQUIRE(reader.ok());
   CHECK((*reader)->Head().seq == 21);
   CHECK((*reader)->Verify().ok);
-  CHECK((*reader)->StartFlush().code() == tl::StatusCode::kInvalidArgument);  // nothing to flush there
+  CHECK((*reader)->StartFlush().code() ==
+        tl::StatusCode::kInvalidArgument);  // nothing to flush there
 }
 
 TEST_CASE("an append that names one event id twice is refused whole", "[log]") {

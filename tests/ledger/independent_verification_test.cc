@@ -2,7 +2,6 @@
 // stored bytes, and a standard-library Python script (tools/audit/verify_export.py) re-hashes
 // them to the same head hash the ledger reports.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "tests/support/fixtures.h"
@@ -17,10 +16,12 @@ namespace {
 // Writes the stored bytes of seqs [from, to] to `path`, as `export --format capnp` does.
 void WriteRawExport(const EventLog& log, Seq from, Seq to, const std::string& path) {
   std::ofstream out(path, std::ios::binary);
-  REQUIRE(log.ScanRaw(from, to, [&](Seq, std::string_view bytes, const Hash&) {
-                out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-                return tl::Status::Ok();
-              }).ok());
+  REQUIRE(log.ScanRaw(from, to,
+                      [&](Seq, std::string_view bytes, const Hash&) {
+                        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+                        return tl::Status::Ok();
+                      })
+              .ok());
 }
 
 }  // namespace
@@ -56,12 +57,13 @@ TEST_CASE("capnp decode and a Python script verify the stored bytes", "[log][aud
                           HashToHex(before->hash), "--head", HashToHex(head.hash)});
   CHECK(tail.exit_code == 0);
 
-  auto decoded = RunCommand({"/usr/bin/capnp", "decode", "-I/usr/include",
-                             std::string(TL_SOURCE_DIR) + "/ledger/store/schema/events.capnp", "Event"},
-                            [&] {
-                              std::ifstream in(path, std::ios::binary);
-                              return std::string(std::istreambuf_iterator<char>(in), {});
-                            }());
+  auto decoded =
+      RunCommand({"/usr/bin/capnp", "decode", "-I/usr/include",
+                  std::string(TL_SOURCE_DIR) + "/ledger/store/schema/events.capnp", "Event"},
+                 [&] {
+                   std::ifstream in(path, std::ios::binary);
+                   return std::string(std::istreambuf_iterator<char>(in), {});
+                 }());
   INFO(decoded.err);
   CHECK(decoded.exit_code == 0);
   CHECK_THAT(decoded.out, Catch::Contains("seq = 1,"));

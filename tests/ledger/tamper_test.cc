@@ -1,11 +1,12 @@
 // Tamper detection: any change to stored history, made through RocksDB behind the ledger's
 // back, makes verification fail at exactly the seq that was touched, and readers fail with an
 // error naming it instead of crashing or skipping.
+#include "tests/support/tamper.h"
+
 #include <catch2/catch.hpp>
 
 #include "tests/support/fixtures.h"
 #include "tests/support/subprocess.h"
-#include "tests/support/tamper.h"
 
 using namespace tl::ledger;
 using namespace tl::testing;
@@ -17,19 +18,21 @@ void BuildHistory(const std::string& dir) {
   auto log = OpenLog(dir);
   for (int t = 0; t < 3; ++t) {
     AppendRequest open;
-    open.parts.push_back(StreamAppend{
-        StreamId::NewTicket(), std::nullopt,
-        {EventDraft{EventId::Random(), kMonday + t * kMinute, "olga", "olga",
-                    TicketOpened{"svc", Category::kSupport, "vpn", "Orakel", "r@x.no",
-                                 Channel::kEmail, "", 0, ""}}}});
+    open.parts.push_back(
+        StreamAppend{StreamId::NewTicket(),
+                     std::nullopt,
+                     {EventDraft{EventId::Random(), kMonday + t * kMinute, "olga", "olga",
+                                 TicketOpened{"svc", Category::kSupport, "vpn", "Orakel", "r@x.no",
+                                              Channel::kEmail, "", 0, ""}}}});
     auto opened = log->Append(open);
     REQUIRE(opened.ok());
     for (int i = 0; i < 3; ++i) {
       AppendRequest c;
-      c.parts.push_back(StreamAppend{opened->stream, std::nullopt,
-                                     {EventDraft{EventId::Random(), kMonday + kHour * (i + 1),
-                                                 "olga", "olga",
-                                                 Commented{"note " + std::to_string(i)}}}});
+      c.parts.push_back(
+          StreamAppend{opened->stream,
+                       std::nullopt,
+                       {EventDraft{EventId::Random(), kMonday + kHour * (i + 1), "olga", "olga",
+                                   Commented{"note " + std::to_string(i)}}}});
       REQUIRE(log->Append(c).ok());
     }
   }
@@ -93,11 +96,12 @@ TEST_CASE("deleting an event fails verification at its seq", "[log][tamper]") {
     auto writable = EventLog::Open(dir.str());
     REQUIRE(writable.ok());
     AppendRequest open;
-    open.parts.push_back(StreamAppend{StreamId::NewTicket(), std::nullopt,
-                                      {EventDraft{EventId::Random(), kMonday, "olga", "olga",
-                                                  TicketOpened{"svc", Category::kSupport, "vpn",
-                                                               "Orakel", "r@x.no",
-                                                               Channel::kEmail, "", 0, ""}}}});
+    open.parts.push_back(
+        StreamAppend{StreamId::NewTicket(),
+                     std::nullopt,
+                     {EventDraft{EventId::Random(), kMonday, "olga", "olga",
+                                 TicketOpened{"svc", Category::kSupport, "vpn", "Orakel", "r@x.no",
+                                              Channel::kEmail, "", 0, ""}}}});
     auto refused = (*writable)->Append(open);
     CHECK(refused.status().code() == tl::StatusCode::kDataLoss);
     CHECK(refused.status().reason() == tl::reason::kLedgerCorrupt);

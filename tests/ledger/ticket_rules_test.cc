@@ -1,8 +1,9 @@
 // Every rule of DOMAIN.md, through the real write path (CommandHandler on a real log): the
 // accepted case, the rejected cases with API.md's codes, and that a rejection appends nothing.
+#include "ledger/domain/ticket_rules.h"
+
 #include <catch2/catch.hpp>
 
-#include "ledger/domain/ticket_rules.h"
 #include "tests/support/fixtures.h"
 
 using namespace tl::ledger;
@@ -72,10 +73,9 @@ struct Desk {
 
 TEST_CASE("opening a ticket needs service, description, queue and requester", "[rules]") {
   Desk d;
-  for (auto clear : {+[](OpenTicket& t) { t.service = ""; },
-                     +[](OpenTicket& t) { t.description = "  "; },
-                     +[](OpenTicket& t) { t.queue = ""; },
-                     +[](OpenTicket& t) { t.requester = ""; }}) {
+  for (auto clear :
+       {+[](OpenTicket& t) { t.service = ""; }, +[](OpenTicket& t) { t.description = "  "; },
+        +[](OpenTicket& t) { t.queue = ""; }, +[](OpenTicket& t) { t.requester = ""; }}) {
     OpenTicket t = SupportTicket();
     clear(t);
     d.Refused("missing_field", [&] { return d.handler.Open(t, By("olga")); });
@@ -143,8 +143,7 @@ TEST_CASE("replies open a new ticket; the acknowledgement is not a response", "[
   d.Refused("invalid_transition", [&] { return d.Act(id, Reply{"after"}); });
 }
 
-TEST_CASE("a requester's message reopens a stalled or resolved ticket, not a new one",
-          "[rules]") {
+TEST_CASE("a requester's message reopens a stalled or resolved ticket, not a new one", "[rules]") {
   Desk d;
   TicketId id = d.Open();
   d.Ok(id, RequesterMessage{"more info"});
@@ -265,8 +264,8 @@ TEST_CASE("reopening, invitations and feedback need a resolved ticket", "[rules]
   d.Ok(id, Resolve{"done"});
   d.Ok(id, InviteFeedback{});
   CHECK(d.State(id).invited_since_resolution);
-  for (std::optional<int64_t> bad : {std::optional<int64_t>(), std::optional<int64_t>(0),
-                                     std::optional<int64_t>(6)}) {
+  for (std::optional<int64_t> bad :
+       {std::optional<int64_t>(), std::optional<int64_t>(0), std::optional<int64_t>(6)}) {
     d.Refused("bad_score", [&] { return d.Act(id, GiveFeedback{bad, ""}); });
   }
   d.Ok(id, GiveFeedback{4, "fast"});
@@ -324,8 +323,7 @@ TEST_CASE("an event id makes a command idempotent", "[rules]") {
   CHECK(retry->version == first->version);
   CHECK(retry->seq == first->seq);
   CHECK(d.log->Head().seq == head);
-  d.Refused("idempotency_conflict",
-            [&] { return d.handler.Act(id, Resolve{"other text"}, meta); });
+  d.Refused("idempotency_conflict", [&] { return d.handler.Act(id, Resolve{"other text"}, meta); });
   d.Refused("idempotency_conflict", [&] { return d.handler.Act(other, Resolve{"done"}, meta); });
   // Opening a ticket is idempotent too, and a retried creation uses no new id.
   CommandMeta open_meta = By("olga");

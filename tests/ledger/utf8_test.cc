@@ -1,5 +1,5 @@
-// The one UTF-8 decoder (ledger/domain/utf8.h): lengths and code points of well-formed sequences, and
-// each way a sequence can be malformed or cut off.
+// The one UTF-8 decoder (ledger/domain/utf8.h): lengths and code points of well-formed sequences,
+// and each way a sequence can be malformed or cut off.
 #include "ledger/domain/utf8.h"
 
 #include <catch2/catch.hpp>

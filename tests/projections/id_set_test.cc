@@ -1,12 +1,11 @@
 // IdSet against std::set as the oracle: the list filters page through it by cursor, so every
 // insert, erase and cursor position must agree, including ids past 32 bits.
-#include <catch2/catch.hpp>
+#include "projections/id_set.h"
 
+#include <catch2/catch.hpp>
 #include <random>
 #include <set>
 #include <vector>
-
-#include "projections/id_set.h"
 
 using tl::ledger::TicketId;
 using tl::projections::IdSet;
@@ -31,10 +30,14 @@ TEST_CASE("IdSet agrees with std::set under random inserts and erases", "[ids]")
     // Dense low ids (a real history), a few sparse ones, and some past 32 bits.
     auto draw = [&]() -> TicketId {
       switch (rng() % 10) {
-        case 0: return (TicketId{1} << 32) - 2 + rng() % 4;  // around the 32-bit edge
-        case 1: return (TicketId{1} << 40) + rng() % 50;
-        case 2: return 1 + rng() % 5'000'000;
-        default: return 1 + rng() % 5000;
+        case 0:
+          return (TicketId{1} << 32) - 2 + rng() % 4;  // around the 32-bit edge
+        case 1:
+          return (TicketId{1} << 40) + rng() % 50;
+        case 2:
+          return 1 + rng() % 5'000'000;
+        default:
+          return 1 + rng() % 5000;
       }
     };
     IdSet set;

@@ -2,10 +2,11 @@
 // ticket without the free text Change::before leaves out, for every event of seeded random
 // histories (every event type, imported stalls and feedback included), and never hides a
 // change of the description.
+#include "projections/state_before_event.h"
+
 #include <catch2/catch.hpp>
 
 #include "ledger/domain/ticket_state.h"
-#include "projections/state_before_event.h"
 #include "tests/support/random_history.h"
 #include "tests/support/temp_dir.h"
 
@@ -40,21 +41,22 @@ TEST_CASE("the state before an event is the ticket's, without the free text no m
     std::vector<TicketState> tickets;
     TicketState before;  // reused across tickets, as the fold does
     size_t checked = 0, description_changes = 0, with_free_text = 0;
-    REQUIRE(log->Scan(1, log->Head().seq, [&](const StoredEvent& stored) {
-                 const Event& e = stored.event;
-                 if (!e.stream.is_ticket()) return tl::Status::Ok();
-                 if (tickets.size() < e.stream.ticket) tickets.resize(e.stream.ticket);
-                 TicketState& t = tickets[e.stream.ticket - 1];
-                 const TicketState full = t;
-                 const bool description_changed = CopyBeforeEvent(t, e, before);
-                 ApplyToTicket(t, e);
-                 CHECK(before == WithoutFreeText(full, description_changed));
-                 if (!description_changed) CHECK(full.description == t.description);
-                 description_changes += full.exists() && full.description != t.description;
-                 with_free_text += !full.requester.empty() && !full.solution.empty();
-                 ++checked;
-                 return tl::Status::Ok();
-               })
+    REQUIRE(log->Scan(1, log->Head().seq,
+                      [&](const StoredEvent& stored) {
+                        const Event& e = stored.event;
+                        if (!e.stream.is_ticket()) return tl::Status::Ok();
+                        if (tickets.size() < e.stream.ticket) tickets.resize(e.stream.ticket);
+                        TicketState& t = tickets[e.stream.ticket - 1];
+                        const TicketState full = t;
+                        const bool description_changed = CopyBeforeEvent(t, e, before);
+                        ApplyToTicket(t, e);
+                        CHECK(before == WithoutFreeText(full, description_changed));
+                        if (!description_changed) CHECK(full.description == t.description);
+                        description_changes += full.exists() && full.description != t.description;
+                        with_free_text += !full.requester.empty() && !full.solution.empty();
+                        ++checked;
+                        return tl::Status::Ok();
+                      })
                 .ok());
     // The histories reach the cases that matter: descriptions edited, free text present.
     CHECK(checked > 1000);

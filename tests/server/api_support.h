@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <exception>
 #include <memory>
 #include <string>
@@ -56,9 +55,12 @@ struct Api {
   }
 
   static json::object TicketBody(const std::string& queue = "Orakel") {
-    return json::object{{"service", "Identitet_Feide"}, {"category", "support"},
-                        {"description", "login, password reset"}, {"queue", queue},
-                        {"requester", "kari@uni.no"}, {"channel", "email"},
+    return json::object{{"service", "Identitet_Feide"},
+                        {"category", "support"},
+                        {"description", "login, password reset"},
+                        {"queue", queue},
+                        {"requester", "kari@uni.no"},
+                        {"channel", "email"},
                         {"subject", "Cannot log in"}};
   }
 

@@ -103,8 +103,9 @@ TEST_CASE("reference data is defined by admins and a PUT that changes nothing ap
   CHECK(services.size() == 2);
 
   const uint64_t before = api.FeedLength();
-  auto same = admin.Put("/api/v1/queues/campus",
-                        json::object{{"members", json::array{"cora", "carl"}}, {"first_line", false}});
+  auto same =
+      admin.Put("/api/v1/queues/campus",
+                json::object{{"members", json::array{"cora", "carl"}}, {"first_line", false}});
   CHECK(same.status == 200);
   CHECK_FALSE(same.Json().at("changed").as_bool());
   CHECK(api.FeedLength() == before);
@@ -189,9 +190,10 @@ TEST_CASE("a ticket reads back with every field of API.md", "[server][api][loopb
   const uint64_t id = api.OpenTicket();
   auto t = api.Client("reader").Get("/api/v1/tickets/" + std::to_string(id)).Json().as_object();
   for (const char* key :
-       {"id", "version", "service", "category", "description", "queue", "owner", "requester",
-        "channel", "subject", "status", "created_at", "updated_at", "first_response_at",
-        "resolved_at", "solution", "stalled", "parent", "children", "reopened", "feedback"}) {
+       {"id",         "version",           "service",     "category", "description", "queue",
+        "owner",      "requester",         "channel",     "subject",  "status",      "created_at",
+        "updated_at", "first_response_at", "resolved_at", "solution", "stalled",     "parent",
+        "children",   "reopened",          "feedback"}) {
     INFO(key);
     CHECK(t.contains(key));
   }
@@ -245,7 +247,8 @@ TEST_CASE("every action type works and every broken rule is a 422 that appends n
   CHECK(t.at("owner") == "olga");
   t = act({{"type", "unassign"}});
   CHECK(t.at("owner").is_null());
-  t = act({{"type", "stall"}, {"awaiting", "screenshot"}, {"follow_up_at", "2030-01-01T00:00:00Z"}});
+  t = act(
+      {{"type", "stall"}, {"awaiting", "screenshot"}, {"follow_up_at", "2030-01-01T00:00:00Z"}});
   CHECK(t.at("status") == "stalled");
   CHECK(t.at("stalled").at("awaiting") == "screenshot");
   t = act({{"type", "open"}});
@@ -286,13 +289,13 @@ TEST_CASE("expected_version and event_id give conflicts and idempotent retries",
   const uint64_t id = api.OpenTicket();
   const std::string actions = "/api/v1/tickets/" + std::to_string(id) + "/actions";
   HttpClient olga = api.Client("olga");
-  auto stale = olga.Post(actions, json::object{{"type", "comment"}, {"body", "x"},
-                                               {"expected_version", 1}});
+  auto stale =
+      olga.Post(actions, json::object{{"type", "comment"}, {"body", "x"}, {"expected_version", 1}});
   CHECK(stale.status == 409);
   CHECK(stale.ErrorCode() == "version_conflict");
   CHECK(stale.Json().at("current_version").to_number<uint64_t>() == 2);
-  auto fresh = olga.Post(actions, json::object{{"type", "comment"}, {"body", "x"},
-                                               {"expected_version", 2}});
+  auto fresh =
+      olga.Post(actions, json::object{{"type", "comment"}, {"body", "x"}, {"expected_version", 2}});
   CHECK(fresh.status == 201);
   CHECK(fresh.Json().at("version").to_number<uint64_t>() == 3);
 
@@ -345,8 +348,7 @@ TEST_CASE("importers set occurred_at and actor, agents may not, and recorded_by 
   CHECK(opened.at("recorded_by") == "importer");
   CHECK(opened.at("occurred_at") == "2025-03-04T09:00:00Z");
   ExpectRefused(api, importer, "POST", "/api/v1/tickets/" + id + "/actions",
-                Action({{"type", "reply"}, {"body", "x"},
-                        {"occurred_at", "2025-03-04T08:00:00Z"}}),
+                Action({{"type", "reply"}, {"body", "x"}, {"occurred_at", "2025-03-04T08:00:00Z"}}),
                 422, "time_goes_backwards");
   auto reply = importer.Post("/api/v1/tickets/" + id + "/actions",
                              json::object{{"type", "reply"}, {"body", "x"}});
@@ -400,13 +402,15 @@ TEST_CASE("ticket lists filter, page and validate their parameters", "[server][a
   auto page = reader.Get("/api/v1/tickets?limit=2").Json();
   CHECK(page.at("tickets").as_array().size() == 2);
   REQUIRE(page.at("next").is_number());
-  auto next = reader.Get("/api/v1/tickets?limit=2&after=" +
-                         std::to_string(page.at("next").to_number<uint64_t>()))
+  auto next = reader
+                  .Get("/api/v1/tickets?limit=2&after=" +
+                       std::to_string(page.at("next").to_number<uint64_t>()))
                   .Json();
   CHECK(next.at("tickets").as_array().at(0).at("id").to_number<uint64_t>() == 3);
   CHECK(reader.Get("/api/v1/tickets?limit=5000").status == 200);  // capped, not refused
   // Empty parameters, as in API.md's own example, are absent ones.
-  auto empty = reader.Get("/api/v1/tickets?status=new,open&queue=&service=&owner=&category=&limit=&after=");
+  auto empty =
+      reader.Get("/api/v1/tickets?status=new,open&queue=&service=&owner=&category=&limit=&after=");
   CHECK(empty.status == 200);
   CHECK(empty.Json().at("tickets").as_array().size() == 5);
   CHECK(reader.Get("/api/v1/tickets?status=lost").ErrorCode() == "bad_field");
@@ -429,8 +433,8 @@ TEST_CASE("as_of and known_at read a ticket as it was", "[server][api][loopback]
   auto then = reader.Get(ticket + "?as_of=" + std::to_string(opened_seq)).Json();
   CHECK(then.at("status") == "new");
   CHECK(then == before_reply);
-  auto by_time = reader.Get(ticket + "?as_of=" +
-                            std::string(before_reply.at("updated_at").as_string()));
+  auto by_time =
+      reader.Get(ticket + "?as_of=" + std::string(before_reply.at("updated_at").as_string()));
   CHECK(by_time.Json().at("version").to_number<uint64_t>() == 2);
   auto known = reader.Get(ticket + "?known_at=2030-01-01T00:00:00Z").Json();
   CHECK(known.at("status") == "open");
@@ -460,8 +464,7 @@ TEST_CASE("report endpoints are wired to the projections' reports", "[server][ap
   }
 }
 
-TEST_CASE("bodies over the limit are 413 too_large and append nothing",
-          "[server][api][loopback]") {
+TEST_CASE("bodies over the limit are 413 too_large and append nothing", "[server][api][loopback]") {
   Api api;
   HttpClient olga = api.Client("olga");
   json::object body = Api::TicketBody();
@@ -476,9 +479,10 @@ TEST_CASE("a client that expects 100-continue gets it before sending its body",
   const std::string body = json::serialize(Api::TicketBody());
   RawConnection c(api.server.port());
   REQUIRE(c.Write("POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                  api.server.token("olga") + "\r\nContent-Type: application/json\r\n"
-                  "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
-                  "\r\n\r\n"));
+                  api.server.token("olga") +
+                  "\r\nContent-Type: application/json\r\n"
+                  "Expect: 100-continue\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n"));
   bool closed = false;
   std::string interim;
   for (int i = 0; i < 100 && interim.find("\r\n\r\n") == std::string::npos && !closed; ++i) {

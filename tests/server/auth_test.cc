@@ -1,7 +1,7 @@
 // Token files, constant-time token lookup, roles.
-#include <catch2/catch.hpp>
-
 #include "server/auth.h"
+
+#include <catch2/catch.hpp>
 
 using namespace tl::server;
 
@@ -54,8 +54,8 @@ TEST_CASE("roles grant what API.md lists", "[server][auth]") {
   CHECK(Allows(Role::kImporter, Permission::kAct));
   CHECK_FALSE(Allows(Role::kImporter, Permission::kAudit));
   CHECK_FALSE(Allows(Role::kImporter, Permission::kAdmin));
-  for (Permission p : {Permission::kRead, Permission::kAct, Permission::kAudit,
-                       Permission::kImport, Permission::kAdmin}) {
+  for (Permission p : {Permission::kRead, Permission::kAct, Permission::kAudit, Permission::kImport,
+                       Permission::kAdmin}) {
     CHECK(Allows(Role::kAdmin, p));
   }
 }

@@ -41,9 +41,9 @@ TEST_CASE("32 clients x 200 actions on shared tickets: each 201 once, conflicts 
         }
         const uint64_t version = state.Json().at("version").to_number<uint64_t>();
         const std::string body = "client " + std::to_string(c) + " action " + std::to_string(i);
-        auto r = client.Post(path + "/actions", json::object{{"type", "comment"},
-                                                              {"body", body},
-                                                              {"expected_version", version}});
+        auto r = client.Post(
+            path + "/actions",
+            json::object{{"type", "comment"}, {"body", body}, {"expected_version", version}});
         if (r.status == 201) {
           std::lock_guard lock(mu);
           acked.push_back({ticket, r.Json().at("version").to_number<uint64_t>(), body});

@@ -40,11 +40,9 @@ TEST_CASE("malformed JSON, wrong types, huge numbers and bad UTF-8 get 400s",
       {actions, "{\"type\":\"comment\",\"body\":" + deep + "}", "bad_json"},
       {actions, "{\"type\":\"comment\",\"body\":\"\xC3\x28\"}", "bad_json"},
       {actions, "{\"type\":\"comment\",\"body\":\"\xFF\xFE\"}", "bad_json"},
-      {actions, "{\"type\":\"comment\",\"body\":\"a" + std::string(1, '\0') + "b\"}",
-       "bad_json"},
+      {actions, "{\"type\":\"comment\",\"body\":\"a" + std::string(1, '\0') + "b\"}", "bad_json"},
       {actions, "{\"type\":\"comment\",\"body\":1e999999}", "bad_field"},
-      {actions, "{\"type\":\"comment\",\"body\":\"x\",\"expected_version\":1e999999}",
-       "bad_field"},
+      {actions, "{\"type\":\"comment\",\"body\":\"x\",\"expected_version\":1e999999}", "bad_field"},
       {actions, "{\"type\":\"comment\",\"body\":\"x\",\"expected_version\":-1e999999}",
        "bad_field"},
       {actions, "{\"type\":\"comment\",\"body\":\"x\",\"expected_version\":1e30}", "bad_field"},
@@ -89,10 +87,10 @@ TEST_CASE("broken HTTP, oversized heads and bodies, and garbage bytes are answer
     CHECK(StatusOfRaw(out) == 400);
   }
   SECTION("an oversized header block") {
-    std::string out = Raw(port,
-                          "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') +
-                              "\r\n\r\n",
-                          &closed);
+    std::string out = Raw(
+        port,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n",
+        &closed);
     CHECK(StatusOfRaw(out) == 431);
     CHECK(closed);
   }
@@ -106,26 +104,29 @@ TEST_CASE("broken HTTP, oversized heads and bodies, and garbage bytes are answer
   }
   SECTION("a chunked body over the limit") {
     std::string chunk = std::string(512 * 1024, 'a');
-    std::string req = "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                      token + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string req = "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                      "\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 3; ++i) req += "80000\r\n" + chunk + "\r\n";
     req += "0\r\n\r\n";
     std::string out = Raw(port, req, &closed);
     CHECK(StatusOfRaw(out) == 413);
   }
   SECTION("a bad Content-Length") {
-    std::string out = Raw(port, "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: x1\r\n\r\n",
-                          &closed);
+    std::string out = Raw(
+        port, "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Length: x1\r\n\r\n", &closed);
     CHECK(StatusOfRaw(out) == 400);
   }
   SECTION("invalid UTF-8 and bad escapes in the URL") {
-    std::string out = Raw(port, "GET /api/v1/tickets?owner=%FF HTTP/1.1\r\nHost: x\r\n"
-                                "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n",
+    std::string out = Raw(port,
+                          "GET /api/v1/tickets?owner=%FF HTTP/1.1\r\nHost: x\r\n"
+                          "Authorization: Bearer " +
+                              token + "\r\nConnection: close\r\n\r\n",
                           &closed);
     CHECK(StatusOfRaw(out) == 400);
     CHECK_THAT(out, Catch::Contains("bad_field"));
-    out = Raw(port, "GET /api/v1/tickets?owner=%G1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-              &closed);
+    out =
+        Raw(port, "GET /api/v1/tickets?owner=%G1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            &closed);
     CHECK((StatusOfRaw(out) == 400 || StatusOfRaw(out) == 401));
   }
   SECTION("a body shorter than its Content-Length, then silence, is dropped at the deadline") {
@@ -137,8 +138,8 @@ TEST_CASE("broken HTTP, oversized heads and bodies, and garbage bytes are answer
   }
   SECTION("a slow drip cannot hold a connection past the read deadline") {
     RawConnection c(port);
-    const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " +
-                                std::string(40, 'a') + "\r\n\r\n";
+    const std::string request =
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(40, 'a') + "\r\n\r\n";
     const auto start = std::chrono::steady_clock::now();
     bool gone = false;
     for (char ch : request) {

@@ -14,7 +14,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <cctype>
 #include <cerrno>
 #include <stdexcept>

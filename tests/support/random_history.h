@@ -22,8 +22,8 @@
 #include <random>
 #include <vector>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/ticket_state.h"
+#include "ledger/store/event_log.h"
 #include "tests/support/fixtures.h"
 
 namespace tl::testing {

@@ -88,9 +88,10 @@ TEST_CASE("a capnp export is the stored bytes, and capnp decode reads every even
   CHECK(exported == stored);
 
   // Cap'n Proto's own tool, with the schema from the source tree.
-  auto decoded = RunCommand({TL_CAPNP_BIN, "decode", "--short",
-                             std::string(TL_SOURCE_DIR) + "/ledger/store/schema/events.capnp", "Event"},
-                            exported);
+  auto decoded =
+      RunCommand({TL_CAPNP_BIN, "decode", "--short",
+                  std::string(TL_SOURCE_DIR) + "/ledger/store/schema/events.capnp", "Event"},
+                 exported);
   INFO(decoded.err);
   REQUIRE(decoded.exit_code == 0);
   const auto messages = Lines(decoded.out);

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/ticket_rules.h"
+#include "ledger/store/event_log.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 

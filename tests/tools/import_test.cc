@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/time_format.h"
+#include "ledger/store/event_log.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 

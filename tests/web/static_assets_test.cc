@@ -1,16 +1,16 @@
 // The dashboard page's embedding: every file under server/web/page (and Debian's Chart.js) is
 // compiled in and served byte for byte, with its content type, over real HTTP from the real
 // `ticketledger serve`; everything the page refers to is there; nothing else is served.
-#include <catch2/catch.hpp>
+#include "server/web/static_assets.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
-#include "server/web/static_assets.h"
 #include "tests/support/http_client.h"
 #include "tests/support/server_process.h"
 
@@ -124,8 +124,7 @@ TEST_CASE("every file the page refers to is embedded", "[web]") {
     if (!path.ends_with(".js") || path.starts_with("/assets/vendor/")) continue;
     const std::string text = ReadFile(SourceOf(path));
     for (std::sregex_iterator it(text.begin(), text.end(), import_ref), end; it != end; ++it) {
-      const fs::path target =
-          (fs::path(path).parent_path() / (*it)[1].str()).lexically_normal();
+      const fs::path target = (fs::path(path).parent_path() / (*it)[1].str()).lexically_normal();
       INFO(path << " imports " << (*it)[1].str());
       CHECK(served.count(target.generic_string()) == 1);
       ++imports;

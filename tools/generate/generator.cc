@@ -8,8 +8,8 @@
 #include <chrono>
 #include <filesystem>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/time_format.h"
+#include "ledger/store/event_log.h"
 #include "tools/generate/batch_writer.h"
 #include "tools/generate/calendar.h"
 #include "tools/generate/catalogue.h"

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/store/event_log.h"
 #include "ledger/domain/ticket_state.h"
+#include "ledger/store/event_log.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
 #include "tools/import/source_row.h"

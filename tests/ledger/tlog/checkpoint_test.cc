@@ -107,8 +107,7 @@ TEST_CASE("a signed checkpoint opens with the log key and nothing else", "[tlog]
   CHECK_FALSE(OpenCheckpoint(root_changed, log.signer.verifier()).ok());
   // Another key: rejected.
   const Log other = MakeLog(20);
-  CHECK(OpenCheckpoint(note, other.signer.verifier()).status().code() ==
-        tl::StatusCode::kDataLoss);
+  CHECK(OpenCheckpoint(note, other.signer.verifier()).status().code() == tl::StatusCode::kDataLoss);
   // A cosignature by an unknown witness is ignored.
   auto witness_key = GenerateKey("witness.example");
   REQUIRE(witness_key.ok());

@@ -237,8 +237,10 @@ TEST_CASE("a consistency proof is rejected for wrong sizes, roots or proof hashe
   CHECK(VerifyConsistency(8, 8, old_root, new_root, {}).code() == tl::StatusCode::kDataLoss);
   CHECK(VerifyConsistency(8, 8, new_root, new_root, proof).code() == tl::StatusCode::kDataLoss);
   // Nothing is proved from the empty tree or backwards in time.
-  CHECK(VerifyConsistency(0, 8, EmptyRootHash(), new_root, {}).code() == tl::StatusCode::kInvalidArgument);
-  CHECK(VerifyConsistency(8, 6, new_root, old_root, proof).code() == tl::StatusCode::kInvalidArgument);
+  CHECK(VerifyConsistency(0, 8, EmptyRootHash(), new_root, {}).code() ==
+        tl::StatusCode::kInvalidArgument);
+  CHECK(VerifyConsistency(8, 6, new_root, old_root, proof).code() ==
+        tl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("the provers refuse indexes and sizes outside the tree", "[tlog][merkle]") {

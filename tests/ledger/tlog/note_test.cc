@@ -142,9 +142,11 @@ TEST_CASE("a tampered note is rejected", "[tlog][note]") {
 TEST_CASE("a malformed note is rejected before any signature is checked", "[tlog][note]") {
   const std::string sig_line = std::string(kSignedNote).substr(sizeof(kText));
   const std::string good = kSignedNote;
-  CHECK(OpenCode(std::string(kText)) == tl::StatusCode::kInvalidArgument);               // no signatures
-  CHECK(OpenCode(good.substr(0, good.size() - 1)) == tl::StatusCode::kInvalidArgument);  // no final \n
-  CHECK(OpenCode(std::string(kText) + "\n- PeterNeumann x08go/ZJ=\n") == tl::StatusCode::kInvalidArgument);
+  CHECK(OpenCode(std::string(kText)) == tl::StatusCode::kInvalidArgument);  // no signatures
+  CHECK(OpenCode(good.substr(0, good.size() - 1)) ==
+        tl::StatusCode::kInvalidArgument);  // no final \n
+  CHECK(OpenCode(std::string(kText) + "\n- PeterNeumann x08go/ZJ=\n") ==
+        tl::StatusCode::kInvalidArgument);
   CHECK(OpenCode(std::string(kText) + "\n" + sig_line.substr(0, sig_line.size() - 2) + "!\n") ==
         tl::StatusCode::kInvalidArgument);  // not base64
   CHECK(OpenCode(std::string(kText) + "\n\xE2\x80\x94 Peter Neumann x08go/ZJ=\n") ==

@@ -192,7 +192,8 @@ TEST_CASE("appending to tiles of another tree size is reported as corruption", "
   auto missing = AppendLeaves(1000, std::span(&extra, 1), store);
   CHECK(missing.status().code() == tl::StatusCode::kNotFound);
   CHECK_THAT(std::string(missing.status().message()), Catch::Contains("tile (0, 3)"));
-  CHECK(AppendLeaves(-1, std::span(&extra, 1), store).status().code() == tl::StatusCode::kInvalidArgument);
+  CHECK(AppendLeaves(-1, std::span(&extra, 1), store).status().code() ==
+        tl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("proofs for a size beyond the stored tiles fail instead of guessing", "[tlog][tiles]") {
