@@ -325,7 +325,8 @@ server::Response BenchBare(const server::Request&) {
 }
 
 // Builds (or reuses) a history of `tickets` tickets in `dir` and starts the server on it:
-// `generate`'s simulation (DOMAIN.md's process through the real rules) or the quicker bulk one.
+// `generate`'s simulation (docs/domain.md's process through the real rules) or the quicker bulk
+// one.
 Result<std::unique_ptr<server::Stack>> StartOn(const std::string& dir, uint64_t tickets,
                                                const Args& args, const Tokens& tokens) {
   if (args.history == "generated") {

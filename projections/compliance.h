@@ -1,4 +1,4 @@
-// Process compliance (API.md `GET /api/v1/reports/compliance`; issue 6), every category: per
+// Process compliance (docs/api.md `GET /api/v1/reports/compliance`; issue 6), every category: per
 // current service or queue, counts of events that show the process's discipline. Live writes
 // always comply; imported history is recorded as it happened and may not. Its model keeps each
 // ticket's counts so that they follow it between groups (compliance.cc).

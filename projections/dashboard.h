@@ -1,4 +1,4 @@
-// The open-support dashboard (API.md `GET /api/v1/dashboard`): support tickets whose status is
+// The open-support dashboard (docs/api.md `GET /api/v1/dashboard`): support tickets whose status is
 // new, open or stalled, by current service and ISO week of creation. Its model counts them by
 // creation day x current service x queue, so that "the last N days" merges at most N day cells
 // per group (dashboard.cc).

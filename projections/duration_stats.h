@@ -1,4 +1,4 @@
-// Durations (nanoseconds) kept sorted in report cells, and the statistics of API.md over the
+// Durations (nanoseconds) kept sorted in report cells, and the statistics of docs/api.md over the
 // union of several cells: count, nearest-rank percentiles, mean, max. The union is never
 // copied: a percentile is found by binary search over the value range, counting in each
 // cell's sorted vector, so its cost grows with the number of cells, not of values.

@@ -1,4 +1,4 @@
-// Pending feedback invitations (API.md `GET /api/v1/feedback/pending`): resolved tickets not
+// Pending feedback invitations (docs/api.md `GET /api/v1/feedback/pending`): resolved tickets not
 // invited since their latest resolution. The invitation is due 2 h after the resolution. Its
 // model keeps those tickets ordered by that resolution (feedback_pending.cc).
 #pragma once

@@ -1,5 +1,5 @@
-// Overdue follow-ups (API.md `GET /api/v1/followups`): stalled tickets whose follow-up time has
-// passed. Its model keeps stalled tickets ordered by their follow-up time, so "follow_up_at <
+// Overdue follow-ups (docs/api.md `GET /api/v1/followups`): stalled tickets whose follow-up time
+// has passed. Its model keeps stalled tickets ordered by their follow-up time, so "follow_up_at <
 // now" is a prefix (followups.cc). A stall without a follow-up time (only in imported history)
 // has nothing to be overdue against and is not listed; the compliance report counts it.
 #pragma once

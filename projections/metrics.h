@@ -1,4 +1,4 @@
-// The event-derived Prometheus families of API.md "Operations", as a read model so that they
+// The event-derived Prometheus families of docs/api.md "Operations", as a read model so that they
 // survive restarts through checkpoints (counters only grow; a restart must not reset them):
 //   ticketledger_first_response_seconds  histogram, one observation at a ticket's first reply
 //   ticketledger_resolution_seconds      histogram, one observation at each resolution

@@ -1,4 +1,4 @@
-// Misroutes (API.md `GET /api/v1/reports/misroutes`): moves from a team queue back to a
+// Misroutes (docs/api.md `GET /api/v1/reports/misroutes`): moves from a team queue back to a
 // first-line queue (the `misroute` flag the ledger records on the `moved` event), counted per
 // the ticket's current service and the move's source queue, for tickets created in the window.
 // Its model keeps counts by creation day and each ticket's source queues, so that the counts

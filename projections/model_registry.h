@@ -1,6 +1,6 @@
 // ModelRegistry: the one table of read models and the reports they answer (docs/projections.md,
 // "How to add a report"). High-level code builds a registry and calls Register() for each model
-// (StandardModels() does it for API.md's models), then hands it to Projections::Open; the
+// (StandardModels() does it for docs/api.md's models), then hands it to Projections::Open; the
 // projector folds every event into one instance of each registered model, the checkpoints
 // load and write each, and the report service answers each model's report. Nothing else lists
 // the models: no enum, no switch.
@@ -82,7 +82,7 @@ class ModelRegistry {
   std::vector<Entry> entries_;
 };
 
-// API.md's read models, in the order the checkpoints have always been written: response times,
+// docs/api.md's read models, in the order the checkpoints have always been written: response times,
 // volume, dashboard, workload, misroutes, satisfaction, compliance, follow-ups, pending
 // feedback, metrics. standard_models.cc is the one place that lists them.
 ModelRegistry StandardModels();

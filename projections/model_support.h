@@ -14,7 +14,7 @@
 
 namespace tl::projections {
 
-// The feedback invitation is due at most two hours after the answer (DOMAIN.md).
+// The feedback invitation is due at most two hours after the answer (docs/domain.md).
 constexpr ledger::TimeNs kFeedbackDue = 2 * 3600 * ledger::kNanosPerSecond;
 
 // Whether an invitation at `invited_at` came within 2 h of the ticket's latest resolution

@@ -90,7 +90,7 @@ struct TicketPage {
   std::optional<TicketId> next;      // the `after` of the next page; nullopt on the last page
 };
 
-// A point in the past to see a ticket at (API.md `as_of` and `known_at`): the events up to a
+// A point in the past to see a ticket at (docs/api.md `as_of` and `known_at`): the events up to a
 // seq, or those that occurred, or were recorded, at or before a time.
 struct AsOf {
   enum class Kind { kSeq, kOccurredAt, kRecordedAt };
@@ -101,7 +101,7 @@ struct AsOf {
 
 class Projections {
  public:
-  // Builds the read models `models` lists (StandardModels() for API.md's) from `log`
+  // Builds the read models `models` lists (StandardModels() for docs/api.md's) from `log`
   // (checkpoints + tail, or from seq 1). With attach, registers as the log's commit listener
   // (call before the first append). kInternal if two models share a name.
   static Result<std::unique_ptr<Projections>> Open(ledger::EventLog& log, ModelRegistry models,
@@ -145,7 +145,7 @@ class Projections {
   // The reports of the registered models, typed (report_service.h).
   const ReportService& reports() const;
 
-  // The event-derived Prometheus families of API.md, in text format 0.0.4 (HELP and TYPE
+  // The event-derived Prometheus families of docs/api.md, in text format 0.0.4 (HELP and TYPE
   // lines included): ticketledger_first_response_seconds, ticketledger_resolution_seconds,
   // ticketledger_tickets_open, ticketledger_tickets_created_total, ticketledger_events_total.
   // Nothing when the registry has no metrics model.

@@ -25,7 +25,7 @@ enum class GroupBy { kService, kQueue, kCategory, kMonth };
 enum class Interval { kDay, kWeek, kMonth };
 
 // The parameters of a report query. Each report reads the fields it takes and ignores the
-// others; the caller fills in the defaults API.md gives (server/report_params.h does).
+// others; the caller fills in the defaults docs/api.md gives (server/report_params.h does).
 struct ReportParams {
   Window window;  // from / to: [from, to) of created_at
   // The report's "now"; unset = the latest applied event's occurred_at (never the wall clock,

@@ -1,4 +1,4 @@
-// Response times (API.md `GET /api/v1/reports/response-times`): per ticket, the first response
+// Response times (docs/api.md `GET /api/v1/reports/response-times`): per ticket, the first response
 // (first reply minus creation; the acknowledgement is not a reply) and, while the ticket is
 // resolved, its resolution time (time in new or open before the latest resolution, kept by
 // ledger::TicketState). Its model keeps cells by creation day/month x current service x queue x

@@ -1,6 +1,6 @@
-// Satisfaction (API.md `GET /api/v1/reports/satisfaction`), every category: per current service
-// or queue, the tickets with feedback and their mean score (a ticket's latest feedback), the
-// feedback invitations and those sent within 2 h of the latest resolution before them. Its
+// Satisfaction (docs/api.md `GET /api/v1/reports/satisfaction`), every category: per current
+// service or queue, the tickets with feedback and their mean score (a ticket's latest feedback),
+// the feedback invitations and those sent within 2 h of the latest resolution before them. Its
 // model keeps each ticket's invitation counts so they follow it between groups
 // (satisfaction.cc).
 #pragma once

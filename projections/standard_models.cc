@@ -1,4 +1,4 @@
-// The one list of API.md's read models (model_registry.h). Adding a report is a new file with
+// The one list of docs/api.md's read models (model_registry.h). Adding a report is a new file with
 // its model and one line here; the order is the order of applying, loading and writing.
 #include "projections/compliance.h"
 #include "projections/dashboard.h"

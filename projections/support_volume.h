@@ -1,4 +1,4 @@
-// Support volume (API.md `GET /api/v1/reports/volume`): tickets per current service, queue and
+// Support volume (docs/api.md `GET /api/v1/reports/volume`): tickets per current service, queue and
 // category by day, ISO week or month of creation, with the keywords of their descriptions. Its
 // model keeps cells by creation day/month x group holding the ticket count and each keyword's
 // count; a ticket's keywords move with it when its description, service, queue or category
@@ -17,7 +17,7 @@
 
 namespace tl::projections {
 
-// A description's keywords (API.md): the comma- or semicolon-separated terms, trimmed of
+// A description's keywords (docs/api.md): the comma- or semicolon-separated terms, trimmed of
 // whitespace, lower-cased (ASCII and Latin-1 letters such as Æ, Ø, Å; other scripts stay as
 // written), empty ones dropped, each once, in code-point order.
 std::vector<std::string> DescriptionKeywords(std::string_view description);

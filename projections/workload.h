@@ -1,4 +1,4 @@
-// Workload (API.md `GET /api/v1/reports/workload`): open tickets of every category per current
+// Workload (docs/api.md `GET /api/v1/reports/workload`): open tickets of every category per current
 // queue and owner, with the oldest. Its model keeps each group's tickets ordered by creation so
 // the oldest is at hand (workload.cc).
 #pragma once

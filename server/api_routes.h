@@ -1,4 +1,4 @@
-// API.md's endpoints as one route table (route_table.h): every path, method and permission of
+// docs/api.md's endpoints as one route table (route_table.h): every path, method and permission of
 // the contract, each bound to its handler and the one service that handler uses.
 #pragma once
 
@@ -7,7 +7,7 @@
 
 namespace tl::server {
 
-// The table of API.md's endpoints over `ctx`'s services, which must outlive it. The caller may
+// The table of docs/api.md's endpoints over `ctx`'s services, which must outlive it. The caller may
 // add routes of its own before serving.
 RouteTable ApiRoutes(ServerContext& ctx);
 

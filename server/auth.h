@@ -1,4 +1,4 @@
-// Authentication and roles (API.md "Authentication").
+// Authentication and roles (docs/api.md "Authentication").
 //
 // The token file has one line per token: `<sha256 hex of the token> <role> <actor>`, with `#`
 // comments and blank lines. Only hashes are kept, so the file (and a core dump) never holds a

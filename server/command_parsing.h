@@ -1,7 +1,7 @@
-// JSON request bodies -> ledger commands (API.md "Reference data" and "Tickets").
+// JSON request bodies -> ledger commands (docs/api.md "Reference data" and "Tickets").
 //
 // Only the shape is judged here (400: bad_json, missing_field, bad_field); whether the command
-// is allowed is the rules' job (422). Where API.md gives an absent field a rule code (a stall
+// is allowed is the rules' job (422). Where docs/api.md gives an absent field a rule code (a stall
 // without `awaiting` is 422 awaiting_required, a feedback score that is missing or not an
 // integer is 422 bad_score) the field is left empty for the rules to judge.
 #pragma once

@@ -1,5 +1,5 @@
-// The services API.md's endpoints use: the ledger, the read models and their report bodies, the
-// write path, the tokens, the metrics, the page's files. Owned by whoever wires the server
+// The services docs/api.md's endpoints use: the ledger, the read models and their report bodies,
+// the write path, the tokens, the metrics, the page's files. Owned by whoever wires the server
 // (server/stack.cc); the context only refers to them, and they outlive every request. The route
 // table binds each endpoint's handler to the one service it uses (api_routes.cc).
 #pragma once

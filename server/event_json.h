@@ -1,4 +1,4 @@
-// The API's JSON for ledger values: tickets and events (API.md). The tools use the same
+// The API's JSON for ledger values: tickets and events (docs/api.md). The tools use the same
 // functions, so that `ticketledger log`, `export --format ndjson` and the API print the same
 // shapes, byte for byte.
 #pragma once
@@ -21,7 +21,7 @@ boost::json::value StringOrNull(const std::string& s);
 boost::json::object TicketToJson(const ledger::TicketState& ticket);
 // The `data` of an event: the payload's fields.
 boost::json::object PayloadToJson(const ledger::Event& event);
-// One item of a ticket's history or of the event feed. API.md's keys, plus the extensions of
+// One item of a ticket's history or of the event feed. docs/api.md's keys, plus the extensions of
 // docs/api.md: "event_id", "stream" and "ticket" (null for queues and services).
 boost::json::object EventToJson(const ledger::StoredEvent& event);
 

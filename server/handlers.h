@@ -1,4 +1,4 @@
-// The endpoints of API.md as plain functions of the request and the one service each uses: no
+// The endpoints of docs/api.md as plain functions of the request and the one service each uses: no
 // sockets, no Beast, no routing. The route table (route_table.h, api_routes.cc) has matched
 // the path, filled in its captures (Request::path_params), checked the method and, where the
 // route needs one, authenticated the caller with the permission the endpoint needs; each

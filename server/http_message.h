@@ -44,7 +44,7 @@ std::string_view PathParam(const Request& req, std::string_view name);
 
 // A JSON body with the given status.
 Response JsonResponse(int status, const boost::json::object& body);
-// API.md's error shape {"error": {"code", "message"}} with the given status.
+// docs/api.md's error shape {"error": {"code", "message"}} with the given status.
 Response ErrorResponse(int status, std::string_view code, std::string_view message);
 
 }  // namespace tl::server

@@ -135,7 +135,7 @@ Status ParseTarget(std::string_view target, std::string* path, QueryParams* quer
 
 Result<std::optional<uint64_t>> QueryUnsigned(const QueryParams& q, std::string_view name) {
   auto it = q.find(name);
-  // `limit=` (as in API.md's own examples) means "not given".
+  // `limit=` (as in docs/api.md's own examples) means "not given".
   if (it == q.end() || it->second.empty()) return std::optional<uint64_t>();
   const std::string& s = it->second;
   uint64_t v = 0;

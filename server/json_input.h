@@ -1,7 +1,7 @@
 // Reading request bodies and query strings strictly: JSON with a depth limit and strict UTF-8,
 // typed field access that says which field is wrong, and the URL decoding of targets.
 //
-// Errors are Status values with API.md's codes: bad_json (not JSON, not an object, too deep,
+// Errors are Status values with docs/api.md's codes: bad_json (not JSON, not an object, too deep,
 // invalid UTF-8), missing_field, bad_field.
 #pragma once
 
@@ -16,7 +16,7 @@
 
 namespace tl::server {
 
-// Nesting of arrays and objects accepted in a body. API.md's bodies are two levels deep.
+// Nesting of arrays and objects accepted in a body. docs/api.md's bodies are two levels deep.
 constexpr size_t kMaxJsonDepth = 16;
 
 // Parses a body that must be one JSON object. An empty body is bad_json.

@@ -1,4 +1,4 @@
-// The report endpoints (API.md "Reports") and their bodies.
+// The report endpoints (docs/api.md "Reports") and their bodies.
 //
 // ReportEndpoints() is the table of the reports the API serves: the report's name, its path,
 // the parameters it takes, and how its typed answer (projections::ReportService) becomes the
@@ -40,7 +40,7 @@ struct ReportEndpoint {
                                      const projections::ReportParams& params);
 };
 
-// API.md's report endpoints, in the order of its report section. The one list of them.
+// docs/api.md's report endpoints, in the order of its report section. The one list of them.
 const std::vector<ReportEndpoint>& ReportEndpoints();
 // The endpoint of report `name`; null if there is none.
 const ReportEndpoint* FindReportEndpoint(std::string_view name);

@@ -1,8 +1,8 @@
-// The API's JSON for the typed reports of projections/ (API.md "Reports", docs/projections.md):
-// one ToJson per report type, giving exactly the body `GET /api/v1/reports/...` answers: the
-// keys in the contract's order, times in RFC 3339, durations in seconds (an integer when whole),
-// null for a statistic of an empty set and for an unowned ticket. `ticketledger replay --report`
-// prints the same bodies.
+// The API's JSON for the typed reports of projections/ (docs/api.md "Reports",
+// docs/projections.md): one ToJson per report type, giving exactly the body `GET
+// /api/v1/reports/...` answers: the keys in the contract's order, times in RFC 3339, durations in
+// seconds (an integer when whole), null for a statistic of an empty set and for an unowned ticket.
+// `ticketledger replay --report` prints the same bodies.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,5 +1,5 @@
 // Report query strings -> typed report parameters (projections::ReportParams), for the API and
-// `ticketledger replay --report`. Each report accepts the parameters API.md lists for it and
+// `ticketledger replay --report`. Each report accepts the parameters docs/api.md lists for it and
 // nothing else; an unknown parameter or a bad value is kBadField whose message starts with the
 // parameter's name (the server answers 400 bad_field). An empty value counts as absent
 // (`?queue=` = no filter).
@@ -16,7 +16,7 @@ namespace tl::server {
 
 // What one report takes: the names of its parameters (of from, to, now, service, queue,
 // category, group_by, interval, days) and its group_by choices, the first being the default.
-// A report that takes `category` defaults to category=support (API.md); `category=all` is
+// A report that takes `category` defaults to category=support (docs/api.md); `category=all` is
 // every category. The others count every category.
 struct ReportSpec {
   std::vector<std::string_view> accepts;
@@ -24,7 +24,7 @@ struct ReportSpec {
 };
 
 // Parses `query` for the report `report_name` (named in messages) described by `spec`, filling
-// in API.md's defaults; `now` stays unset (the latest event's occurred_at).
+// in docs/api.md's defaults; `now` stays unset (the latest event's occurred_at).
 Result<projections::ReportParams> ParseReportParams(std::string_view report_name,
                                                     const ReportSpec& spec,
                                                     const QueryParams& query);

@@ -6,7 +6,7 @@
 //
 // Handlers are plain functions of the request and the one service they use (handlers.h),
 // bound to that service when the route is added: Read() and Write() below. Whoever wires a
-// server builds the table (api_routes.h for API.md's endpoints) and may add routes of its own:
+// server builds the table (api_routes.h for docs/api.md's endpoints) and may add routes of its own:
 // the HTTP benchmark adds its bare handler, which the product does not serve.
 //
 // Thread-safety: Add while wiring, on one thread; Answer from any number of threads after.

@@ -3,8 +3,8 @@
 // `ticketledger serve` and by `ticketledger bench http`, so that the benchmark measures the
 // server exactly as it is deployed.
 //
-// Order of construction: EventLog -> Projections (API.md's read models, attached as the commit
-// listener) -> CommandHandler -> report bodies -> route table (API.md's routes, then
+// Order of construction: EventLog -> Projections (docs/api.md's read models, attached as the commit
+// listener) -> CommandHandler -> report bodies -> route table (docs/api.md's routes, then
 // StackOptions::extra_routes) -> Server. Close() is the graceful shutdown: the server stops
 // accepting and answers what is in flight, the read models write their checkpoints, then the log
 // drains its queue and closes; only then are the others destroyed.
@@ -44,7 +44,7 @@ struct StackOptions {
   std::chrono::milliseconds sign_within{1000};
   // ServerContext::static_assets: the dashboard page's files (server/web), or unset.
   StaticAssets static_assets;
-  // Routes served besides API.md's, added after them (e.g. the HTTP benchmark's bare handler,
+  // Routes served besides docs/api.md's, added after them (e.g. the HTTP benchmark's bare handler,
   // which the product does not serve). Their handlers must not outlive the Stack's services.
   std::vector<Route> extra_routes;
 };

@@ -1,7 +1,7 @@
 // ticketledger export --data DIR --format ndjson|capnp [--from-seq A] [--to-seq B] [--output F]
 //
 // The log for auditors and other systems, seqs A..B (default: all):
-//   ndjson  one event a line, the shape of API.md's history items (server/event_json.h)
+//   ndjson  one event a line, the shape of docs/api.md's history items (server/event_json.h)
 //   capnp   the stored bytes as they are: each event one Cap'n Proto message of
 //           ledger/store/schema/events.capnp's Event in the standard stream framing, concatenated,
 //           so `capnp decode ledger/store/schema/events.capnp Event < FILE` reads it
@@ -42,7 +42,8 @@ void RegisterExport(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("export", "Write the log as NDJSON or as Cap'n Proto messages");
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
-  cmd->add_option("--format", args->format, "ndjson (API.md history items) or capnp (stored bytes)")
+  cmd->add_option("--format", args->format,
+                  "ndjson (docs/api.md history items) or capnp (stored bytes)")
       ->required()
       ->check(CLI::IsMember({"ndjson", "capnp"}));
   cmd->add_option("--from-seq", args->from_seq, "First seq (inclusive)");

@@ -1,5 +1,5 @@
 // ticketledger log --data DIR [--ticket N] [--from-seq A] [--to-seq B]
-// Prints events as JSON lines, in the shape of API.md's history items.
+// Prints events as JSON lines, in the shape of docs/api.md's history items.
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>

@@ -1,5 +1,5 @@
 // Commands: what a caller asks the ledger to do, before the rules have judged it. Optional
-// fields are std::optional so that the rules can tell "absent" from "empty" where API.md gives
+// fields are std::optional so that the rules can tell "absent" from "empty" where docs/api.md gives
 // them different codes (a stall without `awaiting` is 422 awaiting_required, not 400).
 #pragma once
 
@@ -70,7 +70,7 @@ struct GiveFeedback {
 using TicketAction = std::variant<Reply, RequesterMessage, Comment, Stall, Resume, Assign, Unassign,
                                   Move, Update, Resolve, Reopen, InviteFeedback, GiveFeedback>;
 
-// The API.md name of an action type ("reply", "feedback_invited", ...).
+// The docs/api.md name of an action type ("reply", "feedback_invited", ...).
 std::string_view ActionName(const TicketAction& action);
 
 struct DefineQueue {

@@ -1,5 +1,5 @@
-// The ticket rules of DOMAIN.md as pure functions: (state, command, time) -> events, or the
-// API.md code of the rule the command breaks. No I/O, no clock: the caller passes the time the
+// The ticket rules of docs/domain.md as pure functions: (state, command, time) -> events, or the
+// docs/api.md code of the rule the command breaks. No I/O, no clock: the caller passes the time the
 // action happened. Field checks (400) come first, then time, then the ticket's status (422).
 #pragma once
 

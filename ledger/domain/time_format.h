@@ -1,5 +1,5 @@
 // RFC 3339 for JSON and the command line. Output is UTC with "Z" and fractional seconds only
-// when they are non-zero (API.md); input accepts any offset and up to nanosecond fractions.
+// when they are non-zero (docs/api.md); input accepts any offset and up to nanosecond fractions.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// Vocabulary value types shared by every module: ids, times, hashes, the enums of API.md.
+// Vocabulary value types shared by every module: ids, times, hashes, the enums of docs/api.md.
 #pragma once
 
 #include <array>

@@ -372,7 +372,7 @@ Result<std::optional<IdempotencyRecord>> EventLog::LookupEventId(const EventId& 
 
 namespace {
 
-// The tree's sizes and seqs as API.md's contract checks them, before any tile is read.
+// The tree's sizes and seqs as docs/api.md's contract checks them, before any tile is read.
 Status CheckTreeSize(Seq size, Seq head) {
   if (size == 0) return Status::BadField("a tree size is at least 1");
   if (size > head) {

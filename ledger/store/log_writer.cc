@@ -453,7 +453,7 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
   TL_RETURN_IF_ERROR(CheckShape(request));
   const Hash& fingerprint = request.fingerprint;
 
-  // Idempotency comes first (API.md: before expected_version): a retry of a committed append
+  // Idempotency comes first (docs/api.md: before expected_version): a retry of a committed append
   // gets its original result whatever has happened to the stream since. Ids the ledger drew
   // itself (ids_are_fresh) cannot be known yet; only the batch is checked for them.
   const EventId& key = request.parts[0].events[0].event_id;

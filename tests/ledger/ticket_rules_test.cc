@@ -1,5 +1,5 @@
-// Every rule of DOMAIN.md, through the real write path (CommandHandler on a real log): the
-// accepted case, the rejected cases with API.md's codes, and that a rejection appends nothing.
+// Every rule of docs/domain.md, through the real write path (CommandHandler on a real log): the
+// accepted case, the rejected cases with docs/api.md's codes, and that a rejection appends nothing.
 #include "ledger/domain/ticket_rules.h"
 
 #include <catch2/catch.hpp>

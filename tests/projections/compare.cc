@@ -40,7 +40,7 @@ void CheckSameReport(const projections::Projections& a, const projections::Proje
 }
 
 // Every report, with and without windows (whose ends fall inside days) and the other
-// parameters; the category filter defaults to support where API.md says so.
+// parameters; the category filter defaults to support where docs/api.md says so.
 void CheckSameReports(const projections::Projections& a, const projections::Projections& b,
                       TimeNs start) {
   using namespace tl::projections;

@@ -1,4 +1,4 @@
-// The model registry: a model registered beside API.md's is folded, checkpointed and queried
+// The model registry: a model registered beside docs/api.md's is folded, checkpointed and queried
 // like them, with nothing else to edit (what "a new report is one new file and one
 // registration" means); the standard registry keeps the checkpoints' order; names are unique.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// The ticket model: current states as API.md's GET /tickets/{id} needs them, the list filters,
+// The ticket model: current states as docs/api.md's GET /tickets/{id} needs them, the list filters,
 // reference data, and as-of states folded from a ticket's stream.
 #include <catch2/catch.hpp>
 #include <map>

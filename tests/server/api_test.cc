@@ -1,4 +1,4 @@
-// Every endpoint and every error code of API.md, over real HTTP against `ticketledger serve`.
+// Every endpoint and every error code of docs/api.md, over real HTTP against `ticketledger serve`.
 // For each refused write, the global feed's length is checked to be unchanged.
 #include "tests/server/api_support.h"
 
@@ -185,7 +185,7 @@ TEST_CASE("opening tickets assigns ids without gaps and acknowledges first-line 
   CHECK(history.at("events").as_array().back().at("type") == "child_linked");
 }
 
-TEST_CASE("a ticket reads back with every field of API.md", "[server][api][loopback]") {
+TEST_CASE("a ticket reads back with every field of docs/api.md", "[server][api][loopback]") {
   Api api;
   const uint64_t id = api.OpenTicket();
   auto t = api.Client("reader").Get("/api/v1/tickets/" + std::to_string(id)).Json().as_object();
@@ -408,7 +408,7 @@ TEST_CASE("ticket lists filter, page and validate their parameters", "[server][a
                   .Json();
   CHECK(next.at("tickets").as_array().at(0).at("id").to_number<uint64_t>() == 3);
   CHECK(reader.Get("/api/v1/tickets?limit=5000").status == 200);  // capped, not refused
-  // Empty parameters, as in API.md's own example, are absent ones.
+  // Empty parameters, as in docs/api.md's own example, are absent ones.
   auto empty =
       reader.Get("/api/v1/tickets?status=new,open&queue=&service=&owner=&category=&limit=&after=");
   CHECK(empty.status == 200);

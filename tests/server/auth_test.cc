@@ -42,7 +42,7 @@ TEST_CASE("a malformed token file names the bad line", "[server][auth]") {
   CHECK_FALSE(Authenticator::Load("/nonexistent/tokens").ok());
 }
 
-TEST_CASE("roles grant what API.md lists", "[server][auth]") {
+TEST_CASE("roles grant what docs/api.md lists", "[server][auth]") {
   CHECK(Allows(Role::kReader, Permission::kRead));
   CHECK_FALSE(Allows(Role::kReader, Permission::kAct));
   CHECK(Allows(Role::kAgent, Permission::kAct));

@@ -1,4 +1,4 @@
-// The reports on random histories against a naive oracle: API.md's definitions applied to the
+// The reports on random histories against a naive oracle: docs/api.md's definitions applied to the
 // folded tickets one by one, with no cells, no incremental moves and no cache, written as the
 // API's JSON. The actual answers go the API's way: query string, typed report, JSON body. This
 // is what catches a contribution left in its old group, or a window that loses a partly
@@ -401,8 +401,9 @@ bool Same(const json::value& a, const json::value& b) {
 
 }  // namespace
 
-TEST_CASE("every report on random histories equals API.md's definitions applied ticket by ticket",
-          "[server][reports][oracle]") {
+TEST_CASE(
+    "every report on random histories equals docs/api.md's definitions applied ticket by ticket",
+    "[server][reports][oracle]") {
   for (uint64_t seed : {31, 32}) {
     TempDir dir;
     RandomHistory history(RandomHistoryOptions{.seed = seed, .mean_gap = 30 * kMinute});

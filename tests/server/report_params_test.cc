@@ -40,7 +40,7 @@ void CheckBad(std::string_view report, const QueryParams& q, const std::string& 
 
 }  // namespace
 
-TEST_CASE("every report of API.md has an endpoint, and names are unique", "[server][params]") {
+TEST_CASE("every report of docs/api.md has an endpoint, and names are unique", "[server][params]") {
   for (const char* name : {"response-times", "volume", "dashboard", "workload", "misroutes",
                            "satisfaction", "compliance", "followups", "feedback-pending"}) {
     CHECK(tl::server::FindReportEndpoint(name));
@@ -51,7 +51,7 @@ TEST_CASE("every report of API.md has an endpoint, and names are unique", "[serv
   for (const auto& e : tl::server::ReportEndpoints()) CHECK(names.insert(e.name).second);
 }
 
-TEST_CASE("defaults are API.md's: support, by service, by month, 100 days, open windows",
+TEST_CASE("defaults are docs/api.md's: support, by service, by month, 100 days, open windows",
           "[server][params]") {
   const ReportParams rt = Parse("response-times", {});
   CHECK(rt.category == tl::ledger::Category::kSupport);

@@ -1,4 +1,4 @@
-// Known answers for every report of API.md on small hand-built histories: each history is
+// Known answers for every report of docs/api.md on small hand-built histories: each history is
 // written through the real command path (and, for imported history, raw appends) into a real
 // log, each answer is worked out by hand in the comments, and each is checked as the API's JSON
 // body (the projections' typed report, server/report_json.h, through the cache of

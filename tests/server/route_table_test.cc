@@ -1,5 +1,5 @@
 // The route table: patterns and their captures, 404 and 405 with its Allow list, tokens and
-// roles, routes added from outside; then API.md's table over real services (wired.h), as the
+// roles, routes added from outside; then docs/api.md's table over real services (wired.h), as the
 // session calls it. No sockets.
 #include "server/route_table.h"
 
@@ -152,7 +152,7 @@ TEST_CASE("malformed patterns and routes already in the table are refused when a
   CHECK_THROWS_AS(t.table.Add({Method::kHead, "/y", kAnyone, Echo("head")}), std::invalid_argument);
 }
 
-TEST_CASE("API.md's table answers reads at once and writes through the command handler",
+TEST_CASE("docs/api.md's table answers reads at once and writes through the command handler",
           "[server][routes]") {
   Wired w;
   RouteTable table = ApiRoutes(*w.context);
@@ -219,7 +219,7 @@ TEST_CASE("routes added from outside are served; the product's table does not ha
                return r;
              })});
   CHECK(get(table, "/bench/bare")->body == R"({"ok":true})");
-  // API.md's own routes cannot be added twice.
+  // docs/api.md's own routes cannot be added twice.
   CHECK_THROWS_AS(table.Add({Method::kGet, "/healthz", kAnyone, Echo("again")}),
                   std::invalid_argument);
 }

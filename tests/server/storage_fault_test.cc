@@ -105,7 +105,7 @@ class FaultyServer {
   std::unique_ptr<server::Stack> stack_;
 };
 
-// A refused write as API.md has it: 503, the error body with `code`, nothing else.
+// A refused write as docs/api.md has it: 503, the error body with `code`, nothing else.
 void CheckRefused(const HttpResponse& r, const std::string& code) {
   INFO(r.body);
   CHECK(r.status == 503);

@@ -17,7 +17,7 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names lower-cased
   // The body parsed as JSON (throws on a non-JSON body, which fails the test).
   boost::json::value Json() const;
-  // The error code of an API.md error body, or "" when the body is not one.
+  // The error code of an docs/api.md error body, or "" when the body is not one.
   std::string ErrorCode() const;
 };
 

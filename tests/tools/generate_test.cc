@@ -1,6 +1,6 @@
 // `ticketledger generate`, run as a user runs it; the history it writes is then read back with
-// the ledger and judged by the ledger's own rules and by the process of DOMAIN.md. Every figure
-// is computed from the log.
+// the ledger and judged by the ledger's own rules and by the process of docs/domain.md. Every
+// figure is computed from the log.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -294,7 +294,7 @@ TEST_CASE("every generated event is what the ledger's rules decide, and the proc
 
   const Figures f = ReplayThroughTheRules(events);
 
-  // The rules of DOMAIN.md, on every event.
+  // The rules of docs/domain.md, on every event.
   CHECK(f.resolutions > 0);
   CHECK(f.resolutions_with_solution == f.resolutions);
   CHECK(f.stalls > 0);

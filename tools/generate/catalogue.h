@@ -1,6 +1,6 @@
 // The desk the synthetic history happens at: the services, the queues (teams) and their
 // members, and the requesters, in the flavour of a national research and education network
-// (/work/shared/DOMAIN.md). Fixed data plus a few sizes derived from the volume asked for;
+// (docs/domain.md). Fixed data plus a few sizes derived from the volume asked for;
 // it does not depend on the seed. Immutable after construction; safe to share.
 #pragma once
 

@@ -14,7 +14,7 @@ using namespace tl::ledger;
 
 namespace {
 
-// The shares of the categories of inquiries (DOMAIN.md: a service request is support; orders,
+// The shares of the categories of inquiries (docs/domain.md: a service request is support; orders,
 // terminations and fault reports have their own categories).
 constexpr double kCategoryWeights[] = {0.80, 0.09, 0.07, 0.04};
 constexpr Category kCategories[] = {Category::kSupport, Category::kIncident, Category::kOrder,
@@ -124,7 +124,7 @@ Status Simulator::Arrive(uint64_t index, TimeNs at) {
     channel = Channel::kEmail;
   }
 
-  // Where it lands and who registers it (DOMAIN.md, "Roles"): mail and the web form reach the
+  // Where it lands and who registers it (docs/domain.md, "Roles"): mail and the web form reach the
   // service centre (some mail goes to a team's own address); forwarded mail is registered by
   // the service centre; a call is registered by hand by whoever took it.
   size_t queue = Catalogue::kFirstLine;

@@ -1,7 +1,7 @@
 // Simulator: a discrete-event simulation of the desk over [end - days, end).
 //
 // Inquiries arrive on the desk's volume profile (calendar.h); each ticket then follows the
-// procedure of DOMAIN.md one command per step: first-line intake and routing (with misroutes
+// procedure of docs/domain.md one command per step: first-line intake and routing (with misroutes
 // returned to Orakel), pick-up by a team member, replies and requester messages, stalls with
 // follow-up dates, owner changes, child change tickets, resolution with a solution, feedback
 // invitations and scores, reopens. Each step is one command at the step's time, executed

@@ -197,7 +197,7 @@ Status Simulator::AgentTurn(Ticket& t, TimeNs now) {
     }
     return Status::Ok();
   }
-  // The final answer; the solution follows at once (DOMAIN.md: immediately), now and then a
+  // The final answer; the solution follows at once (docs/domain.md: immediately), now and then a
   // little later.
   const std::string body = t.close_without_answer ? ClosingReply() : FinalReply(t.rng, t.keyword);
   TL_RETURN_IF_ERROR(Act(t, Reply{body}, owner, now));

@@ -8,7 +8,7 @@
 #     know a union member must fail with "unknown event type" naming the seq, never skip it.
 #  3. A new field's zero value must mean what events written before it meant (e.g. a new Bool
 #     defaults to false = the old behaviour). Cap'n Proto reads absent fields as zero.
-#  4. Renaming is allowed (names are not stored), but JSON names in API.md are a contract:
+#  4. Renaming is allowed (names are not stored), but JSON names in docs/api.md are a contract:
 #     rename in the schema only if the JSON keeps its name.
 #  5. Events are stored in canonical form (capnp::canonicalize), single segment, so the same
 #     event always has the same bytes and so the same hash.

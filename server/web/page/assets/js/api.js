@@ -1,7 +1,7 @@
-// The HTTP API client (API.md). The token travels only in the Authorization header, never in a
+// The HTTP API client (docs/api.md). The token travels only in the Authorization header, never in a
 // URL, so it stays out of the history, logs and referrers.
 
-// A failed call: the HTTP status and API.md's error code and message (status 0: no answer).
+// A failed call: the HTTP status and docs/api.md's error code and message (status 0: no answer).
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);

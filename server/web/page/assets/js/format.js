@@ -1,7 +1,7 @@
 // How numbers, durations and times read on the page. Times are shown in UTC, as the API gives
 // them, so that what a reader sees can be matched with the API and the audit history.
 
-const kDash = '–';  // an absent value (API.md: statistics over an empty set are null)
+const kDash = '–';  // an absent value (docs/api.md: statistics over an empty set are null)
 
 export function count(n) {
   return n === null || n === undefined ? kDash : String(n);

@@ -1,4 +1,4 @@
-// The period keys of API.md's reports (all of created_at in UTC): month "YYYY-MM", ISO week
+// The period keys of docs/api.md's reports (all of created_at in UTC): month "YYYY-MM", ISO week
 // "YYYY-Www" (ISO week-year), day "YYYY-MM-DD". Tables and charts show every period between
 // the first and the last, so that a quiet period shows as 0 instead of vanishing.
 
