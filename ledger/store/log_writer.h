@@ -8,7 +8,8 @@
 // (group commit). Only then does it publish the new head, call the commit listener and complete
 // the appends, in order, so nothing is visible or acknowledged before it is durable.
 //
-// One tuning, off by default and measured in docs/benchmarks.md: with
+// One tuning, on by default (its gain is measured in docs/benchmarks.md) and switched off by
+// LogOptions::Tuning::Plain(): with
 // LogOptions::tuning.pipelined_sync a second thread, the sync stage, makes written batches
 // durable with one SyncWAL each round and completes them, in order, while the sequencer stages
 // and writes (unsynced) the next batch on top of them. Readers still see only durable commits:
