@@ -55,10 +55,4 @@ ChunkMemory::ChunkMemory(ChunkMemory&& other) noexcept
       bytes_(std::exchange(other.bytes_, 0)),
       mapped_bytes_(std::exchange(other.mapped_bytes_, 0)) {}
 
-void ChunkMemory::Prefault() {
-  constexpr size_t kPageBytes = 4096;  // the smallest page: one write per page faults each in
-  auto* bytes = static_cast<volatile char*>(data_);
-  for (size_t offset = 0; offset < bytes_; offset += kPageBytes) bytes[offset] = 0;
-}
-
 }  // namespace tl::projections

@@ -26,10 +26,6 @@ class ChunkMemory {
 
   void* data() const { return data_; }
   bool mapped() const { return mapped_bytes_ != 0; }  // false: from operator new
-  // Touches every page, so that the kernel's page faults (and its zeroing of the pages) happen
-  // now, on the calling thread, instead of when the memory is first used. The contents are
-  // unspecified afterwards.
-  void Prefault();
 
  private:
   void* data_ = nullptr;

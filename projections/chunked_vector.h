@@ -6,16 +6,12 @@
 // a thousand). A chunk as large as a huge page gets one (chunk_memory.h). Elements are
 // constructed as the vector reaches them, not a chunk at a time: a new ticket's state is then
 // written just before the event that opens it reads it (perf: constructing whole 2 MiB chunks
-// was 8 % of the fold, and the states it made were cold again by their first use). Once the
-// last chunk of huge-page size is half used, the next one is mapped and its pages faulted in
-// on a helper thread (std::async), off the thread that grows the vector: the kernel zeroing
-// each new huge page was still 6 % of the fold.
+// was 8 % of the fold, and the states it made were cold again by their first use). (Preparing
+// the next chunk on a helper thread was measured and dropped: docs/benchmarks.md.)
 #pragma once
 
 #include <cstddef>
-#include <future>
 #include <memory>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -30,15 +26,12 @@ class ChunkedVector {
   ChunkedVector(const ChunkedVector&) = delete;
   ChunkedVector& operator=(const ChunkedVector&) = delete;
   ChunkedVector(ChunkedVector&& other) noexcept
-      : chunks_(std::move(other.chunks_)),
-        size_(std::exchange(other.size_, 0)),
-        spare_(std::move(other.spare_)) {}
+      : chunks_(std::move(other.chunks_)), size_(std::exchange(other.size_, 0)) {}
   ChunkedVector& operator=(ChunkedVector&& other) noexcept {
     if (this != &other) {
       clear();
       chunks_ = std::move(other.chunks_);
       size_ = std::exchange(other.size_, 0);
-      spare_ = std::move(other.spare_);
     }
     return *this;
   }
@@ -53,11 +46,8 @@ class ChunkedVector {
   // Grows to at least n elements, the new ones default-constructed; never shrinks.
   void grow_to(size_t n) {
     if (n <= size_) return;
-    while (chunks_.size() * kChunk < n) chunks_.push_back(NextChunk());
+    while (chunks_.size() * kChunk < n) chunks_.emplace_back();
     for (; size_ < n; ++size_) std::construct_at(&(*this)[size_]);  // value-initialised
-    if constexpr (kPrepareAhead) {
-      if (!spare_.valid() && size_ % kChunk >= kChunk / 2) PrepareSpare();
-    }
   }
   void push_back(T value) {
     grow_to(size_ + 1);
@@ -67,7 +57,6 @@ class ChunkedVector {
     for (size_t i = 0; i < size_; ++i) std::destroy_at(&(*this)[i]);
     chunks_.clear();
     size_ = 0;
-    spare_ = {};  // waits for a chunk being prepared
   }
 
  private:
@@ -76,7 +65,6 @@ class ChunkedVector {
   class Chunk {
    public:
     Chunk() : memory_(sizeof(T) * kChunk) {}
-    void Prefault() { memory_.Prefault(); }
 
     T& operator[](size_t i) { return elements()[i]; }
     const T& operator[](size_t i) const { return elements()[i]; }
@@ -87,28 +75,8 @@ class ChunkedVector {
     ChunkMemory memory_;
   };
 
-  static constexpr bool kPrepareAhead = sizeof(T) * kChunk >= kHugePageBytes / 2;
-
-  Chunk NextChunk() {
-    if (spare_.valid()) return spare_.get();  // rethrows the helper's std::bad_alloc
-    return Chunk();
-  }
-
-  void PrepareSpare() {
-    try {
-      spare_ = std::async(std::launch::async, [] {
-        Chunk chunk;
-        chunk.Prefault();
-        return chunk;
-      });
-    } catch (const std::system_error&) {
-      // No thread to be had: the next chunk is made when needed, on this thread.
-    }
-  }
-
   std::vector<Chunk> chunks_;
   size_t size_ = 0;
-  std::future<Chunk> spare_;  // the next chunk, being prepared; invalid when none is
 };
 
 }  // namespace tl::projections

@@ -10,7 +10,6 @@
 #include "ledger/domain/bounded_queue.h"
 #include "ledger/store/codec.h"
 #include "ledger/store/hash_chain.h"
-#include "projections/prefetch.h"
 
 namespace tl::projections {
 
@@ -43,16 +42,8 @@ template <class Events>
 void Projector::ApplyLocked(Events& events) {
   FoldState& s = state_;
   std::shared_ptr<ReferenceData> new_reference;  // copy-on-write: readers keep their snapshot
-  // The events were decoded on the reader's core and have left this core's caches: perf had
-  // 60 % of the first look at each event (its payload's kind) waiting for memory. They are
-  // loaded first, and the ticket state each names once the event is at hand.
-  constexpr size_t kEventsAhead = 16, kTicketsAhead = 8;
   for (size_t i = 0; i < events.size(); ++i) {
     auto& e = events[i];  // const unless the events may be consumed
-    if (i + kEventsAhead < events.size()) PrefetchBytes(&events[i + kEventsAhead], sizeof(Event));
-    if (i + kTicketsAhead < events.size()) {
-      s.tickets.Prefetch(events[i + kTicketsAhead].stream.ticket);
-    }
     if (e.seq != s.applied + 1) {
       // The log hands commits over in order; a gap means a bug, and a read model built over a
       // gap would be silently wrong, so stop applying and say so (readiness fails).

@@ -18,7 +18,6 @@
 #include "projections/checkpoint_codec.h"
 #include "projections/chunked_vector.h"
 #include "projections/id_set.h"
-#include "projections/prefetch.h"
 #include "projections/projections.h"
 
 namespace tl::projections {
@@ -41,12 +40,6 @@ class TicketIndex {
   void ResumeIndexes();
 
   const TicketState* Find(TicketId id) const;
-  // Asks the CPU to load ticket `id`'s state into its cache: the fold calls it a few events
-  // ahead, because tickets come in no order and each state is a cache miss otherwise.
-  void Prefetch(TicketId id) const {
-    if (id == 0 || id > tickets_.size()) return;
-    PrefetchBytes(&tickets_[id - 1], sizeof(TicketState));
-  }
   TicketPage List(const TicketFilter& filter) const;
   size_t size() const { return tickets_.size(); }
 
