@@ -275,7 +275,9 @@ Status EventLog::Scan(Seq from, Seq to,
 
 Result<std::vector<StoredEvent>> EventLog::Read(Seq after, size_t limit) const {
   std::vector<StoredEvent> out;
-  if (limit == 0) return out;
+  // Past the head there is nothing yet (a feed's reader polls there): an empty page, not a
+  // missing event; and `after + 1` must not wrap to seq 1.
+  if (limit == 0 || after >= Head().seq) return out;
   Seq to = after + limit < after ? ~Seq{0} : after + limit;  // saturate
   TL_RETURN_IF_ERROR(Scan(after + 1, to, [&](const StoredEvent& e) {
     out.push_back(e);

@@ -98,6 +98,17 @@ TEST_CASE("the event feed refuses a bad `after` and reads the log otherwise",
   REQUIRE(events.size() == 2);
   CHECK(events[0].at("seq") == 2);
   CHECK(events[1].at("seq") == 3);
+  // At or past the head, and at the largest `after` (whose next seq would wrap to 1): an empty
+  // page, as a feed reader polling for more expects.
+  const std::string head = std::to_string(w.log->Head().seq);
+  for (const std::string after :
+       {head, std::string("1000000"), std::string("18446744073709551615")}) {
+    INFO("after=" << after);
+    req.query = {{"after", after}};
+    Response past = GetEvents(req, *w.log);
+    REQUIRE(past.status == 200);
+    CHECK(json::parse(past.body).at("events").as_array().empty());
+  }
 }
 
 TEST_CASE("history and verify read the log", "[server][handlers]") {
