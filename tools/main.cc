@@ -6,6 +6,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"ticketledger: an audit-grade, hash-chained service-desk ticket ledger"};
+  app.set_version_flag("--version", "ticketledger " TL_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
   tl::tools::RegisterServe(app, &exit_code);
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    return app.exit(e) == 0 ? 0 : 2;  // CLI11: 0 for --help and --version
   }
   return exit_code;
 }

@@ -48,3 +48,13 @@ TEST_CASE("the tools name a folder they cannot look into instead of aborting", "
     CHECK_THAT(run.err, Catch::StartsWith("error: ") && Catch::Contains(loop));
   }
 }
+
+TEST_CASE("--version prints the version and exits 0; no subcommand is a usage error",
+          "[tools]") {
+  auto version = RunCommand({TicketledgerBinary(), "--version"});
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.out, Catch::Matches("ticketledger [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  auto none = RunCommand({TicketledgerBinary()});
+  CHECK(none.exit_code == 2);
+  CHECK_THAT(none.err, Catch::Contains("subcommand"));
+}
