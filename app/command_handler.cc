@@ -6,6 +6,7 @@
 
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/ticket_rules.h"
+#include "ledger/domain/time_format.h"
 #include "ledger/store/hash_chain.h"
 
 namespace tl::app {
@@ -146,8 +147,8 @@ struct CommandHandler::Attempt {
   int tries = 0;
 };
 
-CommandHandler::CommandHandler(EventLog& log, StateSource& states, Clock clock)
-    : log_(log), states_(states), clock_(std::move(clock)) {}
+CommandHandler::CommandHandler(EventLog& log, StateSource& states, Clock clock, TimeNs max_ahead)
+    : log_(log), states_(states), clock_(std::move(clock)), max_ahead_(max_ahead) {}
 
 void CommandHandler::Run(std::shared_ptr<Attempt> a) {
   if (a->tries++ == 0 && a->meta.event_id) {
@@ -165,6 +166,16 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
   }
 
   const CommandMeta& meta = a->meta;
+  if (meta.occurred_at) {
+    const TimeNs now = clock_();
+    if (*meta.occurred_at > now && *meta.occurred_at - now > max_ahead_) {
+      return a->done(Status::Rule(
+          "time_in_future",
+          fmt::format("occurred_at {} is more than {} s ahead of the server's clock ({})",
+                      FormatRfc3339(*meta.occurred_at), max_ahead_ / ledger::kNanosPerSecond,
+                      FormatRfc3339(now))));
+    }
+  }
   auto occurred = [&](TimeNs not_before) {
     return meta.occurred_at.value_or(std::max(clock_(), not_before));
   };

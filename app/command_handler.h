@@ -96,7 +96,13 @@ using CommandDone = std::function<void(Result<CommandResult>)>;
 
 class CommandHandler {
  public:
-  CommandHandler(EventLog& log, StateSource& states, Clock clock = SystemClockNow);
+  // An `occurred_at` more than this far ahead of `clock` is refused (`time_in_future`): a
+  // mistyped year would otherwise pin every later action on the ticket to that future time
+  // (docs/api.md, "Writes").
+  static constexpr TimeNs kDefaultMaxAhead = 5 * 60 * ledger::kNanosPerSecond;
+
+  CommandHandler(EventLog& log, StateSource& states, Clock clock = SystemClockNow,
+                 TimeNs max_ahead = kDefaultMaxAhead);
 
   void OpenAsync(OpenTicket command, CommandMeta meta, CommandDone done);
   void ActAsync(TicketId ticket, TicketAction action, CommandMeta meta, CommandDone done);
@@ -119,6 +125,7 @@ class CommandHandler {
   EventLog& log_;
   StateSource& states_;
   Clock clock_;
+  TimeNs max_ahead_;
 };
 
 // What "the same content" means for a retried command (see above).

@@ -46,7 +46,8 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->signer_->Start();
   s->integrity_->StartBackground();
   s->states_ = std::make_unique<app::ProjectionStateSource>(*s->projections_);
-  s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_);
+  s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_, options.log.clock,
+                                                       options.max_time_ahead);
   s->reports_ = std::make_unique<ReportBodies>(s->projections_->reports());
   s->context_ = std::make_unique<ServerContext>(
       *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, *s->reports_,

@@ -40,6 +40,8 @@ struct StackOptions {
   // origin a new key is named for (empty: app::DefaultOrigin()); docs/operations.md.
   std::string signing_key;
   std::string origin;
+  // An occurred_at further than this ahead of the server's clock is 422 time_in_future.
+  ledger::TimeNs max_time_ahead = app::CommandHandler::kDefaultMaxAhead;
   // A grown log has a signed checkpoint within this long.
   std::chrono::milliseconds sign_within{1000};
   // ServerContext::static_assets: the dashboard page's files (server/web), or unset.

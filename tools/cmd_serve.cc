@@ -71,6 +71,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     bool rebuild = false;
     std::string url_file;
     bool plain_write_path = false;
+    int64_t max_time_ahead_s = app::CommandHandler::kDefaultMaxAhead / ledger::kNanosPerSecond;
     std::string signing_key;
     std::string origin;
   };
@@ -106,6 +107,10 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_flag("--plain-write-path", args->plain_write_path,
                 "Commit without the write path's tunings: no sync stage, RocksDB's own WAL "
                 "files (docs/benchmarks.md, \"Tuning\")");
+  cmd->add_option("--max-time-ahead", args->max_time_ahead_s,
+                  "Refuse (422 time_in_future) an occurred_at more than this many seconds ahead "
+                  "of the server's clock")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--rebuild", args->rebuild,
                 "Ignore the read models' checkpoints: replay the whole log at start");
   cmd->add_option("--url-file", args->url_file,
@@ -141,6 +146,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
     options.signing_key = args->signing_key;
     options.origin = args->origin;
+    options.max_time_ahead = args->max_time_ahead_s * ledger::kNanosPerSecond;
 
     auto auth = server::Authenticator::Load(args->tokens);
     if (!auth.ok()) return fail(auth.status());

@@ -1,5 +1,7 @@
 // Every endpoint and every error code of docs/api.md, over real HTTP against `ticketledger serve`.
 // For each refused write, the global feed's length is checked to be unchanged.
+#include "ledger/domain/time_format.h"
+#include "ledger/store/event_log.h"
 #include "tests/server/api_support.h"
 
 using namespace tl::testing;
@@ -355,6 +357,24 @@ TEST_CASE("importers set occurred_at and actor, agents may not, and recorded_by 
   CHECK(reply.status == 201);
   auto events = api.Client("auditor").Get("/api/v1/tickets/" + id + "/history").Json();
   CHECK(events.at("events").as_array().back().at("actor") == "importer");
+}
+
+TEST_CASE("an occurred_at more than five minutes ahead of the server's clock is refused",
+          "[server][api][loopback]") {
+  Api api;
+  HttpClient importer = api.Client("importer");
+  const auto head_before = api.Client("auditor").Get("/api/v1/events?after=0&limit=1000").Json();
+  json::object future = Api::TicketBody();
+  future["occurred_at"] = "2099-01-01T00:00:00Z";
+  ExpectRefused(api, importer, "POST", "/api/v1/tickets", json::serialize(future), 422,
+                "time_in_future");
+  // Nothing was appended.
+  CHECK(api.Client("auditor").Get("/api/v1/events?after=0&limit=1000").Json() == head_before);
+  // A minute ahead (clocks differ a little) is taken.
+  json::object soon = Api::TicketBody();
+  soon["occurred_at"] =
+      tl::ledger::FormatRfc3339(tl::ledger::SystemClockNow() + 60 * tl::ledger::kNanosPerSecond);
+  CHECK(importer.Post("/api/v1/tickets", soon).status == 201);
 }
 
 TEST_CASE("history, the event feed and verify show the hash chain", "[server][api][loopback]") {
