@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -52,9 +53,24 @@ bool Allows(Role role, Permission p) {
 
 std::string Sha256Hex(std::string_view text) { return ledger::HashToHex(ledger::Sha256({text})); }
 
-Result<Authenticator> Authenticator::Load(const std::string& path) {
+Result<Authenticator> Authenticator::Load(const std::string& path, std::string* warning) {
   std::ifstream in(path);
   if (!in) return Status::NotFound(fmt::format("cannot read the token file {}", path));
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if ((st.st_mode & S_IWOTH) != 0) {
+      return Status::PermissionDenied(fmt::format(
+          "the token file {} may be written by anyone (mode {:o}): anyone could add a token; "
+          "run chmod o-w {}",
+          path, st.st_mode & 0777, path));
+    }
+    if ((st.st_mode & S_IROTH) != 0 && warning) {
+      *warning = fmt::format(
+          "the token file {} may be read by anyone (mode {:o}); chmod o-r {} keeps who has which "
+          "role private",
+          path, st.st_mode & 0777, path);
+    }
+  }
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = Parse(text.str());

@@ -44,7 +44,10 @@ class Authenticator {
  public:
   // Parses a token file. A malformed line is kBadField naming the line number; a missing file
   // kNotFound.
-  static Result<Authenticator> Load(const std::string& path);
+  // Refuses a file that users other than its owner and group may write (they could add a token
+  // of their own); a file they may read is taken, with a warning in `*warning` (it holds only
+  // hashes, but says who has which role).
+  static Result<Authenticator> Load(const std::string& path, std::string* warning = nullptr);
   static Result<Authenticator> Parse(std::string_view text);
 
   // The principal of an `Authorization: Bearer <token>` header value, or nullopt when the header

@@ -148,8 +148,10 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.origin = args->origin;
     options.max_time_ahead = args->max_time_ahead_s * ledger::kNanosPerSecond;
 
-    auto auth = server::Authenticator::Load(args->tokens);
+    std::string token_warning;
+    auto auth = server::Authenticator::Load(args->tokens, &token_warning);
     if (!auth.ok()) return fail(auth.status());
+    if (!token_warning.empty()) fmt::print(stderr, "warning: {}\n", token_warning);
     if (auth->size() == 0) {
       fmt::print(stderr, "warning: {} has no tokens; only /metrics, /healthz and /readyz answer\n",
                  args->tokens);

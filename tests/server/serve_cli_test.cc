@@ -1,9 +1,11 @@
 // `ticketledger token` and `serve` as an operator uses them: making tokens, starting with a
 // token file, the access log, refusing to start on bad input.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "server/auth.h"
 #include "tests/server/api_support.h"
 #include "tests/support/subprocess.h"
 
@@ -41,6 +43,29 @@ TEST_CASE("serve refuses a bad token file or listen address", "[server][cli]") {
   auto bad_listen = RunCommand({TicketledgerBinary(), "serve", "--data", dir.Sub("data"),
                                 "--tokens", dir.Sub("missing"), "--listen", "nowhere"});
   CHECK(bad_listen.exit_code == 2);
+}
+
+TEST_CASE("serve refuses a token file anyone may write, and warns of one anyone may read",
+          "[server][cli]") {
+  TempDir dir;
+  { std::ofstream tokens(dir.Sub("tokens")); }  // no tokens: the server still starts
+  namespace fs = std::filesystem;
+  fs::permissions(dir.Sub("tokens"), fs::perms::owner_read | fs::perms::owner_write |
+                                         fs::perms::others_read | fs::perms::others_write);
+  auto writable = RunCommand({TicketledgerBinary(), "serve", "--data", dir.Sub("data"), "--tokens",
+                              dir.Sub("tokens"), "--listen", "127.0.0.1:0"});
+  CHECK(writable.exit_code == 2);
+  CHECK_THAT(writable.err, Catch::Contains("may be written by anyone"));
+
+  // Readable by anyone: taken, with a warning (it holds hashes only, but says who has which role).
+  fs::permissions(dir.Sub("tokens"), fs::perms::others_write, fs::perm_options::remove);
+  std::string warning;
+  REQUIRE(tl::server::Authenticator::Load(dir.Sub("tokens"), &warning).ok());
+  CHECK_THAT(warning, Catch::Contains("may be read by anyone"));
+  fs::permissions(dir.Sub("tokens"), fs::perms::others_read, fs::perm_options::remove);
+  warning.clear();
+  REQUIRE(tl::server::Authenticator::Load(dir.Sub("tokens"), &warning).ok());
+  CHECK(warning.empty());
 }
 
 TEST_CASE("each request leaves one JSON access-log line without the token",

@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -45,6 +46,9 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
     tokens_[actor] = t->token;
     tokens << t->sha256_hex << ' ' << role << ' ' << actor << '\n';
   }
+  // As docs/operations.md asks of a token file: its owner's alone.
+  std::filesystem::permissions(
+      dir_.Sub("tokens"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 ServerProcess::~ServerProcess() {
