@@ -7,7 +7,7 @@
 //   ticketledger_tickets_created_total   counter by service and category (at creation)
 //   ticketledger_events_total            counter of every event
 // Histograms share the bucket bounds below. Labels never carry ticket ids or people. A gauge
-// series that drops to 0 keeps being written (a series that vanished would read as "no data").
+// series at 0 is not written (Prometheus' guidance for label sets that only grow).
 #pragma once
 
 #include <array>
