@@ -283,9 +283,22 @@ TEST_CASE("an action may not happen before the ticket's last event", "[rules]") 
   past.occurred_at = kMonday - kHour;
   d.Refused("time_goes_backwards", [&] { return d.handler.Act(id, Comment{"late"}, past); });
   CommandMeta later = By("carl");
-  later.occurred_at = kMonday + kDay;
+  later.occurred_at = d.clock.now() + 4 * kMinute;  // a little ahead of the clock is taken
   REQUIRE(d.handler.Act(id, Comment{"explicit time"}, later).ok());
-  CHECK(d.State(id).updated_at == kMonday + kDay);
+  CHECK(d.State(id).updated_at == d.clock.now() + 4 * kMinute);
+}
+
+TEST_CASE("an occurred_at more than five minutes ahead of the clock is time_in_future", "[rules]") {
+  Desk d;
+  TicketId id = d.Open();
+  const Seq before = d.log->Head().seq;
+  CommandMeta future = By("carl");
+  future.occurred_at = d.clock.now() + 5 * kMinute + 1;
+  d.Refused("time_in_future", [&] { return d.handler.Act(id, Comment{"typo"}, future); });
+  d.Refused("time_in_future", [&] { return d.handler.Open(SupportTicket(), future); });
+  CHECK(d.log->Head().seq == before);
+  future.occurred_at = d.clock.now() + 5 * kMinute;  // the margin itself is taken
+  CHECK(d.handler.Act(id, Comment{"edge"}, future).ok());
 }
 
 TEST_CASE("expected_version pins the state a command was decided on", "[rules]") {
