@@ -197,7 +197,9 @@ RocksStore::RocksStore(std::unique_ptr<Handles> handles, bool read_only)
 RocksStore::~RocksStore() = default;
 
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Options opts) {
-  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256u << 20);
+  // One block cache per store, shared by its families and owned with them: no process-wide
+  // cache (a singleton outlives the stores and couples the tests' ledgers).
+  const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256u << 20);
   rocksdb::DBOptions options;
   options.create_if_missing = opts.create_if_missing;
   options.create_missing_column_families = opts.create_if_missing;
