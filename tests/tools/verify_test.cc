@@ -49,7 +49,7 @@ TEST_CASE("the tools name a folder they cannot look into instead of aborting", "
   }
 }
 
-TEST_CASE("--version prints the version and exits 0, and no subcommand is a usage error",
+TEST_CASE("the version flag prints the version and exits 0, and no subcommand is a usage error",
           "[tools]") {
   auto version = RunCommand({TicketledgerBinary(), "--version"});
   CHECK(version.exit_code == 0);
