@@ -1,9 +1,8 @@
 // BatchWriter: appends many requests, in order, through EventLog::AppendBatch in chunks, so
-// that the group-commit writer packs thousands of them into each synced WriteBatch. Four chunks
-// are in flight while the caller prepares the next, one in each stage of the way: encoded on
-// its own thread, staged by the log's writer, written to RocksDB by the writer's second
-// thread, fsynced (with one in flight, the writer waited for every chunk's encoding; with two,
-// the writer's two threads took turns instead of overlapping: docs/benchmarks.md, "Import").
+// that the group-commit writer packs thousands of them into each synced WriteBatch. Up to four
+// chunks are in flight (each handed over from a thread of its own, in turn) while the caller
+// prepares the next, so the log's sequencer always finds the next chunk queued when it
+// finishes one, and its sync stage makes the previous one durable meanwhile.
 // Reports every request's result, in order, to a callback that runs on the caller's thread
 // (inside Add, Flush or the destructor).
 //
