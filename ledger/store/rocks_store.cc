@@ -297,9 +297,9 @@ Status RocksStore::FlushAndCompact() {
   if (read_only_) return Status::BadField("the store is open read-only");
   rocksdb::FlushOptions flush;  // waits
   TL_RETURN_IF_ERROR(FromRocks(h_->db->Flush(flush, h_->all()), "flushing"));
+  // The ledger writes no key twice, so there is nothing to drop: files already on the last
+  // level are left as they are (RocksDB's default), and a second call rewrites nothing.
   rocksdb::CompactRangeOptions compact;
-  // Rewrite the last level too, so that what an earlier compaction left is counted once.
-  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   for (auto* family : h_->families) {
     TL_RETURN_IF_ERROR(
         FromRocks(h_->db->CompactRange(compact, family, nullptr, nullptr), "compacting"));
