@@ -52,6 +52,7 @@ TEST_CASE("bench proofs measures proofs the server answers 200, and the tree's b
     INFO(scenario);
     CheckAnswered(out.at(scenario).as_object());
   }
+  CHECK(out.at("integrity_walk_wait_seconds").to_number<double>() >= 0);
   CHECK(out.at("ratio_inclusion_vs_bare").to_number<double>() > 0);
   CHECK(out.at("ratio_consistency_vs_bare").to_number<double>() > 0);
   CheckBytes(out.at("bytes_bulk").as_object(), events);
