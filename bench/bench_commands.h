@@ -12,5 +12,6 @@ void RegisterBenchAppend(CLI::App& app, int* exit_code);
 void RegisterBenchHttp(CLI::App& app, int* exit_code);
 void RegisterBenchReplay(CLI::App& app, int* exit_code);
 void RegisterBenchProjections(CLI::App& app, int* exit_code);
+void RegisterBenchProofs(CLI::App& app, int* exit_code);
 
 }  // namespace tl::bench

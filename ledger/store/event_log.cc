@@ -205,6 +205,21 @@ Status EventLog::StartFlush() {
   return impl_->store->StartFlush();
 }
 
+Status EventLog::FlushAndCompact() {
+  if (!impl_->writer) return Status::BadField("the log is open read-only");
+  return impl_->store->FlushAndCompact();
+}
+
+Result<std::vector<EventLog::FamilyBytes>> EventLog::TableFileBytes() const {
+  std::vector<FamilyBytes> sizes;
+  for (int f = 0; f < kFamilyCount; ++f) {
+    const Family family = static_cast<Family>(f);
+    TL_ASSIGN_OR_RETURN(uint64_t bytes, impl_->store->TableFileBytes(family));
+    sizes.push_back(FamilyBytes{std::string(FamilyName(family)), bytes});
+  }
+  return sizes;
+}
+
 namespace {
 
 // A long scan (a replay, an export) reads around the block cache; a short one (a page of

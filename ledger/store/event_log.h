@@ -198,6 +198,15 @@ class EventLog {
   // loader calls it between loads, so that less is left for the flush at close (which a
   // writable log does so that the next open has no write-ahead log to replay).
   Status StartFlush();
+  // For measuring what the log costs on disk (bench proofs, docs/benchmarks.md): writes
+  // everything held in memory to table files and compacts every family, waiting for both;
+  // then the bytes of each family's table files, named as ColumnFamilyNames() names them.
+  Status FlushAndCompact();
+  struct FamilyBytes {
+    std::string family;
+    uint64_t bytes = 0;
+  };
+  Result<std::vector<FamilyBytes>> TableFileBytes() const;
 
   // Events with seq in [from, to], in order, with their hashes; stops at the first error, which
   // names the seq. `visit` returning an error stops the scan with that error.

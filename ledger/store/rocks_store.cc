@@ -293,6 +293,29 @@ Status RocksStore::StartFlush() {
   return FromRocks(h_->db->Flush(flush, h_->all()), "starting a flush");
 }
 
+Status RocksStore::FlushAndCompact() {
+  if (read_only_) return Status::BadField("the store is open read-only");
+  rocksdb::FlushOptions flush;  // waits
+  TL_RETURN_IF_ERROR(FromRocks(h_->db->Flush(flush, h_->all()), "flushing"));
+  // The ledger writes no key twice, so there is nothing to drop: files already on the last
+  // level are left as they are (RocksDB's default), and a second call rewrites nothing.
+  rocksdb::CompactRangeOptions compact;
+  for (auto* family : h_->families) {
+    TL_RETURN_IF_ERROR(
+        FromRocks(h_->db->CompactRange(compact, family, nullptr, nullptr), "compacting"));
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> RocksStore::TableFileBytes(Family family) const {
+  uint64_t bytes = 0;
+  if (!h_->db->GetIntProperty(h_->cf(family), rocksdb::DB::Properties::kLiveSstFilesSize, &bytes)) {
+    return Status::Unavailable(
+        fmt::format("RocksDB does not tell the size of the {} family", FamilyName(family)));
+  }
+  return bytes;
+}
+
 Status RocksStore::Resume() {
   if (h_->errors->wal_failed() || (h_->wal_failure && !h_->wal_failure->First().ok())) {
     return Status::Unavailable(

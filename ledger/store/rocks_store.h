@@ -71,6 +71,12 @@ class RocksStore {
   Status SyncWal();
   // Starts writing every family's memtable to table files in the background, without waiting.
   Status StartFlush();
+  // Writes every family's memtable to table files and compacts each family into its final
+  // form, waiting for both: what a family costs on disk once nothing of it is left in memory
+  // or in overlapping files (bench proofs, docs/benchmarks.md).
+  Status FlushAndCompact();
+  // The bytes of a family's live table files (RocksDB's rocksdb.live-sst-files-size).
+  Result<uint64_t> TableFileBytes(Family family) const;
   // After a storage error, makes RocksDB take writes again (DB::Resume: it flushes every
   // family's memtable), but only where that is safe in this process: the error came from a
   // table file or the MANIFEST (a flush or compaction that ran out of space), and RocksDB's
