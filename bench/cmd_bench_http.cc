@@ -91,7 +91,10 @@ Result<std::unique_ptr<server::Stack>> StartOn(const std::string& dir, uint64_t 
   options.extra_routes.push_back(
       {server::Method::kGet, "/bench/bare", server::kAnyone, server::Read(BenchBare)});
   options.projections.use_checkpoints = false;
-  return server::Stack::Start(std::move(options), tokens.auth);
+  TL_ASSIGN_OR_RETURN(auto stack, server::Stack::Start(std::move(options), tokens.auth));
+  // Measured in its steady state, after the integrity walk over the whole log.
+  TL_RETURN_IF_ERROR(WaitForIntegrityWalk(*stack).status());
+  return stack;
 }
 
 // Each GET scenario `args.repeat` times, round-robin (so that a burst of load from elsewhere

@@ -178,17 +178,7 @@ Status Run(const Args& args, json::object& out) {
   // docs/operations.md "Integrity at start"): on 2 M events that walk takes a core for tens of
   // seconds, so the proofs are measured once it is done, as a server in its steady state.
   note("after the integrity walk over the log");
-  const auto walk_start = std::chrono::steady_clock::now();
-  for (;;) {
-    const app::LedgerIntegrity::Snapshot walk = stack->integrity().snapshot();
-    if (walk.state == app::LedgerIntegrity::State::kCorrupt) {
-      return Status::DataLoss(fmt::format("the history is damaged: {}", walk.problem));
-    }
-    if (walk.state == app::LedgerIntegrity::State::kVerified) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  const double walk_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - walk_start).count();
+  TL_ASSIGN_OR_RETURN(const double walk_seconds, WaitForIntegrityWalk(*stack));
   const uint16_t port = stack->port();
   // Nothing is appended while the proofs are measured: the latest size is the head.
   const uint64_t size = stack->log().Head().seq;

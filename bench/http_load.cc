@@ -15,7 +15,9 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <thread>
 
+#include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "tools/progress.h"
 
@@ -230,6 +232,19 @@ Status EnsureBulkHistory(const std::string& dir, uint64_t tickets, bool quiet) {
   }
   if (!quiet) fmt::print(stderr, "building a history of {} tickets in {}\n", tickets, dir);
   return BuildHistory(*log, tickets, end, quiet);
+}
+
+Result<double> WaitForIntegrityWalk(server::Stack& stack) {
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const app::LedgerIntegrity::Snapshot walk = stack.integrity().snapshot();
+    if (walk.state == app::LedgerIntegrity::State::kCorrupt) {
+      return Status::DataLoss(fmt::format("the history is damaged: {}", walk.problem));
+    }
+    if (walk.state == app::LedgerIntegrity::State::kVerified) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 server::Response BenchBare(const server::Request&) {

@@ -12,6 +12,7 @@
 
 #include "ledger/domain/result.h"
 #include "server/route_table.h"
+#include "server/stack.h"
 
 namespace tl::bench {
 
@@ -24,6 +25,12 @@ Status EnsureBulkHistory(const std::string& dir, uint64_t tickets, bool quiet);
 // The baseline's handler: {"ok":true,"pad":"xxx..."}, 200 bytes, the size of a small JSON
 // answer, without touching anything. Served as GET /bench/bare by the benchmarks' server only.
 server::Response BenchBare(const server::Request&);
+
+// Waits until the stack's background integrity walk over the whole log is done (app/
+// ledger_integrity.h, docs/operations.md "Integrity at start"): on 2 M events it takes a core
+// for tens of seconds, so a benchmark measures the server in its steady state after it.
+// Returns the seconds waited; kDataLoss if the walk found damage.
+Result<double> WaitForIntegrityWalk(server::Stack& stack);
 
 // One measured run of one scenario.
 struct Figures {
