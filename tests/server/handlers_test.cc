@@ -101,7 +101,7 @@ TEST_CASE("the event feed refuses a bad `after` and reads the log otherwise",
   // At or past the head, and at the largest `after` (whose next seq would wrap to 1): an empty
   // page, as a feed reader polling for more expects.
   const std::string head = std::to_string(w.log->Head().seq);
-  for (const std::string after :
+  for (const std::string& after :
        {head, std::string("1000000"), std::string("18446744073709551615")}) {
     INFO("after=" << after);
     req.query = {{"after", after}};
