@@ -38,10 +38,6 @@ namespace {
 namespace json = boost::json;
 using namespace tl::ledger;
 
-// EnsureBulkHistory's events per ticket (its fates' expectation) and its reference events.
-constexpr double kBulkEventsPerTicket = 3.55;
-constexpr uint64_t kBulkReferenceEvents = 12;
-
 struct Args {
   uint64_t events = 2'000'000;
   uint64_t single_commit_events = 100'000;

@@ -21,6 +21,10 @@ namespace tl::bench {
 // many resolved, some stalled, about 3.55 events per ticket. Bulk appends, no rules (the
 // history is made consistent with them by construction). kBadField if `dir` holds another log.
 Status EnsureBulkHistory(const std::string& dir, uint64_t tickets, bool quiet);
+// Its events per ticket (the expectation of the tickets' fates) and its reference events, for
+// a caller that asks for a number of events.
+inline constexpr double kBulkEventsPerTicket = 3.55;
+inline constexpr uint64_t kBulkReferenceEvents = 12;
 
 // The baseline's handler: {"ok":true,"pad":"xxx..."}, 200 bytes, the size of a small JSON
 // answer, without touching anything. Served as GET /bench/bare by the benchmarks' server only.
