@@ -15,6 +15,20 @@ namespace tl::testing {
 
 namespace json = boost::json;
 
+// How many events the feed (/api/v1/events) hands out, read page by page as `auditor_token`.
+inline uint64_t FeedLength(uint16_t port, const std::string& auditor_token) {
+  HttpClient auditor(port, auditor_token);
+  uint64_t count = 0, after = 0;
+  while (true) {
+    auto r = auditor.Get("/api/v1/events?limit=10000&after=" + std::to_string(after));
+    REQUIRE(r.status == 200);
+    const json::array events = r.Json().at("events").as_array();
+    if (events.empty()) return count;
+    count += events.size();
+    after = events.back().at("seq").to_number<uint64_t>();
+  }
+}
+
 struct Api {
   // Starts a server; on a fresh ledger (define_reference) defines the standard reference data.
   explicit Api(ServerProcess::Options options = {}, bool define_reference = true)
@@ -32,18 +46,7 @@ struct Api {
   HttpClient Client(const std::string& who) { return HttpClient(server.port(), server.token(who)); }
 
   // The number of events in the global feed (as the auditor sees it).
-  uint64_t FeedLength() {
-    HttpClient auditor(server.port(), server.token("auditor"));
-    uint64_t count = 0, after = 0;
-    while (true) {
-      auto r = auditor.Get("/api/v1/events?limit=10000&after=" + std::to_string(after));
-      REQUIRE(r.status == 200);
-      const json::array events = r.Json().at("events").as_array();
-      if (events.empty()) return count;
-      count += events.size();
-      after = events.back().at("seq").to_number<uint64_t>();
-    }
-  }
+  uint64_t FeedLength() { return testing::FeedLength(server.port(), server.token("auditor")); }
 
   // Opens a support ticket in `queue` as olga; returns its id.
   uint64_t OpenTicket(const std::string& queue = "Orakel") {

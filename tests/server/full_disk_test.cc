@@ -72,19 +72,6 @@ json::object BigTicket(size_t bytes) {
   return body;
 }
 
-uint64_t FeedLength(uint16_t port, const std::string& token) {
-  HttpClient auditor(port, token);
-  uint64_t count = 0, after = 0;
-  for (;;) {
-    auto r = auditor.Get("/api/v1/events?limit=10000&after=" + std::to_string(after));
-    REQUIRE(r.status == 200);
-    const json::array events = r.Json().at("events").as_array();
-    if (events.empty()) return count;
-    count += events.size();
-    after = events.back().at("seq").to_number<uint64_t>();
-  }
-}
-
 }  // namespace
 
 TEST_CASE(

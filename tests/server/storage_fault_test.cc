@@ -67,18 +67,7 @@ class FaultyServer {
   FaultInjector& injector() { return *injector_; }
   ledger::EventLog& log() { return stack_->log(); }
 
-  uint64_t FeedLength() {
-    HttpClient auditor = Client("auditor");
-    uint64_t count = 0, after = 0;
-    for (;;) {
-      auto r = auditor.Get("/api/v1/events?limit=10000&after=" + std::to_string(after));
-      REQUIRE(r.status == 200);
-      const json::array events = r.Json().at("events").as_array();
-      if (events.empty()) return count;
-      count += events.size();
-      after = events.back().at("seq").to_number<uint64_t>();
-    }
-  }
+  uint64_t FeedLength() { return testing::FeedLength(port(), token("auditor")); }
 
   HttpResponse OpenTicket() { return Client("olga").Post("/api/v1/tickets", Api::TicketBody()); }
 
