@@ -140,7 +140,10 @@ WorkloadReport Workload::Query(const ReportParams& p, const ReportScope& scope) 
     const std::string& owner = names_.Get(it->first.second);
     out.groups.push_back({names_.Get(it->first.first),
                           owner.empty() ? std::nullopt : std::optional<std::string>(owner),
-                          it->second.size(), oldest, scope.now - oldest});
+                          it->second.size(), oldest,
+                          // A `now` before the oldest ticket (a past point asked for): no age
+                          // yet, never a negative one.
+                          std::max<ledger::TimeNs>(0, scope.now - oldest)});
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "projections/workload.h"
 #include "tests/support/desk.h"
 
 using namespace tl::ledger;
@@ -176,4 +177,18 @@ TEST_CASE(
         tl::StatusCode::kNotFound);
   CHECK(TicketAsOf(desk.log(), 99, AsOf{AsOf::Kind::kSeq, 1000, 0}).status().code() ==
         tl::StatusCode::kNotFound);
+}
+
+TEST_CASE("workload with a now before its oldest ticket gives ages of zero, never negative ones",
+          "[projections]") {
+  Desk desk;
+  desk.Open(SupportTicket("campus", "Eduroam"), kMonday + kHour);
+  tl::projections::ReportParams past;
+  past.now = kMonday;  // an hour before the ticket
+  const auto report = desk.Report<tl::projections::WorkloadReport>(past);
+  REQUIRE(report.groups.size() == 1);
+  CHECK(report.groups[0].oldest_age_ns == 0);
+  tl::projections::ReportParams later;
+  later.now = kMonday + 3 * kHour;
+  CHECK(desk.Report<tl::projections::WorkloadReport>(later).groups[0].oldest_age_ns == 2 * kHour);
 }
