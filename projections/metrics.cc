@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "projections/model_support.h"
@@ -37,17 +39,6 @@ void Header(std::string* out, std::string_view family, std::string_view help,
   *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", family, help, family, type);
 }
 
-// Entries of a map keyed by interned ids, in the order of their label strings.
-template <typename Map, typename LabelsOf>
-std::vector<std::pair<std::string, const typename Map::mapped_type*>> Sorted(const Map& map,
-                                                                             LabelsOf labels_of) {
-  std::vector<std::pair<std::string, const typename Map::mapped_type*>> sorted;
-  for (const auto& [key, value] : map) sorted.emplace_back(labels_of(key), &value);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  return sorted;
-}
-
 }  // namespace
 
 void Metrics::Histogram::Observe(int64_t ns) {
@@ -67,6 +58,7 @@ void Metrics::Apply(const Change& change) {
   const ledger::Event& e = change.event;
   if (const auto* opened = std::get_if<ledger::TicketOpened>(&e.payload)) {
     ++created_[{change.after_group.service, opened->category}];  // interned once, for all
+    ++created_per_queue_[change.after_group.queue];
   } else if (std::holds_alternative<ledger::Replied>(e.payload) && !before.first_response_at) {
     first_response_[Narrow(change.before_group)].Observe(e.occurred_at - before.created_at);
   } else if (std::holds_alternative<ledger::Resolved>(e.payload) && after.resolution_ns) {
@@ -81,53 +73,116 @@ void Metrics::Apply(const Change& change) {
   if (is) ++open_[{change.after_group.service, change.after_group.queue, after.status}];
 }
 
+// The service and queue label values of a scrape: a value's own name when it is among the
+// `top` most frequent by tickets created (ties by name, so the choice is a function of the
+// counts), kOtherLabelValue otherwise.
+class Metrics::Labeller {
+ public:
+  Labeller(const Metrics& m, size_t top) : names_(m.names_) {
+    // Every value a series carries is ranked, those without tickets created (a queue tickets
+    // were only moved to) last: with fewer values than `top`, none is folded.
+    std::unordered_map<NameId, uint64_t> per_service, per_queue = m.created_per_queue_;
+    for (const auto& [key, n] : m.created_) per_service[key.first] += n;
+    for (const auto* series : {&m.first_response_, &m.resolution_}) {
+      for (const auto& [key, h] : *series) {
+        per_service.try_emplace(key.service, 0);
+        per_queue.try_emplace(key.queue, 0);
+      }
+    }
+    for (const auto& [key, n] : m.open_) {
+      per_service.try_emplace(std::get<0>(key), 0);
+      per_queue.try_emplace(std::get<1>(key), 0);
+    }
+    services_ = Top(per_service, top);
+    queues_ = Top(per_queue, top);
+  }
+  std::string Service(NameId id) const { return Value(services_, id); }
+  std::string Queue(NameId id) const { return Value(queues_, id); }
+
+ private:
+  std::unordered_set<NameId> Top(const std::unordered_map<NameId, uint64_t>& counts,
+                                 size_t top) const {
+    struct Ranked {
+      uint64_t count;
+      std::string_view name;
+      NameId id;
+    };
+    std::vector<Ranked> ranked;
+    for (const auto& [id, n] : counts) ranked.push_back({n, names_.Get(id), id});
+    const size_t kept = std::min(top, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + kept, ranked.end(),
+                      [](const Ranked& a, const Ranked& b) {
+                        return a.count != b.count ? a.count > b.count : a.name < b.name;
+                      });
+    std::unordered_set<NameId> ids;
+    for (size_t i = 0; i < kept; ++i) ids.insert(ranked[i].id);
+    return ids;
+  }
+  std::string Value(const std::unordered_set<NameId>& kept, NameId id) const {
+    return Escape(kept.contains(id) ? std::string_view(names_.Get(id)) : kOtherLabelValue);
+  }
+
+  const Names& names_;
+  std::unordered_set<NameId> services_;
+  std::unordered_set<NameId> queues_;
+};
+
 void Metrics::WriteHistogram(std::string* out, std::string_view family, std::string_view help,
-                             const HistogramSeries& series) const {
+                             const HistogramSeries& series, const Labeller& label) const {
   Header(out, family, help, "histogram");
-  const auto sorted = Sorted(series, [&](const GroupKey& k) {
-    return fmt::format("service=\"{}\",queue=\"{}\",category=\"{}\"", Escape(names_.Get(k.service)),
-                       Escape(names_.Get(k.queue)), ledger::CategoryName(k.category));
-  });
-  for (const auto& [labels, h] : sorted) {
+  // Summed by label strings: the folded values meet in `other`, and the output is in label order.
+  std::map<std::string, Histogram> summed;
+  for (const auto& [k, h] : series) {
+    Histogram& sum =
+        summed[fmt::format("service=\"{}\",queue=\"{}\",category=\"{}\"", label.Service(k.service),
+                           label.Queue(k.queue), ledger::CategoryName(k.category))];
+    for (size_t i = 0; i < h.buckets.size(); ++i) sum.buckets[i] += h.buckets[i];
+    sum.sum.Merge(h.sum);
+  }
+  for (const auto& [labels, h] : summed) {
     uint64_t cumulative = 0;
-    for (size_t i = 0; i < h->buckets.size(); ++i) {
-      cumulative += h->buckets[i];
+    for (size_t i = 0; i < h.buckets.size(); ++i) {
+      cumulative += h.buckets[i];
       const std::string le =
           i < kBucketBounds.size() ? std::to_string(kBucketBounds[i]) : std::string("+Inf");
       *out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", family, labels, le, cumulative);
     }
-    *out += fmt::format("{}_sum{{{}}} {}\n", family, labels, h->sum.Seconds());
+    *out += fmt::format("{}_sum{{{}}} {}\n", family, labels, h.sum.Seconds());
     *out += fmt::format("{}_count{{{}}} {}\n", family, labels, cumulative);
   }
 }
 
-void Metrics::Write(std::string* out) const {
+void Metrics::Write(std::string* out, size_t top_values) const {
+  const Labeller label(*this, top_values);
   WriteHistogram(out, "ticketledger_first_response_seconds",
                  "Time from a ticket's creation to its first reply (the acknowledgement does not "
                  "count), observed at the reply.",
-                 first_response_);
+                 first_response_, label);
   WriteHistogram(out, "ticketledger_resolution_seconds",
                  "Time a ticket spent new or open before a resolution, observed at each "
                  "resolution.",
-                 resolution_);
+                 resolution_, label);
 
   Header(out, "ticketledger_tickets_open", "Tickets that are new, open or stalled.", "gauge");
-  for (const auto& [labels, n] : Sorted(open_, [&](const OpenKey& k) {
-         return fmt::format("service=\"{}\",queue=\"{}\",status=\"{}\"",
-                            Escape(names_.Get(std::get<0>(k))), Escape(names_.Get(std::get<1>(k))),
-                            ledger::StatusName(std::get<2>(k)));
-       })) {
+  std::map<std::string, int64_t> open;
+  for (const auto& [k, n] : open_) {
+    open[fmt::format("service=\"{}\",queue=\"{}\",status=\"{}\"", label.Service(std::get<0>(k)),
+                     label.Queue(std::get<1>(k)), ledger::StatusName(std::get<2>(k)))] += n;
+  }
+  for (const auto& [labels, n] : open) {
     // No series at zero: over years most (service, queue, status) combinations are empty, and
     // a scrape of every one of them grows without bound; a missing series reads as 0 in sum().
-    if (*n != 0) *out += fmt::format("ticketledger_tickets_open{{{}}} {}\n", labels, *n);
+    if (n != 0) *out += fmt::format("ticketledger_tickets_open{{{}}} {}\n", labels, n);
   }
 
   Header(out, "ticketledger_tickets_created_total", "Tickets opened.", "counter");
-  for (const auto& [labels, n] : Sorted(created_, [&](const CreatedKey& k) {
-         return fmt::format("service=\"{}\",category=\"{}\"", Escape(names_.Get(k.first)),
-                            ledger::CategoryName(k.second));
-       })) {
-    *out += fmt::format("ticketledger_tickets_created_total{{{}}} {}\n", labels, *n);
+  std::map<std::string, uint64_t> created;
+  for (const auto& [k, n] : created_) {
+    created[fmt::format("service=\"{}\",category=\"{}\"", label.Service(k.first),
+                        ledger::CategoryName(k.second))] += n;
+  }
+  for (const auto& [labels, n] : created) {
+    *out += fmt::format("ticketledger_tickets_created_total{{{}}} {}\n", labels, n);
   }
 
   Header(out, "ticketledger_events_total", "Events in the ledger.", "counter");
@@ -198,6 +253,15 @@ void Metrics::Encode(CheckpointWriter& out) const {
     out.PutVarint(*e.value);
   }
   out.PutVarint(events_total_);
+  std::vector<std::pair<const std::string*, uint64_t>> per_queue;
+  for (const auto& [id, n] : created_per_queue_) per_queue.emplace_back(&names_.Get(id), n);
+  std::sort(per_queue.begin(), per_queue.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  out.PutVarint(per_queue.size());
+  for (const auto& [queue, n] : per_queue) {
+    out.PutString(*queue);
+    out.PutVarint(n);
+  }
 }
 
 void Metrics::Decode(CheckpointReader& in) {
@@ -228,6 +292,11 @@ void Metrics::Decode(CheckpointReader& in) {
     created_[{service, category}] = in.GetVarint();
   }
   events_total_ = in.GetVarint();
+  const uint64_t queues = in.GetCount();
+  for (uint64_t i = 0; i < queues && in.status().ok(); ++i) {
+    const NameId queue = names_.Intern(in.GetString());
+    created_per_queue_[queue] = in.GetVarint();
+  }
 }
 
 }  // namespace tl::projections

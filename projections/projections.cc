@@ -156,10 +156,11 @@ Result<TicketState> Projections::TicketAsOf(TicketId id, const AsOf& as_of) cons
 
 const ReportService& Projections::reports() const { return *impl_->reports; }
 
-void Projections::WriteMetrics(std::string* out) const {
+void Projections::WriteMetrics(std::string* out, size_t top_label_values) const {
   if (!impl_->metrics) return;
   std::shared_lock lock(impl_->projector->mutex());
-  static_cast<const Metrics&>(*impl_->projector->state().models[*impl_->metrics]).Write(out);
+  static_cast<const Metrics&>(*impl_->projector->state().models[*impl_->metrics])
+      .Write(out, top_label_values);
 }
 
 Result<TicketState> TicketAsOf(const EventLog& log, TicketId id, const AsOf& as_of) {

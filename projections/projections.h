@@ -36,6 +36,10 @@
 
 namespace tl::projections {
 
+// How many values of the service and of the queue label in /metrics keep their own series by
+// default, and at least: the contract's minimum (docs/api.md "Operations", v2).
+inline constexpr size_t kDefaultTopLabelValues = 20;
+
 using ledger::Seq;
 using ledger::TicketId;
 using ledger::TicketState;
@@ -148,8 +152,9 @@ class Projections {
   // The event-derived Prometheus families of docs/api.md, in text format 0.0.4 (HELP and TYPE
   // lines included): ticketledger_first_response_seconds, ticketledger_resolution_seconds,
   // ticketledger_tickets_open, ticketledger_tickets_created_total, ticketledger_events_total.
-  // Nothing when the registry has no metrics model.
-  void WriteMetrics(std::string* out) const;
+  // Nothing when the registry has no metrics model. The service and queue labels keep their own
+  // values for their `top_label_values` most frequent (metrics.h, "Bounded labels").
+  void WriteMetrics(std::string* out, size_t top_label_values = kDefaultTopLabelValues) const;
 
  private:
   struct Impl;

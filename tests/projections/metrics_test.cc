@@ -128,3 +128,87 @@ TEST_CASE(
   CHECK_THAT(m, Catch::Contains(R"(service="Odd \"quoted\" \\ service\nline two")"));
   check(m);
 }
+
+TEST_CASE(
+    "the service and queue labels keep their own values for the most frequent by tickets "
+    "created, and sum the rest as other",
+    "[projections][metrics]") {
+  Desk desk;
+  desk.DefineService("Zoom");
+  desk.DefineService("Adobe");
+  // Tickets created: services Identitet_Feide 3, Eduroam 2, Zoom 1, Adobe 1; queues Orakel 3,
+  // campus 2, drift 2 (campus wins the tie by name).
+  auto open = [&](const std::string& queue, const std::string& service) {
+    const TicketId id = desk.Open(SupportTicket(queue, service), T);
+    desk.Act(id, Reply{"hi"}, T + 10 * kMinute);  // one first response each, in the 900 s bucket
+    return id;
+  };
+  for (int i = 0; i < 3; ++i) open("Orakel", "Identitet_Feide");
+  open("campus", "Eduroam");
+  open("drift", "Eduroam");
+  open("campus", "Zoom");
+  open("drift", "Adobe");
+
+  const std::string top2 = desk.Metrics(2);
+  INFO(top2);
+  // Kept values keep their own series.
+  CHECK_THAT(
+      top2,
+      Catch::Contains(
+          R"(ticketledger_tickets_created_total{service="Identitet_Feide",category="support"} 3)"));
+  CHECK_THAT(top2,
+             Catch::Contains(
+                 R"(ticketledger_tickets_created_total{service="Eduroam",category="support"} 2)"));
+  // Zoom and Adobe are summed into `other`, and never appear by name.
+  CHECK_THAT(top2,
+             Catch::Contains(
+                 R"(ticketledger_tickets_created_total{service="other",category="support"} 2)"));
+  CHECK_THAT(top2, !Catch::Contains("Zoom"));
+  CHECK_THAT(top2, !Catch::Contains("Adobe"));
+  // The queue label: Orakel and campus kept, drift folded; histograms are summed bucket by
+  // bucket (Eduroam's drift ticket and Adobe's meet as service=Eduroam/other, queue=other).
+  CHECK_THAT(top2, !Catch::Contains(R"(queue="drift")"));
+  CHECK_THAT(
+      top2,
+      Catch::Contains(
+          R"(ticketledger_first_response_seconds_count{service="other",queue="campus",category="support"} 1)"));
+  CHECK_THAT(
+      top2,
+      Catch::Contains(
+          R"(ticketledger_first_response_seconds_bucket{service="other",queue="other",category="support",le="900"} 1)"));
+  CHECK_THAT(
+      top2,
+      Catch::Contains(
+          R"(ticketledger_tickets_open{service="Identitet_Feide",queue="Orakel",status="open"} 3)"));
+  CHECK_THAT(top2,
+             Catch::Contains(
+                 R"(ticketledger_tickets_open{service="Eduroam",queue="other",status="open"} 1)"));
+
+  // Totals are kept: the sum over every series of a family is the same at any bound.
+  auto sum_of = [](const std::string& text, const std::string& prefix) {
+    double sum = 0;
+    size_t at = 0;
+    while ((at = text.find("\n" + prefix, at)) != std::string::npos) {
+      const size_t end = text.find('\n', at + 1);
+      const std::string line = text.substr(at + 1, end - at - 1);
+      sum += std::stod(line.substr(line.rfind(' ') + 1));
+      at = end;
+    }
+    return sum;
+  };
+  const std::string all = desk.Metrics(100);
+  CHECK_THAT(all, Catch::Contains(R"(queue="drift")"));
+  CHECK_THAT(all, Catch::Contains(R"(service="Adobe")"));
+  CHECK_THAT(all, !Catch::Contains(R"("other")"));
+  for (const std::string family :
+       {"ticketledger_tickets_created_total{", "ticketledger_tickets_open{",
+        "ticketledger_first_response_seconds_count{", "ticketledger_first_response_seconds_sum{"}) {
+    CAPTURE(family);
+    CHECK(sum_of(top2, family) == sum_of(all, family));
+    CHECK(sum_of(all, family) > 0);
+  }
+
+  // The counts that rank the values survive a restart through the checkpoint.
+  desk.Restart(true);
+  CHECK(desk.Metrics(2) == top2);
+}

@@ -93,9 +93,9 @@ void Desk::DefineService(std::string name) {
   REQUIRE(r.ok());
 }
 
-std::string Desk::Metrics() {
+std::string Desk::Metrics(size_t top_label_values) {
   std::string out;
-  projections_->WriteMetrics(&out);
+  projections_->WriteMetrics(&out, top_label_values);
   return out;
 }
 

@@ -39,7 +39,7 @@ class Desk {
     REQUIRE(r.ok());
     return std::move(r)->report;
   }
-  std::string Metrics();
+  std::string Metrics(size_t top_label_values = projections::kDefaultTopLabelValues);
 
   // Closes everything (writing a checkpoint first when asked) and opens it again.
   void Restart(bool checkpoint, projections::Options options = Quiet());

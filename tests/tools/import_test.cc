@@ -13,6 +13,8 @@
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/time_format.h"
 #include "ledger/store/event_log.h"
+#include "projections/model_registry.h"
+#include "projections/projections.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -555,6 +557,27 @@ TEST_CASE("each shipped mapping imports its full log, every row accounted for",
   json::object v = json::parse(verify.out).as_object();
   CHECK(v.at("ok").as_bool());
   CHECK(N(v, "events") == events);
+
+  // The three logs' scrape stays within bounds (docs/operations.md, "Cardinality"): 1,493
+  // services and queues between them, folded to 20 of each, make a few thousand series.
+  {
+    auto log = tl::ledger::EventLog::Open(dir.str());
+    REQUIRE(log.ok());
+    auto models = tl::projections::Projections::Open(**log, tl::projections::StandardModels(),
+                                                     tl::projections::Options{}, false);
+    REQUIRE(models.ok());
+    std::string metrics;
+    (*models)->WriteMetrics(&metrics);
+    size_t series = 0;
+    for (size_t at = 0; at < metrics.size(); at = metrics.find('\n', at) + 1) {
+      if (metrics[at] != '#') ++series;
+    }
+    CHECK(series <= 5000);
+    CHECK(metrics.size() <= 1'000'000);
+    auto promtool = RunCommand({"/usr/bin/promtool", "check", "metrics"}, metrics);
+    INFO(promtool.out << promtool.err);
+    CHECK(promtool.exit_code == 0);
+  }
 
   // The re-run of all three in one command (formats from the names) appends nothing.
   std::vector<std::string> again_argv{TicketledgerBinary(), "import", "--data", dir.str(), "--json",
