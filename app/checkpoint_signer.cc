@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include "ledger/domain/log_line.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 
@@ -42,8 +43,8 @@ void CheckpointSigner::Loop() {
     const uint64_t before = signed_.load();
     auto signed_now = SignNow();
     if (!signed_now.ok()) {
-      std::fprintf(stderr, "{\"level\":\"error\",\"message\":\"cannot sign a checkpoint: %s\"}\n",
-                   std::string(signed_now.status().message()).c_str());
+      LogLine(LogLevel::kError, "cannot sign a checkpoint",
+              {{"error", signed_now.status().message()}});
     }
     if (signed_.load() != before) last_signed = std::chrono::steady_clock::now();
     lock.lock();

@@ -2,10 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-#include <cstdio>
-
+#include "ledger/domain/log_line.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 
@@ -58,10 +55,7 @@ void LedgerIntegrity::MarkCorrupt(const Status& reason) {
   log_.RefuseAppends(Status::LedgerCorrupt(fmt::format(
       "the ledger failed its integrity check and takes no writes: {}", reason.message())));
   // Loud on purpose: an operator must see this whatever else the log holds.
-  std::fprintf(stderr,
-               "{\"level\":\"error\",\"message\":\"LEDGER CORRUPT: writes refused\","
-               "\"problem\":%s}\n",
-               boost::json::serialize(boost::json::value(std::string(reason.message()))).c_str());
+  LogLine(LogLevel::kError, "LEDGER CORRUPT: writes refused", {{"problem", reason.message()}});
 }
 
 Status LedgerIntegrity::CheckAtOnce() {
