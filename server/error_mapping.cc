@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 
+#include "ledger/domain/log_line.h"
+
 namespace tl::server {
 
 namespace json = boost::json;
@@ -60,8 +62,8 @@ Response StatusResponse(const Status& status) {
   const Mapping& m = MappingFor(status);
   const HttpError error = HttpErrorFor(status);
   if (m.hide_message || m.code == StatusCode::kDataLoss) {
-    fmt::print(stderr, "{{\"level\":\"error\",\"error\":{}}}\n",
-               json::serialize(json::value(status.ToString())));
+    LogLine(LogLevel::kError, "answered with an internal, storage or corruption error",
+            {{"error", status.ToString()}});
   }
   if (m.hide_message) {
     std::string_view message = m.code == StatusCode::kResourceExhausted
@@ -77,7 +79,9 @@ Response StatusResponse(const Status& status) {
       {"error", json::object{{"code", json::string_view(code.data(), code.size())},
                              {"message", json::string_view(message.data(), message.size())}}},
       {"current_version", status.current_version()}};
-  return JsonResponse(error.status, body);
+  Response r = JsonResponse(error.status, body);
+  r.error_code = code;
+  return r;
 }
 
 }  // namespace tl::server

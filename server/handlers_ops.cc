@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "server/handlers.h"
+#include "server/process_metrics.h"
 
 namespace tl::server {
 
@@ -59,6 +60,10 @@ void WriteIntegrityMetrics(const Operations& ops, std::string* out) {
                  ops.audit.signer->signed_count());
   auto latest = ops.audit.log.LatestSignedCheckpoint();
   if (latest.ok() && *latest) {
+    // The age as well as the time: the server's clock is the one that signs, so an alert on
+    // the age needs no clock comparison between Prometheus and the ledger's host.
+    const double age = static_cast<double>(ledger::SystemClockNow() - (*latest)->signed_at) /
+                       ledger::kNanosPerSecond;
     fmt::format_to(std::back_inserter(*out),
                    "# HELP ticketledger_signed_checkpoint_size The tree size of the latest "
                    "signed checkpoint.\n"
@@ -67,9 +72,28 @@ void WriteIntegrityMetrics(const Operations& ops, std::string* out) {
                    "# HELP ticketledger_signed_checkpoint_timestamp_seconds When the latest "
                    "checkpoint was signed (Unix time).\n"
                    "# TYPE ticketledger_signed_checkpoint_timestamp_seconds gauge\n"
-                   "ticketledger_signed_checkpoint_timestamp_seconds {:.3f}\n",
+                   "ticketledger_signed_checkpoint_timestamp_seconds {:.3f}\n"
+                   "# HELP ticketledger_signed_checkpoint_age_seconds How long ago the latest "
+                   "checkpoint was signed.\n"
+                   "# TYPE ticketledger_signed_checkpoint_age_seconds gauge\n"
+                   "ticketledger_signed_checkpoint_age_seconds {:.3f}\n",
                    (*latest)->size,
-                   static_cast<double>((*latest)->signed_at) / ledger::kNanosPerSecond);
+                   static_cast<double>((*latest)->signed_at) / ledger::kNanosPerSecond, age);
+  }
+}
+
+// The bytes of the log's table files by column family (docs/log-format.md): what the disk
+// holds beside the write-ahead log, for capacity planning.
+void WriteStorageMetrics(const ledger::EventLog& log, std::string* out) {
+  auto families = log.TableFileBytes();
+  if (!families.ok()) return;
+  *out +=
+      "# HELP ticketledger_storage_table_bytes Bytes of the log's live table files (SST), by "
+      "column family.\n"
+      "# TYPE ticketledger_storage_table_bytes gauge\n";
+  for (const auto& f : *families) {
+    fmt::format_to(std::back_inserter(*out),
+                   "ticketledger_storage_table_bytes{{family=\"{}\"}} {}\n", f.family, f.bytes);
   }
 }
 
@@ -80,8 +104,10 @@ Response Metrics(const Request&, const Operations& ops) {
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body.reserve(16 * 1024);
   ops.metrics.Write(ops.read_models.Lag(), &r.body);
-  ops.read_models.WriteMetrics(&r.body);
+  ops.read_models.WriteMetrics(&r.body, ops.metrics.top_label_values());
   WriteIntegrityMetrics(ops, &r.body);
+  WriteStorageMetrics(ops.audit.log, &r.body);
+  WriteProcessMetrics(&r.body);
   return r;
 }
 

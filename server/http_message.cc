@@ -46,7 +46,9 @@ Response ErrorResponse(int status, std::string_view code, std::string_view messa
   json::object error;
   error["code"] = json::string_view(code.data(), code.size());
   error["message"] = json::string_view(message.data(), message.size());
-  return JsonResponse(status, json::object{{"error", std::move(error)}});
+  Response r = JsonResponse(status, json::object{{"error", std::move(error)}});
+  r.error_code = code;
+  return r;
 }
 
 }  // namespace tl::server

@@ -37,6 +37,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
+  std::string error_code;  // an error's JSON code (ErrorResponse), for the metrics
 };
 
 // The value of path capture `name`; empty when the request has none.

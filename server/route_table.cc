@@ -137,7 +137,7 @@ std::vector<std::string> RouteTable::AllowedAt(std::string_view path) const {
   return allowed;
 }
 
-std::optional<Response> RouteTable::Answer(Request req, Later later, std::string* actor) const {
+std::optional<Response> RouteTable::Answer(Request req, Later later, Answered* answered) const {
   const Method method = req.method == Method::kHead ? Method::kGet : req.method;
   const std::vector<std::string_view> parts = Split(req.path);
   const Entry* found = nullptr;
@@ -167,6 +167,7 @@ std::optional<Response> RouteTable::Answer(Request req, Later later, std::string
   Matches(found->segments, parts, &captures);
   req.path_params = std::move(captures);
   const Route& route = found->route;
+  if (answered) answered->route = route.pattern;
   if (!route.access) return route.handler(req, nullptr, std::move(later));
 
   auto principal = auth_.Authenticate(req.authorization);
@@ -177,7 +178,7 @@ std::optional<Response> RouteTable::Answer(Request req, Later later, std::string
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (actor) *actor = principal->actor;
+  if (answered) answered->actor = principal->actor;
   if (!Allows(principal->role, *route.access)) {
     return ErrorResponse(403, "forbidden",
                          fmt::format("role {} may not do this", RoleName(principal->role)));

@@ -61,10 +61,14 @@ class RouteTable {
   // is already routed: each is a bug in the wiring, found at start-up.
   void Add(Route route);
 
-  // Answers `req`: at once (the return value) or through `later` (see Handler). `*actor`
-  // (optional) is set to the caller's actor once authenticated, for the access log; untouched
-  // for anonymous requests.
-  std::optional<Response> Answer(Request req, Later later, std::string* actor) const;
+  // What the access log and the metrics say about an answered request.
+  struct Answered {
+    std::string actor;       // the caller's actor once authenticated; empty for anonymous ones
+    std::string_view route;  // the matched route's pattern (the table's); empty when none did
+  };
+  // Answers `req`: at once (the return value) or through `later` (see Handler). `*answered`
+  // (optional) is filled in as far as the request got.
+  std::optional<Response> Answer(Request req, Later later, Answered* answered = nullptr) const;
 
   // The methods the routes at `path` take, in the order of the table, with HEAD after GET (the
   // `Allow` of a 405); empty when no pattern matches `path` (a 404).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -11,9 +12,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <optional>
+#include <random>
 
-#include "ledger/domain/time_format.h"
+#include "ledger/domain/log_line.h"
 #include "ledger/store/event_log.h"
 #include "server/error_mapping.h"
 #include "server/json_input.h"
@@ -56,20 +59,30 @@ bool IsProtocolError(const beast::error_code& ec) {
          ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
-void WriteAccessLog(std::string_view method, std::string_view path, int status, double seconds,
-                    std::string_view actor) {
-  auto quoted = [](std::string_view text) {
-    return json::serialize(json::value(json::string_view(text.data(), text.size())));
+void WriteAccessLog(std::string_view request_id, std::string_view method, std::string_view path,
+                    int status, double seconds, std::string_view actor) {
+  LogLine(LogLevel::kInfo, "request",
+          {{"request_id", request_id},
+           {"method", method},
+           {"path", path},
+           {"status", status},
+           {"duration_ms", seconds * 1e3},
+           actor.empty() ? LogField::Null("actor") : LogField("actor", actor)});
+}
+
+// A request's id: the client's X-Request-Id when it is a plain token (so a proxy's id carries
+// through), otherwise 16 random hex digits. In the access log and the answer's X-Request-Id.
+std::string RequestId(std::string_view from_client) {
+  auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == ':';
   };
-  // Built by hand so that the duration reads as a plain decimal ("1.598", not "1.598E0").
-  std::string text = fmt::format(
-      "{{\"time\":{},\"method\":{},\"path\":{},\"status\":{},\"duration_ms\":{:.3f},"
-      "\"actor\":{}}}\n",
-      quoted(ledger::FormatRfc3339(ledger::SystemClockNow())), quoted(method), quoted(path), status,
-      seconds * 1e3, actor.empty() ? std::string("null") : quoted(actor));
-  // One write(2) per line: lines from concurrent sessions never interleave.
-  ssize_t written = ::write(STDERR_FILENO, text.data(), text.size());
-  (void)written;  // an unwritable stderr must not take the server down
+  if (!from_client.empty() && from_client.size() <= 64 &&
+      std::all_of(from_client.begin(), from_client.end(), plain)) {
+    return std::string(from_client);
+  }
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return fmt::format("{:016x}", random());
 }
 
 }  // namespace
@@ -167,6 +180,7 @@ class Session : public std::enable_shared_from_this<Session> {
     path_ = std::string(target.substr(0, target.find('?')));
     Status target_ok = ParseTarget(target, &req.path, &req.query);
     if (!target_ok.ok()) return Send(StatusResponse(target_ok));
+    request_id_ = RequestId(msg["X-Request-Id"]);
     req.authorization = std::string(msg[http::field::authorization]);
     req.content_type = std::string(msg[http::field::content_type]);
     req.body = std::move(msg.body());
@@ -181,11 +195,11 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     std::optional<Response> now;
     try {
-      now = shared_->routes.Answer(std::move(req), std::move(later), &actor_);
+      now = shared_->routes.Answer(std::move(req), std::move(later), &answered_);
     } catch (const std::exception& e) {
       // The outermost boundary: a bug in a handler answers 500 and the server goes on.
-      fmt::print(stderr, "{{\"level\":\"error\",\"error\":{}}}\n",
-                 json::serialize(json::value(fmt::format("handler threw: {}", e.what()))));
+      LogLine(LogLevel::kError, "a handler threw",
+              {{"error", std::string_view(e.what())}, {"request_id", request_id_}});
       now = ErrorResponse(500, "internal", "internal error");
     }
     if (now) Send(std::move(*now));
@@ -203,6 +217,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(version_);
     res->result(static_cast<unsigned>(r.status));
     res->set(http::field::server, "ticketledger");
+    if (request_id_.empty()) request_id_ = RequestId("");  // a request that could not be read
+    res->set("X-Request-Id", request_id_);
     res->set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive_ && !stop_ && !shared_->stopping);
@@ -213,9 +229,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Counted and logged when the answer is ready, before it is written: a client that has its
     // answer finds it in /metrics and in the log.
     const double seconds = std::chrono::duration<double>(SteadyClock::now() - start_).count();
-    shared_->metrics.CountRequest(status_, seconds);
+    shared_->metrics.CountRequest({answered_.route, method_text_, status_, r.error_code}, seconds);
     if (shared_->options.access_log) {
-      WriteAccessLog(method_text_, path_, status_, seconds, actor_);
+      WriteAccessLog(request_id_, method_text_, path_, status_, seconds, answered_.actor);
     }
     response_ = res;
     stream_.expires_after(shared_->options.write_timeout);
@@ -226,7 +242,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {
     response_.reset();
-    actor_.clear();
+    answered_ = {};
+    request_id_.clear();
     head_ = false;
     busy_ = false;
     if (ec) return Close();
@@ -271,7 +288,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
   unsigned version_ = 11;
   int status_ = 0;
-  std::string method_text_, path_, actor_;
+  std::string method_text_, path_;
+  RouteTable::Answered answered_;  // the request's actor and route, once known
+  std::string request_id_;
   SteadyClock::time_point start_;
 };
 

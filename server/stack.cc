@@ -9,6 +9,7 @@ namespace tl::server {
 
 Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator auth) {
   std::unique_ptr<Stack> s(new Stack());
+  s->metrics_ = std::make_unique<ServerMetrics>(options.metrics);
   s->auth_ = std::move(auth);
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
@@ -50,12 +51,12 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
                                                        options.max_time_ahead);
   s->reports_ = std::make_unique<ReportBodies>(s->projections_->reports());
   s->context_ = std::make_unique<ServerContext>(
-      *s->log_, *s->projections_, *s->commands_, s->auth_, s->metrics_, *s->reports_,
+      *s->log_, *s->projections_, *s->commands_, s->auth_, *s->metrics_, *s->reports_,
       std::move(options.static_assets), /*ready_max_lag=*/4096, s->integrity_.get(),
       s->signer_.get());
   s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));
   for (Route& route : options.extra_routes) s->routes_->Add(std::move(route));
-  s->server_ = std::make_unique<Server>(*s->routes_, s->metrics_, options.server);
+  s->server_ = std::make_unique<Server>(*s->routes_, *s->metrics_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());
   return s;
 }

@@ -34,6 +34,7 @@ namespace tl::server {
 struct StackOptions {
   std::string data_dir;
   ServerOptions server;
+  ServerMetrics::Options metrics;  // the version in ticketledger_build_info, label bounds
   ledger::LogOptions log;
   projections::Options projections;
   // The signing key's file (created on first start; empty: <data_dir>/signing.key) and the
@@ -72,7 +73,7 @@ class Stack {
  private:
   Stack() = default;
   Authenticator auth_;
-  ServerMetrics metrics_;
+  std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<ledger::EventLog> log_;
   std::unique_ptr<projections::Projections> projections_;
   std::unique_ptr<app::LedgerIntegrity> integrity_;

@@ -15,6 +15,8 @@
 #include <fstream>
 #include <thread>
 
+#include "ledger/domain/log_line.h"
+#include "projections/projections.h"
 #include "server/auth.h"
 #include "server/stack.h"
 #include "server/web/static_assets.h"
@@ -74,6 +76,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     int64_t max_time_ahead_s = app::CommandHandler::kDefaultMaxAhead / ledger::kNanosPerSecond;
     std::string signing_key;
     std::string origin;
+    size_t metrics_top_values = projections::kDefaultTopLabelValues;
+    std::string log_level = "info";
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM/SIGINT");
@@ -111,13 +115,25 @@ void RegisterServe(CLI::App& app, int* exit_code) {
                   "Refuse (422 time_in_future) an occurred_at more than this many seconds ahead "
                   "of the server's clock")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--metrics-top-values", args->metrics_top_values,
+                  "The service and queue labels in /metrics keep their own series for this "
+                  "many of their most frequent values (by tickets created); the rest are "
+                  "summed as \"other\" (docs/operations.md, \"Metrics\")")
+      ->capture_default_str()
+      ->check(CLI::Range(projections::kDefaultTopLabelValues, size_t{1'000'000}));
+  cmd->add_option("--log-level", args->log_level,
+                  "Lines below this level are not logged: debug, info (every request), warn, "
+                  "error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   cmd->add_flag("--rebuild", args->rebuild,
                 "Ignore the read models' checkpoints: replay the whole log at start");
   cmd->add_option("--url-file", args->url_file,
                   "Write the URL served (http://HOST:PORT) to this file once listening");
   cmd->callback([args, exit_code] {
+    SetMinLogLevel(ParseLogLevel(args->log_level).value_or(LogLevel::kInfo));
     auto fail = [&](const Status& s) {
-      fmt::print(stderr, "error: {}\n", s.ToString());
+      LogLine(LogLevel::kError, fmt::format("error: {}", s.ToString()));
       *exit_code = 2;
     };
     // Signals are taken by this thread alone, with sigwait; every thread started from here on
@@ -141,6 +157,8 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.server.read_timeout = std::chrono::milliseconds(args->read_timeout_ms);
     options.server.write_timeout = std::chrono::milliseconds(args->write_timeout_ms);
     options.server.access_log = !args->no_access_log;
+    options.metrics.version = TL_VERSION;
+    options.metrics.top_label_values = args->metrics_top_values;
     if (!args->no_page) options.static_assets = server::web::ServeStaticAsset;
     options.projections.use_checkpoints = !args->rebuild;
     if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
@@ -151,17 +169,41 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     std::string token_warning;
     auto auth = server::Authenticator::Load(args->tokens, &token_warning);
     if (!auth.ok()) return fail(auth.status());
-    if (!token_warning.empty()) fmt::print(stderr, "warning: {}\n", token_warning);
+    if (!token_warning.empty()) LogLine(LogLevel::kWarn, token_warning);
     if (auth->size() == 0) {
-      fmt::print(stderr, "warning: {} has no tokens; only /metrics, /healthz and /readyz answer\n",
-                 args->tokens);
+      LogLine(LogLevel::kWarn,
+              "the token file has no tokens; only /metrics, /healthz and /readyz "
+              "answer",
+              {{"tokens", args->tokens}});
     }
+    // What this server runs with, once, so that a log read later says which build and which
+    // configuration wrote it.
+    LogLine(LogLevel::kInfo, "starting",
+            {{"version", TL_VERSION},
+             {"data", args->data},
+             {"listen", args->listen},
+             {"tokens", args->tokens},
+             {"threads", options.server.threads},
+             {"body_limit", static_cast<uint64_t>(args->body_limit)},
+             {"max_connections", static_cast<uint64_t>(args->max_connections)},
+             {"read_timeout_ms", args->read_timeout_ms},
+             {"write_timeout_ms", args->write_timeout_ms},
+             {"access_log", !args->no_access_log},
+             {"page", !args->no_page},
+             {"rebuild", args->rebuild},
+             {"plain_write_path", args->plain_write_path},
+             {"max_time_ahead_s", args->max_time_ahead_s},
+             {"metrics_top_values", static_cast<uint64_t>(args->metrics_top_values)},
+             {"signing_key", args->signing_key.empty() ? "(data directory)" : args->signing_key},
+             {"origin", args->origin.empty() ? "(the key's, or the default)" : args->origin},
+             {"log_level", args->log_level}});
     std::string host = options.server.address;
     auto stack = server::Stack::Start(std::move(options), std::move(auth).value());
     if (!stack.ok()) return fail(stack.status());
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     const std::string url = fmt::format("http://{}:{}", host, (*stack)->port());
     fmt::print("listening on {}\n", url);
+    LogLine(LogLevel::kInfo, "listening", {{"url", url}});
     if (!args->no_page) fmt::print("dashboard page: {}/\n", url);
     std::fflush(stdout);
     if (!args->url_file.empty()) {
@@ -170,13 +212,14 @@ void RegisterServe(CLI::App& app, int* exit_code) {
 
     int signal_number = 0;
     sigwait(&signals, &signal_number);
-    fmt::print(stderr, "{{\"level\":\"info\",\"event\":\"shutdown\",\"signal\":\"{}\"}}\n",
-               signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+    LogLine(LogLevel::kInfo, "shutting down",
+            {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
     Status closed = (*stack)->Close();
     if (!closed.ok()) {
-      fmt::print(stderr, "error: checkpoint at shutdown failed: {}\n", closed.ToString());
+      LogLine(LogLevel::kError, "the checkpoint at shutdown failed",
+              {{"error", closed.ToString()}});
     }
-    fmt::print(stderr, "{{\"level\":\"info\",\"event\":\"stopped\"}}\n");
+    LogLine(LogLevel::kInfo, "stopped");
     *exit_code = 0;
   });
 }

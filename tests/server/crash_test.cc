@@ -175,7 +175,7 @@ TEST_CASE("SIGTERM under write load answers what is in flight and exits cleanly"
   load.Join();
   CHECK(load.refused == 0);
   const std::string err = api.server.Stderr();
-  CHECK_THAT(err, Catch::Contains("\"event\":\"stopped\""));
+  CHECK_THAT(err, Catch::Contains("\"message\":\"stopped\""));
   api.server.Start();
   const std::set<std::string> stored = EventIdsInFeed(api);
   for (const std::string& id : load.acked_ids) CHECK(stored.count(id) == 1);

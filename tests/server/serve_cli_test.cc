@@ -73,6 +73,14 @@ TEST_CASE("each request leaves one JSON access-log line without the token",
   Api api;
   HttpClient olga = api.Client("olga");
   REQUIRE(olga.Get("/api/v1/tickets?owner=x").status == 200);
+  // The request id: the client's when plain, else one of the server's; always answered back.
+  auto traced = olga.Send("GET", "/api/v1/queues", "", {{"X-Request-Id", "trace-42.a"}});
+  CHECK(traced.headers["x-request-id"] == "trace-42.a");
+  auto odd = olga.Send("GET", "/api/v1/queues", "", {{"X-Request-Id", "no spaces {allowed}"}});
+  const std::string generated = odd.headers["x-request-id"];
+  CHECK(generated.size() == 16);
+  CHECK(generated.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(olga.Get("/api/v1/queues").headers["x-request-id"] != generated);
   REQUIRE(olga.Post("/api/v1/tickets", Api::TicketBody()).status == 201);
   HttpClient anonymous(api.server.port());
   REQUIRE(anonymous.Get("/api/v1/tickets").status == 401);
@@ -87,14 +95,26 @@ TEST_CASE("each request leaves one JSON access-log line without the token",
   std::istringstream lines(err);
   std::string line;
   int requests = 0;
-  bool saw_post = false, saw_401 = false;
+  bool saw_post = false, saw_401 = false, saw_traced = false, saw_start = false;
   while (std::getline(lines, line)) {
+    // Every line is JSON with a time, a level and a message.
     auto v = json::parse(line).as_object();
+    CHECK(v.contains("time"));
+    CHECK(v.contains("level"));
+    if (v.at("message") == "starting") {
+      saw_start = true;
+      CHECK(v.contains("version"));
+      CHECK(v.contains("data"));
+    }
     if (!v.contains("method")) continue;
     ++requests;
-    for (const char* key : {"time", "method", "path", "status", "duration_ms", "actor"}) {
+    for (const char* key : {"time", "level", "message", "request_id", "method", "path", "status",
+                            "duration_ms", "actor"}) {
       CHECK(v.contains(key));
     }
+    CHECK(v.at("level") == "info");
+    CHECK(v.at("message") == "request");
+    if (v.at("request_id") == "trace-42.a") saw_traced = true;
     if (v.at("method") == "POST" && v.at("path") == "/api/v1/tickets") {
       saw_post = true;
       CHECK(v.at("status").to_number<int64_t>() == 201);
@@ -107,5 +127,24 @@ TEST_CASE("each request leaves one JSON access-log line without the token",
   }
   CHECK(saw_post);
   CHECK(saw_401);
-  CHECK(requests >= 8);  // 5 reference PUTs, the readiness probe, and the three above
+  CHECK(saw_traced);
+  CHECK(saw_start);
+  CHECK(requests >= 11);  // 5 reference PUTs, the readiness probe, and the six above
+}
+
+TEST_CASE("the log level warn silences the access log but not the warnings",
+          "[server][cli][loopback]") {
+  ServerProcess::Options options;
+  options.extra_args = {"--log-level", "warn"};
+  Api api(options);
+  HttpClient olga = api.Client("olga");
+  REQUIRE(olga.Get("/api/v1/queues").status == 200);
+  CHECK(api.server.Stop() == 0);
+  const std::string err = api.server.Stderr();
+  CHECK(err.find("\"message\":\"request\"") == std::string::npos);
+  CHECK(err.find("\"message\":\"starting\"") == std::string::npos);
+  auto bad = RunCommand(
+      {TicketledgerBinary(), "serve", "--data", "d", "--tokens", "t", "--log-level", "chatty"});
+  CHECK(bad.exit_code != 0);
+  CHECK_THAT(bad.err, Catch::Contains("chatty"));
 }
