@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "tools/commands.h"
+#include "tools/env_flags.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ticketledger: an audit-grade, hash-chained service-desk ticket ledger"};
@@ -20,10 +21,22 @@ int main(int argc, char** argv) {
   tl::tools::RegisterKey(app, &exit_code);
   tl::tools::RegisterProve(app, &exit_code);
   tl::tools::RegisterAudit(app, &exit_code);
+  tl::tools::SetEnvNames(app);  // after every Register: no flag is left without its variable
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;  // CLI11: 0 for --help and --version
+    const int code = app.exit(e);  // CLI11: 0 for --help and --version
+    if (code == 0) return 0;
+    // A bad value from an environment file is otherwise hard to find: say where it came from.
+    for (const std::string& source : tl::tools::EnvSourcesOfError(app, e.what(), argc, argv)) {
+      std::fprintf(stderr, "(from the environment: %s)\n", source.c_str());
+    }
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      for (const std::string& name : tl::tools::EnvNamesOfMissing(app, e.what())) {
+        std::fprintf(stderr, "(or set %s in the environment)\n", name.c_str());
+      }
+    }
+    return 2;
   }
   return exit_code;
 }
