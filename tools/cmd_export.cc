@@ -16,6 +16,7 @@
 #include "ledger/store/codec.h"
 #include "ledger/store/hash_chain.h"
 #include "server/event_json.h"
+#include "tools/cli_checks.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 #include "tools/progress.h"
@@ -46,8 +47,9 @@ void RegisterExport(CLI::App& app, int* exit_code) {
                   "ndjson (docs/api.md history items) or capnp (stored bytes)")
       ->required()
       ->check(CLI::IsMember({"ndjson", "capnp"}));
-  cmd->add_option("--from-seq", args->from_seq, "First seq (inclusive)");
-  cmd->add_option("--to-seq", args->to_seq, "Last seq (inclusive; default: the head)");
+  cmd->add_option("--from-seq", args->from_seq, "First seq (inclusive)")->check(NonNegativeId());
+  cmd->add_option("--to-seq", args->to_seq, "Last seq (inclusive; default: the head)")
+      ->check(NonNegativeId());
   cmd->add_option("--output", args->output, "Write here instead of stdout");
   cmd->callback([args, exit_code] {
     auto log = OpenLogForReading(args->data);

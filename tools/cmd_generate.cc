@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "ledger/domain/time_format.h"
+#include "tools/cli_checks.h"
 #include "tools/commands.h"
 #include "tools/generate/generator.h"
 #include "tools/progress.h"
@@ -31,6 +32,7 @@ void RegisterGenerate(CLI::App& app, int* exit_code) {
   cmd->add_option("--tickets", args->tickets,
                   "Inquiries to simulate; the change tickets they spawn come on top (~6 %)")
       ->capture_default_str()
+      ->check(NonNegativeId())
       ->check(CLI::Range(uint64_t{0}, uint64_t{50'000'000}));
   cmd->add_option("--seed", args->seed, "Seed of every random choice")->capture_default_str();
   cmd->add_option("--days", args->days, "Days of history, ending at --end")

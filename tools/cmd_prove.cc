@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "ledger/tlog/proof_file.h"
+#include "tools/cli_checks.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 
@@ -25,9 +26,10 @@ void RegisterProve(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("prove", "Write an offline-checkable proof of one event");
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
-  cmd->add_option("--seq", args->seq, "The event's seq")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("--seq", args->seq, "The event's seq")->required()->check(PositiveId());
   cmd->add_option("--size", args->size,
-                  "The tree size of a signed checkpoint to prove it in (default: the latest)");
+                  "The tree size of a signed checkpoint to prove it in (default: the latest)")
+      ->check(NonNegativeId());
   cmd->add_option("--out", args->out, "Write the proof here (default: standard output)");
   cmd->callback([args, exit_code] {
     auto log = OpenLogForReading(args->data);

@@ -15,6 +15,7 @@
 #include "ledger/domain/time_format.h"
 #include "projections/projections.h"
 #include "server/report_bodies.h"
+#include "tools/cli_checks.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 #include "tools/progress.h"
@@ -89,7 +90,8 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "replay", "Rebuild the projections from the log; print a summary or reports as of a point");
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
-  auto* to_seq = cmd->add_option("--to-seq", args->to_seq, "Stop after this seq");
+  auto* to_seq =
+      cmd->add_option("--to-seq", args->to_seq, "Stop after this seq")->check(NonNegativeId());
   cmd->add_option("--to-time", args->to_time,
                   "Stop before the first event recorded after this RFC 3339 time")
       ->excludes(to_seq);
