@@ -10,6 +10,9 @@ Options OptionsAt(const AsOf& point) {
   options.checkpoint_every = 0;
   switch (point.kind) {
     case AsOf::Kind::kSeq:
+      // A checkpoint at or before the seq holds exactly the events up to its own seq, so the
+      // fold may start from it (one is used only if it is not beyond to_seq).
+      options.use_checkpoints = true;
       options.to_seq = point.seq;
       break;
     case AsOf::Kind::kRecordedAt:

@@ -1,11 +1,12 @@
 // PastPoints: the read models as they stood at a point in the past (docs/api.md "Looking into the
 // past"; docs/projections.md "Past points"), for reports and lists asked `as_of` or `known_at`.
 //
-// A past point's projections are folded from seq 1 of the log through the same projector as the
-// live ones, keeping only the events up to the point (OptionsAt): `as_of=N` is the prefix to seq
-// N, `known_at=t` the prefix of events recorded by t (recorded_at never decreases along the log),
-// `as_of=t` a filter over the whole log (occurred_at does). The answer is what a ledger that held
-// only those events would answer: the models see the same events in the same order.
+// A past point's projections are folded from the log through the same projector as the live
+// ones (from seq 1, or from a checkpoint at or before a seq point), keeping only the events up to
+// the point (OptionsAt): `as_of=N` is the prefix to seq N, `known_at=t` the prefix of events
+// recorded by t (recorded_at never decreases along the log), `as_of=t` a filter over the whole log
+// (occurred_at does). The answer is what a ledger that held only those events would answer: the
+// models see the same events in the same order.
 //
 // The most recent points are kept (an LRU of `capacity`), so that the pages of a list, or several
 // reports, at one point fold the log once. A kept point is reused while it still holds: a seq
@@ -29,8 +30,9 @@
 
 namespace tl::projections {
 
-// The options that fold exactly the events up to `point`, from seq 1 (no checkpoint: a
-// checkpoint holds events past the point) and not attached.
+// The options that fold exactly the events up to `point`, not attached: from the latest
+// checkpoint at or before a seq point, from seq 1 for a time point (a checkpoint may hold events
+// past the time, and nothing can be taken out of a fold).
 Options OptionsAt(const AsOf& point);
 
 class PastPoints {
