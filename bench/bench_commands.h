@@ -9,6 +9,7 @@
 namespace tl::bench {
 
 void RegisterBenchAppend(CLI::App& app, int* exit_code);
+void RegisterBenchAsOf(CLI::App& app, int* exit_code);
 void RegisterBenchHttp(CLI::App& app, int* exit_code);
 void RegisterBenchReplay(CLI::App& app, int* exit_code);
 void RegisterBenchProjections(CLI::App& app, int* exit_code);

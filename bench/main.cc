@@ -6,6 +6,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   tl::bench::RegisterBenchAppend(app, &exit_code);
+  tl::bench::RegisterBenchAsOf(app, &exit_code);
   tl::bench::RegisterBenchHttp(app, &exit_code);
   tl::bench::RegisterBenchReplay(app, &exit_code);
   tl::bench::RegisterBenchProjections(app, &exit_code);

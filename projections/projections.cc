@@ -9,6 +9,7 @@
 #include "ledger/store/hash_chain.h"
 #include "projections/checkpointing.h"
 #include "projections/metrics.h"
+#include "projections/past_points.h"
 #include "projections/projector.h"
 
 namespace tl::projections {
@@ -26,6 +27,7 @@ struct Projections::Impl {
   const Options options;
   std::unique_ptr<Projector> projector;
   LoadedSeqs loaded;  // what Open loaded (CheckpointInfo); written once, before sharing
+  std::unique_ptr<PastPoints> past;  // only for the live projections (attached)
   std::unique_ptr<ReportService> reports;
   std::unique_ptr<Checkpointer> checkpointer;
   std::optional<size_t> metrics;  // the metrics model's position in the registry
@@ -39,7 +41,9 @@ Result<std::unique_ptr<Projections>> Projections::Open(EventLog& log, ModelRegis
   auto impl = std::make_unique<Impl>(log, std::move(models), std::move(options));
   Impl& m = *impl;
   TL_ASSIGN_OR_RETURN(m.projector, BuildProjector(log, m.registry, m.options, nullptr, &m.loaded));
-  m.reports = std::make_unique<ReportService>(*m.projector, m.registry);
+  // A past point's own projections need no past points of their own.
+  if (attach) m.past = std::make_unique<PastPoints>(log, m.registry);
+  m.reports = std::make_unique<ReportService>(*m.projector, m.registry, m.past.get());
   m.checkpointer = std::make_unique<Checkpointer>(log, m.registry, m.options);
   m.metrics = m.registry.IndexOfModel(typeid(Metrics));
   const bool checkpoints = m.options.use_checkpoints && !m.options.to_seq && !m.options.to_time;

@@ -55,6 +55,12 @@ struct Options {
   // `replay --to-seq / --to-time`; only for a Projections that is not attached to the log.
   std::optional<Seq> to_seq;
   std::optional<TimeNs> to_time;
+  // Fold only the events that occurred at or before this time (docs/api.md `as_of=<time>`).
+  // occurred_at does not grow along the log, so this is a filter over the whole log, not a
+  // prefix; the events it keeps are renumbered from seq 1, as a ledger that held only them would
+  // number them (within one stream they are a prefix, so versions stay as they are). Only for a
+  // Projections that is not attached to the log.
+  std::optional<TimeNs> occurred_by;
   // Check each event's bytes against the log's hash chain during the catch-up (a SHA-256 per
   // event): a mismatch fails Open with kCorruption naming the seq. For the auditor's replay.
   bool verify_chain = false;
@@ -92,15 +98,6 @@ struct TicketFilter {
 struct TicketPage {
   std::vector<TicketState> tickets;  // ordered by id
   std::optional<TicketId> next;      // the `after` of the next page; nullopt on the last page
-};
-
-// A point in the past to see a ticket at (docs/api.md `as_of` and `known_at`): the events up to a
-// seq, or those that occurred, or were recorded, at or before a time.
-struct AsOf {
-  enum class Kind { kSeq, kOccurredAt, kRecordedAt };
-  Kind kind = Kind::kSeq;
-  Seq seq = 0;
-  TimeNs time = 0;
 };
 
 class Projections {
@@ -146,7 +143,8 @@ class Projections {
   // the free function below).
   Result<TicketState> TicketAsOf(TicketId id, const AsOf& as_of) const;
 
-  // The reports of the registered models, typed (report_service.h).
+  // The reports of the registered models, typed (report_service.h); reports().At(point) gives
+  // the projections as of a past point (past_points.h).
   const ReportService& reports() const;
 
   // The event-derived Prometheus families of docs/api.md, in text format 0.0.4 (HELP and TYPE

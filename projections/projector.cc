@@ -122,13 +122,20 @@ Status Projector::CatchUp(Seq target, const std::atomic<bool>* cancel) {
       if (filled == chunk.size()) chunk.emplace_back();
       return chunk[filled];
     };
-    auto take = [&](const Event& event) {
+    Seq kept = from - 1;
+    auto take = [&](Event& event) {
       if (cancel && cancel->load(std::memory_order_relaxed)) {
         return Status::Unavailable("cancelled");
       }
       if (options_.to_time && event.recorded_at > *options_.to_time) {
         reached_to_time = true;  // recorded_at never decreases along the log
         return Status::Unavailable("stop");
+      }
+      if (options_.occurred_by) {
+        // Left out: its slot is decoded into again. Kept: numbered as in a ledger of only the
+        // kept events, so the fold's contiguity check holds.
+        if (event.occurred_at > *options_.occurred_by) return Status::Ok();
+        event.seq = ++kept;
       }
       if (++filled == kChunkEvents) {
         if (!queue.Push(std::move(chunk))) return Status::Unavailable("cancelled");

@@ -2,6 +2,7 @@
 
 #include <shared_mutex>
 
+#include "projections/past_points.h"
 #include "projections/projector.h"
 
 namespace tl::projections {
@@ -9,6 +10,11 @@ namespace tl::projections {
 ledger::Seq ReportService::applied_seq() const {
   std::shared_lock lock(projector_.mutex());
   return projector_.state().applied;
+}
+
+Result<std::shared_ptr<const Projections>> ReportService::At(const AsOf& point) const {
+  if (!past_) return Status::BadField("as_of and known_at are not available here");
+  return past_->At(point);
 }
 
 Status ReportService::Run(std::type_index report, const ReportParams& params, void* out,

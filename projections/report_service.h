@@ -4,10 +4,14 @@
 // event's occurred_at as "now" unless the parameters name one. The answer carries the seq it
 // was computed at, so a caller may cache what it derives from it until the next commit.
 //
+// At(point) gives the projections as they stood at a past point (past_points.h), whose own
+// reports() answer as of that point.
+//
 // Made by Projections, which owns it; valid while the Projections lives. Thread-safety: any
 // number of queries run concurrently with each other and with the commit listener's applies.
 #pragma once
 
+#include <memory>
 #include <typeindex>
 #include <typeinfo>
 
@@ -18,11 +22,14 @@
 namespace tl::projections {
 
 class Projector;
+class Projections;
+class PastPoints;
 
 class ReportService {
  public:
-  ReportService(const Projector& projector, const ModelRegistry& registry)
-      : projector_(projector), registry_(registry) {}
+  // `past` may be null: then there are no past points (At is kBadField).
+  ReportService(const Projector& projector, const ModelRegistry& registry, PastPoints* past)
+      : projector_(projector), registry_(registry), past_(past) {}
   ReportService(const ReportService&) = delete;
   ReportService& operator=(const ReportService&) = delete;
 
@@ -37,12 +44,17 @@ class ReportService {
   // The latest applied seq: what a cached answer at another seq is stale against.
   ledger::Seq applied_seq() const;
 
+  // The projections as of `point` (docs/api.md "Looking into the past"): folded from the log,
+  // or kept from a recent request (past_points.h). Expensive the first time: a replay.
+  Result<std::shared_ptr<const Projections>> At(const AsOf& point) const;
+
  private:
   // The type-erased half of Query: `*out` is an R, written by the model registered for R.
   Status Run(std::type_index report, const ReportParams& params, void* out, ledger::Seq* seq) const;
 
   const Projector& projector_;
   const ModelRegistry& registry_;
+  PastPoints* const past_;
 };
 
 }  // namespace tl::projections

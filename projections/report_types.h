@@ -21,6 +21,27 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
+// A point in the past (docs/api.md "Looking into the past"): the events up to a seq (`as_of=N`),
+// or those that occurred (`as_of=<time>`), or were recorded (`known_at=<time>`), at or before a
+// time.
+struct AsOf {
+  enum class Kind { kSeq, kOccurredAt, kRecordedAt };
+  Kind kind = Kind::kSeq;
+  ledger::Seq seq = 0;
+  ledger::TimeNs time = 0;
+  bool operator==(const AsOf&) const = default;
+};
+
+// A page of a ticket list report (followups, feedback-pending; docs/api.md "Paging"): with a
+// limit or an `after`, the tickets come in order of id, those with an id above `after`, at most
+// `limit` of them. Applied by whoever serializes the report; the models ignore it.
+struct Page {
+  std::optional<size_t> limit;
+  ledger::TicketId after = 0;
+  bool paged() const { return limit || after != 0; }
+  bool operator==(const Page&) const = default;
+};
+
 enum class GroupBy { kService, kQueue, kCategory, kMonth };
 enum class Interval { kDay, kWeek, kMonth };
 
@@ -38,6 +59,7 @@ struct ReportParams {
   GroupBy group_by = GroupBy::kService;
   Interval interval = Interval::kMonth;
   int64_t days = 100;  // the dashboard's: (now - days, now]
+  Page page;
   bool operator==(const ReportParams&) const = default;
 };
 

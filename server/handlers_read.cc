@@ -9,6 +9,8 @@
 #include "server/event_json.h"
 #include "server/handlers.h"
 #include "server/json_input.h"
+#include "server/report_json.h"
+#include "server/report_params.h"
 
 namespace tl::server {
 
@@ -32,37 +34,6 @@ Result<size_t> Limit(const Request& req, size_t default_limit, size_t max_limit)
   if (!limit) return default_limit;
   if (*limit == 0) return Status::BadField("limit must be a positive integer");
   return static_cast<size_t>(std::min<uint64_t>(*limit, max_limit));
-}
-
-// `as_of` (a seq, or an RFC 3339 occurred_at) or `known_at` (an RFC 3339 recorded_at).
-Result<std::optional<projections::AsOf>> AsOfParam(const Request& req) {
-  const std::string* as_of = Param(req, "as_of");
-  const std::string* known_at = Param(req, "known_at");
-  if (as_of && known_at) return Status::BadField("as_of and known_at cannot be combined");
-  projections::AsOf result;
-  if (as_of) {
-    const bool digits = !as_of->empty() && std::all_of(as_of->begin(), as_of->end(),
-                                                       [](char c) { return c >= '0' && c <= '9'; });
-    if (digits) {
-      TL_ASSIGN_OR_RETURN(auto seq, QueryUnsigned(req.query, "as_of"));
-      result.kind = projections::AsOf::Kind::kSeq;
-      result.seq = *seq;
-    } else {
-      auto t = ParseRfc3339(*as_of);
-      if (!t.ok()) return Status::BadField("as_of must be a seq or an RFC 3339 time");
-      result.kind = projections::AsOf::Kind::kOccurredAt;
-      result.time = *t;
-    }
-    return std::optional(result);
-  }
-  if (known_at) {
-    auto t = ParseRfc3339(*known_at);
-    if (!t.ok()) return Status::BadField("known_at must be an RFC 3339 time");
-    result.kind = projections::AsOf::Kind::kRecordedAt;
-    result.time = *t;
-    return std::optional(result);
-  }
-  return std::optional<projections::AsOf>();
 }
 
 Result<projections::TicketFilter> ListFilter(const Request& req) {
@@ -121,7 +92,7 @@ Response NoSuchResource() { return ErrorResponse(404, "not_found", "no such reso
 Response GetTicket(const Request& req, const projections::Projections& read_models) {
   const std::optional<TicketId> id = TicketIdOf(req);
   if (!id) return NoSuchResource();
-  auto as_of = AsOfParam(req);
+  auto as_of = ParsePastPoint(req.query);
   if (!as_of.ok()) return StatusResponse(as_of.status());
   if (*as_of) {
     auto state = read_models.TicketAsOf(*id, **as_of);
@@ -136,13 +107,24 @@ Response GetTicket(const Request& req, const projections::Projections& read_mode
 Response ListTickets(const Request& req, const projections::Projections& read_models) {
   auto filter = ListFilter(req);
   if (!filter.ok()) return StatusResponse(filter.status());
-  projections::TicketPage page = read_models.ListTickets(*filter);
+  auto point = ParsePastPoint(req.query);
+  if (!point.ok()) return StatusResponse(point.status());
+  // At a past point, the same list from the projections folded up to it (docs/api.md "Looking
+  // into the past").
+  std::shared_ptr<const projections::Projections> past;
+  if (*point) {
+    auto at = read_models.reports().At(**point);
+    if (!at.ok()) return StatusResponse(at.status());
+    past = std::move(at).value();
+  }
+  projections::TicketPage page = (past ? *past : read_models).ListTickets(*filter);
   json::array tickets;
   tickets.reserve(page.tickets.size());
   for (const TicketState& t : page.tickets) tickets.push_back(TicketToJson(t));
-  return JsonResponse(
-      200, json::object{{"tickets", std::move(tickets)},
-                        {"next", page.next ? json::value(*page.next) : json::value(nullptr)}});
+  json::object body{{"tickets", std::move(tickets)},
+                    {"next", page.next ? json::value(*page.next) : json::value(nullptr)}};
+  if (*point) AddPastPoint(body, **point);
+  return JsonResponse(200, std::move(body));
 }
 
 Response GetHistory(const Request& req, const EventLog& log) {

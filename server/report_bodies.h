@@ -7,8 +7,10 @@
 //
 // ReportBodies answers an endpoint's query with that JSON text, cached per (report, parameters)
 // until the next applied commit: repeated queries between two commits are neither computed nor
-// serialized again. Thread-safety: Get from any thread. Ownership: refers to the report service,
-// which must outlive it.
+// serialized again. A query `as_of` or `known_at` a past point is answered by the projections at
+// that point (ReportService::At), through the same models and JSON, with the point echoed.
+// Thread-safety: Get from any thread. Ownership: refers to the report service, which must outlive
+// it.
 #pragma once
 
 #include <memory>
@@ -35,9 +37,11 @@ struct ReportEndpoint {
   std::string_view name;  // "response-times": what `replay --report` takes
   std::string_view path;  // "/api/v1/reports/response-times"
   ReportSpec spec;        // the query parameters it takes
-  // Queries the report and serializes the answer (Serialize<R> in report_bodies.cc).
+  // Queries the report (as of `point`, when given) and serializes the answer (Serialize<R> in
+  // report_bodies.cc).
   Result<SerializedReport> (*answer)(const projections::ReportService& reports,
-                                     const projections::ReportParams& params);
+                                     const projections::ReportParams& params,
+                                     const std::optional<projections::AsOf>& point);
 };
 
 // docs/api.md's report endpoints, in the order of its report section. The one list of them.
@@ -51,8 +55,8 @@ class ReportBodies {
   ReportBodies(const ReportBodies&) = delete;
   ReportBodies& operator=(const ReportBodies&) = delete;
 
-  // The body `GET endpoint.path?query` answers, as of the latest applied seq. A bad or unknown
-  // parameter is kBadField naming it.
+  // The body `GET endpoint.path?query` answers, as of the latest applied seq or the query's past
+  // point. A bad or unknown parameter is kBadField naming it.
   Result<std::shared_ptr<const std::string>> Get(const ReportEndpoint& endpoint,
                                                  const QueryParams& query);
 

@@ -172,4 +172,19 @@ json::object ToJson(const projections::FeedbackPendingReport& report) {
   return json::object{{"now", FormatRfc3339(report.now)}, {"tickets", std::move(tickets)}};
 }
 
+void AddPastPoint(json::object& body, const projections::AsOf& point) {
+  using Kind = projections::AsOf::Kind;
+  switch (point.kind) {
+    case Kind::kSeq:
+      body["as_of"] = point.seq;
+      break;
+    case Kind::kOccurredAt:
+      body["as_of"] = FormatRfc3339(point.time);
+      break;
+    case Kind::kRecordedAt:
+      body["known_at"] = FormatRfc3339(point.time);
+      break;
+  }
+}
+
 }  // namespace tl::server

@@ -38,4 +38,8 @@ boost::json::object ToJson(const projections::ComplianceReport& report);
 boost::json::object ToJson(const projections::FollowupsReport& report);
 boost::json::object ToJson(const projections::FeedbackPendingReport& report);
 
+// Adds the past point an answer was computed for (docs/api.md "Looking into the past"):
+// `"as_of": <seq>`, `"as_of": "<RFC 3339>"` or `"known_at": "<RFC 3339>"`.
+void AddPastPoint(boost::json::object& body, const projections::AsOf& point);
+
 }  // namespace tl::server

@@ -44,7 +44,52 @@ GroupBy GroupByOf(std::string_view name) {
   return GroupBy::kService;
 }
 
+// A positive integer; `limit` is capped at kMaxLimit as the ticket list's is (docs/api.md).
+Result<uint64_t> ParseCount(std::string_view param, std::string_view value) {
+  uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    return Bad(param, fmt::format("'{}' is not a non-negative integer", value));
+  }
+  return n;
+}
+
+constexpr uint64_t kMaxLimit = 1000;
+
 }  // namespace
+
+Result<std::optional<projections::AsOf>> ParsePastPoint(const QueryParams& query) {
+  auto value = [&](std::string_view name) -> const std::string* {
+    auto it = query.find(name);
+    return it == query.end() || it->second.empty() ? nullptr : &it->second;
+  };
+  const std::string* as_of = value("as_of");
+  const std::string* known_at = value("known_at");
+  if (as_of && known_at) return Status::BadField("as_of and known_at cannot be combined");
+  projections::AsOf point;
+  if (as_of) {
+    const bool digits =
+        std::all_of(as_of->begin(), as_of->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) {
+      TL_ASSIGN_OR_RETURN(point.seq, ParseCount("as_of", *as_of));
+      point.kind = projections::AsOf::Kind::kSeq;
+    } else {
+      auto t = ledger::ParseRfc3339(*as_of);
+      if (!t.ok()) return Status::BadField("as_of must be a seq or an RFC 3339 time");
+      point.kind = projections::AsOf::Kind::kOccurredAt;
+      point.time = *t;
+    }
+    return std::optional(point);
+  }
+  if (known_at) {
+    auto t = ledger::ParseRfc3339(*known_at);
+    if (!t.ok()) return Status::BadField("known_at must be an RFC 3339 time");
+    point.kind = projections::AsOf::Kind::kRecordedAt;
+    point.time = *t;
+    return std::optional(point);
+  }
+  return std::optional<projections::AsOf>();
+}
 
 Result<projections::ReportParams> ParseReportParams(std::string_view report_name,
                                                     const ReportSpec& spec,
@@ -55,6 +100,7 @@ Result<projections::ReportParams> ParseReportParams(std::string_view report_name
   if (Contains(spec.accepts, "category")) p.category = ledger::Category::kSupport;
 
   for (const auto& [name, value] : query) {
+    if (name == "as_of" || name == "known_at") continue;  // every report's; ParsePastPoint
     if (!Contains(spec.accepts, name)) {
       return Bad(name, fmt::format("not a parameter of the {} report (it takes: {})", report_name,
                                    Join(spec.accepts)));
@@ -103,6 +149,12 @@ Result<projections::ReportParams> ParseReportParams(std::string_view report_name
         return Bad(name, fmt::format("'{}' is not a whole number of days from 1 to 100000", value));
       }
       p.days = days;
+    } else if (name == "limit") {
+      TL_ASSIGN_OR_RETURN(const uint64_t limit, ParseCount(name, value));
+      if (limit == 0) return Bad(name, "must be a positive integer");
+      p.page.limit = static_cast<size_t>(std::min(limit, kMaxLimit));
+    } else if (name == "after") {
+      TL_ASSIGN_OR_RETURN(p.page.after, ParseCount(name, value));
     }
   }
   if (p.window.from > p.window.to) return Bad("from", "must not be after to");

@@ -23,8 +23,15 @@ struct ReportSpec {
   std::vector<std::string_view> group_by;
 };
 
+// The past point of a report or list query (docs/api.md "Looking into the past"): `as_of=<seq>`,
+// `as_of=<RFC 3339>` or `known_at=<RFC 3339>`; nullopt when neither is given. Both, or a value that
+// is neither, is kBadField.
+Result<std::optional<projections::AsOf>> ParsePastPoint(const QueryParams& query);
+
 // Parses `query` for the report `report_name` (named in messages) described by `spec`, filling
-// in docs/api.md's defaults; `now` stays unset (the latest event's occurred_at).
+// in docs/api.md's defaults; `now` stays unset (the latest event's occurred_at). Every report also
+// takes `as_of` and `known_at` (read by ParsePastPoint, skipped here); `limit` and `after` fill
+// ReportParams::page for the reports whose spec accepts them.
 Result<projections::ReportParams> ParseReportParams(std::string_view report_name,
                                                     const ReportSpec& spec,
                                                     const QueryParams& query);

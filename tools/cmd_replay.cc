@@ -1,4 +1,5 @@
-// ticketledger replay --data DIR [--to-seq N | --to-time T] [--report NAME[?QUERY] ...] [--json]
+// ticketledger replay --data DIR [--to-seq N | --to-time T | --as-of N|T | --known-at T]
+//                    [--report NAME[?QUERY] ...] [--json]
 //
 // The auditor's tool: rebuilds every projection from seq 1 of the log (never from a checkpoint),
 // checking each event against the hash chain on the way (fail-stop), with a progress bar and
@@ -6,13 +7,17 @@
 // the named reports as they stood at that point, one JSON body a line, exactly as the API answers
 // `GET /api/v1/reports/NAME?QUERY` (`dashboard`, `followups` and `feedback-pending` are reports
 // here too). --to-seq stops after that seq; --to-time stops before the first event recorded
-// after T (what the ledger knew then).
+// after T (what the ledger knew then). --as-of and --known-at take the API's past points
+// (docs/api.md "Looking into the past"): --as-of N is --to-seq N, --known-at T is --to-time T,
+// and --as-of T keeps the events that occurred by T, wherever they are in the log
+// (projections::OptionsAt, the API's path).
 // Exit 0 ok; 1 the log is damaged (the seq and why); 2 usage (bad option, report or parameter).
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>
 
 #include "ledger/domain/time_format.h"
+#include "projections/past_points.h"
 #include "projections/projections.h"
 #include "server/report_bodies.h"
 #include "tools/cli_checks.h"
@@ -83,6 +88,8 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
     std::string data;
     std::optional<uint64_t> to_seq;
     std::optional<std::string> to_time;
+    std::optional<std::string> as_of;
+    std::optional<std::string> known_at;
     std::vector<std::string> reports;
     bool json = false;
   };
@@ -92,9 +99,19 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
   auto* to_seq =
       cmd->add_option("--to-seq", args->to_seq, "Stop after this seq")->check(NonNegativeId());
-  cmd->add_option("--to-time", args->to_time,
-                  "Stop before the first event recorded after this RFC 3339 time")
-      ->excludes(to_seq);
+  auto* to_time = cmd->add_option("--to-time", args->to_time,
+                                  "Stop before the first event recorded after this RFC 3339 time")
+                      ->excludes(to_seq);
+  auto* as_of = cmd->add_option("--as-of", args->as_of,
+                                "The events up to this seq, or those that occurred by this RFC "
+                                "3339 time (as the API's as_of)")
+                    ->excludes(to_seq)
+                    ->excludes(to_time);
+  cmd->add_option("--known-at", args->known_at,
+                  "The events recorded by this RFC 3339 time (as the API's known_at)")
+      ->excludes(to_seq)
+      ->excludes(to_time)
+      ->excludes(as_of);
   cmd->add_option("--report", args->reports,
                   "Print this report (NAME or NAME?QUERY as in the API, e.g. "
                   "'volume?interval=week'); repeatable")
@@ -112,9 +129,21 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       reports.push_back(std::move(parsed).value());
     }
     projections::Options options;
+    if (args->as_of || args->known_at) {
+      server::QueryParams point_query;
+      if (args->as_of) point_query["as_of"] = *args->as_of;
+      if (args->known_at) point_query["known_at"] = *args->known_at;
+      auto point = server::ParsePastPoint(point_query);
+      if (!point.ok() || !*point) {
+        fmt::print(stderr, "error: {}\n", point.ok() ? "an empty point" : point.status().message());
+        *exit_code = 2;
+        return;
+      }
+      options = projections::OptionsAt(**point);
+    }
     options.use_checkpoints = false;
     options.verify_chain = true;
-    options.to_seq = args->to_seq;
+    if (args->to_seq) options.to_seq = args->to_seq;
     if (args->to_time) {
       auto t = ledger::ParseRfc3339(*args->to_time);
       if (!t.ok()) {
@@ -130,7 +159,7 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       return;
     }
     const ledger::Seq head = log->Head().seq;
-    Progress progress("replay", "events", args->to_seq ? std::min(*args->to_seq, head) : head);
+    Progress progress("replay", "events", options.to_seq ? std::min(*options.to_seq, head) : head);
     options.progress = [&](ledger::Seq done, ledger::Seq total) {
       progress.SetTotal(total);
       progress.Update(done);

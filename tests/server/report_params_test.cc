@@ -127,3 +127,43 @@ TEST_CASE("a report no model answers is not_found, not a crash", "[server][param
   auto answer = (*p)->reports().Query<VolumeReport>({});
   CHECK(answer.status().code() == StatusCode::kNotFound);
 }
+
+TEST_CASE("a past point is a seq, an occurred_at or a recorded_at time, never two",
+          "[server][params][asof]") {
+  using tl::server::ParsePastPoint;
+  CHECK_FALSE(*ParsePastPoint({}));
+  CHECK_FALSE(*ParsePastPoint({{"as_of", ""}}));  // empty: absent
+  CHECK(*ParsePastPoint({{"as_of", "42"}}) == AsOf{AsOf::Kind::kSeq, 42, 0});
+  CHECK(*ParsePastPoint({{"as_of", "2026-01-05T09:00:00Z"}}) ==
+        AsOf{AsOf::Kind::kOccurredAt, 0, At("2026-01-05T09:00:00Z")});
+  CHECK(*ParsePastPoint({{"known_at", "2026-01-05T09:00:00Z"}}) ==
+        AsOf{AsOf::Kind::kRecordedAt, 0, At("2026-01-05T09:00:00Z")});
+  for (const QueryParams& bad :
+       {QueryParams{{"as_of", "3"}, {"known_at", "2026-01-05T09:00:00Z"}},
+        QueryParams{{"as_of", "yesterday"}}, QueryParams{{"known_at", "12"}},
+        QueryParams{{"as_of", "-1"}}, QueryParams{{"as_of", "99999999999999999999999"}}}) {
+    auto p = ParsePastPoint(bad);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().reason() == "bad_field");
+  }
+  // Every report takes them (ParsePastPoint reads them; the report's parser lets them through).
+  for (const auto& e : tl::server::ReportEndpoints()) {
+    CHECK(ParseFor(e.name, {{"as_of", "3"}}).ok());
+    CHECK(ParseFor(e.name, {{"known_at", "2026-01-05T09:00:00Z"}}).ok());
+  }
+}
+
+TEST_CASE("follow-ups and pending feedback take limit and after, capped as the ticket list's",
+          "[server][params][asof]") {
+  for (const char* report : {"followups", "feedback-pending"}) {
+    CHECK_FALSE(Parse(report, {}).page.paged());
+    const ReportParams p = Parse(report, {{"limit", "5"}, {"after", "17"}});
+    CHECK(p.page.limit == 5u);
+    CHECK(p.page.after == 17u);
+    CHECK(Parse(report, {{"limit", "5000"}}).page.limit == 1000u);
+    CheckBad(report, {{"limit", "0"}}, "limit");
+    CheckBad(report, {{"limit", "x"}}, "limit");
+    CheckBad(report, {{"after", "-3"}}, "after");
+  }
+  CheckBad("volume", {{"limit", "5"}}, "limit");
+}
