@@ -56,7 +56,7 @@ struct DurationStats {
 // until the next commit (server/report_bodies.h).
 template <class Report>
 struct ReportAnswer {
-  ledger::Seq seq = 0;
+  ledger::Seq seq{};
   Report report;
 };
 

@@ -46,7 +46,7 @@ Result<std::optional<projections::AsOf>> AsOfParam(const Request& req) {
     if (digits) {
       TL_ASSIGN_OR_RETURN(auto seq, QueryUnsigned(req.query, "as_of"));
       result.kind = projections::AsOf::Kind::kSeq;
-      result.seq = *seq;
+      result.seq = Seq(*seq);
     } else {
       auto t = ParseRfc3339(*as_of);
       if (!t.ok()) return Status::BadField("as_of must be a seq or an RFC 3339 time");
@@ -96,7 +96,7 @@ Result<projections::TicketFilter> ListFilter(const Request& req) {
     f.category = *category;
   }
   TL_ASSIGN_OR_RETURN(auto after, QueryUnsigned(req.query, "after"));
-  f.after = after.value_or(0);
+  f.after = TicketId(after.value_or(0));
   TL_ASSIGN_OR_RETURN(f.limit, Limit(req, kListDefaultLimit, kListMaxLimit));
   return f;
 }
@@ -140,9 +140,9 @@ Response ListTickets(const Request& req, const projections::Projections& read_mo
   json::array tickets;
   tickets.reserve(page.tickets.size());
   for (const TicketState& t : page.tickets) tickets.push_back(TicketToJson(t));
-  return JsonResponse(
-      200, json::object{{"tickets", std::move(tickets)},
-                        {"next", page.next ? json::value(*page.next) : json::value(nullptr)}});
+  return JsonResponse(200, json::object{{"tickets", std::move(tickets)},
+                                        {"next", page.next ? json::value(page.next->value())
+                                                           : json::value(nullptr)}});
 }
 
 Response GetHistory(const Request& req, const EventLog& log) {
@@ -159,7 +159,7 @@ Response GetEvents(const Request& req, const EventLog& log) {
   if (!after.ok()) return StatusResponse(after.status());
   auto limit = Limit(req, kEventsDefaultLimit, kEventsMaxLimit);
   if (!limit.ok()) return StatusResponse(limit.status());
-  auto events = log.Read(after->value_or(0), *limit);
+  auto events = log.Read(ledger::Seq(after->value_or(0)), *limit);
   if (!events.ok()) return StatusResponse(events.status());
   return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
 }
@@ -169,10 +169,10 @@ Response GetVerify(const Request&, const AuditLog& audit) {
       app::VerifyLedger(audit.log, audit.signer ? &audit.signer->verifier() : nullptr, {});
   json::object o;
   o["ok"] = report.ok;
-  o["events"] = report.events;
+  o["events"] = report.events.value();
   o["head"] = HashToHex(report.head);
   if (!report.ok) {
-    o["seq"] = report.bad_seq;
+    o["seq"] = report.bad_seq.value();
     o["reason"] = report.reason;
   }
   return JsonResponse(200, o);
@@ -187,7 +187,7 @@ Response GetQueues(const Request&, const projections::Projections& read_models) 
     queues.push_back(json::object{{"name", name},
                                   {"members", std::move(members)},
                                   {"first_line", q.first_line},
-                                  {"version", q.version}});
+                                  {"version", q.version.value()}});
   }
   return JsonResponse(200, json::object{{"queues", std::move(queues)}});
 }
@@ -196,7 +196,8 @@ Response GetServices(const Request&, const projections::Projections& read_models
   auto reference = read_models.Reference();
   json::array services;
   for (const auto& [name, s] : reference->services) {
-    services.push_back(json::object{{"name", name}, {"title", s.title}, {"version", s.version}});
+    services.push_back(
+        json::object{{"name", name}, {"title", s.title}, {"version", s.version.value()}});
   }
   return JsonResponse(200, json::object{{"services", std::move(services)}});
 }
