@@ -12,6 +12,8 @@
 #include <type_traits>
 #include <unordered_set>
 
+#include "ledger/domain/types.h"
+
 using tl::ledger::StrongId;
 
 namespace {
@@ -39,6 +41,23 @@ static_assert(Apples{41}.Next() == Apples{42});
 static_assert(Apples{42}.Prev() == Apples{41});
 static_assert(Apples{1} < Apples{2} && Apples{2} >= Apples{2});
 static_assert(Apples::Max().value() == UINT64_MAX);
+
+// The ledger's three counters (types.h): a seq passed where a ticket id or a version is
+// expected, or a bare number where any of them is, does not compile.
+namespace ids {
+using tl::ledger::Seq;
+using tl::ledger::TicketId;
+using tl::ledger::Version;
+static_assert(!std::is_convertible_v<Seq, TicketId> && !std::is_convertible_v<TicketId, Seq>);
+static_assert(!std::is_convertible_v<Seq, Version> && !std::is_convertible_v<Version, Seq>);
+static_assert(!std::is_convertible_v<TicketId, Version> &&
+              !std::is_convertible_v<Version, TicketId>);
+static_assert(!std::is_constructible_v<Seq, TicketId> &&
+              !std::is_constructible_v<TicketId, Version>);
+static_assert(!std::is_convertible_v<uint64_t, Seq> && !std::is_convertible_v<uint64_t, Version> &&
+              !std::is_convertible_v<uint64_t, TicketId>);
+static_assert(!std::is_convertible_v<Seq, uint64_t> && !std::is_convertible_v<TicketId, uint64_t>);
+}  // namespace ids
 
 TEST_CASE("a strong id hashes, formats and prints as its number", "[ids]") {
   CHECK(std::hash<Apples>{}(Apples{42}) == std::hash<uint64_t>{}(42));
