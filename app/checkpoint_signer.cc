@@ -55,7 +55,7 @@ Result<std::optional<ledger::SignedCheckpoint>> CheckpointSigner::SignNow() {
   std::lock_guard sign_lock(sign_mu_);
   TL_ASSIGN_OR_RETURN(auto latest, log_.LatestSignedCheckpoint());
   const ledger::Seq head = log_.Head().seq;
-  if (head == 0 || (latest && latest->size >= head)) return latest;
+  if (head.is_zero() || (latest && latest->size >= head)) return latest;
   if (integrity_ && integrity_->corrupt()) return latest;  // never sign damage
 
   TL_ASSIGN_OR_RETURN(const tlog::Hash root, log_.TreeRoot(head));
@@ -64,8 +64,9 @@ Result<std::optional<ledger::SignedCheckpoint>> CheckpointSigner::SignNow() {
     Status consistent = previous.status();
     if (consistent.ok()) {
       TL_ASSIGN_OR_RETURN(auto proof, log_.ConsistencyProof(latest->size, head));
-      consistent = tlog::VerifyConsistency(static_cast<int64_t>(latest->size),
-                                           static_cast<int64_t>(head), previous->root, root, proof);
+      consistent =
+          tlog::VerifyConsistency(static_cast<int64_t>(latest->size.value()),
+                                  static_cast<int64_t>(head.value()), previous->root, root, proof);
     }
     if (!consistent.ok()) {
       Status damage = Status::DataLoss(fmt::format(
@@ -77,7 +78,7 @@ Result<std::optional<ledger::SignedCheckpoint>> CheckpointSigner::SignNow() {
   }
   TL_ASSIGN_OR_RETURN(
       std::string note,
-      tlog::SignCheckpoint({signer_.name(), static_cast<int64_t>(head), root}, signer_));
+      tlog::SignCheckpoint({signer_.name(), static_cast<int64_t>(head.value()), root}, signer_));
   ledger::SignedCheckpoint checkpoint{head, options_.clock(), std::move(note)};
   TL_RETURN_IF_ERROR(log_.AddSignedCheckpoint(checkpoint));
   signed_.fetch_add(1);

@@ -65,7 +65,7 @@ Hash CommandFingerprint(const OpenTicket& c, const CommandMeta& meta) {
       .Add(c.requester)
       .Add(ChannelName(c.channel))
       .Add(c.subject)
-      .Add(uint64_t{c.parent.value_or(0)})
+      .Add(c.parent.value_or(TicketId{}).value())
       .Add(c.external_ref)
       .AddMeta(meta)
       .Digest();
@@ -73,7 +73,7 @@ Hash CommandFingerprint(const OpenTicket& c, const CommandMeta& meta) {
 
 Hash CommandFingerprint(TicketId ticket, const TicketAction& action, const CommandMeta& meta) {
   Material m;
-  m.Add("act").Add(uint64_t{ticket}).Add(ActionName(action));
+  m.Add("act").Add(ticket.value()).Add(ActionName(action));
   std::visit(Overloaded{
                  [&](const Reply& a) { m.Add(a.body); },
                  [&](const RequesterMessage& a) { m.Add(a.body); },
@@ -130,7 +130,7 @@ Result<std::shared_ptr<const ReferenceData>> LogStateSource::LoadReference() {
   auto data = std::make_shared<ReferenceData>();
   // Reference streams are few and short; scanning the log for them keeps this class free of
   // any index of its own. The projections keep them in memory for the server.
-  TL_RETURN_IF_ERROR(log_.Scan(1, log_.Head().seq, [&](const StoredEvent& e) {
+  TL_RETURN_IF_ERROR(log_.Scan(Seq{1}, log_.Head().seq, [&](const StoredEvent& e) {
     if (!e.event.stream.is_ticket()) ApplyToReference(*data, e.event);
     return Status::Ok();
   }));
@@ -139,7 +139,7 @@ Result<std::shared_ptr<const ReferenceData>> LogStateSource::LoadReference() {
 
 struct CommandHandler::Attempt {
   AnyCommand command;
-  TicketId ticket = 0;
+  TicketId ticket{};
   CommandMeta meta;
   CommandDone done;
   Hash fingerprint{};
@@ -203,7 +203,7 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
     if (open->parent) {
       request.parts.push_back(
           StreamAppend{StreamId::Ticket(*open->parent), parent.version,
-                       Drafts({ChildLinked{0}}, a->event_id, &index, at, meta)});
+                       Drafts({ChildLinked{TicketId{}}}, a->event_id, &index, at, meta)});
     }
   } else if (auto* action = std::get_if<TicketAction>(&a->command)) {
     auto state = states_.LoadTicket(a->ticket);
@@ -215,7 +215,7 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
       return a->done(
           Status::VersionConflict(fmt::format("ticket {} is at version {}, not {}", a->ticket,
                                               state->version, *meta.expected_version),
-                                  state->version));
+                                  state->version.value()));
     }
     const TimeNs at = occurred(state->updated_at);
     auto events = DecideAction(*state, **ref, *action, at);
@@ -229,10 +229,11 @@ void CommandHandler::Run(std::shared_ptr<Attempt> a) {
     auto decided = queue ? DecideQueue(*queue, **ref) : DecideService(*service, **ref);
     if (!decided.ok()) return a->done(decided.status());
     const Version current =
-        queue ? ((*ref)->FindQueue(queue->name) ? (*ref)->FindQueue(queue->name)->version : 0)
-              : ((*ref)->FindService(service->name) ? (*ref)->FindService(service->name)->version
-                                                    : 0);
-    if (!*decided) return a->done(CommandResult{0, current, 0, false, false});
+        queue
+            ? ((*ref)->FindQueue(queue->name) ? (*ref)->FindQueue(queue->name)->version : Version{})
+            : ((*ref)->FindService(service->name) ? (*ref)->FindService(service->name)->version
+                                                  : Version{});
+    if (!*decided) return a->done(CommandResult{TicketId{}, current, Seq{}, false, false});
     StreamId stream = queue ? StreamId::Queue(queue->name) : StreamId::Service(service->name);
     request.parts.push_back(
         StreamAppend{std::move(stream), current,
@@ -263,7 +264,7 @@ void CommandHandler::Start(AnyCommand command, TicketId ticket, Hash fingerprint
 
 void CommandHandler::OpenAsync(OpenTicket command, CommandMeta meta, CommandDone done) {
   Hash fingerprint = CommandFingerprint(command, meta);
-  Start(std::move(command), 0, fingerprint, std::move(meta), std::move(done));
+  Start(std::move(command), TicketId{}, fingerprint, std::move(meta), std::move(done));
 }
 
 void CommandHandler::ActAsync(TicketId ticket, TicketAction action, CommandMeta meta,
@@ -274,12 +275,12 @@ void CommandHandler::ActAsync(TicketId ticket, TicketAction action, CommandMeta 
 
 void CommandHandler::DefineQueueAsync(DefineQueue command, CommandMeta meta, CommandDone done) {
   Hash fingerprint = CommandFingerprint(command, meta);
-  Start(std::move(command), 0, fingerprint, std::move(meta), std::move(done));
+  Start(std::move(command), TicketId{}, fingerprint, std::move(meta), std::move(done));
 }
 
 void CommandHandler::DefineServiceAsync(DefineService command, CommandMeta meta, CommandDone done) {
   Hash fingerprint = CommandFingerprint(command, meta);
-  Start(std::move(command), 0, fingerprint, std::move(meta), std::move(done));
+  Start(std::move(command), TicketId{}, fingerprint, std::move(meta), std::move(done));
 }
 
 namespace {

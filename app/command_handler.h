@@ -85,9 +85,9 @@ struct CommandMeta {
 };
 
 struct CommandResult {
-  TicketId id = 0;        // the ticket (0 for queues and services)
-  Version version = 0;    // the ticket's (or queue's, service's) version after the command
-  Seq seq = 0;            // the commit's highest seq; 0 when nothing was appended
+  TicketId id{};          // the ticket (0 for queues and services)
+  Version version{};      // the ticket's (or queue's, service's) version after the command
+  Seq seq{};              // the commit's highest seq; 0 when nothing was appended
   bool replayed = false;  // an idempotent retry: nothing appended
   bool changed = true;    // false: a definition that changed nothing, so nothing appended
 };

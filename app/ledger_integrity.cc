@@ -11,7 +11,7 @@ namespace tl::app {
 ledger::VerifyReport VerifyLedger(const ledger::EventLog& log, const tlog::NoteVerifier* key,
                                   const std::function<void(ledger::Seq, ledger::Seq)>& progress) {
   ledger::VerifyReport report = log.Verify(progress);
-  if (!report.ok || !key || report.checkpoint_size == 0) return report;
+  if (!report.ok || !key || report.checkpoint_size.is_zero()) return report;
   auto latest = log.LatestSignedCheckpoint();
   if (!latest.ok() || !*latest) return report;
   if (auto opened = tlog::OpenCheckpoint((*latest)->note, *key); !opened.ok()) {
@@ -63,7 +63,7 @@ Status LedgerIntegrity::CheckAtOnce() {
     TL_RETURN_IF_ERROR(log_.CheckTreeEdge());
     TL_ASSIGN_OR_RETURN(auto latest, log_.LatestSignedCheckpoint());
     const ledger::Seq head = log_.Head().seq;
-    ledger::Seq from = 1;
+    ledger::Seq from{1};
     if (latest) {
       auto opened = tlog::OpenCheckpoint(latest->note, key_);
       if (!opened.ok()) {
@@ -87,16 +87,16 @@ Status LedgerIntegrity::CheckAtOnce() {
       if (head > latest->size) {
         TL_ASSIGN_OR_RETURN(auto head_root, log_.TreeRoot(head));
         TL_ASSIGN_OR_RETURN(auto proof, log_.ConsistencyProof(latest->size, head));
-        Status consistent =
-            tlog::VerifyConsistency(static_cast<int64_t>(latest->size), static_cast<int64_t>(head),
-                                    opened->root, head_root, proof);
+        Status consistent = tlog::VerifyConsistency(static_cast<int64_t>(latest->size.value()),
+                                                    static_cast<int64_t>(head.value()),
+                                                    opened->root, head_root, proof);
         if (!consistent.ok()) {
           return Status::DataLoss(fmt::format(
               "the tree of size {} is not an extension of the signed checkpoint of size {}", head,
               latest->size));
         }
       }
-      from = latest->size + 1;
+      from = latest->size.Next();
     }
     return log_.VerifyRange(from, head);
   };

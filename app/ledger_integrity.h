@@ -35,9 +35,9 @@ class LedgerIntegrity {
   enum class State { kUnchecked, kChecking, kVerified, kCorrupt };
   struct Snapshot {
     State state = State::kUnchecked;
-    ledger::Seq checked = 0;  // events the background walk has verified so far
-    ledger::Seq total = 0;    // events it walks
-    std::string problem;      // why, when corrupt
+    ledger::Seq checked{};  // events the background walk has verified so far
+    ledger::Seq total{};    // events it walks
+    std::string problem;    // why, when corrupt
   };
 
   LedgerIntegrity(ledger::EventLog& log, tlog::NoteVerifier key);

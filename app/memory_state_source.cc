@@ -8,7 +8,7 @@ using namespace ledger;  // NOLINT: the domain's vocabulary throughout
 
 Status MemoryStateSource::LoadFrom(const EventLog& log) {
   std::vector<Event> batch;
-  Status status = log.Scan(1, log.Head().seq, [&](const StoredEvent& e) {
+  Status status = log.Scan(Seq{1}, log.Head().seq, [&](const StoredEvent& e) {
     batch.push_back(e.event);
     if (batch.size() == 4096) {
       Apply(batch);

@@ -49,10 +49,10 @@ struct Args {
 // The query parameter of the point `kind` at the event with seq `seq`.
 Result<std::pair<std::string, std::string>> PointAt(const ledger::EventLog& log, std::string kind,
                                                     ledger::Seq seq) {
-  TL_ASSIGN_OR_RETURN(auto events, log.Read(seq - 1, 1));
+  TL_ASSIGN_OR_RETURN(auto events, log.Read(seq.Prev(), 1));
   if (events.empty()) return Status::Internal(fmt::format("no event at seq {}", seq));
   const ledger::Event& e = events.front().event;
-  if (kind == "seq") return std::pair{std::string("as_of"), std::to_string(seq)};
+  if (kind == "seq") return std::pair{std::string("as_of"), std::to_string(seq.value())};
   if (kind == "occurred_at") {
     return std::pair{std::string("as_of"), ledger::FormatRfc3339(e.occurred_at)};
   }
@@ -90,7 +90,7 @@ Status Run(const Args& args, json::object& out) {
     TL_RETURN_IF_ERROR(bodies.Get(volume, {{"interval", round % 2 ? "week" : "day"}}).status());
     live_query.push_back(SecondsSince(start));
   }
-  out["events"] = head;
+  out["events"] = head.value();
   out["tickets"] = live->ticket_count();
   out["repetitions"] = args.repeat;
   out["live_open_seconds"] = live_open;
@@ -109,7 +109,7 @@ Status Run(const Args& args, json::object& out) {
     std::vector<double> first, again, rate;
     for (int round = 0; round < args.repeat; ++round) {
       fmt::print(stderr, "bench asof: {} round {}/{}\n", kind, round + 1, args.repeat);
-      const ledger::Seq middle = head / 2 + round * 1000;
+      const ledger::Seq middle(head.value() / 2 + static_cast<uint64_t>(round) * 1000);
       TL_ASSIGN_OR_RETURN(const auto point, PointAt(*log, kind, middle));
       // What the fold reads: the prefix up to the point, or (occurred_at) the whole log.
       const ledger::Seq scanned = std::string_view(kind) == "occurred_at" ? head : middle;
@@ -117,7 +117,7 @@ Status Run(const Args& args, json::object& out) {
       TL_RETURN_IF_ERROR(
           bodies.Get(volume, {{point.first, point.second}, {"interval", "week"}}).status());
       first.push_back(SecondsSince(start));
-      rate.push_back(scanned / first.back());
+      rate.push_back(static_cast<double>(scanned.value()) / first.back());
       start = Clock::now();
       TL_RETURN_IF_ERROR(bodies.Get(dashboard, {{point.first, point.second}}).status());
       again.push_back(SecondsSince(start));

@@ -181,7 +181,7 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
     auto stack = StartOn(history_dir(args->tickets), args->tickets, *args, *tokens);
     if (!stack.ok()) return fail(stack.status());
     const uint16_t port = (*stack)->port();
-    const uint64_t ticket_count = (*stack)->log().Head().last_ticket;
+    const uint64_t ticket_count = (*stack)->log().Head().last_ticket.value();
     Reads reads = MeasureReads(port, ticket_count, *args, *tokens, note);
 
     note(fmt::format("durable POST actions from {} connections", args->post_connections));
@@ -211,7 +211,7 @@ void RegisterBenchHttp(CLI::App& bench, int* exit_code) {
           StartOn(history_dir(args->compare_tickets), args->compare_tickets, *args, *tokens);
       if (!large_stack.ok()) return fail(large_stack.status());
       note(fmt::format("the GETs again on {} tickets", args->compare_tickets));
-      large_ticket_count = (*large_stack)->log().Head().last_ticket;
+      large_ticket_count = (*large_stack)->log().Head().last_ticket.value();
       large = MeasureReads((*large_stack)->port(), large_ticket_count, *args, *tokens, note);
       if (Status s = (*large_stack)->Close(); !s.ok()) return fail(s);
     }

@@ -80,7 +80,7 @@ Result<TableBytes> MeasureBytes(EventLog& log) {
   TL_RETURN_IF_ERROR(log.FlushAndCompact());
   TL_ASSIGN_OR_RETURN(auto sizes, log.TableFileBytes());
   TableBytes out;
-  out.events = log.Head().seq;
+  out.events = log.Head().seq.value();
   for (const auto& f : sizes) {
     out.families[f.family] = f.bytes;
     if (f.family == "tree") out.tree = f.bytes;
@@ -97,7 +97,7 @@ Result<TableBytes> SingleCommitBytes(const std::string& dir, uint64_t events, bo
   LogOptions options;
   options.sync = false;  // the bytes do not depend on fsync, and M fsyncs would take minutes
   TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir, options));
-  const uint64_t have = log->Head().seq;
+  const uint64_t have = log->Head().seq.value();  // a count of events
   if (have != events && have != 0) {
     return Status::BadField(fmt::format("{} holds another ledger; remove it", dir));
   }
@@ -177,7 +177,7 @@ Status Run(const Args& args, json::object& out) {
   TL_ASSIGN_OR_RETURN(const double walk_seconds, WaitForIntegrityWalk(*stack));
   const uint16_t port = stack->port();
   // Nothing is appended while the proofs are measured: the latest size is the head.
-  const uint64_t size = stack->log().Head().seq;
+  const uint64_t size = stack->log().Head().seq.value();  // numbers for the URLs
   if (size == 0) return Status::Internal("the history is empty");
 
   const std::string bare = "GET /bench/bare HTTP/1.1\r\nHost: bench\r\n\r\n";

@@ -84,7 +84,7 @@ Result<double> Restart(ledger::EventLog& log) {
   if (!p.ok()) return p.status();
   const double seconds = SecondsSince(start);
   for (const auto& m : (*p)->checkpoint_info().models) {
-    if (m.loaded_seq == 0) {
+    if (m.loaded_seq.is_zero()) {
       return Status::Internal(fmt::format("model {} was rebuilt, not loaded", m.name));
     }
   }
@@ -119,7 +119,7 @@ Status Run(const Args& args, json::object& out) {
 
   auto log = OpenLogForWriting(large_dir);
   if (!log) return Status::Unavailable(fmt::format("cannot open {}", large_dir));
-  const uint64_t events = log->Head().seq;
+  const uint64_t events = log->Head().seq.value();
 
   // Memory first, before any other measurement has grown the heap.
   const uint64_t resident_before = ResidentBytes();
@@ -177,7 +177,7 @@ Status Run(const Args& args, json::object& out) {
   out["projection_bytes"] = projection_bytes;
   out["projection_bytes_per_ticket"] =
       tickets ? static_cast<double>(projection_bytes) / tickets : 0.0;
-  out["compare_events"] = small_log->Head().seq;
+  out["compare_events"] = small_log->Head().seq.value();
   out["restart_seconds_small"] = Median(restart_small);
   out["restart_seconds_large"] = Median(restart_large);
   out["target_ratio_min"] = 0.6;

@@ -226,8 +226,8 @@ Status EnsureBulkHistory(const std::string& dir, uint64_t tickets, bool quiet) {
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
   TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir));
-  if (log->Head().last_ticket == tickets) return Status::Ok();
-  if (log->Head().seq != 0) {
+  if (log->Head().last_ticket.value() == tickets) return Status::Ok();
+  if (!log->Head().seq.is_zero()) {
     return Status::BadField(fmt::format("{} holds another history; remove it", dir));
   }
   if (!quiet) fmt::print(stderr, "building a history of {} tickets in {}\n", tickets, dir);

@@ -68,12 +68,12 @@ struct Latency {
 Latency Commits(EventLog& log, uint64_t m) {
   std::vector<double> us;
   us.reserve(m);
-  const Version start_version = *log.StreamVersion(StreamId::Ticket(1));
+  const Version start_version = *log.StreamVersion(StreamId::Ticket(TicketId{1}));
   for (uint64_t i = 0; i < m; ++i) {
     AppendRequest r;
     r.parts.push_back(StreamAppend{
-        StreamId::Ticket(1),
-        start_version + i,
+        StreamId::Ticket(TicketId{1}),
+        Version(start_version.value() + i),
         {EventDraft{EventId::Random(), tl::testing::kMonday + 400 * tl::testing::kDay, "bench",
                     "bench", Commented{"a note of about the size of a real one, for the bench"}}}});
     const auto t0 = SteadyClock::now();
@@ -113,7 +113,7 @@ int RunProjectionsBench(const ProjectionsBenchArgs& args) {
   }
   auto log = Open(dir);
   const Seq events = log->Head().seq;
-  out["events"] = events;
+  out["events"] = events.value();
 
   Options replay;
   replay.use_checkpoints = false;
@@ -122,13 +122,13 @@ int RunProjectionsBench(const ProjectionsBenchArgs& args) {
   const double replay_s = Since(t0);
   out["tickets"] = full->ticket_count();
   out["replay_seconds"] = replay_s;
-  out["replay_events_per_s"] = events / replay_s;
+  out["replay_events_per_s"] = events.value() / replay_s;
   replay.verify_chain = true;
   t0 = SteadyClock::now();
   full = OpenProjections(*log, replay, false);
   const double verified_s = Since(t0);
   out["replay_verified_seconds"] = verified_s;
-  out["replay_verified_events_per_s"] = events / verified_s;
+  out["replay_verified_events_per_s"] = events.value() / verified_s;
 
   t0 = SteadyClock::now();
   if (auto s = full->Checkpoint(); !s.ok()) Die(s);

@@ -45,7 +45,7 @@ std::string EncodeManifest(std::string_view model, const Manifest& m) {
   w.PutString(model);
   w.PutVarint(m.stamp.model_version);
   w.PutVarint(m.stamp.base_version);
-  w.PutVarint(m.stamp.seq);
+  w.PutVarint(m.stamp.seq.value());
   w.PutString(std::string_view(reinterpret_cast<const char*>(m.stamp.chain_hash.data()),
                                m.stamp.chain_hash.size()));
   w.PutVarint(m.slot);
@@ -67,7 +67,7 @@ Result<Manifest> DecodeManifest(std::string_view model, std::string_view bytes) 
   Manifest m;
   m.stamp.model_version = static_cast<uint32_t>(r.GetVarint());
   m.stamp.base_version = static_cast<uint32_t>(r.GetVarint());
-  m.stamp.seq = r.GetVarint();
+  m.stamp.seq = ledger::Seq(r.GetVarint());
   const std::string hash = r.GetString();
   if (hash.size() != m.stamp.chain_hash.size()) r.Fail("bad chain hash");
   std::copy(hash.begin(), hash.end(), m.stamp.chain_hash.begin());

@@ -26,7 +26,7 @@ constexpr uint32_t kCheckpointFormat = 1;
 struct CheckpointStamp {
   uint32_t model_version = 0;  // the model's version stamp when it was written
   uint32_t base_version = 0;   // the ticket model's stamp (every model folds over its states)
-  ledger::Seq seq = 0;         // the last event the state includes
+  ledger::Seq seq{};           // the last event the state includes
   ledger::Hash chain_hash{};   // the log's chain hash at seq: ties the state to this very log
 };
 

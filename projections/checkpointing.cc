@@ -70,7 +70,7 @@ std::optional<StoredCheckpoint> Usable(const EventLog& log, const Options& optio
         fmt::format("written by version {} (over tickets {}), this build is {} (over {})",
                     s.model_version, s.base_version, version, kTicketModelVersion));
   }
-  if (s.seq == 0 || s.seq > target) {
+  if (s.seq.is_zero() || s.seq > target) {
     return ignored(fmt::format("it is at seq {}, beyond seq {}", s.seq, target));
   }
   auto at = log.ReadOne(s.seq);
@@ -97,7 +97,7 @@ LoadedSeqs LoadCheckpoints(const EventLog& log, const ModelRegistry& registry,
     }
   }
   LoadedSeqs loaded;
-  loaded.models.assign(s.models.size(), 0);
+  loaded.models.assign(s.models.size(), Seq{});
   for (size_t i = 0; i < s.models.size(); ++i) {
     const std::string_view name = s.models[i]->name();
     auto stored = Usable(log, options, name, s.models[i]->version(), target);
@@ -124,7 +124,7 @@ LoadedSeqs LoadCheckpoints(const EventLog& log, const ModelRegistry& registry,
       s.groups.Clear();
       s.reference = std::make_shared<ReferenceData>();
       s.latest_occurred = 0;
-      s.applied = 0;
+      s.applied = Seq{};
     }
   }
   loaded.tickets = s.applied;
@@ -163,7 +163,7 @@ Result<std::unique_ptr<Projector>> BuildProjector(EventLog& log, const ModelRegi
   Seq target = log.Head().seq;
   if (options.to_seq) target = std::min(target, *options.to_seq);
   LoadedSeqs from_start;
-  from_start.models.assign(registry.size(), 0);
+  from_start.models.assign(registry.size(), Seq{});
   // A checkpoint cannot say what was known at a recording time; replay from seq 1.
   const LoadedSeqs seqs = options.use_checkpoints && !options.to_time
                               ? LoadCheckpoints(log, registry, options, target, projector->state())
@@ -221,7 +221,7 @@ class BackgroundCheckpoints {
 
  private:
   void Run() {
-    Seq done = 0;
+    Seq done{};
     for (;;) {
       Seq target;
       {
@@ -238,7 +238,7 @@ class BackgroundCheckpoints {
   std::function<void(Seq, const std::atomic<bool>&)> work_;
   std::mutex mu_;
   std::condition_variable cv_;
-  Seq requested_ = 0;      // guarded by mu_
+  Seq requested_{};        // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   std::atomic<bool> cancel_{false};
   std::thread thread_;  // last: starts once the rest is initialised
@@ -260,7 +260,7 @@ Status Checkpointer::SaveNow(const Projector& live) {
   {
     std::shared_lock lock(live.mutex());
     seq = live.state().applied;
-    if (seq == 0) return Status::Ok();
+    if (seq.is_zero()) return Status::Ok();
     encoded = EncodeAll(live);
   }
   std::lock_guard write_lock(write_mu_);

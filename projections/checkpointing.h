@@ -26,7 +26,7 @@ inline constexpr uint32_t kTicketModelVersion = 1;
 
 // The seq of the checkpoint each model started from (0: rebuilt from seq 1).
 struct LoadedSeqs {
-  ledger::Seq tickets = 0;
+  ledger::Seq tickets{};
   std::vector<ledger::Seq> models;  // in registry order
 };
 
@@ -80,7 +80,7 @@ class Checkpointer {
  public:
   struct Info {
     uint64_t written = 0;  // checkpoints written (each covering every model)
-    ledger::Seq last_written_seq = 0;
+    ledger::Seq last_written_seq{};
     double last_write_seconds = 0;  // building (background) or encoding, plus writing
   };
 

@@ -78,7 +78,7 @@ bool Compliance::Cell::empty() const {
 
 const Compliance::Counts& Compliance::CountsOf(ledger::TicketId id) const {
   static const Counts kNone{};
-  return id <= counts_.size() ? counts_[id - 1] : kNone;
+  return id.value() <= counts_.size() ? counts_[id.value() - 1] : kNone;
 }
 
 void Compliance::Apply(const Change& change) {
@@ -125,8 +125,8 @@ void Compliance::Apply(const Change& change) {
   Counts is = was;
   for (size_t i = 0; i < kCounters; ++i) is[i] += added[i];
   if (counted) {
-    if (counts_.size() < after.id) counts_.resize(after.id);
-    counts_[after.id - 1] = is;
+    if (counts_.size() < after.id.value()) counts_.resize(after.id.value());
+    counts_[after.id.value() - 1] = is;
   }
   if (was == Counts{} && is == Counts{}) return;  // regrouped with nothing to move
   const GroupKey key = Narrow(change.after_group, kFields);

@@ -47,7 +47,7 @@ void FeedbackPending::Encode(CheckpointWriter& out) const {
   out.PutVarint(pending_.size());
   for (const auto& [at, id] : pending_) {
     out.PutSigned(at);
-    out.PutVarint(id);
+    out.PutVarint(id.value());
   }
 }
 

@@ -13,7 +13,7 @@ namespace tl::projections {
 // Reads now.
 struct FeedbackPendingReport {
   struct Ticket {
-    ledger::TicketId id = 0;
+    ledger::TicketId id{};
     ledger::TimeNs resolved_at = 0;
     ledger::TimeNs due_at = 0;  // resolved_at + 2 h
     bool overdue = false;       // now > due_at

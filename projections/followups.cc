@@ -47,7 +47,7 @@ void Followups::Encode(CheckpointWriter& out) const {
   out.PutVarint(stalled_.size());
   for (const auto& [at, id] : stalled_) {
     out.PutSigned(at);
-    out.PutVarint(id);
+    out.PutVarint(id.value());
   }
 }
 

@@ -16,7 +16,7 @@ namespace tl::projections {
 // Reads now.
 struct FollowupsReport {
   struct Ticket {
-    ledger::TicketId id = 0;
+    ledger::TicketId id{};
     std::string queue;
     std::optional<std::string> owner;  // nullopt: unowned
     std::string awaiting;

@@ -6,7 +6,7 @@ using ledger::TicketId;
 
 void IdSet::Insert(TicketId id) {
   if (id <= kMaxSmall) {
-    small_.add(static_cast<uint32_t>(id));
+    small_.add(static_cast<uint32_t>(id.value()));
   } else {
     large_.insert(id);
   }
@@ -14,7 +14,7 @@ void IdSet::Insert(TicketId id) {
 
 void IdSet::Erase(TicketId id) {
   if (id <= kMaxSmall) {
-    small_.remove(static_cast<uint32_t>(id));
+    small_.remove(static_cast<uint32_t>(id.value()));
   } else {
     large_.erase(id);
   }
@@ -28,7 +28,7 @@ IdSet::Cursor::Cursor(const IdSet& set, TicketId after)
   if (after >= kMaxSmall) {
     small_.has_value = false;
   } else if (small_.has_value) {
-    roaring_move_uint32_iterator_equalorlarger(&small_, static_cast<uint32_t>(after + 1));
+    roaring_move_uint32_iterator_equalorlarger(&small_, static_cast<uint32_t>(after.value() + 1));
   }
   Settle();
 }
@@ -36,11 +36,11 @@ IdSet::Cursor::Cursor(const IdSet& set, TicketId after)
 void IdSet::Cursor::Settle() {
   // Every small id is below every large one: the small ones come first.
   if (small_.has_value) {
-    id_ = small_.current_value;
+    id_ = ledger::TicketId(small_.current_value);
   } else if (large_ != large_end_) {
     id_ = *large_;
   } else {
-    id_ = 0;
+    id_ = ledger::TicketId{};
   }
 }
 

@@ -28,7 +28,7 @@ class IdSet {
   // The set must not change while a cursor is in use.
   class Cursor {
    public:
-    bool valid() const { return id_ != 0; }
+    bool valid() const { return !id_.is_zero(); }
     ledger::TicketId id() const { return id_; }
     void Next();
 
@@ -39,12 +39,12 @@ class IdSet {
 
     roaring_uint32_iterator_t small_{};
     std::set<ledger::TicketId>::const_iterator large_, large_end_;
-    ledger::TicketId id_ = 0;
+    ledger::TicketId id_{};
   };
   Cursor After(ledger::TicketId after) const { return Cursor(*this, after); }
 
  private:
-  static constexpr ledger::TicketId kMaxSmall = UINT32_MAX;
+  static constexpr ledger::TicketId kMaxSmall{UINT32_MAX};
   Roaring small_;                     // ids <= kMaxSmall
   std::set<ledger::TicketId> large_;  // ids above it (none in practice)
 };

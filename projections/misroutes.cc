@@ -70,7 +70,7 @@ void Misroutes::Encode(CheckpointWriter& out) const {
   std::sort(ids.begin(), ids.end());
   out.PutVarint(ids.size());
   for (ledger::TicketId id : ids) {
-    out.PutVarint(id);
+    out.PutVarint(id.value());
     const auto& list = from_queues_.at(id);
     out.PutVarint(list.size());
     for (NameId q : list) out.PutString(names_.Get(q));  // in the order the moves happened
@@ -85,7 +85,7 @@ void Misroutes::Decode(CheckpointReader& in) {
   });
   const uint64_t tickets = in.GetCount();
   for (uint64_t i = 0; i < tickets && in.status().ok(); ++i) {
-    std::vector<NameId>& list = from_queues_[in.GetVarint()];
+    std::vector<NameId>& list = from_queues_[ledger::TicketId(in.GetVarint())];
     const uint64_t n = in.GetCount();
     if (n == 0) in.Fail("a misrouted ticket without misroutes");
     for (uint64_t j = 0; j < n && in.status().ok(); ++j) {

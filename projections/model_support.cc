@@ -26,8 +26,9 @@ constexpr NameId kUnknown = ~NameId{0};
 std::pair<TicketGroups::Interned, TicketGroups::Interned> TicketGroups::Update(
     Names& names, ledger::TicketId id, const ledger::TicketState& before,
     const ledger::TicketState& after) {
-  if (id > groups_.size()) groups_.resize(id, Interned{GroupKey{kUnknown, 0, {}}, 0});
-  Interned& kept = groups_[id - 1];
+  if (id.value() > groups_.size())
+    groups_.resize(id.value(), Interned{GroupKey{kUnknown, 0, {}}, 0});
+  Interned& kept = groups_[id.value() - 1];
   // A ticket that does not exist yet has the group of an empty state and no owner.
   Interned was{};
   if (before.exists()) {

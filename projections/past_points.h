@@ -52,7 +52,7 @@ class PastPoints {
  private:
   struct Kept {
     AsOf point;
-    ledger::Seq head = 0;  // the log's head when it was folded
+    ledger::Seq head{};  // the log's head when it was folded
     std::shared_ptr<const Projections> projections;
   };
 

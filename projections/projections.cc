@@ -52,7 +52,8 @@ Result<std::unique_ptr<Projections>> Projections::Open(EventLog& log, ModelRegis
     Seq oldest = m.loaded.tickets;
     for (Seq s : m.loaded.models) oldest = std::min(oldest, s);
     const Seq applied = m.projector->state().applied;
-    if (applied > oldest && (applied - oldest >= m.options.checkpoint_every || oldest == 0)) {
+    if (applied > oldest &&
+        (applied.value() - oldest.value() >= m.options.checkpoint_every || oldest.is_zero())) {
       Status saved = m.checkpointer->SaveNow(*m.projector);
       if (!saved.ok() && m.options.note) {
         m.options.note("checkpoint after catch-up not written: " + saved.ToString());
@@ -96,7 +97,7 @@ uint64_t Projections::Lag() const {
   // The applied seq first: the head only grows, so the lag is never negative.
   const Seq applied = applied_seq();
   const Seq head = impl_->log.Head().seq;
-  return head > applied ? head - applied : 0;
+  return head > applied ? head.value() - applied.value() : 0;
 }
 
 TimeNs Projections::latest_occurred_at() const {

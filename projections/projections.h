@@ -77,11 +77,11 @@ struct CheckpointInfo {
   struct Model {
     std::string name;
     uint32_t version = 0;
-    Seq loaded_seq = 0;  // the seq of the checkpoint it started from; 0 = rebuilt from seq 1
+    Seq loaded_seq{};  // the seq of the checkpoint it started from; 0 = rebuilt from seq 1
   };
   std::vector<Model> models;  // "tickets" first
   uint64_t written = 0;       // checkpoints written since Open (each covering every model)
-  Seq last_written_seq = 0;
+  Seq last_written_seq{};
   double last_write_seconds = 0;  // building (background) or encoding, plus writing
 };
 
@@ -91,7 +91,7 @@ struct TicketFilter {
   std::optional<std::string> service;
   std::optional<std::string> owner;
   std::optional<ledger::Category> category;
-  TicketId after = 0;  // exclusive
+  TicketId after{};    // exclusive
   size_t limit = 100;  // already capped by the caller
 };
 

@@ -20,7 +20,7 @@ Projector::Projector(EventLog& log, const ModelRegistry& registry, const Options
   for (const ModelRegistry::Entry& entry : registry.entries()) {
     state_.models.push_back(entry.make(state_.names));
   }
-  state_.model_seq.assign(state_.models.size(), 0);
+  state_.model_seq.assign(state_.models.size(), Seq{});
 }
 
 void Projector::SetCheckpointTrigger(uint64_t every, std::function<void(Seq)> due) {
@@ -44,11 +44,12 @@ void Projector::ApplyLocked(Events& events) {
   std::shared_ptr<ReferenceData> new_reference;  // copy-on-write: readers keep their snapshot
   for (size_t i = 0; i < events.size(); ++i) {
     auto& e = events[i];  // const unless the events may be consumed
-    if (e.seq != s.applied + 1) {
+    if (e.seq != s.applied.Next()) {
       // The log hands commits over in order; a gap means a bug, and a read model built over a
       // gap would be silently wrong, so stop applying and say so (readiness fails).
       if (broken_.empty()) {
-        broken_ = fmt::format("projections expected seq {} but got seq {}", s.applied + 1, e.seq);
+        broken_ =
+            fmt::format("projections expected seq {} but got seq {}", s.applied.Next(), e.seq);
       }
       return;
     }
@@ -73,7 +74,7 @@ void Projector::ApplyLocked(Events& events) {
     s.latest_occurred = std::max(s.latest_occurred, e.occurred_at);
   }
   if (new_reference) s.reference = std::move(new_reference);
-  if (checkpoint_due_ && s.applied >= last_trigger_ + checkpoint_every_) {
+  if (checkpoint_due_ && s.applied.value() >= last_trigger_.value() + checkpoint_every_) {
     last_trigger_ = s.applied;
     checkpoint_due_(s.applied);
   }
@@ -101,7 +102,8 @@ Status Projector::CatchUp(Seq target, const std::atomic<bool>* cancel) {
   BoundedQueue<std::vector<Event>> folded(/*capacity=*/4);
   bool reached_to_time = false;
   Status scanned;
-  const Seq from = state_.applied + 1;  // read here: the fold moves `applied` while the reader runs
+  const Seq from =
+      state_.applied.Next();  // read here: the fold moves `applied` while the reader runs
   std::thread reader([&] {
     // Events are decoded into the slots of chunks the fold has handed back, reusing their
     // strings' buffers: the reader writes each slot once instead of destroying a folded event
@@ -122,7 +124,7 @@ Status Projector::CatchUp(Seq target, const std::atomic<bool>* cancel) {
       if (filled == chunk.size()) chunk.emplace_back();
       return chunk[filled];
     };
-    Seq kept = from - 1;
+    Seq kept = from.Prev();
     auto take = [&](Event& event) {
       if (cancel && cancel->load(std::memory_order_relaxed)) {
         return Status::Unavailable("cancelled");
@@ -150,7 +152,7 @@ Status Projector::CatchUp(Seq target, const std::atomic<bool>* cancel) {
   });
   // Nothing queries the projections before Open returns, so the ticket list indexes may be
   // built once at the end, when that is cheaper than keeping them current.
-  if (target - std::min(target, state_.applied) > state_.tickets.size()) {
+  if (target.value() - std::min(target, state_.applied).value() > state_.tickets.size()) {
     state_.tickets.DeferIndexes();
   }
   while (auto chunk = queue.Pop()) {
@@ -185,9 +187,9 @@ Status Projector::Read(Seq from, Seq target, Slot& slot, Take& take) const {
   const bool verify = options_.verify_chain;
   Hash chained = kGenesisHash;
   if (verify) {
-    TL_ASSIGN_OR_RETURN(chained, log_.HashAt(from - 1));
+    TL_ASSIGN_OR_RETURN(chained, log_.HashAt(from.Prev()));
   }
-  Seq last_taken = from - 1;
+  Seq last_taken = from.Prev();
   const Status scanned =
       log_.ScanBytes(from, target, [&](Seq seq, std::string_view bytes) -> Status {
         Event& event = slot();
@@ -211,7 +213,7 @@ Status Projector::Read(Seq from, Seq target, Slot& slot, Take& take) const {
 
 // The first event in [from, to] whose bytes do not chain to its stored hash.
 Status Projector::FirstChainMismatch(Seq from, Seq to) const {
-  TL_ASSIGN_OR_RETURN(Hash prev, log_.HashAt(from - 1));
+  TL_ASSIGN_OR_RETURN(Hash prev, log_.HashAt(from.Prev()));
   TL_RETURN_IF_ERROR(
       log_.ScanRaw(from, to, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
         if (ChainHash(prev, bytes) != hash) {

@@ -36,7 +36,7 @@ struct FoldState {
   TicketGroups groups;  // each ticket's interned groups, derived from `tickets`
   std::shared_ptr<const ledger::ReferenceData> reference =
       std::make_shared<ledger::ReferenceData>();
-  ledger::Seq applied = 0;  // the ticket model's seq; every model is here once caught up
+  ledger::Seq applied{};  // the ticket model's seq; every model is here once caught up
   ledger::TimeNs latest_occurred = 0;
   std::vector<std::unique_ptr<ReadModel>> models;  // one per registry entry, in its order
   std::vector<ledger::Seq> model_seq;              // the last seq each model holds
@@ -88,7 +88,7 @@ class Projector {
   std::string broken_;
   uint64_t checkpoint_every_ = 0;
   std::function<void(ledger::Seq)> checkpoint_due_;
-  ledger::Seq last_trigger_ = 0;  // the applied seq of the last checkpoint_due_ call
+  ledger::Seq last_trigger_{};  // the applied seq of the last checkpoint_due_ call
 };
 
 }  // namespace tl::projections

@@ -27,7 +27,7 @@ struct Window {
 struct AsOf {
   enum class Kind { kSeq, kOccurredAt, kRecordedAt };
   Kind kind = Kind::kSeq;
-  ledger::Seq seq = 0;
+  ledger::Seq seq{};
   ledger::TimeNs time = 0;
   bool operator==(const AsOf&) const = default;
 };
@@ -37,8 +37,8 @@ struct AsOf {
 // `limit` of them. Applied by whoever serializes the report; the models ignore it.
 struct Page {
   std::optional<size_t> limit;
-  ledger::TicketId after = 0;
-  bool paged() const { return limit || after != 0; }
+  ledger::TicketId after{};
+  bool paged() const { return limit || !after.is_zero(); }
   bool operator==(const Page&) const = default;
 };
 
@@ -78,7 +78,7 @@ struct DurationStats {
 // until the next commit (server/report_bodies.h).
 template <class Report>
 struct ReportAnswer {
-  ledger::Seq seq = 0;
+  ledger::Seq seq{};
   Report report;
 };
 

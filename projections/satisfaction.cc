@@ -60,7 +60,7 @@ constexpr GroupFields kFields{.queue = true, .category = false};
 Satisfaction::Contribution Satisfaction::ContributionOf(const TicketState& t) const {
   Contribution c;
   if (t.feedback) c.score = t.feedback->score;
-  if (t.id <= invitations_.size()) c.invitations = invitations_[t.id - 1];
+  if (t.id.value() <= invitations_.size()) c.invitations = invitations_[t.id.value() - 1];
   return c;
 }
 
@@ -94,8 +94,8 @@ void Satisfaction::Apply(const Change& change) {
   }
   const Contribution was = before.exists() ? ContributionOf(before) : Contribution{};
   if (invited) {
-    if (invitations_.size() < after.id) invitations_.resize(after.id);
-    Invitations& inv = invitations_[after.id - 1];
+    if (invitations_.size() < after.id.value()) invitations_.resize(after.id.value());
+    Invitations& inv = invitations_[after.id.value() - 1];
     ++inv.invited;
     if (InvitedWithinDue(before, change.event.occurred_at)) ++inv.within_due;
   }

@@ -18,8 +18,8 @@ std::optional<TimeNs> GetOptionalTime(CheckpointReader& in) {
 }  // namespace
 
 void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
-  out.PutVarint(t.id);
-  out.PutVarint(t.version);
+  out.PutVarint(t.id.value());
+  out.PutVarint(t.version.value());
   out.PutString(t.service);
   out.PutVarint(static_cast<uint64_t>(t.category));
   out.PutString(t.description);
@@ -40,9 +40,9 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
     out.PutString(t.stalled->awaiting);
     out.PutSigned(t.stalled->follow_up_at);
   }
-  out.PutVarint(t.parent);
+  out.PutVarint(t.parent.value());
   out.PutVarint(t.children.size());
-  for (TicketId c : t.children) out.PutVarint(c);
+  for (TicketId c : t.children) out.PutVarint(c.value());
   out.PutVarint(t.reopened);
   out.PutBool(t.feedback.has_value());
   if (t.feedback) {
@@ -60,8 +60,8 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
 
 TicketState DecodeTicketState(CheckpointReader& in) {
   TicketState t;
-  t.id = in.GetVarint();
-  t.version = in.GetVarint();
+  t.id = TicketId(in.GetVarint());
+  t.version = Version(in.GetVarint());
   t.service = in.GetString();
   t.category = in.GetEnum(Category::kChange);
   t.description = in.GetString();
@@ -83,9 +83,10 @@ TicketState DecodeTicketState(CheckpointReader& in) {
     stall.follow_up_at = in.GetSigned();
     t.stalled = std::move(stall);
   }
-  t.parent = in.GetVarint();
+  t.parent = TicketId(in.GetVarint());
   const uint64_t children = in.GetCount();
-  for (uint64_t i = 0; i < children && in.status().ok(); ++i) t.children.push_back(in.GetVarint());
+  for (uint64_t i = 0; i < children && in.status().ok(); ++i)
+    t.children.push_back(TicketId(in.GetVarint()));
   t.reopened = static_cast<uint32_t>(in.GetVarint());
   if (in.GetBool()) {
     Feedback f;
@@ -110,13 +111,13 @@ void EncodeReference(CheckpointWriter& out, const ReferenceData& r) {
     out.PutVarint(q.members.size());
     for (const auto& m : q.members) out.PutString(m);
     out.PutBool(q.first_line);
-    out.PutVarint(q.version);
+    out.PutVarint(q.version.value());
   }
   out.PutVarint(r.services.size());
   for (const auto& [name, s] : r.services) {
     out.PutString(name);
     out.PutString(s.title);
-    out.PutVarint(s.version);
+    out.PutVarint(s.version.value());
   }
 }
 
@@ -129,7 +130,7 @@ ReferenceData DecodeReference(CheckpointReader& in) {
     const uint64_t members = in.GetCount();
     for (uint64_t j = 0; j < members && in.status().ok(); ++j) q.members.insert(in.GetString());
     q.first_line = in.GetBool();
-    q.version = in.GetVarint();
+    q.version = Version(in.GetVarint());
     r.queues.emplace(std::move(name), std::move(q));
   }
   const uint64_t services = in.GetCount();
@@ -137,7 +138,7 @@ ReferenceData DecodeReference(CheckpointReader& in) {
     std::string name = in.GetString();
     ServiceInfo s;
     s.title = in.GetString();
-    s.version = in.GetVarint();
+    s.version = Version(in.GetVarint());
     r.services.emplace(std::move(name), std::move(s));
   }
   return r;

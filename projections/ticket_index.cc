@@ -22,8 +22,8 @@ void TicketIndex::ApplyTakingText(Event& event, TicketState* before, bool* descr
 template <class Ev>
 void TicketIndex::ApplyEvent(Ev& event, TicketState* before, bool* description_changed) {
   const TicketId id = event.stream.ticket;
-  if (id > tickets_.size()) tickets_.grow_to(id);
-  TicketState& t = tickets_[id - 1];
+  if (id.value() > tickets_.size()) tickets_.grow_to(id.value());
+  TicketState& t = tickets_[id.value() - 1];
   *description_changed = CopyBeforeEvent(t, event, *before);
   if constexpr (std::is_const_v<Ev>) {
     ApplyToTicket(t, event);
@@ -74,14 +74,15 @@ void TicketIndex::Decode(CheckpointReader& in) {
   for (uint64_t i = 0; i < n && in.status().ok(); ++i) {
     tickets_.push_back(DecodeTicketState(in));
     const TicketState& t = tickets_.back();
-    if (t.exists() && t.id != i + 1) in.Fail("ticket ids out of place");
+    if (t.exists() && t.id.value() != i + 1) in.Fail("ticket ids out of place");
   }
   Reindex();
 }
 
 const TicketState* TicketIndex::Find(TicketId id) const {
-  if (id == 0 || id > tickets_.size() || !tickets_[id - 1].exists()) return nullptr;
-  return &tickets_[id - 1];
+  if (id.is_zero() || id.value() > tickets_.size() || !tickets_[id.value() - 1].exists())
+    return nullptr;
+  return &tickets_[id.value() - 1];
 }
 
 void TicketIndex::Index(const TicketState& t) {
@@ -140,7 +141,7 @@ TicketPage TicketIndex::List(const TicketFilter& f) const {
 
   TicketPage page;
   auto take = [&](TicketId id) {
-    const TicketState& t = tickets_[id - 1];
+    const TicketState& t = tickets_[id.value() - 1];
     if (!Matches(t, f)) return true;
     if (page.tickets.size() == f.limit) {
       page.next = page.tickets.back().id;
@@ -159,19 +160,19 @@ TicketPage TicketIndex::List(const TicketFilter& f) const {
     std::vector<IdSet::Cursor> cursors;
     for (TicketStatus s : f.statuses) cursors.push_back(lookup(by_status_, s).After(f.after));
     for (;;) {
-      TicketId next = 0;
+      TicketId next{};
       for (const auto& c : cursors) {
-        if (c.valid() && (next == 0 || c.id() < next)) next = c.id();
+        if (c.valid() && (next.is_zero() || c.id() < next)) next = c.id();
       }
-      if (next == 0) break;
+      if (next.is_zero()) break;
       for (auto& c : cursors) {
         if (c.valid() && c.id() == next) c.Next();
       }
       if (!take(next)) break;
     }
   } else {
-    for (TicketId id = f.after + 1; id <= tickets_.size(); ++id) {
-      if (tickets_[id - 1].exists() && !take(id)) break;
+    for (TicketId id = f.after.Next(); id.value() <= tickets_.size(); ++id) {
+      if (tickets_[id.value() - 1].exists() && !take(id)) break;
     }
   }
   return page;

@@ -106,7 +106,7 @@ void Workload::Encode(CheckpointWriter& out) const {
     out.PutVarint(it->second.size());
     for (const auto& [created_at, id] : it->second) {
       out.PutSigned(created_at);
-      out.PutVarint(id);
+      out.PutVarint(id.value());
     }
   }
 }

@@ -68,7 +68,7 @@ Result<OpenTicket> ParseOpenTicket(const json::object& o) {
   TL_ASSIGN_OR_RETURN(auto parent, OptionalUnsigned(o, "parent"));
   if (parent) {
     if (*parent == 0) return Status::BadField("parent must be a ticket id (a positive integer)");
-    t.parent = *parent;
+    t.parent = TicketId(*parent);
   }
   TL_ASSIGN_OR_RETURN(t.external_ref, StringOrEmpty(o, "external_ref"));
   return t;
@@ -176,7 +176,8 @@ Result<CommandMeta> ParseCommandMeta(const json::object& o, const Principal& pri
     if (!id.ok() || id->IsNil()) return Status::BadField("event_id must be a UUID");
     meta.event_id = *id;
   }
-  TL_ASSIGN_OR_RETURN(meta.expected_version, OptionalUnsigned(o, "expected_version"));
+  TL_ASSIGN_OR_RETURN(auto expected_version, OptionalUnsigned(o, "expected_version"));
+  if (expected_version) meta.expected_version = Version(*expected_version);
   TL_ASSIGN_OR_RETURN(meta.occurred_at, OptionalTime(o, "occurred_at"));
   TL_ASSIGN_OR_RETURN(auto actor, OptionalString(o, "actor"));
   if (actor) {

@@ -33,8 +33,8 @@ json::string_view Name(std::string_view s) { return json::string_view(s.data(), 
 
 json::object TicketToJson(const TicketState& t) {
   json::object o;
-  o["id"] = t.id;
-  o["version"] = t.version;
+  o["id"] = t.id.value();
+  o["version"] = t.version.value();
   o["service"] = t.service;
   o["category"] = Name(CategoryName(t.category));
   o["description"] = t.description;
@@ -55,9 +55,9 @@ json::object TicketToJson(const TicketState& t) {
   } else {
     o["stalled"] = nullptr;
   }
-  o["parent"] = t.parent == 0 ? json::value(nullptr) : json::value(t.parent);
+  o["parent"] = t.parent.is_zero() ? json::value(nullptr) : json::value(t.parent.value());
   json::array children;
-  for (TicketId c : t.children) children.push_back(c);
+  for (TicketId c : t.children) children.push_back(c.value());
   o["children"] = std::move(children);
   o["reopened"] = t.reopened;
   if (t.feedback) {
@@ -81,10 +81,11 @@ json::object PayloadToJson(const Event& e) {
                    o["requester"] = p.requester;
                    o["channel"] = Name(ChannelName(p.channel));
                    o["subject"] = StringOrNull(p.subject);
-                   o["parent"] = p.parent == 0 ? json::value(nullptr) : json::value(p.parent);
+                   o["parent"] =
+                       p.parent.is_zero() ? json::value(nullptr) : json::value(p.parent.value());
                    if (!p.external_ref.empty()) o["external_ref"] = p.external_ref;
                  },
-                 [&](const Acknowledged&) { o["ticket"] = e.stream.ticket; },
+                 [&](const Acknowledged&) { o["ticket"] = e.stream.ticket.value(); },
                  [&](const Replied& p) { o["body"] = p.body; },
                  [&](const RequesterMessaged& p) { o["body"] = p.body; },
                  [&](const Commented& p) { o["body"] = p.body; },
@@ -120,7 +121,7 @@ json::object PayloadToJson(const Event& e) {
                    o["score"] = p.score;
                    o["comment"] = StringOrNull(p.comment);
                  },
-                 [&](const ChildLinked& p) { o["child"] = p.child; },
+                 [&](const ChildLinked& p) { o["child"] = p.child.value(); },
                  [&](const QueueDefined& p) {
                    o["name"] = e.stream.name;
                    json::array members;
@@ -140,8 +141,8 @@ json::object PayloadToJson(const Event& e) {
 json::object EventToJson(const StoredEvent& stored) {
   const Event& e = stored.event;
   json::object o;
-  o["seq"] = e.seq;
-  o["version"] = e.version;
+  o["seq"] = e.seq.value();
+  o["version"] = e.version.value();
   o["type"] = Name(EventTypeName(e.payload));
   o["actor"] = e.actor;
   o["recorded_by"] = e.recorded_by;
@@ -152,7 +153,7 @@ json::object EventToJson(const StoredEvent& stored) {
   o["hash"] = HashToHex(stored.hash);
   o["event_id"] = e.event_id.ToString();
   o["stream"] = e.stream.ToString();
-  o["ticket"] = e.stream.is_ticket() ? json::value(e.stream.ticket) : json::value(nullptr);
+  o["ticket"] = e.stream.is_ticket() ? json::value(e.stream.ticket.value()) : json::value(nullptr);
   return o;
 }
 

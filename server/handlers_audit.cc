@@ -74,12 +74,13 @@ Response GetAuditCheckpoints(const Request& req, const AuditLog& audit) {
   auto limit = Count(req, "limit");
   if (!limit.ok()) return StatusResponse(limit.status());
   const uint64_t n = std::min(limit->value_or(kDefaultLimit), kMaxLimit);
-  auto checkpoints = audit.log.SignedCheckpoints(after->value_or(0), n);
+  auto checkpoints = audit.log.SignedCheckpoints(ledger::Seq(after->value_or(0)), n);
   if (!checkpoints.ok()) return StatusResponse(checkpoints.status());
   json::array out;
   for (const ledger::SignedCheckpoint& c : *checkpoints) {
-    out.push_back(json::object{
-        {"size", c.size}, {"signed_at", ledger::FormatRfc3339(c.signed_at)}, {"note", c.note}});
+    out.push_back(json::object{{"size", c.size.value()},
+                               {"signed_at", ledger::FormatRfc3339(c.signed_at)},
+                               {"note", c.note}});
   }
   return JsonResponse(200, json::object{{"checkpoints", std::move(out)}});
 }
@@ -96,15 +97,15 @@ Response GetInclusionProof(const Request& req, const AuditLog& audit) {
     auto latest = audit.log.LatestSignedCheckpoint();
     if (!latest.ok()) return StatusResponse(latest.status());
     if (!*latest) return ErrorResponse(404, "not_found", "no checkpoint is signed yet");
-    n = (*latest)->size;
+    n = (*latest)->size.value();
   }
   if (*seq == 0 || *seq > n) {
     return StatusResponse(
         Status::BadField(fmt::format("seq must satisfy 1 <= seq <= size ({})", n)));
   }
-  auto proof = audit.log.InclusionProof(*seq, n);
+  auto proof = audit.log.InclusionProof(ledger::Seq(*seq), ledger::Seq(n));
   if (!proof.ok()) return StatusResponse(proof.status());
-  auto entry = audit.log.Entry(*seq);
+  auto entry = audit.log.Entry(ledger::Seq(*seq));
   if (!entry.ok()) return StatusResponse(entry.status());
   return JsonResponse(200, json::object{{"seq", *seq},
                                         {"size", n},
@@ -120,7 +121,7 @@ Response GetConsistencyProof(const Request& req, const AuditLog& audit) {
   if (*from == 0 || *from > *to) {
     return StatusResponse(Status::BadField("from and to must satisfy 1 <= from <= to"));
   }
-  auto proof = audit.log.ConsistencyProof(*from, *to);
+  auto proof = audit.log.ConsistencyProof(ledger::Seq(*from), ledger::Seq(*to));
   if (!proof.ok()) return StatusResponse(proof.status());
   return JsonResponse(200,
                       json::object{{"from", *from}, {"to", *to}, {"proof", Base64Hashes(*proof)}});

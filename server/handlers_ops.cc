@@ -17,13 +17,13 @@ Response Readyz(const Request&, const Operations& ops) {
   const ledger::Seq applied = ops.read_models.applied_seq();
   const uint64_t lag = ops.read_models.Lag();
   bool ready = lag <= ops.ready_max_lag;
-  json::object body{{"ready", ready}, {"applied_seq", applied}, {"lag", lag}};
+  json::object body{{"ready", ready}, {"applied_seq", applied.value()}, {"lag", lag}};
   if (ops.integrity) {
     // A corrupt ledger is not ready: it serves reads, but takes no writes.
     const app::LedgerIntegrity::Snapshot integrity = ops.integrity->snapshot();
     json::object o{{"state", app::LedgerIntegrity::StateName(integrity.state)},
-                   {"checked_events", integrity.checked},
-                   {"total_events", integrity.total}};
+                   {"checked_events", integrity.checked.value()},
+                   {"total_events", integrity.total.value()}};
     if (integrity.state == app::LedgerIntegrity::State::kCorrupt) {
       o["problem"] = integrity.problem;
       ready = false;

@@ -67,7 +67,7 @@ Result<projections::TicketFilter> ListFilter(const Request& req) {
     f.category = *category;
   }
   TL_ASSIGN_OR_RETURN(auto after, QueryUnsigned(req.query, "after"));
-  f.after = after.value_or(0);
+  f.after = TicketId(after.value_or(0));
   TL_ASSIGN_OR_RETURN(f.limit, Limit(req, kListDefaultLimit, kListMaxLimit));
   return f;
 }
@@ -122,7 +122,7 @@ Response ListTickets(const Request& req, const projections::Projections& read_mo
   tickets.reserve(page.tickets.size());
   for (const TicketState& t : page.tickets) tickets.push_back(TicketToJson(t));
   json::object body{{"tickets", std::move(tickets)},
-                    {"next", page.next ? json::value(*page.next) : json::value(nullptr)}};
+                    {"next", page.next ? json::value(page.next->value()) : json::value(nullptr)}};
   if (*point) AddPastPoint(body, **point);
   return JsonResponse(200, std::move(body));
 }
@@ -141,7 +141,7 @@ Response GetEvents(const Request& req, const EventLog& log) {
   if (!after.ok()) return StatusResponse(after.status());
   auto limit = Limit(req, kEventsDefaultLimit, kEventsMaxLimit);
   if (!limit.ok()) return StatusResponse(limit.status());
-  auto events = log.Read(after->value_or(0), *limit);
+  auto events = log.Read(ledger::Seq(after->value_or(0)), *limit);
   if (!events.ok()) return StatusResponse(events.status());
   return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
 }
@@ -151,10 +151,10 @@ Response GetVerify(const Request&, const AuditLog& audit) {
       app::VerifyLedger(audit.log, audit.signer ? &audit.signer->verifier() : nullptr, {});
   json::object o;
   o["ok"] = report.ok;
-  o["events"] = report.events;
+  o["events"] = report.events.value();
   o["head"] = HashToHex(report.head);
   if (!report.ok) {
-    o["seq"] = report.bad_seq;
+    o["seq"] = report.bad_seq.value();
     o["reason"] = report.reason;
   }
   return JsonResponse(200, o);
@@ -169,7 +169,7 @@ Response GetQueues(const Request&, const projections::Projections& read_models) 
     queues.push_back(json::object{{"name", name},
                                   {"members", std::move(members)},
                                   {"first_line", q.first_line},
-                                  {"version", q.version}});
+                                  {"version", q.version.value()}});
   }
   return JsonResponse(200, json::object{{"queues", std::move(queues)}});
 }
@@ -178,7 +178,8 @@ Response GetServices(const Request&, const projections::Projections& read_models
   auto reference = read_models.Reference();
   json::array services;
   for (const auto& [name, s] : reference->services) {
-    services.push_back(json::object{{"name", name}, {"title", s.title}, {"version", s.version}});
+    services.push_back(
+        json::object{{"name", name}, {"title", s.title}, {"version", s.version.value()}});
   }
   return JsonResponse(200, json::object{{"services", std::move(services)}});
 }

@@ -29,13 +29,13 @@ app::CommandDone Answer(ServerMetrics& metrics, Later later, int created, bool r
     metrics.ObserveAppend(std::chrono::duration<double>(SteadyClock::now() - start).count());
     if (!r.ok()) return later(StatusResponse(r.status()));
     json::object body;
-    body["id"] = r->id;
-    body["version"] = r->version;
-    body["seq"] = r->seq;
+    body["id"] = r->id.value();
+    body["version"] = r->version.value();
+    body["seq"] = r->seq.value();
     if (reference) {
       body.erase("id");
       body["changed"] = r->changed && !r->replayed;
-      if (r->seq == 0) body["seq"] = nullptr;
+      if (r->seq.is_zero()) body["seq"] = nullptr;
     }
     later(JsonResponse(r->replayed ? 200 : created, body));
   };

@@ -54,7 +54,7 @@ Result<SerializedReport> Serialize(const projections::ReportService& reports,
   }
   boost::json::object body = ToJson(answer.report);
   if constexpr (kPaged<Report>) {
-    if (params.page.paged()) body["next"] = next ? boost::json::value(*next) : nullptr;
+    if (params.page.paged()) body["next"] = next ? boost::json::value(next->value()) : nullptr;
   }
   if (point) AddPastPoint(body, *point);
   return SerializedReport{point ? applied : answer.seq, boost::json::serialize(body)};

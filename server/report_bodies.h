@@ -29,7 +29,7 @@ namespace tl::server {
 
 // A report's body as of one applied seq.
 struct SerializedReport {
-  ledger::Seq seq = 0;
+  ledger::Seq seq{};
   std::string json;
 };
 
@@ -66,7 +66,7 @@ class ReportBodies {
 
   const projections::ReportService& reports_;
   std::mutex mu_;
-  ledger::Seq cached_seq_ = 0;  // the seq every cached body is at; guarded by mu_
+  ledger::Seq cached_seq_{};  // the seq every cached body is at; guarded by mu_
   std::unordered_map<std::string, std::shared_ptr<const std::string>> cache_;  // by mu_
 };
 

@@ -152,7 +152,7 @@ json::object ToJson(const projections::ComplianceReport& report) {
 json::object ToJson(const projections::FollowupsReport& report) {
   json::array tickets;
   for (const auto& t : report.tickets) {
-    tickets.push_back(json::object{{"id", t.id},
+    tickets.push_back(json::object{{"id", t.id.value()},
                                    {"queue", t.queue},
                                    {"owner", OwnerJson(t.owner)},
                                    {"awaiting", t.awaiting},
@@ -164,7 +164,7 @@ json::object ToJson(const projections::FollowupsReport& report) {
 json::object ToJson(const projections::FeedbackPendingReport& report) {
   json::array tickets;
   for (const auto& t : report.tickets) {
-    tickets.push_back(json::object{{"id", t.id},
+    tickets.push_back(json::object{{"id", t.id.value()},
                                    {"resolved_at", FormatRfc3339(t.resolved_at)},
                                    {"due_at", FormatRfc3339(t.due_at)},
                                    {"overdue", t.overdue}});
@@ -176,7 +176,7 @@ void AddPastPoint(json::object& body, const projections::AsOf& point) {
   using Kind = projections::AsOf::Kind;
   switch (point.kind) {
     case Kind::kSeq:
-      body["as_of"] = point.seq;
+      body["as_of"] = point.seq.value();
       break;
     case Kind::kOccurredAt:
       body["as_of"] = FormatRfc3339(point.time);

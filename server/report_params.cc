@@ -71,7 +71,8 @@ Result<std::optional<projections::AsOf>> ParsePastPoint(const QueryParams& query
     const bool digits =
         std::all_of(as_of->begin(), as_of->end(), [](char c) { return c >= '0' && c <= '9'; });
     if (digits) {
-      TL_ASSIGN_OR_RETURN(point.seq, ParseCount("as_of", *as_of));
+      TL_ASSIGN_OR_RETURN(const uint64_t seq, ParseCount("as_of", *as_of));
+      point.seq = ledger::Seq(seq);
       point.kind = projections::AsOf::Kind::kSeq;
     } else {
       auto t = ledger::ParseRfc3339(*as_of);
@@ -154,7 +155,8 @@ Result<projections::ReportParams> ParseReportParams(std::string_view report_name
       if (limit == 0) return Bad(name, "must be a positive integer");
       p.page.limit = static_cast<size_t>(std::min(limit, kMaxLimit));
     } else if (name == "after") {
-      TL_ASSIGN_OR_RETURN(p.page.after, ParseCount(name, value));
+      TL_ASSIGN_OR_RETURN(const uint64_t after, ParseCount(name, value));
+      p.page.after = ledger::TicketId(after);
     }
   }
   if (p.window.from > p.window.to) return Bad("from", "must not be after to");

@@ -34,10 +34,10 @@ bool Routable(Method m) {
 
 std::optional<ledger::TicketId> ParseTicketId(std::string_view s) {
   if (s.empty() || s[0] == '0' || s.size() > 19) return std::nullopt;
-  ledger::TicketId id = 0;
+  uint64_t id = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return id;
+  return ledger::TicketId(id);
 }
 
 std::vector<RouteTable::Segment> RouteTable::ParsePattern(std::string_view pattern) {

@@ -34,7 +34,7 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
     // Serve what came before the damage, read-only: the log refuses appends from now on.
     s->integrity_->MarkCorrupt(projections.status());
     const ledger::VerifyReport report = s->log_->Verify();
-    options.projections.to_seq = report.ok ? s->log_->Head().seq : report.bad_seq - 1;
+    options.projections.to_seq = report.ok ? s->log_->Head().seq : report.bad_seq.Prev();
     options.projections.use_checkpoints = false;
     projections = projections::Projections::Open(*s->log_, projections::StandardModels(),
                                                  options.projections, false);

@@ -64,15 +64,16 @@ void RegisterExport(CLI::App& app, int* exit_code) {
       *exit_code = 2;
       return;
     }
-    const ledger::Seq from = std::max<uint64_t>(args->from_seq, 1);
-    const ledger::Seq to = std::min(args->to_seq.value_or(log->Head().seq), log->Head().seq);
-    Progress progress("export", "events", to >= from ? to - from + 1 : 0);
+    const ledger::Seq from(std::max<uint64_t>(args->from_seq, 1));
+    const ledger::Seq to =
+        std::min(ledger::Seq(args->to_seq.value_or(UINT64_MAX)), log->Head().seq);
+    Progress progress("export", "events", to >= from ? to.value() - from.value() + 1 : 0);
     uint64_t done = 0;
 
     ledger::Hash prev = ledger::kGenesisHash;
     Status status;
-    if (from > 1 && from <= to) {
-      auto before = log->ReadOne(from - 1);
+    if (from > ledger::Seq{1} && from <= to) {
+      auto before = log->ReadOne(from.Prev());
       status = before.status();
       if (before.ok()) prev = before->hash;
     }

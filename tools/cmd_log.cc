@@ -75,7 +75,7 @@ void RegisterLog(CLI::App& app, int* exit_code) {
     };
     Status status;
     if (args->ticket) {
-      auto events = log->ReadStream(ledger::StreamId::Ticket(*args->ticket));
+      auto events = log->ReadStream(ledger::StreamId::Ticket(ledger::TicketId(*args->ticket)));
       status = events.status();
       if (events.ok()) {
         if (events->empty()) {
@@ -84,13 +84,13 @@ void RegisterLog(CLI::App& app, int* exit_code) {
           return;
         }
         for (const auto& e : *events) {
-          if (e.event.seq >= args->from_seq && e.event.seq <= args->to_seq) {
+          if (e.event.seq.value() >= args->from_seq && e.event.seq.value() <= args->to_seq) {
             print(e).PermitUncheckedError();
           }
         }
       }
     } else {
-      status = log->Scan(args->from_seq, args->to_seq, print);
+      status = log->Scan(ledger::Seq(args->from_seq), ledger::Seq(args->to_seq), print);
     }
     if (!status.ok()) {
       fmt::print(stderr, "error: {}\n", status.ToString());

@@ -47,21 +47,21 @@ void RegisterProve(CLI::App& app, int* exit_code) {
       if (!latest.ok()) return fail(latest.status().message());
       checkpoint = *latest;
     } else {
-      auto found = log->SignedCheckpoints(args->size - 1, 1);
+      auto found = log->SignedCheckpoints(ledger::Seq(args->size - 1), 1);
       if (!found.ok()) return fail(found.status().message());
-      if (!found->empty() && found->front().size == args->size) checkpoint = found->front();
+      if (!found->empty() && found->front().size.value() == args->size) checkpoint = found->front();
     }
     if (!checkpoint) {
       return fail(args->size ? fmt::format("no checkpoint was signed at size {}", args->size)
                              : "no checkpoint is signed yet (`serve` signs them)");
     }
-    if (args->seq > checkpoint->size) {
+    if (args->seq > checkpoint->size.value()) {
       return fail(
           fmt::format("seq {} is not in the checkpoint of size {}", args->seq, checkpoint->size));
     }
-    auto entry = log->Entry(args->seq);
+    auto entry = log->Entry(ledger::Seq(args->seq));
     if (!entry.ok()) return fail(entry.status().message());
-    auto proof = log->InclusionProof(args->seq, checkpoint->size);
+    auto proof = log->InclusionProof(ledger::Seq(args->seq), checkpoint->size);
     if (!proof.ok()) return fail(proof.status().message());
     auto text = tlog::FormatProofFile(tlog::ProofFile{std::move(*entry),
                                                       static_cast<int64_t>(args->seq - 1),

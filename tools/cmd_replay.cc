@@ -143,7 +143,7 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
     }
     options.use_checkpoints = false;
     options.verify_chain = true;
-    if (args->to_seq) options.to_seq = args->to_seq;
+    if (args->to_seq) options.to_seq = ledger::Seq(*args->to_seq);
     if (args->to_time) {
       auto t = ledger::ParseRfc3339(*args->to_time);
       if (!t.ok()) {
@@ -159,10 +159,11 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       return;
     }
     const ledger::Seq head = log->Head().seq;
-    Progress progress("replay", "events", options.to_seq ? std::min(*options.to_seq, head) : head);
+    Progress progress("replay", "events",
+                      (options.to_seq ? std::min(*options.to_seq, head) : head).value());
     options.progress = [&](ledger::Seq done, ledger::Seq total) {
-      progress.SetTotal(total);
-      progress.Update(done);
+      progress.SetTotal(total.value());
+      progress.Update(done.value());
     };
     auto opened = projections::Projections::Open(*log, projections::StandardModels(), options,
                                                  /*attach=*/false);
@@ -173,7 +174,7 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       return;
     }
     const projections::Projections& p = **opened;
-    progress.Finish(p.applied_seq());
+    progress.Finish(p.applied_seq().value());
 
     if (!reports.empty()) {
       // The server's report endpoints and bodies: the same bytes as the API's answers.
@@ -197,11 +198,12 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       boost::json::object digests;
       for (const auto& [name, digest] : p.StateDigests()) digests[name] = digest;
       boost::json::object o{
-          {"seq", p.applied_seq()},
+          {"seq", p.applied_seq().value()},
           {"tickets", p.ticket_count()},
           {"latest_occurred_at", ledger::FormatRfc3339(p.latest_occurred_at())},
           {"seconds", seconds},
-          {"events_per_s", seconds > 0 ? static_cast<double>(p.applied_seq()) / seconds : 0.0},
+          {"events_per_s",
+           seconds > 0 ? static_cast<double>(p.applied_seq().value()) / seconds : 0.0},
           {"digests", std::move(digests)},
       };
       fmt::print("{}\n", boost::json::serialize(o));

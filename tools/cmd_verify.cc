@@ -51,28 +51,28 @@ void RegisterVerify(CLI::App& app, int* exit_code) {
                signer.ok()) {
       key = signer->verifier();
     }
-    Progress progress("verify", "events", log->Head().seq);
+    Progress progress("verify", "events", log->Head().seq.value());
     ledger::VerifyReport report =
         app::VerifyLedger(*log, key ? &*key : nullptr, [&](ledger::Seq done, ledger::Seq total) {
-          progress.SetTotal(total);
-          progress.Update(done);
+          progress.SetTotal(total.value());
+          progress.Update(done.value());
         });
-    progress.Finish(report.events);
+    progress.Finish(report.events.value());
     if (args->json) {
       boost::json::object o;
       o["ok"] = report.ok;
-      o["events"] = report.events;
+      o["events"] = report.events.value();
       o["head"] = ledger::HashToHex(report.head);
-      o["checkpoint_size"] = report.checkpoint_size;
-      o["signature_checked"] = key.has_value() && report.checkpoint_size > 0;
+      o["checkpoint_size"] = report.checkpoint_size.value();
+      o["signature_checked"] = key.has_value() && !report.checkpoint_size.is_zero();
       if (!report.ok) {
-        o["seq"] = report.bad_seq;
+        o["seq"] = report.bad_seq.value();
         o["reason"] = report.reason;
       }
       fmt::print("{}\n", boost::json::serialize(o));
     } else if (report.ok) {
       fmt::print("ok: {} events, head {}\n", report.events, ledger::HashToHex(report.head));
-      if (report.checkpoint_size == 0) {
+      if (report.checkpoint_size.is_zero()) {
         fmt::print("no signed checkpoint yet\n");
       } else {
         fmt::print("the Merkle tree matches the checkpoint signed at size {}{}\n",

@@ -23,7 +23,7 @@ struct TicketOpened {
   std::string requester;
   Channel channel = Channel::kEmail;
   std::string subject;
-  TicketId parent = 0;       // 0 = no parent
+  TicketId parent{};         // 0 = no parent
   std::string external_ref;  // the case id in the system it was imported from; empty if live
   bool operator==(const TicketOpened&) const = default;
 };
@@ -118,7 +118,7 @@ struct FeedbackReceived {
 // On the parent's stream. In an append that opens the child, child 0 means "the ticket this
 // append creates": the log fills in the id it assigns (see AppendRequest).
 struct ChildLinked {
-  TicketId child = 0;
+  TicketId child{};
   bool operator==(const ChildLinked&) const = default;
 };
 
@@ -143,9 +143,9 @@ using Payload =
 std::string_view EventTypeName(const Payload& payload);
 
 struct Event {
-  Seq seq = 0;
+  Seq seq{};
   StreamId stream;
-  Version version = 0;
+  Version version{};
   EventId event_id;
   TimeNs occurred_at = 0;   // when it happened (client or importer may say)
   TimeNs recorded_at = 0;   // when the ledger committed it (always the ledger's clock)

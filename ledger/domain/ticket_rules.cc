@@ -75,7 +75,8 @@ Result<std::vector<Payload>> DecideOpen(const OpenTicket& c, const ReferenceData
   }
   Events events;
   events.push_back(TicketOpened{c.service, c.category, c.description, c.queue, c.requester,
-                                c.channel, c.subject, c.parent.value_or(0), c.external_ref});
+                                c.channel, c.subject, c.parent.value_or(TicketId{}),
+                                c.external_ref});
   if (ref.IsFirstLine(c.queue)) events.push_back(Acknowledged{});
   return events;
 }
@@ -115,7 +116,7 @@ Result<std::vector<Payload>> DecideAction(const TicketState& t, const ReferenceD
               }
             }
             if (a.service) TL_RETURN_IF_ERROR(CheckService(ref, *a.service));
-            if (a.category && *a.category != Category::kChange && t.parent != 0) {
+            if (a.category && *a.category != Category::kChange && !t.parent.is_zero()) {
               return Status::Rule("child_must_be_change", "a child ticket must stay a change");
             }
             return Status::Ok();

@@ -27,8 +27,8 @@ struct Feedback {
 };
 
 struct TicketState {
-  TicketId id = 0;
-  Version version = 0;  // 0 = does not exist
+  TicketId id{};
+  Version version{};  // 0 = does not exist
   // The small fields together, so that padding does not cost each ticket 24 bytes (the
   // projections keep every ticket's state in memory).
   TicketStatus status = TicketStatus::kNew;
@@ -50,7 +50,7 @@ struct TicketState {
   std::optional<TimeNs> resolved_at;        // the latest resolution; unset when not resolved
   std::string solution;                     // of the latest resolution; empty when not resolved
   Boxed<StallInfo> stalled;                 // set while stalled
-  TicketId parent = 0;
+  TicketId parent{};
   std::vector<TicketId> children;
   Boxed<Feedback> feedback;
 
@@ -61,7 +61,7 @@ struct TicketState {
   std::optional<TimeNs> last_resolved_at;  // the latest resolution, kept across reopens
   std::optional<TimeNs> last_invited_at;   // the latest feedback invitation
 
-  bool exists() const { return version > 0; }
+  bool exists() const { return !version.is_zero(); }
   bool is_open() const { return exists() && status != TicketStatus::kResolved; }
   bool operator==(const TicketState&) const = default;
 };
@@ -77,13 +77,13 @@ void ApplyToTicketTakingText(TicketState& state, Event& event);
 struct QueueInfo {
   std::set<std::string> members;
   bool first_line = false;
-  Version version = 0;
+  Version version{};
   bool operator==(const QueueInfo&) const = default;
 };
 
 struct ServiceInfo {
   std::string title;
-  Version version = 0;
+  Version version{};
   bool operator==(const ServiceInfo&) const = default;
 };
 

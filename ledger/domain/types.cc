@@ -161,7 +161,7 @@ std::string EventId::ToString() const {
 std::string StreamId::ToString() const {
   switch (kind) {
     case Kind::kTicket:
-      return "ticket/" + std::to_string(ticket);
+      return "ticket/" + std::to_string(ticket.value());
     case Kind::kQueue:
       return "queue/" + name;
     case Kind::kService:

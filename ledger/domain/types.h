@@ -10,13 +10,17 @@
 #include <string_view>
 
 #include "ledger/domain/result.h"
+#include "ledger/domain/strong_id.h"
 
 namespace tl::ledger {
 
-using Seq = uint64_t;       // global position in the log, 1, 2, 3, ... without gaps
-using Version = uint64_t;   // position within one stream, 1, 2, 3, ...; 0 = the stream is empty
-using TicketId = uint64_t;  // 1, 2, 3, ... assigned by the log; 0 = none
-using TimeNs = int64_t;     // UTC nanoseconds since 1970-01-01T00:00:00Z
+// Distinct types, so that one cannot be passed for another (strong_id.h).
+using Seq = StrongId<struct SeqTag>;  // global position in the log, 1, 2, 3, ... without gaps
+using Version = StrongId<struct VersionTag>;    // position within one stream, 1, 2, 3, ...; 0 = the
+                                                // stream is empty
+using TicketId = StrongId<struct TicketIdTag>;  // 1, 2, 3, ... assigned by the log; 0 = none
+static_assert(sizeof(Seq) == sizeof(uint64_t) && std::is_trivially_copyable_v<Seq>);
+using TimeNs = int64_t;                // UTC nanoseconds since 1970-01-01T00:00:00Z
 using Hash = std::array<uint8_t, 32>;  // SHA-256
 
 constexpr TimeNs kNanosPerSecond = 1'000'000'000;
@@ -78,13 +82,17 @@ struct StreamId {
   enum class Kind : uint8_t { kTicket = 1, kQueue = 2, kService = 3 };
 
   Kind kind = Kind::kTicket;
-  TicketId ticket = 0;  // for kTicket
-  std::string name;     // for kQueue and kService
+  TicketId ticket;   // for kTicket
+  std::string name;  // for kQueue and kService
 
   static StreamId Ticket(TicketId id) { return StreamId{Kind::kTicket, id, {}}; }
-  static StreamId NewTicket() { return StreamId{Kind::kTicket, 0, {}}; }
-  static StreamId Queue(std::string name) { return StreamId{Kind::kQueue, 0, std::move(name)}; }
-  static StreamId Service(std::string name) { return StreamId{Kind::kService, 0, std::move(name)}; }
+  static StreamId NewTicket() { return StreamId{Kind::kTicket, TicketId{}, {}}; }
+  static StreamId Queue(std::string name) {
+    return StreamId{Kind::kQueue, TicketId{}, std::move(name)};
+  }
+  static StreamId Service(std::string name) {
+    return StreamId{Kind::kService, TicketId{}, std::move(name)};
+  }
 
   bool is_ticket() const { return kind == Kind::kTicket; }
   std::string ToString() const;  // "ticket/42", "queue/Orakel", "service/Identitet_Feide"

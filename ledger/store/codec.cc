@@ -55,7 +55,7 @@ TicketStatus FromSchema(s::TicketStatus c) {
 void BuildStream(const StreamId& id, s::StreamId::Builder b) {
   switch (id.kind) {
     case StreamId::Kind::kTicket:
-      b.setTicket(id.ticket);
+      b.setTicket(id.ticket.value());
       break;
     case StreamId::Kind::kQueue:
       b.setQueue(AsText(id.name));
@@ -78,7 +78,7 @@ void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
             o.setRequester(AsText(p.requester));
             o.setChannel(ToSchema(p.channel));
             o.setSubject(AsText(p.subject));
-            o.setParent(p.parent);
+            o.setParent(p.parent.value());
             o.setExternalRef(AsText(p.external_ref));
           },
           [&](const Acknowledged&) { b.initAcknowledged(); },
@@ -124,7 +124,7 @@ void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
             o.setScore(p.score);
             o.setComment(AsText(p.comment));
           },
-          [&](const ChildLinked& p) { b.initChildLinked().setChild(p.child); },
+          [&](const ChildLinked& p) { b.initChildLinked().setChild(p.child.value()); },
           [&](const QueueDefined& p) {
             auto o = b.initQueueDefined();
             auto members = o.initMembers(static_cast<unsigned>(p.members.size()));
@@ -139,7 +139,7 @@ void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
 StreamId ReadStream(s::StreamId::Reader r) {
   switch (r.which()) {
     case s::StreamId::TICKET:
-      return StreamId::Ticket(r.getTicket());
+      return StreamId::Ticket(TicketId(r.getTicket()));
     case s::StreamId::QUEUE:
       return StreamId::Queue(ToString(r.getQueue()));
     case s::StreamId::SERVICE:
@@ -190,7 +190,7 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       AssignText(p.requester, o.getRequester());
       p.channel = FromSchema(o.getChannel());
       AssignText(p.subject, o.getSubject());
-      p.parent = o.getParent();
+      p.parent = TicketId(o.getParent());
       AssignText(p.external_ref, o.getExternalRef());
       return;
     }
@@ -269,7 +269,7 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       return;
     }
     case P::CHILD_LINKED:
-      Reuse<ChildLinked>(out).child = r.getChildLinked().getChild();
+      Reuse<ChildLinked>(out).child = TicketId(r.getChildLinked().getChild());
       return;
     case P::QUEUE_DEFINED: {
       auto o = r.getQueueDefined();
@@ -303,9 +303,9 @@ std::string EncodeEvent(const Event& event) {
   thread_local std::array<capnp::word, 256> first_segment{};
   capnp::MallocMessageBuilder message(kj::arrayPtr(first_segment.data(), first_segment.size()));
   auto root = message.initRoot<s::Event>();
-  root.setSeq(event.seq);
+  root.setSeq(event.seq.value());
   BuildStream(event.stream, root.initStream());
-  root.setVersion(event.version);
+  root.setVersion(event.version.value());
   root.setEventId(capnp::Data::Reader(event.event_id.bytes.data(), event.event_id.bytes.size()));
   root.setOccurredAt(event.occurred_at);
   root.setRecordedAt(event.recorded_at);
@@ -371,9 +371,9 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
     reader_options.traversalLimitInWords = words * 4 + 64;
     capnp::SegmentArrayMessageReader message(kj::arrayPtr(segments, 1), reader_options);
     auto root = message.getRoot<s::Event>();
-    e.seq = root.getSeq();
+    e.seq = Seq(root.getSeq());
     e.stream = ReadStream(root.getStream());
-    e.version = root.getVersion();
+    e.version = Version(root.getVersion());
     auto id = root.getEventId();
     if (id.size() != e.event_id.bytes.size()) {
       return Status::DataLoss(fmt::format("event id of {} bytes, want 16", id.size()));

@@ -37,7 +37,7 @@ Result<LogHead> LoadHead(const RocksStore& store, std::string* problem) {
     head.hash = decoded.second;
   }
   TL_ASSIGN_OR_RETURN(auto last_event, store.Last(Family::kEvents, {}));
-  Seq last_seq = 0;
+  Seq last_seq{};
   if (last_event) {
     auto parsed = keys::ParseSeqKey(last_event->first);
     if (!parsed.ok()) {
@@ -225,8 +225,9 @@ namespace {
 // A long scan (a replay, an export) reads around the block cache; a short one (a page of
 // events) may well be read again and keeps its blocks cached.
 RocksStore::CacheUse CacheFor(Seq from, Seq to) {
-  constexpr Seq kLongScan = 4096;
-  return to - from >= kLongScan ? RocksStore::CacheUse::kBypass : RocksStore::CacheUse::kFill;
+  constexpr uint64_t kLongScan = 4096;  // events
+  return to.value() - from.value() >= kLongScan ? RocksStore::CacheUse::kBypass
+                                                : RocksStore::CacheUse::kFill;
 }
 
 }  // namespace
@@ -236,14 +237,14 @@ Status EventLog::ScanRaw(
     const std::function<Status(Seq, std::string_view, const Hash&)>& visit) const {
   // Bounded here, so that both iterators end at the same seq whatever is appended meanwhile.
   to = std::min(to, Head().seq);
-  if (from == 0) from = 1;
+  if (from.is_zero()) from = Seq{1};
   if (from > to) return Status::Ok();
-  TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from - 1));
+  TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from.Prev()));
   Impl::LeafCheck tile;
   // The chain entries are walked with a second iterator in step with the events': a point
   // lookup per event cost a quarter of a replay (callgrind).
   RocksStore::Cursor chain = impl_->store->NewCursor(Family::kChain, keys::SeqKey(from),
-                                                     keys::SeqKey(to + 1), CacheFor(from, to));
+                                                     keys::SeqKey(to.Next()), CacheFor(from, to));
   return ScanBytes(from, to, [&](Seq seq, std::string_view bytes) -> Status {
     TL_ASSIGN_OR_RETURN(const Hash hash, Impl::TakeChainHash(chain, seq));
     TL_RETURN_IF_ERROR(Impl::CheckChain(seq, prev, bytes, hash));
@@ -256,10 +257,10 @@ Status EventLog::ScanRaw(
 Status EventLog::ScanBytes(Seq from, Seq to,
                            const std::function<Status(Seq, std::string_view)>& visit) const {
   to = std::min(to, Head().seq);
-  if (from == 0) from = 1;
+  if (from.is_zero()) from = Seq{1};
   if (from > to) return Status::Ok();
   RocksStore::Cursor events = impl_->store->NewCursor(Family::kEvents, keys::SeqKey(from),
-                                                      keys::SeqKey(to + 1), CacheFor(from, to));
+                                                      keys::SeqKey(to.Next()), CacheFor(from, to));
   for (Seq expected = from; expected <= to; ++expected, events.Next()) {
     if (!events.Valid()) {
       TL_RETURN_IF_ERROR(events.status());
@@ -278,8 +279,8 @@ Result<Hash> EventLog::HashAt(Seq seq) const { return impl_->HashAt(seq); }
 
 Status EventLog::Scan(Seq from, Seq to,
                       const std::function<Status(const StoredEvent&)>& visit) const {
-  if (from == 0) from = 1;
-  TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from - 1));
+  if (from.is_zero()) from = Seq{1};
+  TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from.Prev()));
   return ScanRaw(from, to, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
     TL_ASSIGN_OR_RETURN(Event event, Impl::DecodeAt(seq, bytes));
     StoredEvent stored{std::move(event), prev, hash};
@@ -293,8 +294,9 @@ Result<std::vector<StoredEvent>> EventLog::Read(Seq after, size_t limit) const {
   // Past the head there is nothing yet (a feed's reader polls there): an empty page, not a
   // missing event; and `after + 1` must not wrap to seq 1.
   if (limit == 0 || after >= Head().seq) return out;
-  Seq to = after + limit < after ? ~Seq{0} : after + limit;  // saturate
-  TL_RETURN_IF_ERROR(Scan(after + 1, to, [&](const StoredEvent& e) {
+  Seq to =
+      after.value() + limit < after.value() ? Seq::Max() : Seq(after.value() + limit);  // saturate
+  TL_RETURN_IF_ERROR(Scan(after.Next(), to, [&](const StoredEvent& e) {
     out.push_back(e);
     return Status::Ok();
   }));
@@ -302,20 +304,20 @@ Result<std::vector<StoredEvent>> EventLog::Read(Seq after, size_t limit) const {
 }
 
 Result<StoredEvent> EventLog::ReadOne(Seq seq) const {
-  if (seq == 0 || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
+  if (seq.is_zero() || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
   TL_ASSIGN_OR_RETURN(std::string bytes, Entry(seq));
   StoredEvent stored;
   TL_ASSIGN_OR_RETURN(stored.event, Impl::DecodeAt(seq, bytes));
-  TL_ASSIGN_OR_RETURN(stored.prev_hash, impl_->HashAt(seq - 1));
+  TL_ASSIGN_OR_RETURN(stored.prev_hash, impl_->HashAt(seq.Prev()));
   TL_ASSIGN_OR_RETURN(stored.hash, impl_->HashAt(seq));
   return stored;
 }
 
 Result<std::string> EventLog::Entry(Seq seq) const {
-  if (seq == 0 || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
+  if (seq.is_zero() || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
   TL_ASSIGN_OR_RETURN(auto bytes, impl_->store->Get(Family::kEvents, keys::SeqKey(seq)));
   if (!bytes) return Status::DataLoss(fmt::format("seq {}: missing", seq));
-  TL_ASSIGN_OR_RETURN(const Hash prev, impl_->HashAt(seq - 1));
+  TL_ASSIGN_OR_RETURN(const Hash prev, impl_->HashAt(seq.Prev()));
   TL_ASSIGN_OR_RETURN(const Hash hash, impl_->HashAt(seq));
   TL_RETURN_IF_ERROR(Impl::CheckChain(seq, prev, *bytes, hash));
   Impl::LeafCheck tile;
@@ -330,16 +332,16 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
   std::vector<Seq> seqs;
   Status failure;
   TL_RETURN_IF_ERROR(impl_->store->Scan(
-      Family::kStreams, keys::StreamKey(stream, 1), prefix + std::string(9, '\xff'),
+      Family::kStreams, keys::StreamKey(stream, Version{1}), prefix + std::string(9, '\xff'),
       [&](std::string_view key, std::string_view value) {
         if (key.size() != prefix.size() + 8 || value.size() != 8) {
           failure = Status::DataLoss(fmt::format("{}: malformed index entry", stream.ToString()));
           return false;
         }
-        Version v = keys::GetU64(key.substr(prefix.size()));
-        Seq seq = keys::GetU64(value);
+        Version v(keys::GetU64(key.substr(prefix.size())));
+        Seq seq(keys::GetU64(value));
         if (v > max_version || seq > head) return false;
-        if (v != seqs.size() + 1) {
+        if (v.value() != seqs.size() + 1) {
           failure = Status::DataLoss(fmt::format("{}: version {} missing from the index",
                                                  stream.ToString(), seqs.size() + 1));
           return false;
@@ -352,7 +354,7 @@ Result<std::vector<StoredEvent>> EventLog::ReadStream(const StreamId& stream,
   events.reserve(seqs.size());
   for (Seq seq : seqs) {
     TL_ASSIGN_OR_RETURN(auto stored, ReadOne(seq));
-    if (!(stored.event.stream == stream) || stored.event.version != events.size() + 1) {
+    if (!(stored.event.stream == stream) || stored.event.version.value() != events.size() + 1) {
       return Status::DataLoss(
           fmt::format("seq {}: indexed as {} version {} but the event disagrees", seq,
                       stream.ToString(), events.size() + 1));
@@ -369,7 +371,7 @@ Result<Version> EventLog::StreamVersion(const StreamId& stream) const {
   if (!last || last->first.size() != prefix.size() + 8 || !last->first.starts_with(prefix)) {
     return Version{0};
   }
-  return keys::GetU64(std::string_view(last->first).substr(prefix.size()));
+  return Version(keys::GetU64(std::string_view(last->first).substr(prefix.size())));
 }
 
 Result<std::optional<IdempotencyRecord>> EventLog::LookupEventId(const EventId& id) const {
@@ -391,7 +393,7 @@ namespace {
 
 // The tree's sizes and seqs as docs/api.md's contract checks them, before any tile is read.
 Status CheckTreeSize(Seq size, Seq head) {
-  if (size == 0) return Status::BadField("a tree size is at least 1");
+  if (size.is_zero()) return Status::BadField("a tree size is at least 1");
   if (size > head) {
     return Status::NotFound(fmt::format("the tree has {} leaves, not {}", head, size));
   }
@@ -402,30 +404,30 @@ Status CheckTreeSize(Seq size, Seq head) {
 
 Result<Hash> EventLog::TreeRoot(Seq size) const {
   TL_RETURN_IF_ERROR(CheckTreeSize(size, Head().seq));
-  return tlog::TreeRoot(static_cast<int64_t>(size), StoredTiles(*impl_->store));
+  return tlog::TreeRoot(static_cast<int64_t>(size.value()), StoredTiles(*impl_->store));
 }
 
 Result<std::vector<Hash>> EventLog::InclusionProof(Seq seq, Seq size) const {
-  if (seq == 0 || seq > size) {
+  if (seq.is_zero() || seq > size) {
     return Status::BadField(fmt::format("seq {} is not in a tree of size {}", seq, size));
   }
   TL_RETURN_IF_ERROR(CheckTreeSize(size, Head().seq));
-  return tlog::InclusionProof(static_cast<int64_t>(seq - 1), static_cast<int64_t>(size),
-                              StoredTiles(*impl_->store));
+  return tlog::InclusionProof(static_cast<int64_t>(seq.value() - 1),
+                              static_cast<int64_t>(size.value()), StoredTiles(*impl_->store));
 }
 
 Result<std::vector<Hash>> EventLog::ConsistencyProof(Seq from, Seq to) const {
-  if (from == 0 || from > to) {
+  if (from.is_zero() || from > to) {
     return Status::BadField(fmt::format("no consistency proof from size {} to {}", from, to));
   }
   TL_RETURN_IF_ERROR(CheckTreeSize(to, Head().seq));
-  return tlog::ConsistencyProof(static_cast<int64_t>(from), static_cast<int64_t>(to),
-                                StoredTiles(*impl_->store));
+  return tlog::ConsistencyProof(static_cast<int64_t>(from.value()),
+                                static_cast<int64_t>(to.value()), StoredTiles(*impl_->store));
 }
 
 Status EventLog::AddSignedCheckpoint(const SignedCheckpoint& checkpoint) {
   if (impl_->store->read_only()) return Status::Unavailable("the log is open read-only");
-  if (checkpoint.size == 0 || checkpoint.size > Head().seq) {
+  if (checkpoint.size.is_zero() || checkpoint.size > Head().seq) {
     return Status::BadField(fmt::format("a checkpoint of size {} is beyond the head (seq {})",
                                         checkpoint.size, Head().seq));
   }
@@ -451,10 +453,10 @@ Result<std::optional<SignedCheckpoint>> EventLog::LatestSignedCheckpoint() const
 Result<std::vector<SignedCheckpoint>> EventLog::SignedCheckpoints(Seq after_size,
                                                                   size_t limit) const {
   std::vector<SignedCheckpoint> out;
-  if (limit == 0 || after_size == ~Seq{0}) return out;
+  if (limit == 0 || after_size == Seq::Max()) return out;
   Status problem;
   TL_RETURN_IF_ERROR(impl_->store->Scan(
-      Family::kSigned, keys::SignedKey(after_size + 1), {},
+      Family::kSigned, keys::SignedKey(after_size.Next()), {},
       [&](std::string_view key, std::string_view value) {
         auto size = keys::ParseSeqKey(key);
         auto decoded = keys::DecodeSigned(value);

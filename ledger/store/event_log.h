@@ -90,10 +90,10 @@ struct AppendRequest {
 };
 
 struct AppendResult {
-  StreamId stream;      // parts[0]'s stream, with the assigned id of a new ticket
-  Version version = 0;  // parts[0]'s version after the commit
-  Seq first_seq = 0;
-  Seq last_seq = 0;       // the commit's highest seq of this append
+  StreamId stream;    // parts[0]'s stream, with the assigned id of a new ticket
+  Version version{};  // parts[0]'s version after the commit
+  Seq first_seq{};
+  Seq last_seq{};         // the commit's highest seq of this append
   bool replayed = false;  // an idempotent retry: nothing appended, the original result
 };
 
@@ -105,14 +105,14 @@ using AppendCallback = std::function<void(Result<AppendResult>)>;
 using CommitListener = std::function<void(const std::vector<Event>&)>;
 
 struct LogHead {
-  Seq seq = 0;  // the last committed seq; 0 = empty
+  Seq seq{};    // the last committed seq; 0 = empty
   Hash hash{};  // its chain hash; zeros when empty
-  TicketId last_ticket = 0;
+  TicketId last_ticket{};
   TimeNs last_recorded_at = 0;
 };
 
 struct IdempotencyRecord {
-  Seq seq = 0;  // the event that carries the id
+  Seq seq{};  // the event that carries the id
   Hash fingerprint{};
   AppendResult result;  // what the append that wrote it returned
 };
@@ -142,7 +142,7 @@ struct LogStats {
 // A checkpoint of the Merkle tree as signed by the ledger's key: a C2SP signed note whose body
 // is a tlog-checkpoint (docs/log-format.md, "Signed checkpoints").
 struct SignedCheckpoint {
-  Seq size = 0;          // the tree size it commits to
+  Seq size{};            // the tree size it commits to
   TimeNs signed_at = 0;  // when the ledger signed it
   std::string note;      // the signed note, byte for byte
   bool operator==(const SignedCheckpoint&) const = default;
@@ -150,11 +150,11 @@ struct SignedCheckpoint {
 
 struct VerifyReport {
   bool ok = true;
-  Seq events = 0;  // events checked
+  Seq events{};  // events checked
   Hash head{};
-  Seq checkpoint_size = 0;  // the latest signed checkpoint checked against the tree; 0: none
-  Seq bad_seq = 0;          // the first bad seq when !ok
-  std::string reason;       // why
+  Seq checkpoint_size{};  // the latest signed checkpoint checked against the tree; 0: none
+  Seq bad_seq{};          // the first bad seq when !ok
+  std::string reason;     // why
 };
 
 class EventLog {
@@ -226,7 +226,7 @@ class EventLog {
   Result<StoredEvent> ReadOne(Seq seq) const;
   // A stream's events with version <= max_version (all by default), in order.
   Result<std::vector<StoredEvent>> ReadStream(const StreamId& stream,
-                                              Version max_version = ~Version{0}) const;
+                                              Version max_version = Version::Max()) const;
   Result<Version> StreamVersion(const StreamId& stream) const;
   Result<std::optional<IdempotencyRecord>> LookupEventId(const EventId& id) const;
 

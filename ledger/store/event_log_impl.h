@@ -23,7 +23,7 @@ struct EventLog::Impl {
   LogHead opened_head;                // the head when opened (all a read-only log has)
 
   Result<Hash> HashAt(Seq seq) const {
-    if (seq == 0) return kGenesisHash;
+    if (seq.is_zero()) return kGenesisHash;
     TL_ASSIGN_OR_RETURN(auto value, store->Get(Family::kChain, keys::SeqKey(seq)));
     if (!value || value->size() != 32) return ChainEntryMissing(seq);
     Hash h;
@@ -64,7 +64,7 @@ struct EventLog::Impl {
     std::string hashes;
   };
   Status CheckLeaf(Seq seq, std::string_view bytes, LeafCheck& tile) const {
-    const auto leaf = static_cast<int64_t>(seq - 1);
+    const auto leaf = static_cast<int64_t>(seq.value() - 1);
     if (leaf / tlog::kTileWidth != tile.index) {
       auto read = StoredTiles(*store).ReadTile(0, leaf / tlog::kTileWidth);
       if (!read.ok()) {

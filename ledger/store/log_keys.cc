@@ -19,20 +19,20 @@ uint64_t GetU64(std::string_view bytes) {
 std::string SeqKey(Seq seq) {
   std::string key;
   key.reserve(8);
-  PutU64(&key, seq);
+  PutU64(&key, seq.value());
   return key;
 }
 
 Result<Seq> ParseSeqKey(std::string_view key) {
   if (key.size() != 8) return Status::DataLoss(fmt::format("seq key of {} bytes", key.size()));
-  return GetU64(key);
+  return Seq(GetU64(key));
 }
 
 std::string StreamPrefix(const StreamId& stream) {
   std::string key;
   key.push_back(static_cast<char>(stream.kind));
   if (stream.kind == StreamId::Kind::kTicket) {
-    PutU64(&key, stream.ticket);
+    PutU64(&key, stream.ticket.value());
   } else {
     // The writer refuses names longer than kMaxStreamName, so the length fits in a u16.
     size_t n = stream.name.size();
@@ -44,8 +44,13 @@ std::string StreamPrefix(const StreamId& stream) {
 }
 
 std::string StreamKey(const StreamId& stream, Version version) {
-  std::string key = StreamPrefix(stream);
-  PutU64(&key, version);
+  return StreamPrefix(stream) + VersionKey(version);
+}
+
+std::string VersionKey(Version version) {
+  std::string key;
+  key.reserve(8);
+  PutU64(&key, version.value());
   return key;
 }
 
@@ -53,12 +58,12 @@ Result<std::pair<StreamId, Version>> ParseStreamKey(std::string_view key) {
   auto bad = [&] { return Status::DataLoss("malformed stream index key"); };
   if (key.size() < 1 + 8) return bad();
   auto kind = static_cast<StreamId::Kind>(key[0]);
-  Version version = GetU64(key.substr(key.size() - 8));
+  Version version(GetU64(key.substr(key.size() - 8)));
   std::string_view body = key.substr(1, key.size() - 9);
   switch (kind) {
     case StreamId::Kind::kTicket:
       if (body.size() != 8) return bad();
-      return std::make_pair(StreamId::Ticket(GetU64(body)), version);
+      return std::make_pair(StreamId::Ticket(TicketId(GetU64(body))), version);
     case StreamId::Kind::kQueue:
     case StreamId::Kind::kService: {
       if (body.size() < 2) return bad();
@@ -76,11 +81,11 @@ Result<std::pair<StreamId, Version>> ParseStreamKey(std::string_view key) {
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record, Seq primary_seq) {
   std::string value;
   value.reserve(kIdempotencyRecordBytes);
-  PutU64(&value, record.seq);
+  PutU64(&value, record.seq.value());
   value.append(reinterpret_cast<const char*>(record.fingerprint.data()), 32);
-  PutU64(&value, primary_seq);
-  PutU64(&value, record.result.version);
-  PutU64(&value, record.result.last_seq);
+  PutU64(&value, primary_seq.value());
+  PutU64(&value, record.result.version.value());
+  PutU64(&value, record.result.last_seq.value());
   return value;
 }
 
@@ -89,18 +94,18 @@ Result<DecodedIdempotencyRecord> DecodeIdempotencyRecord(std::string_view value)
     return Status::DataLoss(fmt::format("idempotency record of {} bytes", value.size()));
   }
   DecodedIdempotencyRecord out;
-  out.record.seq = GetU64(value);
+  out.record.seq = Seq(GetU64(value));
   std::memcpy(out.record.fingerprint.data(), value.data() + 8, 32);
-  out.primary_seq = GetU64(value.substr(40));
-  out.record.result.version = GetU64(value.substr(48));
-  out.record.result.last_seq = GetU64(value.substr(56));
+  out.primary_seq = Seq(GetU64(value.substr(40)));
+  out.record.result.version = Version(GetU64(value.substr(48)));
+  out.record.result.last_seq = Seq(GetU64(value.substr(56)));
   out.record.result.first_seq = out.primary_seq;
   return out;
 }
 
 std::string EncodeHead(Seq seq, const Hash& hash) {
   std::string value;
-  PutU64(&value, seq);
+  PutU64(&value, seq.value());
   value.append(reinterpret_cast<const char*>(hash.data()), hash.size());
   return value;
 }
@@ -109,7 +114,7 @@ Result<std::pair<Seq, Hash>> DecodeHead(std::string_view value) {
   if (value.size() != 40) return Status::DataLoss("malformed head record");
   Hash h;
   std::memcpy(h.data(), value.data() + 8, 32);
-  return std::make_pair(GetU64(value), h);
+  return std::make_pair(Seq(GetU64(value)), h);
 }
 
 std::string TilePrefix(int level, int64_t index) {

@@ -38,13 +38,15 @@ Result<Seq> ParseSeqKey(std::string_view key);
 // The prefix shared by all keys of a stream; a stream key is prefix + version:u64.
 std::string StreamPrefix(const StreamId& stream);
 std::string StreamKey(const StreamId& stream, Version version);
+// The version:u64 that ends a stream key, for a caller that has the prefix already.
+std::string VersionKey(Version version);
 // The stream and version of a streams-family key.
 Result<std::pair<StreamId, Version>> ParseStreamKey(std::string_view key);
 
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record, Seq primary_seq);
 struct DecodedIdempotencyRecord {
   IdempotencyRecord record;
-  Seq primary_seq = 0;  // seq of the first event of the append's primary stream
+  Seq primary_seq{};  // seq of the first event of the append's primary stream
 };
 Result<DecodedIdempotencyRecord> DecodeIdempotencyRecord(std::string_view value);
 

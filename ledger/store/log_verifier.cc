@@ -88,7 +88,7 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
   VerifyReport report;
   std::unordered_map<std::string, Version> versions;
   Hash prev = kGenesisHash;
-  Seq expected = 1;
+  Seq expected{1};
   TreeCheck tree(store);
   std::vector<Hash> leaves;  // hashed, not yet added to `tree`
   constexpr size_t kLeavesPerAdd = 4096;
@@ -102,8 +102,9 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
 
   // The chain entries are walked in step with the events (a point lookup each was a third of
   // the walk's reads), bounded like the events' scan below.
-  RocksStore::Cursor chain = store.NewCursor(
-      Family::kChain, keys::SeqKey(1), keys::SeqKey(head.seq + 1), RocksStore::CacheUse::kBypass);
+  RocksStore::Cursor chain =
+      store.NewCursor(Family::kChain, keys::SeqKey(Seq{1}), keys::SeqKey(head.seq.Next()),
+                      RocksStore::CacheUse::kBypass);
 
   auto check = [&](std::string_view key, std::string_view bytes) -> bool {
     auto seq = keys::ParseSeqKey(key);
@@ -119,18 +120,18 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
 
     const std::string prefix = keys::StreamPrefix(e.stream);
     Version& last = versions[prefix];
-    if (e.version != last + 1) {
+    if (e.version != last.Next()) {
       return fail(*seq, fmt::format("{} version {} follows version {}", e.stream.ToString(),
                                     e.version, last));
     }
     last = e.version;
     const bool opened = std::holds_alternative<TicketOpened>(e.payload);
-    if (e.stream.is_ticket() && opened != (e.version == 1)) {
+    if (e.stream.is_ticket() && opened != (e.version == Version{1})) {
       return fail(*seq,
                   fmt::format("{} must start with exactly one opened event", e.stream.ToString()));
     }
 
-    auto indexed = store.Get(Family::kStreams, prefix + keys::SeqKey(e.version));
+    auto indexed = store.Get(Family::kStreams, prefix + keys::VersionKey(e.version));
     if (!indexed.ok()) return fail(*seq, std::string(indexed.status().message()));
     if (!*indexed || indexed->value() != keys::SeqKey(*seq)) {
       return fail(*seq, fmt::format("the stream index does not map {} version {} to it",
@@ -158,32 +159,32 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
     leaves.push_back(tlog::LeafHash(bytes));
     if (leaves.size() == kLeavesPerAdd) {
       if (Status added = tree.Add(leaves); !added.ok()) {
-        return fail(*seq + 1 - leaves.size(), std::string(added.message()));
+        return fail(Seq(seq->value() + 1 - leaves.size()), std::string(added.message()));
       }
       leaves.clear();
     }
     report.events = *seq;
     ++expected;
-    if (progress && (*seq & 0xFFF) == 0) progress(*seq, head.seq);
+    if (progress && (seq->value() & 0xFFF) == 0) progress(*seq, head.seq);
     return true;
   };
 
   // Bounded by the head taken at the start: a live log may be committing beyond it.
-  Status scanned = store.Scan(Family::kEvents, keys::SeqKey(1), keys::SeqKey(head.seq + 1), check,
-                              RocksStore::CacheUse::kBypass);
+  Status scanned = store.Scan(Family::kEvents, keys::SeqKey(Seq{1}), keys::SeqKey(head.seq.Next()),
+                              check, RocksStore::CacheUse::kBypass);
   if (report.ok && !scanned.ok()) {
     fail(expected, std::string(scanned.message()));
   }
-  if (report.ok && expected != head.seq + 1) {
+  if (report.ok && expected != head.seq.Next()) {
     fail(expected, fmt::format("missing (the head is seq {})", head.seq));
   }
   if (report.ok && !impl_->writer) {
     // Offline, nothing may follow the head; a live log may be committing past it.
     auto last = store.Last(Family::kEvents, {});
     if (!last.ok()) {
-      fail(head.seq + 1, std::string(last.status().message()));
+      fail(head.seq.Next(), std::string(last.status().message()));
     } else if (*last && (*last)->first > keys::SeqKey(head.seq)) {
-      fail(head.seq + 1, fmt::format("beyond the head (seq {})", head.seq));
+      fail(head.seq.Next(), fmt::format("beyond the head (seq {})", head.seq));
     }
   }
   if (report.ok && prev != head.hash) {
@@ -217,14 +218,14 @@ void EventLog::CheckSignedCheckpoint(Seq head, VerifyReport& report) const {
     report.reason = std::move(reason);
   };
   auto body = tlog::ParseCheckpoint(NoteBody((*latest)->note));
-  if (!body.ok() || body->size != static_cast<int64_t>((*latest)->size)) {
+  if (!body.ok() || body->size != static_cast<int64_t>((*latest)->size.value())) {
     return fail(head,
                 fmt::format("the signed checkpoint of size {} is malformed", (*latest)->size));
   }
   if ((*latest)->size > head) {
-    return fail(head + 1, fmt::format("the log ends at seq {} but a checkpoint was signed at "
-                                      "size {}: events are missing from its end",
-                                      head, (*latest)->size));
+    return fail(head.Next(), fmt::format("the log ends at seq {} but a checkpoint was signed at "
+                                         "size {}: events are missing from its end",
+                                         head, (*latest)->size));
   }
   auto root = TreeRoot((*latest)->size);
   if (!root.ok()) return fail(head, std::string(root.status().message()));
@@ -242,7 +243,7 @@ Status EventLog::VerifyRange(Seq from, Seq to) const {
 }
 
 Status EventLog::CheckTreeEdge() const {
-  const auto head = static_cast<int64_t>(Head().seq);
+  const auto head = static_cast<int64_t>(Head().seq.value());
   StoredTiles tiles(*impl_->store);
   for (int level = 0;; ++level) {
     // The hashes tile level `level` holds for a tree of `head` leaves, and its last tile.

@@ -63,7 +63,7 @@ Status CheckShape(const AppendRequest& request) {
   for (size_t i = 0; i < request.parts.size(); ++i) {
     const StreamAppend& part = request.parts[i];
     if (part.events.empty()) return Status::BadField("an append needs at least one event");
-    if (part.stream.is_ticket() && part.stream.ticket == 0 && i != 0) {
+    if (part.stream.is_ticket() && part.stream.ticket.is_zero() && i != 0) {
       return Status::BadField("only the primary stream of an append may be a new ticket");
     }
     if (!part.stream.is_ticket() &&
@@ -94,7 +94,7 @@ Status CheckShape(const AppendRequest& request) {
                                             EventTypeName(p), part.stream.ToString()));
       }
       if (const auto* link = std::get_if<ChildLinked>(&p);
-          link && link->child == 0 && request.parts[0].stream.ticket != 0) {
+          link && link->child.is_zero() && !request.parts[0].stream.ticket.is_zero()) {
         return Status::BadField("child_linked 0 needs a new ticket in the same append");
       }
     }
@@ -128,10 +128,10 @@ Hash ComputeFingerprint(const AppendRequest& request) {
 // What one batch has staged so far, on top of the committed state.
 struct LogWriter::Staging {
   explicit Staging(RocksStore::Batch b) : batch(std::move(b)) {}
-  Seq first_seq = 0;
-  Seq next_seq = 0;
+  Seq first_seq{};
+  Seq next_seq{};
   Hash hash{};
-  TicketId last_ticket = 0;
+  TicketId last_ticket{};
   TimeNs recorded_at = 0;
   std::unordered_map<std::string, Version> versions;
   // The batch's appends, and where each of its event ids went: one record per append, so that
@@ -139,7 +139,7 @@ struct LogWriter::Staging {
   struct StagedAppend {
     Hash fingerprint{};
     AppendResult result;
-    Seq primary_seq = 0;
+    Seq primary_seq{};
   };
   struct StagedId {
     uint32_t append;  // index into appends
@@ -275,7 +275,7 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
     return out;
   }
   Staging st(store_->NewBatch());
-  st.first_seq = st.next_seq = written_head_.seq + 1;
+  st.first_seq = st.next_seq = written_head_.seq.Next();
   st.hash = written_head_.hash;
   st.last_ticket = written_head_.last_ticket;
   // recorded_at never decreases along the log, whatever the clock does.
@@ -285,7 +285,8 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
   if (st.events.empty()) return out;
 
   // The tree grows in the same batch as the log, so the two never disagree after a crash.
-  auto tiles = tlog::AppendLeaves(static_cast<int64_t>(written_head_.seq), st.leaves, edge_tiles_);
+  auto tiles =
+      tlog::AppendLeaves(static_cast<int64_t>(written_head_.seq.value()), st.leaves, edge_tiles_);
   if (!tiles.ok()) {
     out.failure = Status::LedgerCorrupt(fmt::format(
         "the Merkle tree's tiles do not match the log ({}); the ledger takes no more appends (run "
@@ -295,7 +296,7 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
     return out;
   }
   StoredTiles::Put(*tiles, st.batch);
-  const LogHead next{st.next_seq - 1, st.hash, st.last_ticket, st.recorded_at};
+  const LogHead next{st.next_seq.Prev(), st.hash, st.last_ticket, st.recorded_at};
   st.batch.Put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(next.seq, next.hash));
   // The ledger's durability promise: the WAL is fsynced before an append is acknowledged, so
   // it survives power loss. Either this write syncs, or the sync stage's one SyncWAL covers
@@ -421,9 +422,9 @@ Result<Version> LogWriter::CurrentVersion(const std::string& prefix, const Stagi
   // Every key of the stream is prefix + version:u64, so the last key below prefix + 0xff * 9
   // is the stream's newest, if the stream exists.
   TL_ASSIGN_OR_RETURN(auto last, store_->Last(Family::kStreams, prefix + std::string(9, '\xff')));
-  Version v = 0;
+  Version v{};
   if (last && last->first.size() == prefix.size() + 8 && last->first.starts_with(prefix)) {
-    v = keys::GetU64(std::string_view(last->first).substr(prefix.size()));
+    v = Version(keys::GetU64(std::string_view(last->first).substr(prefix.size())));
   }
   versions_.emplace(prefix, v);
   return v;
@@ -440,7 +441,8 @@ Result<std::optional<keys::DecodedIdempotencyRecord>> LogWriter::FindId(const Ev
 }
 
 Result<StreamId> LogWriter::StreamOfSeq(Seq seq, const Staging& st) const {
-  if (seq >= st.first_seq && seq < st.next_seq) return st.events[seq - st.first_seq].stream;
+  if (seq >= st.first_seq && seq < st.next_seq)
+    return st.events[seq.value() - st.first_seq.value()].stream;
   TL_ASSIGN_OR_RETURN(auto bytes, store_->Get(Family::kEvents, keys::SeqKey(seq)));
   if (!bytes) return Status::DataLoss(fmt::format("seq {}: missing", seq));
   auto event = DecodeEvent(*bytes);
@@ -489,25 +491,25 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
   // Versions: all parts are checked before anything is staged, so a refusal stages nothing.
   std::vector<StreamId> streams;
   std::vector<Version> currents;
-  TicketId new_ticket = 0;
+  TicketId new_ticket{};
   for (const StreamAppend& part : request.parts) {
     StreamId stream = part.stream;
-    const bool creates = stream.is_ticket() && stream.ticket == 0;
-    if (creates) stream.ticket = new_ticket = st.last_ticket + 1;
+    const bool creates = stream.is_ticket() && stream.ticket.is_zero();
+    if (creates) stream.ticket = new_ticket = st.last_ticket.Next();
     // A ticket above the highest id so far cannot have events yet: no lookup needed.
-    Version current = 0;
+    Version current{};
     if (!stream.is_ticket() || stream.ticket <= st.last_ticket) {
       TL_ASSIGN_OR_RETURN(current, CurrentVersion(keys::StreamPrefix(stream), st));
     }
     const bool opens = std::holds_alternative<TicketOpened>(part.events[0].payload);
-    if (stream.is_ticket() && current == 0) {
+    if (stream.is_ticket() && current.is_zero()) {
       if (!opens) return Status::NotFound(fmt::format("ticket {} does not exist", stream.ticket));
       if (!creates) {
         // Explicit ids let a bulk loader address the tickets it opens in the same group;
         // they must still come in order, without gaps.
-        if (stream.ticket != st.last_ticket + 1) {
-          return Status::BadField(
-              fmt::format("the next ticket id is {}, not {}", st.last_ticket + 1, stream.ticket));
+        if (stream.ticket != st.last_ticket.Next()) {
+          return Status::BadField(fmt::format("the next ticket id is {}, not {}",
+                                              st.last_ticket.Next(), stream.ticket));
         }
         new_ticket = stream.ticket;
       }
@@ -515,11 +517,11 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
     if (part.expected_version && *part.expected_version != current) {
       return Status::VersionConflict(fmt::format("{} is at version {}, not {}", stream.ToString(),
                                                  current, *part.expected_version),
-                                     current);
+                                     current.value());
     }
     for (size_t i = 0; i < part.events.size(); ++i) {
       bool is_opened = std::holds_alternative<TicketOpened>(part.events[i].payload);
-      if (stream.is_ticket() && is_opened != (current == 0 && i == 0)) {
+      if (stream.is_ticket() && is_opened != (current.is_zero() && i == 0)) {
         return Status::BadField("a ticket stream starts with exactly one opened event");
       }
     }
@@ -528,7 +530,7 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
   }
 
   // Stage: from here on nothing can fail.
-  if (new_ticket != 0) st.last_ticket = new_ticket;
+  if (!new_ticket.is_zero()) st.last_ticket = new_ticket;
   const Seq first = st.next_seq;
   size_t first_event_index = st.events.size();
   for (size_t p = 0; p < request.parts.size(); ++p) {
@@ -548,7 +550,7 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
       e.actor = std::move(draft.actor);
       e.recorded_by = std::move(draft.recorded_by);
       e.payload = std::move(draft.payload);
-      if (auto* link = std::get_if<ChildLinked>(&e.payload); link && link->child == 0) {
+      if (auto* link = std::get_if<ChildLinked>(&e.payload); link && link->child.is_zero()) {
         link->child = new_ticket;
       }
       const std::string bytes = EncodeEvent(e);
@@ -557,7 +559,7 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
       const std::string seq_key = keys::SeqKey(e.seq);
       st.batch.Put(Family::kEvents, seq_key, bytes);
       st.batch.Put(Family::kChain, seq_key, HashBytes(st.hash));
-      st.batch.Put(Family::kStreams, prefix + keys::SeqKey(e.version), seq_key);
+      st.batch.Put(Family::kStreams, prefix + keys::VersionKey(e.version), seq_key);
       st.events.push_back(std::move(e));
     }
     st.versions[prefix] = version;
@@ -567,7 +569,7 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
   result.stream = streams[0];
   result.version = st.versions[keys::StreamPrefix(streams[0])];
   result.first_seq = first;
-  result.last_seq = st.next_seq - 1;
+  result.last_seq = st.next_seq.Prev();
   IdempotencyRecord record;
   record.fingerprint = fingerprint;
   record.result = result;

@@ -22,7 +22,7 @@ TEST_CASE("bench replay measures the baseline, replays, memory and restarts on a
 
   // The large history is kept for the next run; its event count is the log's.
   auto log = OpenLog(dir.str() + "/tickets-300-seed-1");
-  CHECK(figures.at("events").to_number<uint64_t>() == log->Head().seq);
+  CHECK(figures.at("events").to_number<uint64_t>() == log->Head().seq.value());
   CHECK(figures.at("tickets").to_number<uint64_t>() >= 300);  // change tickets come on top
   CHECK(figures.at("compare_events").to_number<uint64_t>() <
         figures.at("events").to_number<uint64_t>());

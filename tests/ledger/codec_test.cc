@@ -18,7 +18,7 @@ std::vector<Payload> EveryPayload() {
   emptied.subject = "";
   return {
       TicketOpened{"Identitet_Feide", Category::kChange, "login; mfa", "Orakel", "ola@uio.no",
-                   Channel::kPhone, "MFA reset", 7, "CASE-1"},
+                   Channel::kPhone, "MFA reset", TicketId{7}, "CASE-1"},
       Acknowledged{},
       Replied{"We are looking at it"},
       RequesterMessaged{"Any news?"},
@@ -35,7 +35,7 @@ std::vector<Payload> EveryPayload() {
       Reopened{"still broken"},
       FeedbackInvited{},
       FeedbackReceived{4, "quick, thanks"},
-      ChildLinked{12},
+      ChildLinked{TicketId{12}},
       QueueDefined{{"alice", "bob"}, true},
       ServiceDefined{"Feide identity"},
   };
@@ -43,11 +43,11 @@ std::vector<Payload> EveryPayload() {
 
 Event Envelope(Payload payload) {
   Event e;
-  e.seq = 42;
+  e.seq = Seq{42};
   e.stream = std::holds_alternative<QueueDefined>(payload)     ? StreamId::Queue("Orakel")
              : std::holds_alternative<ServiceDefined>(payload) ? StreamId::Service("Eduroam")
-                                                               : StreamId::Ticket(3);
-  e.version = 5;
+                                                               : StreamId::Ticket(TicketId{3});
+  e.version = Version{5};
   e.event_id = EventId::FromName("test", "envelope");
   e.occurred_at = 1767603600LL * kNanosPerSecond + 123;
   e.recorded_at = 1767603601LL * kNanosPerSecond;
@@ -129,8 +129,8 @@ TEST_CASE("stored bytes use the single-segment stream framing", "[codec]") {
 }
 
 TEST_CASE("malformed bytes are corruption, never a crash", "[codec]") {
-  const std::string good = EncodeEvent(
-      Envelope(TicketOpened{"s", Category::kSupport, "d", "q", "r", Channel::kWeb, "", 0, ""}));
+  const std::string good = EncodeEvent(Envelope(
+      TicketOpened{"s", Category::kSupport, "d", "q", "r", Channel::kWeb, "", TicketId{}, ""}));
   SECTION("truncated") {
     for (size_t n : {size_t{0}, size_t{3}, size_t{8}, good.size() - 8}) {
       auto r = DecodeEvent(good.substr(0, n));

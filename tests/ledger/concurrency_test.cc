@@ -30,7 +30,7 @@ AppendRequest Open() {
                                  std::nullopt,
                                  {EventDraft{EventId::Random(), 0, "t", "t",
                                              TicketOpened{"s", Category::kSupport, "d", "q", "r",
-                                                          Channel::kWeb, "", 0, ""}}}});
+                                                          Channel::kWeb, "", TicketId{}, ""}}}});
   return r;
 }
 
@@ -51,14 +51,14 @@ TEST_CASE("16 threads racing on one ticket: exactly one winner per version", "[l
     threads.emplace_back([&, t] {
       for (int i = 0; i < kAttemptsEach; ++i) {
         // Read the current version, then try to append on it, as a client would.
-        auto current = log->StreamVersion(StreamId::Ticket(1));
+        auto current = log->StreamVersion(StreamId::Ticket(TicketId{1}));
         REQUIRE(current.ok());
-        auto r =
-            log->Append(CommentRequest(1, *current, std::to_string(t) + ":" + std::to_string(i)));
+        auto r = log->Append(
+            CommentRequest(TicketId{1}, *current, std::to_string(t) + ":" + std::to_string(i)));
         if (r.ok()) {
           std::lock_guard lock(mu);
           ++winners[r->version];
-          CHECK(r->version == *current + 1);
+          CHECK(r->version == current->Next());
         } else {
           CHECK(r.status().reason() == tl::reason::kVersionConflict);
           ++conflicts;
@@ -68,13 +68,13 @@ TEST_CASE("16 threads racing on one ticket: exactly one winner per version", "[l
   }
   for (auto& t : threads) t.join();
 
-  auto stream = log->ReadStream(StreamId::Ticket(1));
+  auto stream = log->ReadStream(StreamId::Ticket(TicketId{1}));
   REQUIRE(stream.ok());
   const Version last = stream->back().event.version;
-  CHECK(winners.size() == last - 1);  // versions 2..last, each won once
+  CHECK(winners.size() == last.value() - 1);  // versions 2..last, each won once
   for (const auto& [version, count] : winners) CHECK(count == 1);
   CHECK(winners.size() + conflicts == kThreads * kAttemptsEach);
-  for (size_t i = 0; i < stream->size(); ++i) CHECK((*stream)[i].event.version == i + 1);
+  for (size_t i = 0; i < stream->size(); ++i) CHECK((*stream)[i].event.version == Version{i + 1});
   CHECK(log->Verify().ok);
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("64 threads on different tickets: every acknowledged append is there o
   for (auto& t : threads) t.join();
 
   CHECK(acknowledged.size() == kThreads * kAppendsEach);
-  CHECK(log->Head().seq == kThreads + kThreads * kAppendsEach);
+  CHECK(log->Head().seq.value() == kThreads + kThreads * kAppendsEach);
   // Each ticket's comments are in the order its thread appended them.
   for (int t = 0; t < kThreads; ++t) {
     auto stream = log->ReadStream(StreamId::Ticket(tickets[t]));
@@ -138,7 +138,7 @@ TEST_CASE("concurrent retries of one event id append it once", "[log][concurrenc
   TempDir dir;
   auto log = OpenLog(dir.str());
   REQUIRE(log->Append(Open()).ok());
-  const AppendRequest request = CommentRequest(1, std::nullopt, "once");
+  const AppendRequest request = CommentRequest(TicketId{1}, std::nullopt, "once");
   std::atomic<int> fresh{0}, replayed{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {
@@ -146,13 +146,13 @@ TEST_CASE("concurrent retries of one event id append it once", "[log][concurrenc
       auto r = log->Append(request);
       REQUIRE(r.ok());
       (r->replayed ? replayed : fresh)++;
-      CHECK(r->first_seq == 2);
+      CHECK(r->first_seq == Seq{2});
     });
   }
   for (auto& t : threads) t.join();
   CHECK(fresh == 1);
   CHECK(replayed == 15);
-  CHECK(log->Head().seq == 2);
+  CHECK(log->Head().seq == Seq{2});
 }
 
 // The sync stage runs on the sync thread under load and on the writer thread for a lone append
@@ -206,7 +206,7 @@ TEST_CASE("a lone appender and bursts: published in seq order, visible when ackn
   const Seq head = log->Head().seq;
   CHECK(head == static_cast<Seq>(kBurstThreads + 1 + acknowledged));
   // The listener saw the appends after the opening ones, each once, in order.
-  REQUIRE(published.size() == head);
-  for (size_t i = 0; i < published.size(); ++i) CHECK(published[i] == i + 1);
+  REQUIRE(published.size() == head.value());
+  for (size_t i = 0; i < published.size(); ++i) CHECK(published[i] == Seq{i + 1});
   CHECK(log->Verify().ok);
 }

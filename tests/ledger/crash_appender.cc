@@ -30,11 +30,12 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&log, t] {
       AppendRequest open;
-      open.parts.push_back(StreamAppend{StreamId::NewTicket(),
-                                        std::nullopt,
-                                        {EventDraft{EventId::Random(), 0, "crash", "crash",
-                                                    TicketOpened{"s", Category::kSupport, "d", "q",
-                                                                 "r", Channel::kWeb, "", 0, ""}}}});
+      open.parts.push_back(
+          StreamAppend{StreamId::NewTicket(),
+                       std::nullopt,
+                       {EventDraft{EventId::Random(), 0, "crash", "crash",
+                                   TicketOpened{"s", Category::kSupport, "d", "q", "r",
+                                                Channel::kWeb, "", TicketId{}, ""}}}});
       auto ticket = log->Append(open);
       if (!ticket.ok()) return;
       for (int i = 0;; ++i) {
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
                                      Commented{std::string(20 + (i * 37 + t) % 900, 'c')}}}});
         auto result = log->Append(r);
         if (!result.ok()) return;
-        std::string line = std::to_string(result->first_seq) + " " + id.ToString() + "\n";
+        std::string line = std::to_string(result->first_seq.value()) + " " + id.ToString() + "\n";
         // One write per line: atomic on a pipe (< PIPE_BUF), so lines never interleave.
         if (write(1, line.data(), line.size()) < 0) return;
       }

@@ -39,10 +39,11 @@ TEST_CASE("appends acknowledged before SIGKILL survive it, round after round",
     }
     auto log = OpenLog(dir.str());
     std::istringstream lines(acks);
-    Seq seq;
+    uint64_t acked_seq = 0;  // the child prints numbers
     std::string id_text;
     size_t checked = 0;
-    while (lines >> seq >> id_text) {
+    while (lines >> acked_seq >> id_text) {
+      const Seq seq{acked_seq};
       auto id = EventId::Parse(id_text);
       REQUIRE(id.ok());
       auto record = log->LookupEventId(*id);

@@ -20,10 +20,10 @@ EventDraft Draft(Payload payload, std::string actor = "olga") {
 
 AppendRequest OpenRequest() {
   AppendRequest r;
-  r.parts.push_back(StreamAppend{
-      StreamId::NewTicket(),
-      std::nullopt,
-      {Draft(TicketOpened{"svc", Category::kSupport, "d", "q", "r", Channel::kEmail, "", 0, ""})}});
+  r.parts.push_back(StreamAppend{StreamId::NewTicket(),
+                                 std::nullopt,
+                                 {Draft(TicketOpened{"svc", Category::kSupport, "d", "q", "r",
+                                                     Channel::kEmail, "", TicketId{}, ""})}});
   return r;
 }
 
@@ -41,31 +41,31 @@ TEST_CASE("appends get contiguous seqs from 1 and survive reopening", "[log]") {
     auto log = OpenLog(dir.str());
     auto first = log->Append(OpenRequest());
     REQUIRE(first.ok());
-    CHECK(first->stream == StreamId::Ticket(1));
-    CHECK(first->first_seq == 1);
-    CHECK(first->version == 1);
-    auto second = log->Append(ActRequest(1, 1, Replied{"hello"}));
+    CHECK(first->stream == StreamId::Ticket(TicketId{1}));
+    CHECK(first->first_seq == Seq{1});
+    CHECK(first->version == Version{1});
+    auto second = log->Append(ActRequest(TicketId{1}, Version{1}, Replied{"hello"}));
     REQUIRE(second.ok());
-    CHECK(second->first_seq == 2);
-    CHECK(second->version == 2);
+    CHECK(second->first_seq == Seq{2});
+    CHECK(second->version == Version{2});
   }
   auto log = OpenLog(dir.str());
-  CHECK(log->Head().seq == 2);
-  CHECK(log->Head().last_ticket == 1);
+  CHECK(log->Head().seq == Seq{2});
+  CHECK(log->Head().last_ticket == TicketId{1});
   auto third = log->Append(OpenRequest());
   REQUIRE(third.ok());
-  CHECK(third->first_seq == 3);
-  CHECK(third->stream == StreamId::Ticket(2));
+  CHECK(third->first_seq == Seq{3});
+  CHECK(third->stream == StreamId::Ticket(TicketId{2}));
 
-  auto all = log->Read(0, 100);
+  auto all = log->Read(Seq{0}, 100);
   REQUIRE(all.ok());
   REQUIRE(all->size() == 3);
-  for (size_t i = 0; i < all->size(); ++i) CHECK((*all)[i].event.seq == i + 1);
+  for (size_t i = 0; i < all->size(); ++i) CHECK((*all)[i].event.seq == Seq{i + 1});
   CHECK((*all)[0].prev_hash == Hash{});
   CHECK((*all)[1].prev_hash == (*all)[0].hash);
   CHECK(log->Head().hash == (*all)[2].hash);
 
-  auto stream = log->ReadStream(StreamId::Ticket(1));
+  auto stream = log->ReadStream(StreamId::Ticket(TicketId{1}));
   REQUIRE(stream.ok());
   REQUIRE(stream->size() == 2);
   CHECK(std::get<Replied>((*stream)[1].event.payload).body == "hello");
@@ -78,11 +78,11 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   auto log = OpenLog(dir.str(), options);
   REQUIRE(log->Append(OpenRequest()).ok());
 
-  auto stale = log->Append(ActRequest(1, 0, Replied{"x"}));
+  auto stale = log->Append(ActRequest(TicketId{1}, Version{0}, Replied{"x"}));
   REQUIRE(stale.status().reason() == tl::reason::kVersionConflict);
   CHECK(stale.status().current_version() == 1);
 
-  AppendRequest once = ActRequest(1, std::nullopt, Commented{"note"});
+  AppendRequest once = ActRequest(TicketId{1}, std::nullopt, Commented{"note"});
   auto a = log->Append(once);
   auto b = log->Append(once);
   REQUIRE(a.ok());
@@ -90,15 +90,15 @@ TEST_CASE("expected version and idempotency are checked at commit", "[log]") {
   CHECK(b->replayed);
   CHECK(b->last_seq == a->last_seq);
   CHECK(b->version == a->version);
-  CHECK(log->Head().seq == 2);
+  CHECK(log->Head().seq == Seq{2});
 
   AppendRequest other = once;
   other.parts[0].events[0].payload = Commented{"different"};
   auto c = log->Append(other);
   CHECK(c.status().reason() == tl::reason::kIdempotencyConflict);
-  CHECK(log->Head().seq == 2);
+  CHECK(log->Head().seq == Seq{2});
 
-  auto missing = log->Append(ActRequest(99, std::nullopt, Replied{"x"}));
+  auto missing = log->Append(ActRequest(TicketId{99}, std::nullopt, Replied{"x"}));
   CHECK(missing.status().code() == tl::StatusCode::kNotFound);
   CHECK(log->Verify().ok);
 }
@@ -112,15 +112,16 @@ TEST_CASE("a batch staged while the one before it is written sees that one's app
 
   std::vector<AppendRequest> first;
   for (int i = 0; i < 50; ++i) {
-    first.push_back(ActRequest(1, Version(1 + i), Commented{"c" + std::to_string(i)}));
+    first.push_back(ActRequest(TicketId{1}, Version(1 + i), Commented{"c" + std::to_string(i)}));
   }
   std::vector<AppendRequest> second;
   second.push_back(first[9]);  // a retry: the original result, from the batch in flight
-  second.push_back(ActRequest(1, Version(51), Replied{"after"}));  // on the in-flight version
-  AppendRequest reused = ActRequest(1, std::nullopt, Commented{"other content"});
+  second.push_back(
+      ActRequest(TicketId{1}, Version(51), Replied{"after"}));  // on the in-flight version
+  AppendRequest reused = ActRequest(TicketId{1}, std::nullopt, Commented{"other content"});
   reused.parts[0].events[0].event_id = first[19].parts[0].events[0].event_id;
   second.push_back(reused);  // an in-flight id with other content
-  second.push_back(ActRequest(1, Version(50), Commented{"stale"}));
+  second.push_back(ActRequest(TicketId{1}, Version(50), Commented{"stale"}));
 
   std::promise<void> first_queued;
   std::shared_future<void> first_queued_future = first_queued.get_future().share();
@@ -146,14 +147,14 @@ TEST_CASE("a batch staged while the one before it is written sees that one's app
   REQUIRE(second_results.size() == 4);
   REQUIRE(second_results[0].ok());
   CHECK(second_results[0]->replayed);
-  CHECK(second_results[0]->version == 11);
+  CHECK(second_results[0]->version == Version{11});
   CHECK(second_results[0]->first_seq == first_results[9]->first_seq);
-  CHECK(second_results[0]->stream == StreamId::Ticket(1));
+  CHECK(second_results[0]->stream == StreamId::Ticket(TicketId{1}));
   REQUIRE(second_results[1].ok());
-  CHECK(second_results[1]->version == 52);
+  CHECK(second_results[1]->version == Version{52});
   CHECK(second_results[2].status().reason() == tl::reason::kIdempotencyConflict);
   CHECK(second_results[3].status().reason() == tl::reason::kVersionConflict);
-  CHECK(log->Head().seq == 1 + 50 + 1);
+  CHECK(log->Head().seq == Seq{1 + 50 + 1});
   CHECK(log->Verify().ok);
 }
 
@@ -164,16 +165,16 @@ TEST_CASE("a flush started between loads loses nothing; a read-only log refuses 
     REQUIRE(log->Append(OpenRequest()).ok());
     REQUIRE(log->StartFlush().ok());
     for (int i = 0; i < 20; ++i)
-      REQUIRE(log->Append(ActRequest(1, std::nullopt, Replied{"r"})).ok());
+      REQUIRE(log->Append(ActRequest(TicketId{1}, std::nullopt, Replied{"r"})).ok());
     REQUIRE(log->StartFlush().ok());
-    CHECK(log->Head().seq == 21);
+    CHECK(log->Head().seq == Seq{21});
   }
   LogOptions read_only;
   read_only.read_only = true;
   read_only.create_if_missing = false;
   auto reader = EventLog::Open(dir.str(), read_only);
   REQUIRE(reader.ok());
-  CHECK((*reader)->Head().seq == 21);
+  CHECK((*reader)->Head().seq == Seq{21});
   CHECK((*reader)->Verify().ok);
   CHECK((*reader)->StartFlush().code() ==
         tl::StatusCode::kInvalidArgument);  // nothing to flush there
@@ -188,7 +189,7 @@ TEST_CASE("an append that names one event id twice is refused whole", "[log]") {
     for (size_t repeat_at : {size_t{1}, events / 2, events - 1}) {
       INFO(events << " events, the first id again at " << repeat_at);
       AppendRequest r;
-      r.parts.push_back(StreamAppend{StreamId::Ticket(1), std::nullopt, {}});
+      r.parts.push_back(StreamAppend{StreamId::Ticket(TicketId{1}), std::nullopt, {}});
       for (size_t i = 0; i < events; ++i) r.parts[0].events.push_back(Draft(Commented{"c"}));
       r.parts[0].events[repeat_at].event_id = r.parts[0].events[0].event_id;
       auto refused = log->Append(r);
@@ -197,7 +198,7 @@ TEST_CASE("an append that names one event id twice is refused whole", "[log]") {
       r.parts[0].events[repeat_at].event_id = EventId::Random();
       auto taken = log->Append(r);
       REQUIRE(taken.ok());
-      CHECK(taken->last_seq - taken->first_seq + 1 == events);
+      CHECK(taken->last_seq.value() - taken->first_seq.value() + 1 == events);
     }
   }
   CHECK(log->Verify().ok);
@@ -218,7 +219,7 @@ TEST_CASE("batches appended from several threads commit in the order of their tu
   for (int b = kBatches - 1; b >= 0; --b) {
     std::vector<AppendRequest> batch;
     for (int i = 0; i < kPerBatch; ++i) {
-      batch.push_back(ActRequest(1, Version(1 + b * kPerBatch + i), Commented{"c"}));
+      batch.push_back(ActRequest(TicketId{1}, Version(1 + b * kPerBatch + i), Commented{"c"}));
     }
     threads.emplace_back([&, b, batch = std::move(batch)]() mutable {
       EventLog::BatchTurn turn;
@@ -239,6 +240,6 @@ TEST_CASE("batches appended from several threads commit in the order of their tu
       CHECK(results[b][i]->version == Version(2 + b * kPerBatch + i));
     }
   }
-  CHECK(log->Head().seq == 1 + kBatches * kPerBatch);
+  CHECK(log->Head().seq.value() == 1 + kBatches * kPerBatch);
   CHECK(log->Verify().ok);
 }

@@ -57,7 +57,7 @@ AppendRequest NewTicket(const EventId& id) {
                                  std::nullopt,
                                  {EventDraft{id, kNanosPerSecond, "fault", "fault",
                                              TicketOpened{"s", Category::kSupport, "d", "q", "r",
-                                                          Channel::kWeb, "", 0, ""}}}});
+                                                          Channel::kWeb, "", TicketId{}, ""}}}});
   return r;
 }
 
@@ -86,7 +86,7 @@ class Outcomes {
     refused_.clear();
   }
   Seq last_acked() const {
-    Seq last = 0;
+    Seq last{};
     for (const auto& [seq, id] : acked()) last = std::max(last, seq);
     return last;
   }
@@ -180,7 +180,7 @@ struct FaultyLog {
   void CheckNothingRefusedVisible() const {
     const Seq last = outcomes.last_acked();
     CHECK(log->Head().seq == last);
-    CHECK(log->ReadOne(last + 1).status().code() == StatusCode::kNotFound);
+    CHECK(log->ReadOne(last.Next()).status().code() == StatusCode::kNotFound);
     auto tail = log->Read(last, 100);
     REQUIRE(tail.ok());
     CHECK(tail->empty());
@@ -223,7 +223,7 @@ struct FaultyLog {
       head = std::max(head, (*found)->seq);
     }
     CHECK(log->Head().seq == head);
-    CHECK(head - outcomes.last_acked() <= outcomes.refused().size());
+    CHECK(head.value() - outcomes.last_acked().value() <= outcomes.refused().size());
   }
 
   TempDir dir;
@@ -410,7 +410,7 @@ TEST_CASE("a ledger cannot be opened on a full disk, and says so", "[log][fault]
   injector->SpaceIsBack();
   auto later = EventLog::Open(dir.Sub("existing"), options);
   REQUIRE(later.ok());
-  CHECK((*later)->Head().seq == 1);
+  CHECK((*later)->Head().seq == Seq{1});
   CHECK((*later)->Verify().ok);
 }
 
@@ -455,7 +455,7 @@ TEST_CASE("faults at seeded random moments never lose an acknowledged append", "
     f.log = OpenLog(f.dir.str(), f.Options(/*faults=*/true));
     const auto head = f.log->Head();
     for (int i = 0; i < 3; ++i) REQUIRE(f.Append().ok());
-    CHECK(f.log->Head().seq == head.seq + 3);
+    CHECK(f.log->Head().seq.value() == head.seq.value() + 3);
   }
 }
 

@@ -40,19 +40,19 @@ TEST_CASE("capnp decode and a Python script verify the stored bytes", "[log][aud
   }
   const LogHead head = log->Head();
   const std::string path = dir.Sub("export.bin");
-  WriteRawExport(*log, 1, head.seq, path);
+  WriteRawExport(*log, Seq{1}, head.seq, path);
 
   const std::string script = std::string(TL_SOURCE_DIR) + "/tools/audit/verify_export.py";
   auto ok = RunCommand({"/usr/bin/python3", script, path, "--head", HashToHex(head.hash)});
   INFO(ok.out << ok.err);
   CHECK(ok.exit_code == 0);
-  CHECK_THAT(ok.out, Catch::Contains("events " + std::to_string(head.seq)));
+  CHECK_THAT(ok.out, Catch::Contains("events " + std::to_string(head.seq.value())));
 
   // An export that starts in the middle chains on from the hash before it.
-  const Seq middle = head.seq / 2;
+  const Seq middle{head.seq.value() / 2};
   auto before = log->ReadOne(middle);
   REQUIRE(before.ok());
-  WriteRawExport(*log, middle + 1, head.seq, dir.Sub("tail.bin"));
+  WriteRawExport(*log, middle.Next(), head.seq, dir.Sub("tail.bin"));
   auto tail = RunCommand({"/usr/bin/python3", script, dir.Sub("tail.bin"), "--from-hash",
                           HashToHex(before->hash), "--head", HashToHex(head.hash)});
   CHECK(tail.exit_code == 0);
@@ -67,7 +67,7 @@ TEST_CASE("capnp decode and a Python script verify the stored bytes", "[log][aud
   INFO(decoded.err);
   CHECK(decoded.exit_code == 0);
   CHECK_THAT(decoded.out, Catch::Contains("seq = 1,"));
-  CHECK_THAT(decoded.out, Catch::Contains("seq = " + std::to_string(head.seq) + ","));
+  CHECK_THAT(decoded.out, Catch::Contains("seq = " + std::to_string(head.seq.value()) + ","));
   CHECK_THAT(decoded.out, Catch::Contains("serviceDefined = (title = \"eduroam\")"));
 
   // One flipped byte anywhere changes the head the script computes.

@@ -54,13 +54,13 @@ std::vector<AppendRequest> Example() {
                    {EventDraft{*EventId::Parse("00000000-0000-4000-8000-000000000001"), t0, "admin",
                                "admin", ServiceDefined{"eduroam"}}}});
   AppendRequest ticket;
-  ticket.parts.push_back(
-      StreamAppend{StreamId::NewTicket(),
-                   Version{0},
-                   {EventDraft{*EventId::Parse("00000000-0000-4000-8000-000000000002"),
-                               t0 + 90 * kNanosPerSecond, "olga", "olga",
-                               TicketOpened{"Eduroam", Category::kSupport, "wifi, certificate",
-                                            "Orakel", "ola@uio.no", Channel::kEmail, "", 0, ""}}}});
+  ticket.parts.push_back(StreamAppend{
+      StreamId::NewTicket(),
+      Version{0},
+      {EventDraft{*EventId::Parse("00000000-0000-4000-8000-000000000002"),
+                  t0 + 90 * kNanosPerSecond, "olga", "olga",
+                  TicketOpened{"Eduroam", Category::kSupport, "wifi, certificate", "Orakel",
+                               "ola@uio.no", Channel::kEmail, "", TicketId{}, ""}}}});
   return {service, ticket};
 }
 
@@ -85,7 +85,7 @@ TEST_CASE("the worked example of docs/log-format.md is what the log stores", "[l
     }
     std::vector<std::string> values;
     std::vector<Hash> hashes;
-    REQUIRE(log->ScanRaw(1, 2,
+    REQUIRE(log->ScanRaw(Seq{1}, Seq{2},
                          [&](Seq, std::string_view bytes, const Hash& h) {
                            values.emplace_back(bytes);
                            hashes.push_back(h);
@@ -105,9 +105,11 @@ TEST_CASE("the worked example of docs/log-format.md is what the log stores", "[l
     CHECK(HashToHex(hashes[1]) == GoldenBlock(doc, "hash2"));
     // The hash is SHA-256 over the previous hash and the value, nothing else.
     CHECK(hashes[1] == ChainHash(hashes[0], values[1]));
-    CHECK(Hex(keys::SeqKey(2)) == GoldenBlock(doc, "key2"));
-    CHECK(Hex(keys::StreamKey(StreamId::Ticket(1), 1)) == GoldenBlock(doc, "streamkey2"));
-    CHECK(Hex(keys::StreamKey(StreamId::Service("Eduroam"), 1)) == GoldenBlock(doc, "streamkey1"));
+    CHECK(Hex(keys::SeqKey(Seq{2})) == GoldenBlock(doc, "key2"));
+    CHECK(Hex(keys::StreamKey(StreamId::Ticket(TicketId{1}), Version{1})) ==
+          GoldenBlock(doc, "streamkey2"));
+    CHECK(Hex(keys::StreamKey(StreamId::Service("Eduroam"), Version{1})) ==
+          GoldenBlock(doc, "streamkey1"));
   }
   // What the meta family holds, read through RocksDB directly.
   auto head = RawGet(dir.str(), "meta", "head");
@@ -131,9 +133,9 @@ TEST_CASE("the worked example of docs/log-format.md is what the log stores", "[l
   REQUIRE(piece1);
   REQUIRE(piece2);
   auto log = OpenLog(dir.str());
-  auto root = log->TreeRoot(2);
+  auto root = log->TreeRoot(Seq{2});
   REQUIRE(root.ok());
-  const std::string value1 = *log->Entry(1), value2 = *log->Entry(2);
+  const std::string value1 = *log->Entry(Seq{1}), value2 = *log->Entry(Seq{2});
   if (getenv("TL_PRINT_GOLDEN")) {
     fprintf(stderr, "tilekey1 %s\ntilekey2 %s\nleaf1 %s\nleaf2 %s\nroot %s\n",
             Hex(piece1_key).c_str(), Hex(piece2_key).c_str(), Hex(*piece1).c_str(),

@@ -23,7 +23,7 @@ void BuildHistory(const std::string& dir) {
                      std::nullopt,
                      {EventDraft{EventId::Random(), kMonday + t * kMinute, "olga", "olga",
                                  TicketOpened{"svc", Category::kSupport, "vpn", "Orakel", "r@x.no",
-                                              Channel::kEmail, "", 0, ""}}}});
+                                              Channel::kEmail, "", TicketId{}, ""}}}});
     auto opened = log->Append(open);
     REQUIRE(opened.ok());
     for (int i = 0; i < 3; ++i) {
@@ -36,7 +36,7 @@ void BuildHistory(const std::string& dir) {
       REQUIRE(log->Append(c).ok());
     }
   }
-  REQUIRE(log->Head().seq == 12);
+  REQUIRE(log->Head().seq == Seq{12});
 }
 
 VerifyReport VerifyOffline(const std::string& dir) {
@@ -54,7 +54,7 @@ void ExpectVerifyFailsAt(const std::string& dir, Seq seq) {
   CHECK(report.bad_seq == seq);
   auto run = RunCommand({TicketledgerBinary(), "verify", "--data", dir});
   CHECK(run.exit_code == 1);
-  CHECK_THAT(run.out, Catch::Contains("FAILED at seq " + std::to_string(seq)));
+  CHECK_THAT(run.out, Catch::Contains("FAILED at seq " + std::to_string(seq.value())));
 }
 
 }  // namespace
@@ -74,10 +74,10 @@ TEST_CASE("changing one byte of a stored event fails verification at that seq", 
       TempDir copy;
       std::filesystem::copy(dir.path(), copy.path() / "db");
       const std::string db = copy.Sub("db");
-      std::string value = *RawGet(db, "events", SeqKeyOf(seq));
+      std::string value = *RawGet(db, "events", SeqKeyOf(seq.value()));
       REQUIRE(offset < value.size());
       value[offset] = static_cast<char>(value[offset] ^ 0x01);
-      RawPut(db, "events", SeqKeyOf(seq), value);
+      RawPut(db, "events", SeqKeyOf(seq.value()), value);
       ExpectVerifyFailsAt(db, seq);
     }
   }
@@ -88,11 +88,11 @@ TEST_CASE("deleting an event fails verification at its seq", "[log][tamper]") {
   BuildHistory(dir.str());
   SECTION("in the middle") {
     RawDelete(dir.str(), "events", SeqKeyOf(5));
-    ExpectVerifyFailsAt(dir.str(), 5);
+    ExpectVerifyFailsAt(dir.str(), Seq{5});
   }
   SECTION("the last one: the log still opens for reading, but refuses every append") {
     RawDelete(dir.str(), "events", SeqKeyOf(12));
-    ExpectVerifyFailsAt(dir.str(), 12);
+    ExpectVerifyFailsAt(dir.str(), Seq{12});
     auto writable = EventLog::Open(dir.str());
     REQUIRE(writable.ok());
     AppendRequest open;
@@ -101,11 +101,11 @@ TEST_CASE("deleting an event fails verification at its seq", "[log][tamper]") {
                      std::nullopt,
                      {EventDraft{EventId::Random(), kMonday, "olga", "olga",
                                  TicketOpened{"svc", Category::kSupport, "vpn", "Orakel", "r@x.no",
-                                              Channel::kEmail, "", 0, ""}}}});
+                                              Channel::kEmail, "", TicketId{}, ""}}}});
     auto refused = (*writable)->Append(open);
     CHECK(refused.status().code() == tl::StatusCode::kDataLoss);
     CHECK(refused.status().reason() == tl::reason::kLedgerCorrupt);
-    CHECK((*writable)->Head().seq == 12);  // as the head record says; nothing appended
+    CHECK((*writable)->Head().seq == Seq{12});  // as the head record says; nothing appended
   }
 }
 
@@ -116,14 +116,14 @@ TEST_CASE("swapping two events fails verification at the first of them", "[log][
   const std::string b = *RawGet(dir.str(), "events", SeqKeyOf(9));
   RawPut(dir.str(), "events", SeqKeyOf(4), b);
   RawPut(dir.str(), "events", SeqKeyOf(9), a);
-  ExpectVerifyFailsAt(dir.str(), 4);
+  ExpectVerifyFailsAt(dir.str(), Seq{4});
 }
 
 TEST_CASE("a rewritten chain entry fails verification at that seq", "[log][tamper]") {
   TempDir dir;
   BuildHistory(dir.str());
   RawPut(dir.str(), "chain", SeqKeyOf(6), std::string(32, '\x42'));
-  ExpectVerifyFailsAt(dir.str(), 6);
+  ExpectVerifyFailsAt(dir.str(), Seq{6});
 }
 
 TEST_CASE("readers name the seq of a corrupt event instead of crashing", "[log][tamper]") {
@@ -134,13 +134,13 @@ TEST_CASE("readers name the seq of a corrupt event instead of crashing", "[log][
   options.read_only = true;
   auto log = EventLog::Open(dir.str(), options);
   REQUIRE(log.ok());
-  auto read = (*log)->Read(0, 100);
+  auto read = (*log)->Read(Seq{0}, 100);
   REQUIRE_FALSE(read.ok());
   CHECK(read.status().code() == tl::StatusCode::kDataLoss);
   CHECK_THAT(std::string(read.status().message()), Catch::Contains("seq 6"));
-  auto one = (*log)->ReadOne(6);
+  auto one = (*log)->ReadOne(Seq{6});
   CHECK_THAT(std::string(one.status().message()), Catch::Contains("seq 6"));
-  auto stream = (*log)->ReadStream(StreamId::Ticket(2));  // seqs 5..8
+  auto stream = (*log)->ReadStream(StreamId::Ticket(TicketId{2}));  // seqs 5..8
   CHECK_THAT(std::string(stream.status().message()), Catch::Contains("seq 6"));
   auto run = RunCommand({TicketledgerBinary(), "log", "--data", dir.str()});
   CHECK(run.exit_code == 1);

@@ -85,15 +85,15 @@ TEST_CASE("opening a ticket needs service, description, queue and requester", "[
   OpenTicket unknown_queue = SupportTicket("nowhere");
   d.Refused("unknown_queue", [&] { return d.handler.Open(unknown_queue, By("olga")); });
   // Refused creations use no id: the first accepted ticket is 1.
-  CHECK(d.Open() == 1);
-  CHECK(d.Open() == 2);
+  CHECK(d.Open() == TicketId{1});
+  CHECK(d.Open() == TicketId{2});
 }
 
 TEST_CASE("a first-line ticket is acknowledged in the same commit and stays new", "[rules]") {
   Desk d;
   auto r = d.handler.Open(SupportTicket("Orakel"), By("olga"));
   REQUIRE(r.ok());
-  CHECK(r->version == 2);
+  CHECK(r->version == Version{2});
   CHECK(d.Types(r->id) == std::vector<std::string>{"opened", "acknowledged"});
   auto read = d.log->ReadStream(StreamId::Ticket(r->id));
   REQUIRE(read.ok());
@@ -115,7 +115,7 @@ TEST_CASE("a child ticket must be a change of an existing parent, linked in the 
   child.parent = parent;
   d.Refused("child_must_be_change", [&] { return d.handler.Open(child, By("carl")); });
   child.category = Category::kChange;
-  child.parent = 99;
+  child.parent = TicketId{99};
   d.Refused("unknown_parent", [&] { return d.handler.Open(child, By("carl")); });
   child.parent = parent;
   auto r = d.handler.Open(child, By("carl"));
@@ -305,17 +305,17 @@ TEST_CASE("expected_version pins the state a command was decided on", "[rules]")
   Desk d;
   TicketId id = d.Open();  // version 2 (opened + acknowledged)
   CommandMeta stale = By("carl");
-  stale.expected_version = 1;
+  stale.expected_version = Version{1};
   const Seq before = d.log->Head().seq;
   auto r = d.handler.Act(id, Comment{"x"}, stale);
   REQUIRE(r.status().reason() == tl::reason::kVersionConflict);
   CHECK(r.status().current_version() == 2);
   CHECK(d.log->Head().seq == before);
   CommandMeta fresh = By("carl");
-  fresh.expected_version = 2;
+  fresh.expected_version = Version{2};
   auto ok = d.handler.Act(id, Comment{"x"}, fresh);
   REQUIRE(ok.ok());
-  CHECK(ok->version == 3);
+  CHECK(ok->version == Version{3});
 }
 
 TEST_CASE("an event id makes a command idempotent", "[rules]") {
@@ -347,7 +347,7 @@ TEST_CASE("an event id makes a command idempotent", "[rules]") {
   REQUIRE(again.ok());
   CHECK(again->id == created->id);
   CHECK(again->replayed);
-  CHECK(d.Open() == created->id + 1);
+  CHECK(d.Open() == created->id.Next());
 }
 
 TEST_CASE("a definition that changes nothing appends nothing", "[rules]") {
@@ -363,5 +363,5 @@ TEST_CASE("a definition that changes nothing appends nothing", "[rules]") {
   auto changed = d.handler.Define(DefineService{"Eduroam", "eduroam wifi"}, By("admin"));
   REQUIRE(changed.ok());
   CHECK(changed->changed);
-  CHECK(d.log->Head().seq == before + 1);
+  CHECK(d.log->Head().seq == before.Next());
 }

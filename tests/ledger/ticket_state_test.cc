@@ -18,10 +18,10 @@ TEST_CASE("taking an event's text folds to the same ticket state as copying it",
     auto log = OpenLog(dir.str());
     std::vector<TicketState> copied, taken;
     size_t with_text = 0;
-    REQUIRE(log->Scan(1, log->Head().seq,
+    REQUIRE(log->Scan(Seq{1}, log->Head().seq,
                       [&](const StoredEvent& stored) {
                         if (!stored.event.stream.is_ticket()) return tl::Status::Ok();
-                        const size_t index = stored.event.stream.ticket - 1;
+                        const size_t index = stored.event.stream.ticket.value() - 1;
                         if (copied.size() <= index) {
                           copied.resize(index + 1);
                           taken.resize(index + 1);

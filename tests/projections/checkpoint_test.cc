@@ -82,9 +82,9 @@ TEST_CASE("a restart loads the checkpoint, replays only the tail and equals a fu
   std::vector<std::string> notes;
   Options options = WithCheckpoints();
   options.note = [&](std::string_view n) { notes.emplace_back(n); };
-  Seq replayed_from = 0;
+  Seq replayed_from{};
   options.progress = [&](Seq done, Seq) {
-    if (replayed_from == 0) replayed_from = done;
+    if (replayed_from.is_zero()) replayed_from = done;
   };
   auto restarted = ledger.Open(options, true);
   CHECK(notes.empty());
@@ -140,9 +140,9 @@ TEST_CASE(
     Options options = WithCheckpoints();
     options.note = [&](std::string_view n) { notes.emplace_back(n); };
     auto reopened = ledger.Open(options, false);
-    CHECK(ModelInfo(*reopened, "response_times").loaded_seq == 0);
+    CHECK(ModelInfo(*reopened, "response_times").loaded_seq == Seq{0});
     CHECK(ModelInfo(*reopened, "volume").loaded_seq == seq);
-    CHECK(ModelInfo(*reopened, "tickets").loaded_seq == 0);  // rebuilt to feed response_times
+    CHECK(ModelInfo(*reopened, "tickets").loaded_seq == Seq{0});  // rebuilt to feed response_times
     REQUIRE(notes.size() == 1);
     CHECK_THAT(notes[0], Catch::Contains("response_times"));
     CheckSameProjections(*reopened, *full, kMonday);
@@ -168,7 +168,7 @@ TEST_CASE(
     stamp.model_version += 1;
     REQUIRE(tl::projections::WriteCheckpoint(*ledger.log, "tickets", stamp, (*tickets)->body).ok());
     auto reopened = ledger.Open(WithCheckpoints(), false);
-    CHECK(ModelInfo(*reopened, "tickets").loaded_seq == 0);
+    CHECK(ModelInfo(*reopened, "tickets").loaded_seq == Seq{0});
     CHECK(ModelInfo(*reopened, "volume").loaded_seq == seq);
     CheckSameProjections(*reopened, *full, kMonday);
   }
@@ -214,13 +214,13 @@ TEST_CASE("a damaged checkpoint or one from another log is ignored and rebuilt",
     auto stored = tl::projections::ReadCheckpoint(*ledger.log, "volume");
     REQUIRE(stored.ok());
     CheckpointStamp stamp = (*stored)->stamp;
-    stamp.seq = ledger.log->Head().seq + 1;
+    stamp.seq = ledger.log->Head().seq.Next();
     REQUIRE(tl::projections::WriteCheckpoint(*ledger.log, "volume", stamp, (*stored)->body).ok());
   }
   auto reopened = ledger.Open(options, false);
   REQUIRE(notes.size() == 1);
   CHECK_THAT(notes[0], Catch::Contains("volume"));
-  CHECK(ModelInfo(*reopened, "volume").loaded_seq == 0);
+  CHECK(ModelInfo(*reopened, "volume").loaded_seq == Seq{0});
   CheckSameProjections(*reopened, *full, kMonday);
 }
 
@@ -241,7 +241,7 @@ TEST_CASE("an attached Projections checkpoints in the background every N events"
           "[projections][checkpoints]") {
   Ledger ledger(15);
   ledger.OpenLog();
-  Seq written_seq = 0;
+  Seq written_seq{};
   {
     Options options = WithCheckpoints(500);
     options.note = [](std::string_view n) { WARN(std::string(n)); };
@@ -256,7 +256,7 @@ TEST_CASE("an attached Projections checkpoints in the background every N events"
     const auto info = live->checkpoint_info();
     REQUIRE(info.written >= 1);
     written_seq = info.last_written_seq;
-    CHECK(written_seq >= 500);
+    CHECK(written_seq >= Seq{500});
     CHECK(written_seq <= ledger.log->Head().seq);
     ledger.log.reset();  // the log goes first, as a server shuts down
   }

@@ -123,7 +123,7 @@ void CheckSameReports(const projections::Projections& a, const projections::Proj
 std::vector<projections::TicketFilter> ListFilters(const projections::Projections& p) {
   using ledger::TicketStatus;
   std::set<std::string> queues, services, owners;
-  for (ledger::TicketId id = 1; id <= p.ticket_count(); ++id) {
+  for (ledger::TicketId id{1}; id.value() <= p.ticket_count(); ++id) {
     const auto t = p.Ticket(id);
     if (!t) continue;
     queues.insert(t->queue);
@@ -159,7 +159,7 @@ std::vector<ledger::TicketId> Ids(const projections::TicketPage& page) {
 std::vector<ledger::TicketId> ScannedIds(const projections::Projections& p,
                                          const projections::TicketFilter& f) {
   std::vector<ledger::TicketId> ids;
-  for (ledger::TicketId id = 1; id <= p.ticket_count(); ++id) {
+  for (ledger::TicketId id{1}; id.value() <= p.ticket_count(); ++id) {
     const auto t = p.Ticket(id);
     if (!t) continue;
     if (!f.statuses.empty() &&
@@ -188,7 +188,7 @@ void CheckSameProjections(const projections::Projections& a, const projections::
   b.WriteMetrics(&mb);
   CHECK(ma == mb);
   REQUIRE(a.ticket_count() == b.ticket_count());
-  for (ledger::TicketId id = 1; id <= a.ticket_count(); ++id) {
+  for (ledger::TicketId id{1}; id.value() <= a.ticket_count(); ++id) {
     INFO("ticket " << id);
     CHECK(a.Ticket(id) == b.Ticket(id));
   }

@@ -31,13 +31,13 @@ TEST_CASE("IdSet agrees with std::set under random inserts and erases", "[ids]")
     auto draw = [&]() -> TicketId {
       switch (rng() % 10) {
         case 0:
-          return (TicketId{1} << 32) - 2 + rng() % 4;  // around the 32-bit edge
+          return TicketId{(uint64_t{1} << 32) - 2 + rng() % 4};  // around the 32-bit edge
         case 1:
-          return (TicketId{1} << 40) + rng() % 50;
+          return TicketId{(uint64_t{1} << 40) + rng() % 50};
         case 2:
-          return 1 + rng() % 5'000'000;
+          return TicketId{1 + rng() % 5'000'000};
         default:
-          return 1 + rng() % 5000;
+          return TicketId{1 + rng() % 5000};
       }
     };
     IdSet set;
@@ -54,28 +54,28 @@ TEST_CASE("IdSet agrees with std::set under random inserts and erases", "[ids]")
       if (step % 2000 == 0) {
         REQUIRE(set.size() == oracle.size());
         for (TicketId after : {TicketId{0}, TicketId{1}, TicketId{2500}, draw(),
-                               (TicketId{1} << 32) - 1, TicketId{1} << 32}) {
+                               TicketId{(uint64_t{1} << 32) - 1}, TicketId{uint64_t{1} << 32}}) {
           REQUIRE(From(set, after) == From(oracle, after));
         }
       }
     }
     REQUIRE(set.size() == oracle.size());
-    REQUIRE(From(set, 0) == From(oracle, 0));
+    REQUIRE(From(set, TicketId{0}) == From(oracle, TicketId{0}));
   }
 }
 
 TEST_CASE("IdSet: an empty set, and a cursor past the last id", "[ids]") {
   IdSet set;
   CHECK(set.empty());
-  CHECK_FALSE(set.After(0).valid());
-  set.Insert(7);
-  set.Insert(3);
+  CHECK_FALSE(set.After(TicketId{0}).valid());
+  set.Insert(TicketId{7});
+  set.Insert(TicketId{3});
   CHECK(set.size() == 2);
-  CHECK(From(set, 0) == std::vector<TicketId>{3, 7});
-  CHECK(From(set, 3) == std::vector<TicketId>{7});
-  CHECK_FALSE(set.After(7).valid());
-  CHECK_FALSE(set.After(UINT64_MAX).valid());
-  set.Erase(3);
-  set.Erase(3);  // erasing what is not there is a no-op
-  CHECK(From(set, 0) == std::vector<TicketId>{7});
+  CHECK(From(set, TicketId{0}) == std::vector<TicketId>{TicketId{3}, TicketId{7}});
+  CHECK(From(set, TicketId{3}) == std::vector<TicketId>{TicketId{7}});
+  CHECK_FALSE(set.After(TicketId{7}).valid());
+  CHECK_FALSE(set.After(TicketId::Max()).valid());
+  set.Erase(TicketId{3});
+  set.Erase(TicketId{3});  // erasing what is not there is a no-op
+  CHECK(From(set, TicketId{0}) == std::vector<TicketId>{TicketId{7}});
 }

@@ -91,7 +91,7 @@ TEST_CASE("metrics observe first replies and resolutions at the event, with the 
              Catch::Contains(
                  R"(ticketledger_tickets_created_total{service="Eduroam",category="incident"} 1)"));
   CHECK_THAT(m, Catch::Contains("ticketledger_events_total " +
-                                std::to_string(desk.log().Head().seq) + "\n"));
+                                std::to_string(desk.log().Head().seq.value()) + "\n"));
   CHECK_THAT(m, Catch::Contains("# TYPE ticketledger_first_response_seconds histogram\n"));
   CHECK_THAT(m, Catch::Contains("# TYPE ticketledger_tickets_open gauge\n"));
   CHECK_THAT(m, Catch::Contains("# TYPE ticketledger_tickets_created_total counter\n"));

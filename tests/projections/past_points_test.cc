@@ -36,7 +36,7 @@ struct Live {
 
   std::vector<Event> Events() const {
     std::vector<Event> events;
-    REQUIRE(log->Scan(1, log->Head().seq,
+    REQUIRE(log->Scan(Seq{1}, log->Head().seq,
                       [&](const StoredEvent& stored) {
                         events.push_back(stored.event);
                         return tl::Status::Ok();
@@ -61,8 +61,8 @@ TEST_CASE("a past point's projections hold exactly the events up to it, renumber
   const std::vector<Event> events = live.Events();
   const Event& middle = events[events.size() / 2];
   for (const AsOf& point :
-       {AsOf{AsOf::Kind::kSeq, middle.seq, 0}, AsOf{AsOf::Kind::kOccurredAt, 0, middle.occurred_at},
-        AsOf{AsOf::Kind::kRecordedAt, 0, middle.recorded_at}}) {
+       {AsOf{AsOf::Kind::kSeq, middle.seq, 0}, AsOf{AsOf::Kind::kOccurredAt, Seq{}, middle.occurred_at},
+        AsOf{AsOf::Kind::kRecordedAt, Seq{}, middle.recorded_at}}) {
     uint64_t included = 0;
     TimeNs latest = 0;
     for (const Event& e : events) {
@@ -75,9 +75,9 @@ TEST_CASE("a past point's projections hold exactly the events up to it, renumber
       }
     }
     auto past = live.At(point);
-    CHECK(past->applied_seq() == included);
+    CHECK(past->applied_seq() == Seq(included));
     CHECK(past->latest_occurred_at() == latest);
-    for (TicketId id = 1; id <= live.history.tickets(); ++id) {
+    for (TicketId id{1}; id.value() <= live.history.tickets(); ++id) {
       auto from_stream = live.projections->TicketAsOf(id, point);
       auto folded = past->Ticket(id);
       CHECK(from_stream.ok() == folded.has_value());
@@ -90,8 +90,8 @@ TEST_CASE("a past point is folded once while it holds, and the oldest of three i
           "[projections][asof]") {
   Live live;
   const Seq head = live.log->Head().seq;
-  const AsOf by_seq{AsOf::Kind::kSeq, head / 2, 0};
-  const AsOf by_time{AsOf::Kind::kOccurredAt, 0, live.projections->latest_occurred_at()};
+  const AsOf by_seq{AsOf::Kind::kSeq, Seq(head.value() / 2), 0};
+  const AsOf by_time{AsOf::Kind::kOccurredAt, Seq{}, live.projections->latest_occurred_at()};
   auto seq_first = live.At(by_seq);
   CHECK(live.At(by_seq) == seq_first);
   auto time_first = live.At(by_time);
@@ -103,6 +103,6 @@ TEST_CASE("a past point is folded once while it holds, and the oldest of three i
   CHECK(time_again != time_first);
   CHECK(live.At(by_time) == time_again);
   // Two points are kept: a third drops the least recently used (by_seq).
-  live.At(AsOf{AsOf::Kind::kSeq, 3, 0});
+  live.At(AsOf{AsOf::Kind::kSeq, Seq{3}, 0});
   CHECK(live.At(by_seq) != seq_first);
 }

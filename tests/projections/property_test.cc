@@ -41,7 +41,7 @@ void CheckHistory(uint64_t seed, size_t tickets) {
   auto log = OpenLog(dir.str(), log_options);
   auto live = OpenProjections(*log, live_options, true);
   REQUIRE(history.Extend(*log, tickets - tickets / 2).ok());
-  REQUIRE(log->Head().seq == history.events());
+  REQUIRE(log->Head().seq.value() == history.events());
   CHECK(history.events() > 4 * tickets);
 
   Options replay;
@@ -50,9 +50,9 @@ void CheckHistory(uint64_t seed, size_t tickets) {
   auto second = OpenProjections(*log, replay, false);
   // One event at a time, as the smallest possible commits.
   Options empty = replay;
-  empty.to_seq = 0;
+  empty.to_seq = Seq{0};
   auto single = OpenProjections(*log, empty, false);
-  REQUIRE(log->Scan(1, log->Head().seq,
+  REQUIRE(log->Scan(Seq{1}, log->Head().seq,
                     [&](const StoredEvent& e) {
                       single->Apply({e.event});
                       return tl::Status::Ok();

@@ -41,12 +41,13 @@ TEST_CASE("the state before an event is the ticket's, without the free text no m
     std::vector<TicketState> tickets;
     TicketState before;  // reused across tickets, as the fold does
     size_t checked = 0, description_changes = 0, with_free_text = 0;
-    REQUIRE(log->Scan(1, log->Head().seq,
+    REQUIRE(log->Scan(Seq{1}, log->Head().seq,
                       [&](const StoredEvent& stored) {
                         const Event& e = stored.event;
                         if (!e.stream.is_ticket()) return tl::Status::Ok();
-                        if (tickets.size() < e.stream.ticket) tickets.resize(e.stream.ticket);
-                        TicketState& t = tickets[e.stream.ticket - 1];
+                        const uint64_t id = e.stream.ticket.value();
+                        if (tickets.size() < id) tickets.resize(id);
+                        TicketState& t = tickets[id - 1];
                         const TicketState full = t;
                         const bool description_changed = CopyBeforeEvent(t, e, before);
                         ApplyToTicket(t, e);

@@ -17,7 +17,7 @@ TEST_CASE("a ticket's state shows each action as soon as its append returns", "[
   const TicketId id = desk.Open(SupportTicket("Orakel"), kMonday);
   auto t = desk.projections().Ticket(id);
   REQUIRE(t);
-  CHECK(t->version == 2);  // opened + acknowledged (first-line intake)
+  CHECK(t->version == Version{2});  // opened + acknowledged (first-line intake)
   CHECK(t->acknowledged);
   CHECK(t->status == TicketStatus::kNew);
   CHECK_FALSE(t->first_response_at);
@@ -35,7 +35,7 @@ TEST_CASE("a ticket's state shows each action as soon as its append returns", "[
   CHECK(t->solution == "reset the password");
   CHECK(desk.projections().applied_seq() == desk.log().Head().seq);
   CHECK(desk.projections().latest_occurred_at() == kMonday + kHour);
-  CHECK_FALSE(desk.projections().Ticket(id + 1));
+  CHECK_FALSE(desk.projections().Ticket(id.Next()));
 }
 
 TEST_CASE("the ticket list filters by status, queue, service, owner and category in id order",
@@ -141,7 +141,7 @@ TEST_CASE(
 
   // At every seq: the state a replay of the log up to there holds (the folded prefix, by
   // another path), which at the end of each command is also what the live model showed.
-  for (Seq seq = 0; seq <= desk.log().Head().seq; ++seq) {
+  for (Seq seq{}; seq <= desk.log().Head().seq; ++seq) {
     tl::projections::Options replay;
     replay.use_checkpoints = false;
     replay.to_seq = seq;
@@ -164,19 +164,23 @@ TEST_CASE(
   CHECK(before_creation < seen.front().seq);
   for (const Seen& s : seen) {
     auto by_occurrence =
-        TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kOccurredAt, 0, s.occurred_at});
+        TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kOccurredAt, Seq{}, s.occurred_at});
     REQUIRE(by_occurrence.ok());
     CHECK(*by_occurrence == s.state);
-    auto by_recording = TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kRecordedAt, 0, s.recorded_at});
+    auto by_recording =
+        TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kRecordedAt, Seq{}, s.recorded_at});
     REQUIRE(by_recording.ok());
     CHECK(*by_recording == s.state);
   }
-  CHECK(TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kOccurredAt, 0, kMonday - 1}).status().code() ==
-        tl::StatusCode::kNotFound);
-  CHECK(TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kRecordedAt, 0, kMonday - 1}).status().code() ==
-        tl::StatusCode::kNotFound);
-  CHECK(TicketAsOf(desk.log(), 99, AsOf{AsOf::Kind::kSeq, 1000, 0}).status().code() ==
-        tl::StatusCode::kNotFound);
+  CHECK(TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kOccurredAt, Seq{}, kMonday - 1})
+            .status()
+            .code() == tl::StatusCode::kNotFound);
+  CHECK(TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kRecordedAt, Seq{}, kMonday - 1})
+            .status()
+            .code() == tl::StatusCode::kNotFound);
+  CHECK(
+      TicketAsOf(desk.log(), TicketId{99}, AsOf{AsOf::Kind::kSeq, Seq{1000}, 0}).status().code() ==
+      tl::StatusCode::kNotFound);
 }
 
 TEST_CASE("workload with a now before its oldest ticket gives ages of zero, never negative ones",

@@ -41,7 +41,7 @@ TEST_CASE("a verified replay refuses a changed event and names its seq", "[proje
   TempDir dir;
   auto head = WriteRandomHistory(dir.str(), 12, 60);
   REQUIRE(head.ok());
-  REQUIRE(*head > 50);
+  REQUIRE(*head > Seq{50});
   FlipEventByte(dir.str(), 40);  // still a valid message, no longer what was hashed
   auto log = OpenLog(dir.str());
 
@@ -59,7 +59,7 @@ TEST_CASE("a verified replay refuses a changed event and names its seq", "[proje
   SECTION("up to the event before it") {
     auto p = Replay(*log, true, Seq{39});
     REQUIRE(p.ok());
-    CHECK((*p)->applied_seq() == 39);
+    CHECK((*p)->applied_seq() == Seq{39});
   }
   SECTION("unverified, the change is not looked for") { CHECK(Replay(*log, false).ok()); }
 }

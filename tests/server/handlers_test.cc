@@ -20,7 +20,7 @@ namespace json = boost::json;
 namespace {
 
 Request WithId(Request req, ledger::TicketId id) {
-  req.path_params = {{"id", std::to_string(id)}};
+  req.path_params = {{"id", std::to_string(id.value())}};
   return req;
 }
 
@@ -37,18 +37,18 @@ TEST_CASE("GET ticket is a function of the request and the read models", "[serve
   REQUIRE(ok.status == 200);
   CHECK(ok.content_type == "application/json");
   const json::object ticket = json::parse(ok.body).as_object();
-  CHECK(ticket.at("id") == id);
+  CHECK(ticket.at("id") == id.value());
   CHECK(ticket.at("queue") == "drift");
   CHECK(ticket.at("owner").is_null());
 
-  CHECK(ErrorCode(GetTicket(WithId(Wired::Make(Method::kGet, ""), 999), *w.projections)) ==
-        "not_found");
+  CHECK(ErrorCode(GetTicket(WithId(Wired::Make(Method::kGet, ""), ledger::TicketId{999}),
+                            *w.projections)) == "not_found");
   // Without the route's capture there is nothing to find.
   CHECK(GetTicket(Wired::Make(Method::kGet, ""), *w.projections).status == 404);
   Request as_of = WithId(Wired::Make(Method::kGet, ""), id);
   as_of.query = {{"as_of", "yesterday"}};
   CHECK(ErrorCode(GetTicket(as_of, *w.projections)) == "bad_field");
-  as_of.query = {{"as_of", std::to_string(w.log->Head().seq)}};
+  as_of.query = {{"as_of", std::to_string(w.log->Head().seq.value())}};
   CHECK(GetTicket(as_of, *w.projections).body == ok.body);
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("the event feed refuses a bad `after` and reads the log otherwise",
   CHECK(events[1].at("seq") == 3);
   // At or past the head, and at the largest `after` (whose next seq would wrap to 1): an empty
   // page, as a feed reader polling for more expects.
-  const std::string head = std::to_string(w.log->Head().seq);
+  const std::string head = std::to_string(w.log->Head().seq.value());
   for (const std::string& after :
        {head, std::string("1000000"), std::string("18446744073709551615")}) {
     INFO("after=" << after);
@@ -117,7 +117,7 @@ TEST_CASE("history and verify read the log", "[server][handlers]") {
   Response history = GetHistory(WithId(Wired::Make(Method::kGet, ""), id), *w.log);
   REQUIRE(history.status == 200);
   CHECK(json::parse(history.body).at("events").as_array().size() == 1);
-  CHECK(GetHistory(WithId(Wired::Make(Method::kGet, ""), id + 1), *w.log).status == 404);
+  CHECK(GetHistory(WithId(Wired::Make(Method::kGet, ""), id.Next()), *w.log).status == 404);
   Response verify = GetVerify(Wired::Make(Method::kGet, ""), AuditLog{*w.log});
   CHECK(json::parse(verify.body).at("ok").as_bool());
 }
@@ -134,7 +134,7 @@ TEST_CASE("writes validate at once and answer later through the command handler"
                       olga, w.context->writes, std::move(later));
   });
   REQUIRE(created.status == 201);
-  const uint64_t id = json::parse(created.body).at("id").to_number<uint64_t>();
+  const ledger::TicketId id{json::parse(created.body).at("id").to_number<uint64_t>()};
   // Refused at once, before the ledger: not JSON.
   std::optional<Response> now = PostTicket(Wired::Make(Method::kPost, "", "{"), olga,
                                            w.context->writes, [](Response) { FAIL("later"); });
@@ -164,7 +164,7 @@ TEST_CASE("operations: health, readiness, metrics, and the page's files when the
   CHECK(Healthz(Wired::Make(Method::kGet, "/healthz")).body == R"({"status":"ok"})");
   Response ready = Readyz(Wired::Make(Method::kGet, "/readyz"), w.context->operations);
   CHECK(ready.status == 200);
-  CHECK(json::parse(ready.body).at("applied_seq") == w.log->Head().seq);
+  CHECK(json::parse(ready.body).at("applied_seq") == w.log->Head().seq.value());
   Response metrics = Metrics(Wired::Make(Method::kGet, "/metrics"), w.context->operations);
   CHECK_THAT(metrics.content_type, Catch::StartsWith("text/plain; version=0.0.4"));
   CHECK_THAT(metrics.body, Catch::Contains("ticketledger_events_total"));

@@ -25,7 +25,7 @@ namespace {
 std::vector<Event> ReadAll(const std::string& dir) {
   auto log = OpenLog(dir);
   std::vector<Event> events;
-  REQUIRE(log->Scan(1, log->Head().seq,
+  REQUIRE(log->Scan(Seq{1}, log->Head().seq,
                     [&](const StoredEvent& stored) {
                       events.push_back(stored.event);
                       return tl::Status::Ok();
@@ -50,17 +50,17 @@ bool Included(const Event& e, const AsOf& point) {
 // (occurred_at, actors and event ids kept). That ledger numbers its tickets 1, 2, 3, … in the
 // order they were opened, as the original did, so the map it returns (its id -> the original
 // id) keeps the order of ids.
-std::map<uint64_t, uint64_t> Feed(const std::vector<Event>& events, const AsOf& point,
+std::map<TicketId, TicketId> Feed(const std::vector<Event>& events, const AsOf& point,
                                   const std::string& dir) {
   auto log = OpenLog(dir);
-  std::map<uint64_t, uint64_t> to_fresh, to_original;
+  std::map<TicketId, TicketId> to_fresh, to_original;
   for (const Event& e : events) {
     if (!Included(e, point)) continue;
     Payload payload = e.payload;
     StreamId stream = e.stream;
     if (auto* opened = std::get_if<TicketOpened>(&payload)) {
       stream = StreamId::NewTicket();
-      if (opened->parent != 0) opened->parent = to_fresh.at(opened->parent);
+      if (!opened->parent.is_zero()) opened->parent = to_fresh.at(opened->parent);
     } else if (e.stream.is_ticket()) {
       stream = StreamId::Ticket(to_fresh.at(e.stream.ticket));
     }
@@ -83,9 +83,9 @@ std::map<uint64_t, uint64_t> Feed(const std::vector<Event>& events, const AsOf& 
 
 // Rewrites the ticket ids of a fresh ledger's answer (`id`, `parent`, `children`, `next`) to the
 // original ledger's.
-void MapIds(json::value& v, const std::map<uint64_t, uint64_t>& to_original) {
+void MapIds(json::value& v, const std::map<TicketId, TicketId>& to_original) {
   auto map = [&](json::value& id) {
-    if (id.is_number()) id = to_original.at(id.to_number<uint64_t>());
+    if (id.is_number()) id = to_original.at(TicketId(id.to_number<uint64_t>())).value();
   };
   if (auto* o = v.if_object()) {
     for (auto& [key, value] : *o) {
@@ -105,7 +105,7 @@ void MapIds(json::value& v, const std::map<uint64_t, uint64_t>& to_original) {
 std::string PointQuery(const AsOf& point) {
   switch (point.kind) {
     case AsOf::Kind::kSeq:
-      return "as_of=" + std::to_string(point.seq);
+      return "as_of=" + std::to_string(point.seq.value());
     case AsOf::Kind::kOccurredAt:
       return "as_of=" + FormatRfc3339(point.time);
     case AsOf::Kind::kRecordedAt:
@@ -117,7 +117,7 @@ std::string PointQuery(const AsOf& point) {
 json::object Echo(const AsOf& point) {
   switch (point.kind) {
     case AsOf::Kind::kSeq:
-      return {{"as_of", point.seq}};
+      return {{"as_of", point.seq.value()}};
     case AsOf::Kind::kOccurredAt:
       return {{"as_of", FormatRfc3339(point.time)}};
     case AsOf::Kind::kRecordedAt:
@@ -171,7 +171,7 @@ json::value Get(HttpClient& client, const std::string& target) {
 
 struct History {
   TempDir dir;
-  Seq head = 0;
+  Seq head{};
   std::vector<Event> events;
   explicit History(uint64_t seed, size_t tickets) {
     auto written = WriteRandomHistory(dir.str(), seed, tickets);
@@ -205,11 +205,11 @@ TEST_CASE("reports and lists at a past point equal a ledger fed only the events 
   };
   std::vector<AsOf> points = {
       AsOf{AsOf::Kind::kSeq, any_event().seq, 0},
-      AsOf{AsOf::Kind::kOccurredAt, 0, any_event().occurred_at},
-      AsOf{AsOf::Kind::kOccurredAt, 0, any_back_dated().occurred_at},
-      AsOf{AsOf::Kind::kOccurredAt, 0, any_back_dated().occurred_at},
-      AsOf{AsOf::Kind::kRecordedAt, 0, any_event().recorded_at},
-      AsOf{AsOf::Kind::kRecordedAt, 0, history.events.front().recorded_at - 1},  // before all
+      AsOf{AsOf::Kind::kOccurredAt, Seq{}, any_event().occurred_at},
+      AsOf{AsOf::Kind::kOccurredAt, Seq{}, any_back_dated().occurred_at},
+      AsOf{AsOf::Kind::kOccurredAt, Seq{}, any_back_dated().occurred_at},
+      AsOf{AsOf::Kind::kRecordedAt, Seq{}, any_event().recorded_at},
+      AsOf{AsOf::Kind::kRecordedAt, Seq{}, history.events.front().recorded_at - 1},  // before all
   };
 
   ServerProcess::Options options;
@@ -297,7 +297,7 @@ TEST_CASE("as_of and known_at on reports and lists: echoed, and bad together or 
   // A point at or after the head answers as the live ledger does, echo aside.
   for (const std::string& target : targets) {
     const std::string sep = target.find('?') == std::string::npos ? "?" : "&";
-    auto at_head = Get(reader, target + sep + "as_of=" + std::to_string(history.head)).as_object();
+    auto at_head = Get(reader, target + sep + "as_of=" + std::to_string(history.head.value())).as_object();
     at_head.erase("as_of");
     CHECK(json::serialize(at_head) == json::serialize(Get(reader, target)));
   }

@@ -37,7 +37,8 @@ TEST_CASE("statistics of an empty set are null, `pending` only where counted",
 }
 
 TEST_CASE("reports keep the contract's keys, order, times and nulls", "[server][reports][json]") {
-  FollowupsReport followups{kMonday, {{7, "drift", std::nullopt, "logs", kMonday - 1}}};
+  FollowupsReport followups{
+      kMonday, {{tl::ledger::TicketId{7}, "drift", std::nullopt, "logs", kMonday - 1}}};
   CHECK(json::serialize(ToJson(followups)) ==
         R"({"now":"2026-01-05T09:00:00Z","tickets":[{"id":7,"queue":"drift","owner":null,)"
         R"("awaiting":"logs","follow_up_at":"2026-01-05T08:59:59.999999999Z"}]})");

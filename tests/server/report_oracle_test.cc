@@ -71,7 +71,7 @@ struct Folded {
 Folded Fold(const EventLog& log) {
   Folded f;
   ReferenceData ref;
-  REQUIRE(log.Scan(1, log.Head().seq,
+  REQUIRE(log.Scan(Seq{1}, log.Head().seq,
                    [&](const StoredEvent& stored) {
                      const Event& e = stored.event;
                      f.latest = std::max(f.latest, e.occurred_at);
@@ -79,12 +79,13 @@ Folded Fold(const EventLog& log) {
                        ApplyToReference(ref, e);
                        return tl::Status::Ok();
                      }
-                     if (e.stream.ticket > f.tickets.size()) {
-                       f.tickets.resize(e.stream.ticket);
-                       f.facts.resize(e.stream.ticket);
+                     const uint64_t id = e.stream.ticket.value();  // 1, 2, 3, ...: an index
+                     if (id > f.tickets.size()) {
+                       f.tickets.resize(id);
+                       f.facts.resize(id);
                      }
-                     TicketState& t = f.tickets[e.stream.ticket - 1];
-                     Facts& facts = f.facts[e.stream.ticket - 1];
+                     TicketState& t = f.tickets[id - 1];
+                     Facts& facts = f.facts[id - 1];
                      if (const auto* m = std::get_if<Moved>(&e.payload); m && m->misroute) {
                        facts.misrouted_from.push_back(m->from_queue);
                      }
@@ -346,7 +347,7 @@ json::object Oracle(const Folded& f, const std::string& name, const QueryParams&
     json::array out;
     for (const TicketState* t : due) {
       out.push_back(
-          json::object{{"id", t->id},
+          json::object{{"id", t->id.value()},
                        {"queue", t->queue},
                        {"owner", t->owner.empty() ? json::value(nullptr) : json::value(t->owner)},
                        {"awaiting", t->stalled->awaiting},
@@ -364,7 +365,7 @@ json::object Oracle(const Folded& f, const std::string& name, const QueryParams&
   });
   json::array out;
   for (const TicketState* t : pending) {
-    out.push_back(json::object{{"id", t->id},
+    out.push_back(json::object{{"id", t->id.value()},
                                {"resolved_at", FormatRfc3339(*t->resolved_at)},
                                {"due_at", FormatRfc3339(*t->resolved_at + kDue)},
                                {"overdue", now > *t->resolved_at + kDue}});

@@ -133,11 +133,11 @@ TEST_CASE("a past point is a seq, an occurred_at or a recorded_at time, never tw
   using tl::server::ParsePastPoint;
   CHECK_FALSE(*ParsePastPoint({}));
   CHECK_FALSE(*ParsePastPoint({{"as_of", ""}}));  // empty: absent
-  CHECK(*ParsePastPoint({{"as_of", "42"}}) == AsOf{AsOf::Kind::kSeq, 42, 0});
+  CHECK(*ParsePastPoint({{"as_of", "42"}}) == AsOf{AsOf::Kind::kSeq, tl::ledger::Seq{42}, 0});
   CHECK(*ParsePastPoint({{"as_of", "2026-01-05T09:00:00Z"}}) ==
-        AsOf{AsOf::Kind::kOccurredAt, 0, At("2026-01-05T09:00:00Z")});
+        AsOf{AsOf::Kind::kOccurredAt, tl::ledger::Seq{}, At("2026-01-05T09:00:00Z")});
   CHECK(*ParsePastPoint({{"known_at", "2026-01-05T09:00:00Z"}}) ==
-        AsOf{AsOf::Kind::kRecordedAt, 0, At("2026-01-05T09:00:00Z")});
+        AsOf{AsOf::Kind::kRecordedAt, tl::ledger::Seq{}, At("2026-01-05T09:00:00Z")});
   for (const QueryParams& bad :
        {QueryParams{{"as_of", "3"}, {"known_at", "2026-01-05T09:00:00Z"}},
         QueryParams{{"as_of", "yesterday"}}, QueryParams{{"known_at", "12"}},
@@ -159,7 +159,7 @@ TEST_CASE("follow-ups and pending feedback take limit and after, capped as the t
     CHECK_FALSE(Parse(report, {}).page.paged());
     const ReportParams p = Parse(report, {{"limit", "5"}, {"after", "17"}});
     CHECK(p.page.limit == 5u);
-    CHECK(p.page.after == 17u);
+    CHECK(p.page.after == tl::ledger::TicketId{17});
     CHECK(Parse(report, {{"limit", "5000"}}).page.limit == 1000u);
     CheckBad(report, {{"limit", "0"}}, "limit");
     CheckBad(report, {{"limit", "x"}}, "limit");

@@ -486,8 +486,8 @@ TEST_CASE("follow-ups list stalled tickets whose follow-up time is before now",
   auto later = reports.Get("followups", {{"now", "2026-01-10T00:00:00Z"}});
   const auto& tickets = later["tickets"].as_array();
   REQUIRE(tickets.size() == 2);
-  CHECK(tickets[0].at("id") == f1);
-  CHECK(tickets[1].at("id") == f2);
+  CHECK(tickets[0].at("id") == f1.value());
+  CHECK(tickets[1].at("id") == f2.value());
   CHECK(tickets[1].at("owner").is_null());
 }
 
@@ -517,9 +517,9 @@ TEST_CASE("pending feedback lists resolved tickets not invited since their lates
        "overdue": false},
       {"id": 2, "resolved_at": "2026-01-05T14:00:00Z", "due_at": "2026-01-05T16:00:00Z",
        "overdue": false}]})");
-  CHECK(p1 == 1);
-  CHECK(p4 == 4);
-  CHECK(p3 == 3);
+  CHECK(p1 == TicketId{1});
+  CHECK(p4 == TicketId{4});
+  CHECK(p3 == TicketId{3});
 }
 
 TEST_CASE("a report answers from its cache until the next commit changes it", "[server][reports]") {

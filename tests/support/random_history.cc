@@ -73,35 +73,35 @@ void RandomHistory::Queue(Pending& pending, StreamId stream, std::vector<Payload
       e.occurred_at = at;
       e.payload = p;
       if (s.is_ticket()) {
-        ApplyToTicket(states_[s.ticket - 1], e);
+        ApplyToTicket(states_[s.ticket.value() - 1], e);
       } else {
         ApplyToReference(reference_, e);
       }
       ++events_;
     }
   };
-  Version version = 0;
+  Version version{};
   if (stream.is_ticket()) {
-    if (stream.ticket > states_.size()) {
-      states_.resize(stream.ticket);
-      imported_.resize(stream.ticket);
+    if (stream.ticket.value() > states_.size()) {
+      states_.resize(stream.ticket.value());
+      imported_.resize(stream.ticket.value());
     }
-    version = states_[stream.ticket - 1].version;
+    version = states_[stream.ticket.value() - 1].version;
   } else if (stream.kind == StreamId::Kind::kQueue) {
     const QueueInfo* q = reference_.FindQueue(stream.name);
-    version = q ? q->version : 0;
+    version = q ? q->version : Version{};
   } else {
     const ServiceInfo* s = reference_.FindService(stream.name);
-    version = s ? s->version : 0;
+    version = s ? s->version : Version{};
   }
   const Version expected = version;
   fold(stream, payloads, &version);
 
   AppendRequest request;
   request.parts.push_back(StreamAppend{stream, expected, drafts(payloads)});
-  if (parent != 0) {
+  if (!parent.is_zero()) {
     for (Payload& p : parent_payloads) std::get<ChildLinked>(p).child = stream.ticket;
-    Version parent_version = states_[parent - 1].version;
+    Version parent_version = states_[parent.value() - 1].version;
     const Version parent_expected = parent_version;
     fold(StreamId::Ticket(parent), parent_payloads, &parent_version);
     request.parts.push_back(
@@ -162,31 +162,31 @@ void RandomHistory::OpenTicket(Pending& pending) {
   c.subject = Chance(0.8) ? fmt::format("case {}", states_.size() + 1) : "";
   const TicketState* parent = nullptr;
   if (!states_.empty() && Chance(0.03)) {
-    const TicketId p = Pick(states_.size()) + 1;
+    const TicketId p(Pick(states_.size()) + 1);
     c.parent = p;
     c.category = Category::kChange;
-    parent = &states_[p - 1];
+    parent = &states_[p.value() - 1];
   }
   const TimeNs at = parent ? std::max(now_, parent->updated_at) : now_;
   auto decided = DecideOpen(c, reference_, parent, at);
   if (!decided.ok()) return;
-  const TicketId id = states_.size() + 1;
+  const TicketId id(states_.size() + 1);
   std::vector<Payload> parent_payloads;
-  if (parent) parent_payloads.push_back(ChildLinked{0});
+  if (parent) parent_payloads.push_back(ChildLinked{TicketId{}});
   Queue(pending, StreamId::Ticket(id), std::move(decided).value(), at, PickOf(kPeople),
-        std::move(parent_payloads), c.parent.value_or(0));
-  imported_[id - 1] = Chance(options_.imported_share);
+        std::move(parent_payloads), c.parent.value_or(TicketId{}));
+  imported_[id.value() - 1] = Chance(options_.imported_share);
   active_.push_back(id);
 }
 
 void RandomHistory::Act(Pending& pending) {
   const size_t slot = Pick(active_.size());
   const TicketId id = active_[slot];
-  const TicketState& t = states_[id - 1];
+  const TicketState& t = states_[id.value() - 1];
   // Back-dated now and then, never before the ticket's last event.
   TimeNs at =
       std::max(t.updated_at, Chance(0.1) ? now_ - static_cast<TimeNs>(Pick(60)) * kMinute : now_);
-  const bool imported = imported_[id - 1];
+  const bool imported = imported_[id.value() - 1];
   const std::string actor = PickOf(kPeople);
   const QueueInfo* queue = reference_.FindQueue(t.queue);
 
@@ -219,8 +219,8 @@ void RandomHistory::Act(Pending& pending) {
         Update u;
         const size_t field = Pick(3);
         if (field == 0) u.service = PickOf(kServices);
-        if (field == 1 && t.parent == 0) u.category = static_cast<Category>(Pick(5));
-        if (field == 2 || (field == 1 && t.parent != 0)) u.description = Description(rng_);
+        if (field == 1 && t.parent.is_zero()) u.category = static_cast<Category>(Pick(5));
+        if (field == 2 || (field == 1 && !t.parent.is_zero())) u.description = Description(rng_);
         return u;
       }
       case 10:
@@ -254,7 +254,7 @@ void RandomHistory::Act(Pending& pending) {
     Queue(pending, StreamId::Ticket(id), {FeedbackInvited{}}, invited, "olga");
   }
   // Resolved tickets leave the active set now and then, so it stays small.
-  if (states_[id - 1].status == TicketStatus::kResolved && Chance(0.3)) {
+  if (states_[id.value() - 1].status == TicketStatus::kResolved && Chance(0.3)) {
     active_[slot] = active_.back();
     active_.pop_back();
   }

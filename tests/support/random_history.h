@@ -59,7 +59,7 @@ class RandomHistory {
   // Folds the payloads into the builder's state and queues them as one append.
   void Queue(Pending& pending, ledger::StreamId stream, std::vector<ledger::Payload> payloads,
              ledger::TimeNs at, const std::string& actor,
-             std::vector<ledger::Payload> parent_payloads = {}, ledger::TicketId parent = 0);
+             std::vector<ledger::Payload> parent_payloads = {}, ledger::TicketId parent = {});
   Status Flush(ledger::EventLog& log, Pending& pending);
 
   ledger::TimeNs NextGap();

@@ -39,13 +39,13 @@ TEST_CASE("an ndjson export is the API's history items, one event a line", "[too
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   const auto lines = Lines(run.out);
-  REQUIRE(lines.size() == head);
+  REQUIRE(lines.size() == head.value());
   auto log = OpenLog(dir.str());
-  for (Seq seq = 1; seq <= head; ++seq) {
+  for (Seq seq{1}; seq <= head; ++seq) {
     auto stored = log->ReadOne(seq);
     REQUIRE(stored.ok());
     INFO("seq " << seq);
-    CHECK(json::parse(lines[seq - 1]) == json::value(tl::server::EventToJson(*stored)));
+    CHECK(json::parse(lines[seq.value() - 1]) == json::value(tl::server::EventToJson(*stored)));
   }
 
   auto range = RunCommand({TicketledgerBinary(), "export", "--data", dir.str(), "--format",
@@ -78,7 +78,7 @@ TEST_CASE("a capnp export is the stored bytes, and capnp decode reads every even
   std::string stored;
   {
     auto log = OpenLog(dir.str());
-    REQUIRE(log->ScanRaw(1, head,
+    REQUIRE(log->ScanRaw(Seq{1}, head,
                          [&](Seq, std::string_view bytes, const Hash&) {
                            stored += bytes;
                            return tl::Status::Ok();
@@ -95,9 +95,10 @@ TEST_CASE("a capnp export is the stored bytes, and capnp decode reads every even
   INFO(decoded.err);
   REQUIRE(decoded.exit_code == 0);
   const auto messages = Lines(decoded.out);
-  REQUIRE(messages.size() == head);
-  for (Seq seq : {Seq{1}, Seq{head / 2}, head}) {
-    CHECK_THAT(messages[seq - 1], Catch::StartsWith("(seq = " + std::to_string(seq) + ","));
+  REQUIRE(messages.size() == head.value());
+  for (Seq seq : {Seq{1}, Seq{head.value() / 2}, head}) {
+    CHECK_THAT(messages[seq.value() - 1],
+               Catch::StartsWith("(seq = " + std::to_string(seq.value()) + ","));
   }
   CHECK_THAT(messages[0], Catch::Contains("queueDefined"));
   CHECK_THAT(decoded.out, Catch::Contains("opened = (service = "));

@@ -36,7 +36,7 @@ std::unique_ptr<EventLog> OpenReadOnly(const std::string& dir) {
 
 std::vector<Event> AllEvents(const EventLog& log) {
   std::vector<Event> events;
-  REQUIRE(log.Scan(1, log.Head().seq,
+  REQUIRE(log.Scan(Seq{1}, log.Head().seq,
                    [&](const StoredEvent& e) {
                      events.push_back(e.event);
                      return Status::Ok();
@@ -151,7 +151,7 @@ Figures ReplayThroughTheRules(const std::vector<Event>& events) {
                          opened->queue,   opened->requester, opened->channel,
                          opened->subject, std::nullopt,      opened->external_ref};
       TicketState* parent = nullptr;
-      if (opened->parent != 0) {
+      if (opened->parent != TicketId{0}) {
         command.parent = opened->parent;
         parent = &f.tickets[opened->parent];
       }
@@ -252,8 +252,8 @@ TEST_CASE("generate writes a small history that verify accepts", "[tools][genera
 
   auto log = OpenReadOnly(dir.Sub("ledger"));
   const LogHead head = log->Head();
-  CHECK(head.last_ticket >= 300);  // the inquiries, and the change tickets they spawned
-  CHECK(head.seq > 300 * 5);
+  CHECK(head.last_ticket >= TicketId{300});  // the inquiries, and the change tickets they spawned
+  CHECK(head.seq > Seq{300 * 5});
   CHECK_THAT(verify.out, Catch::Contains(HashToHex(head.hash)));
 }
 
@@ -277,8 +277,8 @@ TEST_CASE("the same seed gives a byte-identical log and another seed a different
       return Status::Ok();
     };
   };
-  REQUIRE(a->ScanRaw(1, a->Head().seq, collect(&bytes_a)).ok());
-  REQUIRE(b->ScanRaw(1, b->Head().seq, collect(&bytes_b)).ok());
+  REQUIRE(a->ScanRaw(Seq{1}, a->Head().seq, collect(&bytes_a)).ok());
+  REQUIRE(b->ScanRaw(Seq{1}, b->Head().seq, collect(&bytes_b)).ok());
   CHECK(bytes_a == bytes_b);
 }
 
@@ -290,7 +290,7 @@ TEST_CASE("every generated event is what the ledger's rules decide, and the proc
   REQUIRE(run.exit_code == 0);
   auto log = OpenReadOnly(dir.Sub("ledger"));
   const std::vector<Event> events = AllEvents(*log);
-  REQUIRE(events.size() == log->Head().seq);
+  REQUIRE(events.size() == log->Head().seq.value());
 
   const Figures f = ReplayThroughTheRules(events);
 
@@ -306,7 +306,7 @@ TEST_CASE("every generated event is what the ledger's rules decide, and the proc
   CHECK(f.children > 0);
   CHECK(f.children_linked == f.children);
   for (const auto& [id, t] : f.tickets) {
-    if (t.parent == 0) continue;
+    if (t.parent == TicketId{0}) continue;
     INFO("child ticket " << id);
     CHECK(t.category == Category::kChange);
     const auto& siblings = f.tickets.at(t.parent).children;

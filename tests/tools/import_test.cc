@@ -59,7 +59,7 @@ std::vector<Event> ReadAll(const std::string& dir) {
   REQUIRE(log.ok());
   std::vector<Event> events;
   REQUIRE((*log)
-              ->Scan(1, (*log)->Head().seq,
+              ->Scan(Seq{1}, (*log)->Head().seq,
                      [&](const StoredEvent& e) {
                        events.push_back(e.event);
                        return tl::Status::Ok();
@@ -83,7 +83,7 @@ void CheckSameHistory(const std::string& dir_a, const std::string& dir_b) {
 
 // The events of the ticket imported from `case_id`, in version order.
 std::vector<Event> Ticket(const std::vector<Event>& all, const std::string& case_id) {
-  TicketId id = 0;
+  TicketId id{};
   for (const Event& e : all) {
     if (const auto* o = std::get_if<TicketOpened>(&e.payload); o && o->external_ref == case_id) {
       id = e.stream.ticket;
@@ -215,9 +215,9 @@ TEST_CASE("bpic2013 slice: stall and resume, group change, reopen, duplicate, ba
     CHECK(Describe(all[5]) == "queue_defined members=Bob");
   }
   SECTION("tickets are numbered in order of their opening in the source") {
-    CHECK(Ticket(all, "C-MOVE").front().stream.ticket == 1);
-    CHECK(Ticket(all, "C-BAD").front().stream.ticket == 2);
-    CHECK(Ticket(all, "C-STALL").front().stream.ticket == 3);
+    CHECK(Ticket(all, "C-MOVE").front().stream.ticket == TicketId{1});
+    CHECK(Ticket(all, "C-BAD").front().stream.ticket == TicketId{2});
+    CHECK(Ticket(all, "C-STALL").front().stream.ticket == TicketId{3});
   }
   SECTION("a wait for the user stalls without a follow-up date, and work resumes it") {
     const auto t = Ticket(all, "C-STALL");

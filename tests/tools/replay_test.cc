@@ -49,7 +49,7 @@ TEST_CASE("replay rebuilds every projection and prints the seq, tickets and stat
 
   auto log = OpenLog(dir.str());
   auto expected = ReplayInProcess(*log, std::nullopt);
-  CHECK(summary.at("seq") == log->Head().seq);
+  CHECK(summary.at("seq") == log->Head().seq.value());
   CHECK(summary.at("tickets") == 200);
   CHECK(summary.at("latest_occurred_at") ==
         json::value(FormatRfc3339(expected->latest_occurred_at())));
@@ -59,14 +59,15 @@ TEST_CASE("replay rebuilds every projection and prints the seq, tickets and stat
 
   auto human = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str()});
   CHECK(human.exit_code == 0);
-  CHECK_THAT(human.out, Catch::Contains("replayed to seq " + std::to_string(log->Head().seq)));
+  CHECK_THAT(human.out,
+             Catch::Contains("replayed to seq " + std::to_string(log->Head().seq.value())));
 }
 
 TEST_CASE("replay --report prints the API's report as it stood at a seq or a recording time",
           "[tools][replay]") {
   TempDir dir;
   ManualClock clock(kMonday);
-  Seq after_first = 0;
+  Seq after_first{};
   {
     LogOptions options;
     options.sync = false;
@@ -95,14 +96,14 @@ TEST_CASE("replay --report prints the API's report as it stood at a seq or a rec
     return body.at("groups").as_array().at(0).at("total");
   };
   CHECK(volume_total({}) == 2);
-  CHECK(volume_total({"--to-seq", std::to_string(after_first)}) == 1);
+  CHECK(volume_total({"--to-seq", std::to_string(after_first.value())}) == 1);
   // What the ledger knew an hour after the first ticket was recorded.
   CHECK(volume_total({"--to-time", FormatRfc3339(kMonday + kHour)}) == 1);
   CHECK(volume_total({"--to-time", FormatRfc3339(kMonday + kDay)}) == 2);
 
   // The same bytes as the API's body (server/report_bodies.h), several reports a line each.
   auto run = RunCommand({TicketledgerBinary(), "replay", "--data", dir.str(), "--to-seq",
-                         std::to_string(after_first), "--report", "workload", "--report",
+                         std::to_string(after_first.value()), "--report", "workload", "--report",
                          "response-times?group_by=queue&from=2026-01-05T00%3A00%3A00Z"});
   REQUIRE(run.exit_code == 0);
   auto log = OpenLog(dir.str());
@@ -150,7 +151,7 @@ TEST_CASE("replay --as-of and --known-at print the API's reports at that past po
   std::vector<Event> events;
   {
     auto log = OpenLog(dir.str());
-    REQUIRE(log->Scan(1, log->Head().seq,
+    REQUIRE(log->Scan(Seq{1}, log->Head().seq,
                       [&](const StoredEvent& stored) {
                         events.push_back(stored.event);
                         return tl::Status::Ok();
@@ -181,7 +182,7 @@ TEST_CASE("replay --as-of and --known-at print the API's reports at that past po
                                                    /*attach=*/true);
     REQUIRE(live.ok());
     using tl::projections::AsOf;
-    auto past = (*live)->reports().At(AsOf{AsOf::Kind::kOccurredAt, 0, back_dated->occurred_at});
+    auto past = (*live)->reports().At(AsOf{AsOf::Kind::kOccurredAt, Seq{}, back_dated->occurred_at});
     REQUIRE(past.ok());
     CHECK((*past)->applied_seq() < back_dated->seq);  // not a prefix of the log
     tl::server::ReportBodies bodies((*past)->reports());

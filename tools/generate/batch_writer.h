@@ -36,7 +36,7 @@ class BatchWriter {
   // What the log must answer for an append: parts[0]'s stream and version after it.
   struct Expected {
     ledger::StreamId stream;
-    ledger::Version version = 0;
+    ledger::Version version{};
   };
 
   // `log` and `clock` must outlive the writer.

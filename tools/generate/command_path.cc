@@ -73,7 +73,7 @@ Status CommandPath::Define(const DefineQueue& command, Who who, TimeNs at) {
   if (!decided.ok()) return Refused(fmt::format("queue {}", command.name), decided.status());
   if (!*decided) return Status::Ok();  // changes nothing
   const QueueInfo* existing = reference_.FindQueue(command.name);
-  const Version version = existing ? existing->version : 0;
+  const Version version = existing ? existing->version : Version{};
   CommandMeta meta{std::string(who.actor), std::string(who.recorded_by), at, std::nullopt,
                    std::nullopt};
   AppendRequest request;
@@ -81,7 +81,7 @@ Status CommandPath::Define(const DefineQueue& command, Who who, TimeNs at) {
   const StreamId stream = StreamId::Queue(command.name);
   request.parts.push_back(StreamAppend{
       stream, version, Draft({std::move(**decided)}, stream, nullptr, version, who, at)});
-  return Submit(std::move(request), {stream, version + 1}, at);
+  return Submit(std::move(request), {stream, version.Next()}, at);
 }
 
 Status CommandPath::Define(const DefineService& command, Who who, TimeNs at) {
@@ -89,7 +89,7 @@ Status CommandPath::Define(const DefineService& command, Who who, TimeNs at) {
   if (!decided.ok()) return Refused(fmt::format("service {}", command.name), decided.status());
   if (!*decided) return Status::Ok();
   const ServiceInfo* existing = reference_.FindService(command.name);
-  const Version version = existing ? existing->version : 0;
+  const Version version = existing ? existing->version : Version{};
   CommandMeta meta{std::string(who.actor), std::string(who.recorded_by), at, std::nullopt,
                    std::nullopt};
   AppendRequest request;
@@ -97,7 +97,7 @@ Status CommandPath::Define(const DefineService& command, Who who, TimeNs at) {
   const StreamId stream = StreamId::Service(command.name);
   request.parts.push_back(StreamAppend{
       stream, version, Draft({std::move(**decided)}, stream, nullptr, version, who, at)});
-  return Submit(std::move(request), {stream, version + 1}, at);
+  return Submit(std::move(request), {stream, version.Next()}, at);
 }
 
 Status CommandPath::Open(const OpenTicket& command, TicketState* parent, Who who, TimeNs at,
@@ -112,10 +112,10 @@ Status CommandPath::Open(const OpenTicket& command, TicketState* parent, Who who
                    std::nullopt};
   AppendRequest request;
   request.fingerprint = CommandFingerprint(command, meta);
-  const TicketId id = last_ticket_ + 1;
+  const TicketId id = last_ticket_.Next();
   const StreamId stream = StreamId::Ticket(id);
   request.parts.push_back(StreamAppend{
-      stream, Version{0}, Draft(std::move(decided).value(), stream, ticket, 0, who, at)});
+      stream, Version{0}, Draft(std::move(decided).value(), stream, ticket, Version{}, who, at)});
   if (parent) {
     // The parent's history records the link in the same append (as the handler does; with an
     // explicit id, the link names the child directly).

@@ -66,7 +66,7 @@ class CommandPath {
   const ledger::EventId id_space_;  // its first six bytes name the seed
   uint64_t commands_ = 0;
   uint64_t events_ = 0;
-  ledger::TicketId last_ticket_ = 0;
+  ledger::TicketId last_ticket_{};
   ledger::ReferenceData reference_;
 };
 

@@ -99,7 +99,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
       run = simulator.Run();
       finished = writer.Finish();
       summary.totals = simulator.totals();
-      summary.tickets = path.last_ticket();
+      summary.tickets = path.last_ticket().value();
       summary.events = path.events();
       commands = path.commands();
     }
@@ -107,7 +107,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
     TL_RETURN_IF_ERROR(finished);
     TL_RETURN_IF_ERROR(run);
     const ledger::LogHead head = log->Head();
-    if (head.seq != summary.events || head.last_ticket != summary.tickets ||
+    if (head.seq.value() != summary.events || head.last_ticket.value() != summary.tickets ||
         log->Stats().appends != commands) {
       return Status::Internal(fmt::format(
           "generator bug: the log holds {} events and {} tickets, the simulation made {} and {}",

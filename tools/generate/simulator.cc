@@ -162,7 +162,7 @@ Status Simulator::Arrive(uint64_t index, TimeNs at) {
   command.channel = channel;
   command.subject = Subject(rng, t.keyword);
 
-  const TicketId id = path_.last_ticket() + 1;
+  const TicketId id = path_.last_ticket().Next();
   Ticket& slot = live_[id];
   slot = std::move(t);
   TL_RETURN_IF_ERROR(path_.Open(command, nullptr, Who{actor, recorded_by}, at, &slot.state));

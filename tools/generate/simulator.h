@@ -97,8 +97,8 @@ class Simulator {
     bool close_without_answer = false;
     bool reopen_by_requester = false;
     bool pending = false;  // a wake-up is scheduled
-    ledger::TicketId parent = 0;
-    ledger::TicketId last_child = 0;
+    ledger::TicketId parent{};
+    ledger::TicketId last_child{};
     ledger::TimeNs invite_at = 0, feedback_at = 0, reopen_at = 0;  // 0 = not planned
   };
 

@@ -221,9 +221,9 @@ Status Simulator::ChildTurn(Ticket& t, TimeNs now) {
 // The owner opens a child change ticket in the service's team queue.
 Status Simulator::OpenChild(Ticket& t, TimeNs now) {
   const std::string owner = t.state.owner;
-  const TicketId id = path_.last_ticket() + 1;
+  const TicketId id = path_.last_ticket().Next();
   Ticket child;
-  child.rng = Rng(options_.seed, kChildStreams + id);
+  child.rng = Rng(options_.seed, kChildStreams + id.value());
   child.is_child = true;
   child.parent = t.state.id;
   child.service = t.service;
@@ -260,7 +260,7 @@ Status Simulator::StallNow(Ticket& t, TimeNs now) {
       t.state.owner.empty() ? RandomMember(t, catalogue_.QueueIndex(t.state.queue)) : t.state.owner;
   if (t.children_open > 0) {
     const TimeNs follow_up = WorkingDaysLater(now, 5, 7 * kHour);
-    TL_RETURN_IF_ERROR(Act(t, Stall{AwaitingChange(t.last_child), follow_up}, owner, now));
+    TL_RETURN_IF_ERROR(Act(t, Stall{AwaitingChange(t.last_child.value()), follow_up}, owner, now));
     Schedule(t, AddWorkingTime(follow_up, Minutes(t.rng, 0, 120)), Step::kFollowUp);
     return Status::Ok();
   }
@@ -287,7 +287,7 @@ Status Simulator::FollowUp(Ticket& t, TimeNs now) {
       t.state.owner.empty() ? RandomMember(t, catalogue_.QueueIndex(t.state.queue)) : t.state.owner;
   if (t.children_open > 0) {
     const TimeNs follow_up = WorkingDaysLater(now, 5, 7 * kHour);
-    TL_RETURN_IF_ERROR(Act(t, Stall{AwaitingChange(t.last_child), follow_up}, actor, now));
+    TL_RETURN_IF_ERROR(Act(t, Stall{AwaitingChange(t.last_child.value()), follow_up}, actor, now));
     Schedule(t, AddWorkingTime(follow_up, Minutes(t.rng, 0, 120)), Step::kFollowUp);
     return Status::Ok();
   }

@@ -69,7 +69,7 @@ Result<Reconciliation> AppendSource(ledger::EventLog& log, PreparedSource source
   const ledger::LogHead head = log.Head();
   ledger::TicketId next_ticket = head.last_ticket;
   for (uint32_t c : order) {
-    if (head.seq > 0) {
+    if (!head.seq.is_zero()) {
       const SourceRow& first = rows[opening[c]];
       TL_ASSIGN_OR_RETURN(
           auto found, log.LookupEventId(CaseOpenedId(mapping.source, first.case_id, first.time)));
@@ -161,7 +161,7 @@ Result<Reconciliation> AppendSource(ledger::EventLog& log, PreparedSource source
                               : Sent::Kind::kService});
       writer.Add(std::move(definition));
     }
-    sent.push_back(Sent{Sent::Kind::kTicket, version_before == 0,
+    sent.push_back(Sent{Sent::Kind::kTicket, version_before.is_zero(),
                         static_cast<uint32_t>(events.size()), index});
     ledger::AppendRequest request;
     request.parts.push_back(

@@ -27,7 +27,7 @@ Result<std::map<std::string, ExistingQueue>> LoadExistingQueues(const ledger::Ev
                                                                 const Mapping& mapping,
                                                                 const SourceRows& rows) {
   std::map<std::string, ExistingQueue> existing;
-  if (log.Head().seq == 0) return existing;
+  if (log.Head().seq.is_zero()) return existing;
   std::set<std::string> names;
   if (mapping.queue.constant) names.insert(*mapping.queue.constant);
   names.insert(mapping.queue.fallback);
@@ -76,10 +76,11 @@ Status ReferenceDefiner::Service(const std::string& name, ledger::TimeNs at,
                                  std::vector<ledger::AppendRequest>& out) {
   if (!seen_services_.insert(name).second) return Status::Ok();
   TL_ASSIGN_OR_RETURN(ledger::Version version, log_.StreamVersion(StreamId::Service(name)));
-  if (version > 0) return Status::Ok();
+  if (!version.is_zero()) return Status::Ok();
   EventId id =
       EventId::FromName(kReferenceSpace, fmt::format("{}\nservice\n{}", mapping_.source, name));
-  out.push_back(OneEvent(StreamId::Service(name), 0, id, at, actor_, ledger::ServiceDefined{name}));
+  out.push_back(OneEvent(StreamId::Service(name), ledger::Version{}, id, at, actor_,
+                         ledger::ServiceDefined{name}));
   return Status::Ok();
 }
 
@@ -88,7 +89,7 @@ Status ReferenceDefiner::Queue(const std::string& name, ledger::TimeNs at,
   if (!seen_queues_.insert(name).second) return Status::Ok();
   std::vector<std::string> members = membership_.Members(name);
   bool first_line = mapping_.first_line_queues.contains(name);
-  ledger::Version version = 0;
+  ledger::Version version{};
   if (auto it = existing_.find(name); it != existing_.end()) {
     first_line = first_line || it->second.first_line;
     version = it->second.version;

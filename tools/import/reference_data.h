@@ -17,7 +17,7 @@ namespace tl::tools::import {
 struct ExistingQueue {
   std::set<std::string> members;
   bool first_line = false;
-  ledger::Version version = 0;
+  ledger::Version version{};
 };
 
 // The queues the rows may name (and the mapping's default queue), as the ledger defines them

@@ -20,7 +20,7 @@ class RowEvents {
 
   void Emit(ledger::Payload payload, const std::string& actor) {
     ledger::Event applied;
-    applied.version = state_.version + 1;
+    applied.version = state_.version.Next();
     applied.occurred_at = row_.time;
     applied.payload = std::move(payload);
     ledger::ApplyToTicket(state_, applied);

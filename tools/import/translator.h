@@ -26,7 +26,7 @@ namespace tl::tools::import {
 // One case as translation goes: the ticket's state after the rows so far.
 struct CaseState {
   ledger::TicketState ticket;  // folded with ledger::ApplyToTicket; version 0 = not opened
-  ledger::TicketId id = 0;     // assigned before translation; 0 = no row opens the ticket
+  ledger::TicketId id{};       // assigned before translation; 0 = no row opens the ticket
 };
 
 // The id of a case's opening event: the source and the case id, so a re-run (or the other
