@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   tl::tools::RegisterKey(app, &exit_code);
   tl::tools::RegisterProve(app, &exit_code);
   tl::tools::RegisterAudit(app, &exit_code);
+  tl::tools::RegisterBackup(app, &exit_code);
+  tl::tools::RegisterRestore(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
