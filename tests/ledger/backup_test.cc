@@ -2,8 +2,12 @@
 // restored into an empty directory; a damaged backup is refused when restored.
 #include "ledger/store/backup.h"
 
+#include <sys/mount.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -53,6 +57,30 @@ void RequirePrefixOf(const EventLog& restored, const EventLog& original) {
                          })
               .ok());
 }
+
+// A tmpfs of `megabytes` mounted on `dir` for the object's lifetime (needs root; CI runs as
+// root).
+class TmpfsMount {
+ public:
+  TmpfsMount(const std::string& dir, int megabytes) : dir_(dir) {
+    fs::create_directories(dir);
+    const std::string options = "size=" + std::to_string(megabytes) + "m";
+    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0;
+    if (!mounted_) error_ = std::strerror(errno);
+  }
+  ~TmpfsMount() {
+    if (mounted_ && ::umount2(dir_.c_str(), 0) != 0) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  TmpfsMount(const TmpfsMount&) = delete;
+  TmpfsMount& operator=(const TmpfsMount&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
+  std::string error_;
+};
 
 }  // namespace
 
@@ -192,4 +220,27 @@ TEST_CASE("backups refuse clearly: no such backup, an unusable directory, a read
   read_only.create_if_missing = false;
   auto reader = OpenLog(dir.Sub("data"), read_only);
   CHECK(!reader->Backup(dir.Sub("backups")).ok());
+}
+
+TEST_CASE("a backup onto a full disk is refused as storage full, and leaves no backup behind",
+          "[log][backup]") {
+  TempDir dir;
+  TmpfsMount mount(dir.Sub("small"), 1);
+  if (!mount.mounted()) {
+    WARN("skipped: cannot mount a tmpfs (" << mount.error() << "); the test needs root");
+    return;
+  }
+  auto log = OpenLog(dir.Sub("data"));
+  std::vector<AppendRequest> requests;
+  for (int i = 0; i < 3000; ++i) requests.push_back(OpenRequest());
+  for (const auto& r : log->AppendBatch(std::move(requests))) REQUIRE(r.ok());
+  auto refused = log->Backup(dir.Sub("small") + "/backups");
+  REQUIRE(!refused.ok());
+  INFO(refused.status().ToString());
+  CHECK(refused.status().code() == tl::StatusCode::kResourceExhausted);
+  auto listed = ListBackups(dir.Sub("small") + "/backups");
+  REQUIRE(listed.ok());
+  CHECK(listed->empty());
+  // The log goes on: a backup's failure is the backup's alone.
+  CHECK(log->Append(OpenRequest()).ok());
 }
