@@ -37,6 +37,9 @@ RouteTable ApiRoutes(ServerContext& ctx) {
       {kGet, "/api/v1/audit/checkpoints", kAudit, Read(GetAuditCheckpoints, ctx.audit)},
       {kGet, "/api/v1/audit/proof/inclusion", kAudit, Read(GetInclusionProof, ctx.audit)},
       {kGet, "/api/v1/audit/proof/consistency", kAudit, Read(GetConsistencyProof, ctx.audit)},
+      // Backups (docs/api.md, "Backups"; docs/operations.md, "Backups").
+      {kPost, "/api/v1/admin/backups", kAdmin, Read(PostBackup, ctx.backups)},
+      {kGet, "/api/v1/admin/backups", kAdmin, Read(GetBackups, ctx.backups)},
   };
   for (const Route& route : routes) table.Add(route);
   // Reports: one route per endpoint of report_bodies.cc's table.

@@ -21,7 +21,8 @@ struct ServerContext {
                 app::CommandHandler& commands, const Authenticator& auth, ServerMetrics& metrics,
                 ReportBodies& reports, StaticAssets static_assets = {},
                 uint64_t ready_max_lag = 4096, const app::LedgerIntegrity* integrity = nullptr,
-                const app::CheckpointSigner* signer = nullptr)
+                const app::CheckpointSigner* signer = nullptr,
+                app::LedgerBackups* backups = nullptr)
       : log(log),
         projections(projections),
         commands(commands),
@@ -31,7 +32,8 @@ struct ServerContext {
         static_assets(std::move(static_assets)),
         audit{log, signer},
         operations{projections, metrics, ready_max_lag, integrity, audit},
-        writes{commands, metrics} {}
+        writes{commands, metrics},
+        backups{backups} {}
 
   ledger::EventLog& log;
   projections::Projections& projections;
@@ -42,10 +44,11 @@ struct ServerContext {
   // Serves GET / and GET /assets/... without a token (the dashboard page, issue 5). Unset:
   // nothing is served there.
   StaticAssets static_assets;
-  // The views the audit, operations and write endpoints take (handlers.h).
+  // The views the audit, operations, write and backup endpoints take (handlers.h).
   AuditLog audit;
   Operations operations;
   WritePath writes;
+  Backups backups;
 };
 
 }  // namespace tl::server

@@ -31,6 +31,8 @@ constexpr std::array kTable = {
     Mapping{StatusCode::kNotFound, "", 404, "not_found", false},
     Mapping{StatusCode::kPermissionDenied, "", 403, "forbidden", false},
     Mapping{StatusCode::kAborted, "", 409, "", false},  // version_conflict, idempotency_conflict
+    // The server was started without --backup-dir: nothing the request can change.
+    Mapping{StatusCode::kFailedPrecondition, "backups_not_configured", 409, "", false},
     Mapping{StatusCode::kFailedPrecondition, "", 422, "", false},  // the broken rule's name
     Mapping{StatusCode::kResourceExhausted, "", 503, "storage_full", true},
     Mapping{StatusCode::kUnavailable, "", 503, "unavailable", true},

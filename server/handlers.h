@@ -15,6 +15,7 @@
 
 #include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
+#include "app/ledger_backup.h"
 #include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
@@ -67,6 +68,15 @@ struct Operations {
 Response Healthz(const Request& req);
 Response Readyz(const Request& req, const Operations& ops);
 Response Metrics(const Request& req, const Operations& ops);
+
+// Backups (handlers_backup.cc; docs/api.md, "Backups"): the server's backup directory, or
+// null when `serve` was started without --backup-dir (then 409 backups_not_configured).
+struct Backups {
+  app::LedgerBackups* service = nullptr;
+};
+// POST takes a backup of the live ledger on the calling thread (appends go on meanwhile).
+Response PostBackup(const Request& req, Backups& backups);
+Response GetBackups(const Request& req, Backups& backups);
 
 // GET / and GET /assets/...: the dashboard page's files (server/web), or nullopt for a file
 // it does not have (then 404). Unset: nothing is served there.

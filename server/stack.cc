@@ -50,10 +50,13 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->commands_ = std::make_unique<app::CommandHandler>(*s->log_, *s->states_, options.log.clock,
                                                        options.max_time_ahead);
   s->reports_ = std::make_unique<ReportBodies>(s->projections_->reports());
+  if (!options.backup_dir.empty()) {
+    s->backups_ = std::make_unique<app::LedgerBackups>(*s->log_, options.backup_dir, key_file);
+  }
   s->context_ = std::make_unique<ServerContext>(
       *s->log_, *s->projections_, *s->commands_, s->auth_, *s->metrics_, *s->reports_,
       std::move(options.static_assets), /*ready_max_lag=*/4096, s->integrity_.get(),
-      s->signer_.get());
+      s->signer_.get(), s->backups_.get());
   s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));
   for (Route& route : options.extra_routes) s->routes_->Add(std::move(route));
   s->server_ = std::make_unique<Server>(*s->routes_, *s->metrics_, options.server);
@@ -76,6 +79,7 @@ Status Stack::Close() {
   server_.reset();
   routes_.reset();
   context_.reset();
+  backups_.reset();
   reports_.reset();
   commands_.reset();
   states_.reset();

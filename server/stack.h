@@ -19,6 +19,7 @@
 
 #include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
+#include "app/ledger_backup.h"
 #include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
@@ -45,6 +46,9 @@ struct StackOptions {
   ledger::TimeNs max_time_ahead = app::CommandHandler::kDefaultMaxAhead;
   // A grown log has a signed checkpoint within this long.
   std::chrono::milliseconds sign_within{1000};
+  // Where POST /api/v1/admin/backups puts its backups (docs/operations.md, "Backups"); empty:
+  // the server takes none.
+  std::string backup_dir;
   // ServerContext::static_assets: the dashboard page's files (server/web), or unset.
   StaticAssets static_assets;
   // Routes served besides docs/api.md's, added after them (e.g. the HTTP benchmark's bare handler,
@@ -81,6 +85,7 @@ class Stack {
   std::unique_ptr<app::ProjectionStateSource> states_;
   std::unique_ptr<app::CommandHandler> commands_;
   std::unique_ptr<ReportBodies> reports_;
+  std::unique_ptr<app::LedgerBackups> backups_;  // null without a backup directory
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<Server> server_;

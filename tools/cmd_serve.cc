@@ -78,6 +78,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     std::string origin;
     size_t metrics_top_values = projections::kDefaultTopLabelValues;
     std::string log_level = "info";
+    std::string backup_dir;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM/SIGINT");
@@ -108,6 +109,9 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--origin", args->origin,
                   "The log's name in its checkpoints, for a new key (default: <host "
                   "name>/ticketledger); a ledger keeps its origin for life");
+  cmd->add_option("--backup-dir", args->backup_dir,
+                  "Where POST /api/v1/admin/backups puts its backups (docs/operations.md, "
+                  "\"Backups\"); without it, backups are refused (409 backups_not_configured)");
   cmd->add_flag("--plain-write-path", args->plain_write_path,
                 "Commit without the write path's tunings: no sync stage, RocksDB's own WAL "
                 "files (docs/benchmarks.md, \"Tuning\")");
@@ -164,6 +168,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
     options.signing_key = args->signing_key;
     options.origin = args->origin;
+    options.backup_dir = args->backup_dir;
     options.max_time_ahead = args->max_time_ahead_s * ledger::kNanosPerSecond;
 
     std::string token_warning;

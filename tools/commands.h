@@ -18,5 +18,7 @@ void RegisterToken(CLI::App& app, int* exit_code);
 void RegisterKey(CLI::App& app, int* exit_code);
 void RegisterProve(CLI::App& app, int* exit_code);
 void RegisterAudit(CLI::App& app, int* exit_code);
+void RegisterBackup(CLI::App& app, int* exit_code);
+void RegisterRestore(CLI::App& app, int* exit_code);
 
 }  // namespace tl::tools

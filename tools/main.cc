@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   tl::tools::RegisterKey(app, &exit_code);
   tl::tools::RegisterProve(app, &exit_code);
   tl::tools::RegisterAudit(app, &exit_code);
+  tl::tools::RegisterBackup(app, &exit_code);
+  tl::tools::RegisterRestore(app, &exit_code);
   tl::tools::SetEnvNames(app);  // after every Register: no flag is left without its variable
   try {
     app.parse(argc, argv);

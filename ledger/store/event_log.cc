@@ -11,6 +11,7 @@
 #include "ledger/store/event_log_impl.h"
 #include "ledger/store/hash_chain.h"
 #include "ledger/store/log_keys.h"
+#include "ledger/store/rocks_backup.h"
 #include "ledger/store/stored_tiles.h"
 #include "ledger/tlog/tiles.h"
 
@@ -199,6 +200,16 @@ void EventLog::RefuseAppends(const Status& reason) {
 }
 
 LogStats EventLog::Stats() const { return impl_->writer ? impl_->writer->Stats() : LogStats{}; }
+
+Result<BackupInfo> EventLog::Backup(const std::string& backup_dir) {
+  if (!impl_->writer) {
+    return Status::Rule("read_only", "a log open read-only cannot be backed up (no flush)");
+  }
+  // Read before the engine starts: every append acknowledged by now has been published, so
+  // its batch is in the database the engine copies (docs/operations.md, "Backups").
+  const Seq seq = Head().seq;
+  return CreateBackup(*impl_->store, backup_dir, seq);
+}
 
 Status EventLog::StartFlush() {
   if (!impl_->writer) return Status::BadField("the log is open read-only");

@@ -20,6 +20,7 @@
 
 #include "ledger/domain/event.h"
 #include "ledger/domain/result.h"
+#include "ledger/store/backup.h"
 
 namespace tl::ledger {
 
@@ -198,6 +199,13 @@ class EventLog {
   // loader calls it between loads, so that less is left for the flush at close (which a
   // writable log does so that the next open has no write-ahead log to replay).
   Status StartFlush();
+  // Adds a backup of the live log to `backup_dir` (created if missing) while appends go on
+  // (backup.h): the database as of a moment after the call began, all column families alike.
+  // Its seq is the head read before the copy starts, so every append acknowledged before the
+  // call is in it. The memtables are flushed first (docs/operations.md, "Backups": why).
+  // Refusals: kResourceExhausted (disk full), kUnavailable (any other I/O failure); a failed
+  // backup leaves no backup behind. A read-only log refuses (kFailedPrecondition).
+  Result<BackupInfo> Backup(const std::string& backup_dir);
   // For measuring what the log costs on disk (bench proofs, docs/benchmarks.md): writes
   // everything held in memory to table files and compacts every family, waiting for both;
   // then the bytes of each family's table files, named as ColumnFamilyNames() names them.

@@ -38,17 +38,6 @@ bool IsNoSpace(const rocksdb::Status& s) {
          text.find(std::strerror(EDQUOT)) != std::string::npos;
 }
 
-// The one place rocksdb::Status becomes ours, by what the caller does next: storage full
-// (retry once space is freed), the data damaged (stop and investigate), anything else a
-// failure of storage that may pass (retry later).
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  if (s.ok()) return Status::Ok();
-  std::string message = fmt::format("{}: {}", what, s.ToString());
-  if (s.IsCorruption()) return Status::DataLoss(std::move(message));
-  if (IsNoSpace(s)) return Status::ResourceExhausted(std::move(message));
-  return Status::Unavailable(std::move(message));
-}
-
 // A failed write or sync, told by what broke the WAL if it broke: once a write or sync of a
 // WAL file has failed, RocksDB fails later ones with "Writer has previous error", whatever the
 // cause (wal_errors_at_sync.h).
@@ -140,6 +129,17 @@ void StopPerfCounters() {
 
 }  // namespace
 
+// The one place rocksdb::Status becomes ours, by what the caller does next: storage full
+// (retry once space is freed), the data damaged (stop and investigate), anything else a
+// failure of storage that may pass (retry later).
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string message = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsCorruption()) return Status::DataLoss(std::move(message));
+  if (IsNoSpace(s)) return Status::ResourceExhausted(std::move(message));
+  return Status::Unavailable(std::move(message));
+}
+
 std::string_view FamilyName(Family f) { return kFamilyNames[static_cast<size_t>(f)]; }
 
 struct RocksStore::Handles {
@@ -195,6 +195,8 @@ size_t RocksStore::Batch::Count() const { return rep_->batch.Count(); }
 RocksStore::RocksStore(std::unique_ptr<Handles> handles, bool read_only)
     : h_(std::move(handles)), read_only_(read_only) {}
 RocksStore::~RocksStore() = default;
+
+rocksdb::DB& RocksStore::db() const { return *h_->db; }
 
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Options opts) {
   // One block cache per store, shared by its families and owned with them: no process-wide

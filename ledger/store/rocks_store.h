@@ -14,7 +14,16 @@
 #include "ledger/domain/result.h"
 #include "ledger/store/fault_injection.h"
 
+namespace rocksdb {
+class DB;
+class Status;
+}  // namespace rocksdb
+
 namespace tl::ledger {
+
+// The one place rocksdb::Status becomes ours (rocks_store.cc), for the store's adapters of
+// RocksDB: `what` says what was being done.
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
 enum class Family : uint8_t {
   kEvents,
@@ -130,6 +139,8 @@ class RocksStore {
                                                                   std::string_view before) const;
 
   bool read_only() const { return read_only_; }
+  // The database, for the store's other adapters of RocksDB (rocks_backup.cc) only.
+  rocksdb::DB& db() const;
 
  private:
   struct Handles;

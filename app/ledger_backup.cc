@@ -1,0 +1,185 @@
+#include "app/ledger_backup.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/ledger_integrity.h"
+#include "app/signing_key.h"
+
+namespace tl::app {
+namespace fs = std::filesystem;
+namespace {
+
+Status FileError(std::string_view what, const std::string& path, int error) {
+  std::string message = fmt::format("cannot {} {}: {}", what, path, std::strerror(error));
+  if (error == ENOSPC || error == EDQUOT) return Status::ResourceExhausted(std::move(message));
+  return Status::Unavailable(std::move(message));
+}
+
+Result<std::optional<std::string>> ReadIfPresent(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return FileError("read", path, errno);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return FileError("read", path, errno);
+  return std::optional<std::string>(text.str());
+}
+
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// Writes `text` to a new file `path`, mode 0600 (it is a private key), synced with its
+// directory entry before returning; a half-written file is removed.
+Status WriteKeyFile(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return FileError("create", path, errno);
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool synced = written && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!synced) {
+    ::unlink(path.c_str());
+    return FileError("write", path, saved);
+  }
+  SyncDirectory(fs::path(path).parent_path().string());
+  return Status::Ok();
+}
+
+// Copies the key in `from` to `to` unless `to` holds the same key already.
+Status CopyKey(const std::string& from, const std::string& to) {
+  TL_ASSIGN_OR_RETURN(std::optional<std::string> key, ReadIfPresent(from));
+  if (!key) return Status::NotFound(fmt::format("no signing key at {}", from));
+  TL_ASSIGN_OR_RETURN(std::optional<std::string> existing, ReadIfPresent(to));
+  if (existing) {
+    if (*existing == *key) return Status::Ok();
+    return Status::Rule("backup_key_mismatch",
+                        fmt::format("{} holds another signing key than {}: it holds backups of "
+                                    "another ledger (use another --backup-dir)",
+                                    to, from));
+  }
+  return WriteKeyFile(to, *key);
+}
+
+// Removes what a failed restore wrote into `data_dir` (which was empty or absent before).
+void Undo(const std::string& data_dir, bool made_dir) {
+  std::error_code ignored;
+  if (made_dir) {
+    fs::remove_all(data_dir, ignored);
+    return;
+  }
+  for (const auto& entry : fs::directory_iterator(data_dir, ignored)) {
+    fs::remove_all(entry.path(), ignored);
+  }
+}
+
+// The restored ledger checked as `ticketledger verify` checks it.
+Result<RestoreReport> VerifyRestored(const std::string& data_dir,
+                                     const ledger::BackupInfo& backup) {
+  RestoreReport out;
+  out.backup = backup;
+  std::optional<tlog::NoteVerifier> key;
+  const std::string key_file = (fs::path(data_dir) / kDefaultSigningKeyFile).string();
+  std::error_code ec;
+  if (fs::exists(key_file, ec)) {
+    TL_ASSIGN_OR_RETURN(tlog::NoteSigner signer,
+                        LoadOrCreateSigningKey(key_file, "", /*create=*/false));
+    key = signer.verifier();
+    out.key_restored = true;
+  }
+  ledger::LogOptions options;
+  options.create_if_missing = false;
+  TL_ASSIGN_OR_RETURN(std::unique_ptr<ledger::EventLog> log,
+                      ledger::EventLog::Open(data_dir, options));
+  out.verify = VerifyLedger(*log, key ? &*key : nullptr, {});
+  out.head = log->Head().seq;
+  if (!out.verify.ok) {
+    return Status::DataLoss(fmt::format("the restored ledger does not verify: at seq {}: {}",
+                                        out.verify.bad_seq, out.verify.reason));
+  }
+  if (out.head < backup.seq) {
+    return Status::DataLoss(
+        fmt::format("the restored ledger ends at seq {}, before the seq {} the backup was taken at",
+                    out.head, backup.seq));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ledger::BackupInfo> BackupLedger(ledger::EventLog& log, const std::string& backup_dir,
+                                        const std::string& key_file) {
+  std::error_code ec;
+  fs::create_directories(backup_dir, ec);
+  if (ec) return FileError("create", backup_dir, ec.value());
+  if (fs::exists(key_file, ec)) {
+    TL_RETURN_IF_ERROR(CopyKey(key_file, (fs::path(backup_dir) / kBackupKeyFile).string()));
+  } else {
+    // A ledger that was never served (imported, generated) has no key yet, and nothing signed
+    // that a restore would need it for. One that has signed checkpoints needs it.
+    TL_ASSIGN_OR_RETURN(std::optional<ledger::SignedCheckpoint> signed_checkpoint,
+                        log.LatestSignedCheckpoint());
+    if (signed_checkpoint) {
+      return Status::NotFound(fmt::format(
+          "no signing key at {}, but the ledger has signed checkpoints: name the key the "
+          "server signs with (--signing-key)",
+          key_file));
+    }
+  }
+  return log.Backup(backup_dir);
+}
+
+LedgerBackups::LedgerBackups(ledger::EventLog& log, std::string backup_dir, std::string key_file)
+    : log_(log), backup_dir_(std::move(backup_dir)), key_file_(std::move(key_file)) {}
+
+Result<ledger::BackupInfo> LedgerBackups::Create() {
+  std::lock_guard lock(mu_);
+  return BackupLedger(log_, backup_dir_, key_file_);
+}
+
+Result<std::vector<ledger::BackupInfo>> LedgerBackups::List() const {
+  std::lock_guard lock(mu_);
+  return ledger::ListBackups(backup_dir_);
+}
+
+Result<RestoreReport> RestoreLedger(const std::string& backup_dir,
+                                    std::optional<uint32_t> backup_id,
+                                    const std::string& data_dir) {
+  std::error_code ec;
+  const bool existed = fs::exists(data_dir, ec);
+  if (existed && (!fs::is_directory(data_dir, ec) || !fs::is_empty(data_dir, ec) || ec)) {
+    return Status::Rule("restore_target_not_empty",
+                        fmt::format("{} is not an empty directory: a restore writes only into "
+                                    "an empty or absent one",
+                                    data_dir));
+  }
+  fs::create_directories(data_dir, ec);
+  if (ec) return FileError("create", data_dir, ec.value());
+  auto restored = [&]() -> Result<RestoreReport> {
+    TL_ASSIGN_OR_RETURN(ledger::BackupInfo backup,
+                        ledger::RestoreBackup(backup_dir, backup_id, data_dir));
+    const std::string key = (fs::path(backup_dir) / kBackupKeyFile).string();
+    if (fs::exists(key, ec)) {
+      TL_RETURN_IF_ERROR(CopyKey(key, (fs::path(data_dir) / kDefaultSigningKeyFile).string()));
+    }
+    return VerifyRestored(data_dir, backup);
+  }();
+  if (!restored.ok()) Undo(data_dir, !existed);
+  return restored;
+}
+
+}  // namespace tl::app
