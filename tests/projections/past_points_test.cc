@@ -60,9 +60,9 @@ TEST_CASE("a past point's projections hold exactly the events up to it, renumber
   Live live;
   const std::vector<Event> events = live.Events();
   const Event& middle = events[events.size() / 2];
-  for (const AsOf& point :
-       {AsOf{AsOf::Kind::kSeq, middle.seq, 0}, AsOf{AsOf::Kind::kOccurredAt, Seq{}, middle.occurred_at},
-        AsOf{AsOf::Kind::kRecordedAt, Seq{}, middle.recorded_at}}) {
+  for (const AsOf& point : {AsOf{AsOf::Kind::kSeq, middle.seq, 0},
+                            AsOf{AsOf::Kind::kOccurredAt, Seq{}, middle.occurred_at},
+                            AsOf{AsOf::Kind::kRecordedAt, Seq{}, middle.recorded_at}}) {
     uint64_t included = 0;
     TimeNs latest = 0;
     for (const Event& e : events) {

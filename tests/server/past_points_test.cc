@@ -297,7 +297,8 @@ TEST_CASE("as_of and known_at on reports and lists: echoed, and bad together or 
   // A point at or after the head answers as the live ledger does, echo aside.
   for (const std::string& target : targets) {
     const std::string sep = target.find('?') == std::string::npos ? "?" : "&";
-    auto at_head = Get(reader, target + sep + "as_of=" + std::to_string(history.head.value())).as_object();
+    auto at_head =
+        Get(reader, target + sep + "as_of=" + std::to_string(history.head.value())).as_object();
     at_head.erase("as_of");
     CHECK(json::serialize(at_head) == json::serialize(Get(reader, target)));
   }

@@ -182,7 +182,8 @@ TEST_CASE("replay --as-of and --known-at print the API's reports at that past po
                                                    /*attach=*/true);
     REQUIRE(live.ok());
     using tl::projections::AsOf;
-    auto past = (*live)->reports().At(AsOf{AsOf::Kind::kOccurredAt, Seq{}, back_dated->occurred_at});
+    auto past =
+        (*live)->reports().At(AsOf{AsOf::Kind::kOccurredAt, Seq{}, back_dated->occurred_at});
     REQUIRE(past.ok());
     CHECK((*past)->applied_seq() < back_dated->seq);  // not a prefix of the log
     tl::server::ReportBodies bodies((*past)->reports());
