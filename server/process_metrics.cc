@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -36,15 +37,16 @@ std::vector<std::string> StatFields() {
   return fields;
 }
 
-// The boot time from /proc/stat's `btime`, in seconds since the epoch.
+// The boot time in seconds since the epoch: the realtime clock less the time since boot. Not
+// /proc/stat's `btime`: the systemd unit's ProcSubset=pid (deploy/systemd) hides /proc/stat, and
+// the start time must survive that (the restart-loop alert reads it).
 std::optional<double> BootTime() {
-  const auto stat = ReadFile("/proc/stat");
-  if (!stat) return std::nullopt;
-  std::istringstream lines(*stat);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("btime ", 0) == 0) return std::stod(line.substr(6));
+  timespec now{}, since_boot{};
+  if (clock_gettime(CLOCK_REALTIME, &now) != 0 || clock_gettime(CLOCK_BOOTTIME, &since_boot) != 0) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return static_cast<double>(now.tv_sec - since_boot.tv_sec) +
+         static_cast<double>(now.tv_nsec - since_boot.tv_nsec) / 1e9;
 }
 
 // The soft limit of open files from /proc/self/limits.
