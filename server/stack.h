@@ -1,5 +1,5 @@
 // Stack: the log, the read models, the write path and the HTTP server wired together in the
-// order their lifetimes need (STYLE.md: no singletons; whoever runs a server wires it). Used by
+// order their lifetimes need (no singletons: whoever runs a server wires it). Used by
 // `ticketledger serve` and by `ticketledger bench http`, so that the benchmark measures the
 // server exactly as it is deployed.
 //
