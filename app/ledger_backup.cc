@@ -1,8 +1,6 @@
 #include "app/ledger_backup.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,31 +31,6 @@ Result<std::optional<std::string>> ReadIfPresent(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) return FileError("read", path, errno);
   return std::optional<std::string>(text.str());
-}
-
-void SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-// Writes `text` to a new file `path`, mode 0600 (it is a private key), synced with its
-// directory entry before returning; a half-written file is removed.
-Status WriteKeyFile(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return FileError("create", path, errno);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  const bool synced = written && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!synced) {
-    ::unlink(path.c_str());
-    return FileError("write", path, saved);
-  }
-  SyncDirectory(fs::path(path).parent_path().string());
-  return Status::Ok();
 }
 
 // Copies the key in `from` to `to` unless `to` holds the same key already.

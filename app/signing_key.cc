@@ -14,28 +14,10 @@
 namespace tl::app {
 namespace {
 
-Status WriteNewFile(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Status::Unavailable(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
-  }
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  const bool synced = written && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!synced) {
-    ::unlink(path.c_str());
-    return Status::Unavailable(fmt::format("cannot write {}: {}", path, std::strerror(saved)));
-  }
-  // The directory entry too: a key that vanished after a power cut would orphan every
-  // checkpoint signed with it.
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return Status::Ok();
+Status FileError(std::string_view what, const std::string& path, int error) {
+  std::string message = fmt::format("cannot {} {}: {}", what, path, std::strerror(error));
+  if (error == ENOSPC || error == EDQUOT) return Status::ResourceExhausted(std::move(message));
+  return Status::Unavailable(std::move(message));
 }
 
 }  // namespace
@@ -63,7 +45,7 @@ Result<tlog::NoteSigner> LoadOrCreateSigningKey(const std::string& path, const s
     }
     const std::string name = origin.empty() ? DefaultOrigin() : origin;
     TL_ASSIGN_OR_RETURN(tlog::GeneratedKey key, tlog::GenerateKey(name));
-    TL_RETURN_IF_ERROR(WriteNewFile(path, key.signer_key + "\n"));
+    TL_RETURN_IF_ERROR(WriteKeyFile(path, key.signer_key + "\n"));
     if (created) *created = true;
     return tlog::NoteSigner::Parse(key.signer_key);
   }
@@ -87,6 +69,28 @@ Result<tlog::NoteSigner> LoadOrCreateSigningKey(const std::string& path, const s
                                  origin, signer->name()));
   }
   return signer;
+}
+
+Status WriteKeyFile(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return FileError("create", path, errno);
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool synced = written && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!synced) {
+    ::unlink(path.c_str());
+    return FileError("write", path, saved);
+  }
+  // The directory entry too: a key that vanished after a power cut would orphan every
+  // checkpoint signed with it.
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return Status::Ok();
 }
 
 }  // namespace tl::app

@@ -24,4 +24,9 @@ std::string DefaultOrigin();
 Result<tlog::NoteSigner> LoadOrCreateSigningKey(const std::string& path, const std::string& origin,
                                                 bool create, bool* created = nullptr);
 
+// Writes `text` to a new file `path` (refused if it exists), mode 0600, synced with its directory
+// entry before returning; a half-written file is removed. A full disk is kResourceExhausted,
+// other failures kUnavailable. For the signing key and its copies (backups).
+Status WriteKeyFile(const std::string& path, const std::string& text);
+
 }  // namespace tl::app
