@@ -57,6 +57,15 @@ Status Refusal(const rocksdb::Status& s, std::string_view what) {
   return FromRocks(s, what);
 }
 
+// The backups in `backup_dir`, opened for reading (listing, restoring).
+Result<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(const std::string& backup_dir) {
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  TL_RETURN_IF_ERROR(Refusal(
+      rocksdb::BackupEngineReadOnly::Open(EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
+      fmt::format("opening the backups in {}", backup_dir)));
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(raw);
+}
+
 }  // namespace
 
 Result<BackupInfo> CreateBackup(RocksStore& store, const std::string& backup_dir, Seq seq) {
@@ -90,11 +99,7 @@ Result<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {
   std::vector<BackupInfo> out;
   std::error_code ec;
   if (!std::filesystem::exists(backup_dir, ec)) return out;
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
-  TL_RETURN_IF_ERROR(Refusal(
-      rocksdb::BackupEngineReadOnly::Open(EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
-      fmt::format("opening the backups in {}", backup_dir)));
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  TL_ASSIGN_OR_RETURN(auto engine, OpenReadOnly(backup_dir));
   std::vector<rocksdb::BackupInfo> infos;
   engine->GetBackupInfo(&infos);
   std::sort(infos.begin(), infos.end(),
@@ -112,11 +117,7 @@ Result<BackupInfo> RestoreBackup(const std::string& backup_dir, std::optional<ui
   if (!std::filesystem::is_directory(backup_dir, ec)) {
     return Status::NotFound(fmt::format("no backup directory at {}", backup_dir));
   }
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
-  TL_RETURN_IF_ERROR(Refusal(
-      rocksdb::BackupEngineReadOnly::Open(EngineOptions(backup_dir), rocksdb::Env::Default(), &raw),
-      fmt::format("opening the backups in {}", backup_dir)));
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  TL_ASSIGN_OR_RETURN(auto engine, OpenReadOnly(backup_dir));
   std::vector<rocksdb::BackupInfo> infos;
   engine->GetBackupInfo(&infos);
   const rocksdb::BackupInfo* chosen = nullptr;
