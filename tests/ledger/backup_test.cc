@@ -2,8 +2,6 @@
 // restored into an empty directory; a damaged backup is refused when restored.
 #include "ledger/store/backup.h"
 
-#include <sys/mount.h>
-
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cerrno>
@@ -15,10 +13,12 @@
 
 #include "ledger/store/event_log.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/tmpfs_mount.h"
 
 using namespace tl::ledger;
 using tl::testing::OpenLog;
 using tl::testing::TempDir;
+using tl::testing::TmpfsMount;
 namespace fs = std::filesystem;
 
 namespace {
@@ -57,30 +57,6 @@ void RequirePrefixOf(const EventLog& restored, const EventLog& original) {
                          })
               .ok());
 }
-
-// A tmpfs of `megabytes` mounted on `dir` for the object's lifetime (needs root; CI runs as
-// root).
-class TmpfsMount {
- public:
-  TmpfsMount(const std::string& dir, int megabytes) : dir_(dir) {
-    fs::create_directories(dir);
-    const std::string options = "size=" + std::to_string(megabytes) + "m";
-    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0;
-    if (!mounted_) error_ = std::strerror(errno);
-  }
-  ~TmpfsMount() {
-    if (mounted_ && ::umount2(dir_.c_str(), 0) != 0) ::umount2(dir_.c_str(), MNT_DETACH);
-  }
-  TmpfsMount(const TmpfsMount&) = delete;
-  TmpfsMount& operator=(const TmpfsMount&) = delete;
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
 
 }  // namespace
 

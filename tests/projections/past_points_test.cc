@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "projections/projections.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/random_history.h"
 #include "tests/support/temp_dir.h"
 
@@ -34,16 +35,7 @@ struct Live {
   }
   ~Live() { log.reset(); }  // the log's commit listener refers to the projections
 
-  std::vector<Event> Events() const {
-    std::vector<Event> events;
-    REQUIRE(log->Scan(Seq{1}, log->Head().seq,
-                      [&](const StoredEvent& stored) {
-                        events.push_back(stored.event);
-                        return tl::Status::Ok();
-                      })
-                .ok());
-    return events;
-  }
+  std::vector<Event> Events() const { return AllEvents(*log); }
 
   std::shared_ptr<const tl::projections::Projections> At(const AsOf& point) {
     auto past = projections->reports().At(point);

@@ -6,7 +6,6 @@
 //
 // Mounting needs root (CI runs as root); where the mount is refused the test says so and
 // skips.
-#include <sys/mount.h>
 #include <sys/statvfs.h>
 
 #include <boost/json.hpp>
@@ -23,39 +22,12 @@
 #include "tests/support/http_client.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tmpfs_mount.h"
 
 using namespace tl::testing;
 namespace json = boost::json;
 
 namespace {
-
-// A tmpfs of `megabytes` mounted on `dir` for the object's lifetime.
-class TmpfsMount {
- public:
-  TmpfsMount(const std::string& dir, int megabytes) : dir_(dir) {
-    std::filesystem::create_directories(dir);
-    const std::string options = "size=" + std::to_string(megabytes) + "m";
-    if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0) {
-      mounted_ = true;
-    } else {
-      error_ = std::strerror(errno);
-    }
-  }
-  ~TmpfsMount() {
-    // Lazily if something still holds it open, so that the temp dir can go.
-    if (mounted_ && ::umount2(dir_.c_str(), 0) != 0) ::umount2(dir_.c_str(), MNT_DETACH);
-  }
-  TmpfsMount(const TmpfsMount&) = delete;
-  TmpfsMount& operator=(const TmpfsMount&) = delete;
-
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
 
 uint64_t FreeBytes(const std::string& dir) {
   struct statvfs s {};

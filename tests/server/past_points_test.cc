@@ -13,6 +13,7 @@
 #include "ledger/domain/time_format.h"
 #include "projections/report_types.h"
 #include "tests/server/api_support.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/random_history.h"
 #include "tests/support/temp_dir.h"
 
@@ -22,17 +23,7 @@ using tl::projections::AsOf;
 
 namespace {
 
-std::vector<Event> ReadAll(const std::string& dir) {
-  auto log = OpenLog(dir);
-  std::vector<Event> events;
-  REQUIRE(log->Scan(Seq{1}, log->Head().seq,
-                    [&](const StoredEvent& stored) {
-                      events.push_back(stored.event);
-                      return tl::Status::Ok();
-                    })
-              .ok());
-  return events;
-}
+std::vector<Event> ReadAll(const std::string& dir) { return AllEvents(*OpenLog(dir)); }
 
 bool Included(const Event& e, const AsOf& point) {
   switch (point.kind) {

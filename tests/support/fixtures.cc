@@ -14,6 +14,17 @@ std::unique_ptr<EventLog> OpenLog(const std::string& dir, LogOptions options) {
   return std::move(log).value();
 }
 
+std::vector<Event> AllEvents(const EventLog& log) {
+  std::vector<Event> events;
+  REQUIRE(log.Scan(Seq{1}, log.Head().seq,
+                   [&](const StoredEvent& stored) {
+                     events.push_back(stored.event);
+                     return Status::Ok();
+                   })
+              .ok());
+  return events;
+}
+
 void DefineStandardReference(CommandHandler& handler) {
   REQUIRE(handler.Define(DefineQueue{"Orakel", {"olga", "otto"}, true}, By("admin")).ok());
   REQUIRE(handler.Define(DefineQueue{"campus", {"carl", "cora"}, false}, By("admin")).ok());

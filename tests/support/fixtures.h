@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/command_handler.h"
 #include "ledger/store/event_log.h"
@@ -33,6 +34,8 @@ constexpr ledger::TimeNs kHour = 60 * kMinute;
 constexpr ledger::TimeNs kDay = 24 * kHour;
 
 std::unique_ptr<ledger::EventLog> OpenLog(const std::string& dir, ledger::LogOptions options = {});
+// Every event of `log`, in seq order.
+std::vector<ledger::Event> AllEvents(const ledger::EventLog& log);
 
 // Orakel (first line: olga, otto), campus (carl, cora), drift (dina); services
 // Identitet_Feide and Eduroam.

@@ -148,16 +148,7 @@ TEST_CASE("replay --as-of and --known-at print the API's reports at that past po
           "[tools][replay][asof]") {
   TempDir dir;
   WriteHistory(dir, 7, 40);
-  std::vector<Event> events;
-  {
-    auto log = OpenLog(dir.str());
-    REQUIRE(log->Scan(Seq{1}, log->Head().seq,
-                      [&](const StoredEvent& stored) {
-                        events.push_back(stored.event);
-                        return tl::Status::Ok();
-                      })
-                .ok());
-  }
+  const std::vector<Event> events = AllEvents(*OpenLog(dir.str()));
   // A back-dated event: at its occurred_at, an event logged before it is left out.
   const Event* back_dated = nullptr;
   for (size_t i = 1; i < events.size() && !back_dated; ++i) {
