@@ -75,8 +75,8 @@ ServerMetrics::ServerMetrics(Options options)
     : options_(std::move(options)), append_seconds_(kLatencyBounds) {}
 
 void ServerMetrics::CountRequest(const RequestLabels& labels, double seconds) {
-  const std::string route(labels.route.empty() ? kNoRoute : labels.route);
-  const std::string method(MethodLabel(labels.method));
+  const std::string_view route = labels.route.empty() ? kNoRoute : labels.route;
+  const std::string_view method = MethodLabel(labels.method);
   Histogram* histogram;
   {
     std::lock_guard lock(mutex_);

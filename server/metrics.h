@@ -7,9 +7,10 @@
 // docs/api.md's; never ticket ids or people.
 //
 // Thread-safety: every method may be called from any thread. Request counts are kept under one
-// mutex (a map lookup per request, next to parsing and answering it; not measurable in
-// `ticketledger-bench http`); histograms and gauges are relaxed atomics, so a scrape may see
-// a count and a sum from slightly different moments, which Prometheus tolerates.
+// mutex: a lookup per request in small maps keyed by views of stable strings (the route table's
+// patterns, the method names), so counting allocates nothing after a key's first request.
+// Histograms and gauges are relaxed atomics, so a scrape may see a count and a sum from slightly
+// different moments, which Prometheus tolerates.
 #pragma once
 
 #include <array>
@@ -44,7 +45,9 @@ class Histogram {
 
 // One answered request, as the metrics label it.
 struct RequestLabels {
-  std::string_view route;  // the route table's pattern; empty: no route matched
+  // The route table's pattern, kept as a view: the table must outlive the metrics' last scrape
+  // (it does wherever a server is wired). Empty: no route matched.
+  std::string_view route;
   std::string_view method;
   int status = 200;
   std::string_view error_code;  // the JSON error's code; empty for a success
@@ -77,8 +80,9 @@ class ServerMetrics {
 
  private:
   // The label values a request is counted under: bounded (see the file comment).
-  using RequestKey = std::tuple<std::string, std::string, int>;  // route, method, status
-  using RouteKey = std::pair<std::string, std::string>;          // route, method
+  // Views of the route table's patterns and of MethodLabel's names.
+  using RequestKey = std::tuple<std::string_view, std::string_view, int>;  // route, method, status
+  using RouteKey = std::pair<std::string_view, std::string_view>;          // route, method
 
   Options options_;
   mutable std::mutex mutex_;  // guards the three maps (not the histograms they point to)
