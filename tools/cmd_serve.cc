@@ -207,13 +207,14 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     if (!stack.ok()) return fail(stack.status());
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     const std::string url = fmt::format("http://{}:{}", host, (*stack)->port());
+    // The URL file first: whoever reads "listening on" on stdout may rely on the file too.
+    if (!args->url_file.empty()) {
+      if (Status s = WriteFileAtomically(args->url_file, url + "\n"); !s.ok()) return fail(s);
+    }
     fmt::print("listening on {}\n", url);
     LogLine(LogLevel::kInfo, "listening", {{"url", url}});
     if (!args->no_page) fmt::print("dashboard page: {}/\n", url);
     std::fflush(stdout);
-    if (!args->url_file.empty()) {
-      if (Status s = WriteFileAtomically(args->url_file, url + "\n"); !s.ok()) return fail(s);
-    }
 
     int signal_number = 0;
     sigwait(&signals, &signal_number);
