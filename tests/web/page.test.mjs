@@ -581,8 +581,8 @@ test('reports: every view fits a 400 px wide screen and keeps its filters by key
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre',
                                                      { width: 400, height: 800 });
   for (const [hash, heading] of [['service-centre', 'Service centre'], ['team', /^Team/],
-                                 ['response-times', 'Response times'], ['volume', 'Volume'],
-                                 ['satisfaction', 'Satisfaction']]) {
+                                 ['tickets', 'Tickets'], ['response-times', 'Response times'],
+                                 ['volume', 'Volume'], ['satisfaction', 'Satisfaction']]) {
     await page.goto(`${server.url}/#/${hash}`);
     await waitForView(page, heading);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
