@@ -924,8 +924,10 @@ test('day: a CSV download holds exactly its table, RFC 4180 quoted', async () =>
             'a field with a comma and quotes is quoted, and UTF-8 stays UTF-8');
   // The quoting itself, on fields that need it.
   const record = await page.evaluate(async () => (await import('/assets/js/csv.js'))
-    .csvRecord(['a,b', 'say "hi"', 'two\r\nlines', 'plain', '=1+1', '-5', '-x', 'æøå']));
-  assert.equal(record, '"a,b","say ""hi""","two\r\nlines",plain,\'=1+1,-5,\'-x,æøå');
+    .csvRecord(['a,b', 'say "hi"', 'two\r\nlines', 'plain', '=1+1', '-5', '-1.5 h', '-2+3',
+                '@x', 'æøå']));
+  assert.equal(record,
+               '"a,b","say ""hi""","two\r\nlines",plain,\'=1+1,-5,-1.5 h,\'-2+3,\'@x,æøå');
   assertClean(problems);
   await context.close();
 });

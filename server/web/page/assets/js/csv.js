@@ -4,11 +4,12 @@
 // file holds exactly what the page shows.
 
 // One field, quoted when RFC 4180 needs it. A text that a spreadsheet would run as a formula
-// (starting with =, +, @ or a - that does not begin a number) gets a leading apostrophe:
-// subjects and requesters come from outside the service desk.
+// (starting with =, +, @, or a - unless it is a number, perhaps with a unit: "-5", "-1.5 h")
+// gets a leading apostrophe: subjects and requesters come from outside the service desk.
 export function csvField(text) {
   let value = String(text);
-  if (/^[=+@\t\r]/.test(value) || (/^-/.test(value) && !/^-\d+(\.\d+)?$/.test(value))) {
+  const number = /^-\d+(\.\d+)?( [a-z%]+)?$/;
+  if (/^[=+@\t\r]/.test(value) || (value.startsWith('-') && !number.test(value))) {
     value = `'${value}`;
   }
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
