@@ -4,12 +4,15 @@
 // gets a clear message. Screenshots of each view (1280x800) go to $TL_SCREENSHOTS.
 //
 // Test names start with their group: "page", "token", "ticket", "keyboard" need only the
-// ticket API; "reports" need the report endpoints (Projections::Report).
+// ticket API; "reports" need the report endpoints (Projections::Report); "day" are the working
+// day's tools: the browser's `now`, auto-refresh, the ticket list, drill-down, CSV, paging.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 
-import { byRow, launch, openPage, readTable, signIn, waitForView } from './lib/browser.mjs';
+import { byRow, downloadCsv, lastSent, launch, openPage, readTable, signIn,
+         waitForView } from './lib/browser.mjs';
+import { parseCsv } from './lib/csv.mjs';
 import * as expect from './lib/expect.mjs';
 import { Client, Server } from './lib/server.mjs';
 import { seed } from './lib/seed.mjs';
@@ -352,7 +355,9 @@ test('reports: service centre — the table and chart equal the dashboard API, w
       await page.getByLabel('Queue', { exact: true }).selectOption(queue);
     }
     await waitForView(page, 'Service centre');
-    const api = await reader.get('/api/v1/dashboard', { days: 100, queue });
+    const sent = lastSent(problems, '/api/v1/dashboard');
+    assert.equal(sent.queue ?? '', queue, 'the page asked for this queue');
+    const api = await reader.get('/api/v1/dashboard', { days: 100, queue, now: sent.now });
     const table = await readTable(page, /Open support tickets created in the last 100 days/);
     const weeks = table.head.slice(1, -1);
     assert.equal(table.rows.length, api.rows.length, `${queue}: one row per service`);
@@ -381,7 +386,7 @@ test('reports: service centre — the table and chart equal the dashboard API, w
       await screenshot(page, 'service-centre');
     }
   }
-  const nowMs = Date.parse((await reader.get('/api/v1/dashboard')).now);
+  const nowMs = Date.parse(lastSent(problems, '/api/v1/dashboard').now);
   const misroutes = await reader.get('/api/v1/reports/misroutes',
                                      { from: new Date(nowMs - 100 * 86400000).toISOString() });
   const returned = await readTable(page, /moved back to the service centre/);
@@ -400,7 +405,8 @@ test('reports: team — owners, overdue follow-ups and the oldest open ticket eq
   for (const queue of ['campus', 'Orakel']) {
     await page.getByLabel('Queue', { exact: true }).selectOption(queue);
     await waitForView(page, `Team: ${queue}`);
-    const workload = await reader.get('/api/v1/reports/workload', { queue });
+    const now = lastSent(problems, '/api/v1/reports/workload').now;
+    const workload = await reader.get('/api/v1/reports/workload', { queue, now });
     const groups = workload.groups.filter((g) => g.queue === queue);
     const owners = byRow(await readTable(page, new RegExp(`Open tickets in ${queue} by owner`)));
     assert.equal(Object.keys(owners).length, groups.length, `${queue}: one row per owner`);
@@ -417,7 +423,7 @@ test('reports: team — owners, overdue follow-ups and the oldest open ticket eq
     const oldestText = (await page.locator('#oldest-age').textContent()).split(' (')[0];
     expect.duration(oldestText, oldest, `${queue}: oldest open ticket`);
 
-    const followups = await reader.get('/api/v1/followups');
+    const followups = await reader.get('/api/v1/followups', { now });
     const due = followups.tickets.filter((f) => f.queue === queue);
     const stalled = await readTable(page, new RegExp(`Stalled tickets in ${queue}`));
     assert.deepEqual(stalled.rows.map((r) => r[0]).sort(), due.map((f) => `#${f.id}`).sort(),
@@ -550,7 +556,8 @@ test('reports: satisfaction — scores, invitations and pending invitations equa
     expect.share(row['Share within 2 h'], g.invited_within_2h_share, `${g.key}: share`);
   }
   assert.ok(await chartDrawn(page, /Mean feedback score by service/));
-  const pending = await reader.get('/api/v1/feedback/pending');
+  const pending = await reader.get('/api/v1/feedback/pending',
+                                   { now: lastSent(problems, '/api/v1/feedback/pending').now });
   const table = await readTable(page, /waiting for a feedback invitation/);
   assert.equal(table.rows.length, pending.tickets.length, 'one row per pending invitation');
   assert.ok(pending.tickets.some((p) => p.overdue), 'the history has overdue invitations');
@@ -574,8 +581,8 @@ test('reports: every view fits a 400 px wide screen and keeps its filters by key
   const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre',
                                                      { width: 400, height: 800 });
   for (const [hash, heading] of [['service-centre', 'Service centre'], ['team', /^Team/],
-                                 ['response-times', 'Response times'], ['volume', 'Volume'],
-                                 ['satisfaction', 'Satisfaction']]) {
+                                 ['tickets', 'Tickets'], ['response-times', 'Response times'],
+                                 ['volume', 'Volume'], ['satisfaction', 'Satisfaction']]) {
     await page.goto(`${server.url}/#/${hash}`);
     await waitForView(page, heading);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
@@ -590,6 +597,408 @@ test('reports: every view fits a 400 px wide screen and keeps its filters by key
   await page.waitForFunction(() => location.hash.includes('queue='));
   await waitForView(page, 'Service centre');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'queue');
+  assertClean(problems);
+  await context.close();
+});
+
+// ---- The working day (issue 23, item 6) ----
+
+const kSecond = 1000;
+
+function sentCount(problems, path) {
+  return problems.api.filter((u) => u.pathname === path).length;
+}
+
+// Waits (a bounded poll of what the page sent, never a fixed sleep) for the page's API request
+// to `path` after its first `count` ones; returns its query parameters.
+async function nextSent(page, problems, path, count) {
+  const deadline = Date.now() + 10 * kSecond;
+  for (;;) {
+    const sent = problems.api.filter((u) => u.pathname === path);
+    if (sent.length > count) return Object.fromEntries(sent[count].searchParams);
+    assert.ok(Date.now() < deadline, `a request to ${path} within 10 s`);
+    await new Promise((resolve) => { setTimeout(resolve, 50); });
+  }
+}
+
+// Makes the tab hidden or visible again, as the browser does when it is switched away.
+async function setHidden(page, hidden) {
+  await page.evaluate((value) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+test('day: the page sends the browser\u2019s now, shows it, and refreshes every 60 s unless ' +
+     'hidden or switched off', async () => {
+  const { context, page, problems } = await openPage(browser, server.url);
+  await page.clock.install({ time: Date.now() });
+  await page.goto(`${server.url}/#/team?queue=campus`);
+  await signIn(page, server.tokens.reader);
+  await waitForView(page, 'Team: campus');
+  const browserNow = await page.evaluate(() => Date.now());
+  const first = lastSent(problems, '/api/v1/reports/workload');
+  assert.match(first.now, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  assert.ok(Math.abs(Date.parse(first.now) - browserNow) < 10 * kSecond,
+            `now ${first.now} is the browser's clock`);
+  assert.equal(lastSent(problems, '/api/v1/followups').now, first.now, 'one now per render');
+  const clock = page.locator('#as-of-clock');
+  assert.equal(await clock.getAttribute('datetime'), first.now);
+  assert.equal(await clock.textContent(), `${first.now.slice(11, 16)} UTC`);
+  // The ages are the API's for that now.
+  const workload = await reader.get('/api/v1/reports/workload',
+                                    { queue: 'campus', now: first.now });
+  const oldest = Math.max(...workload.groups.filter((g) => g.queue === 'campus')
+    .map((g) => g.oldest_age_s));
+  expect.duration((await page.locator('#oldest-age').textContent()).split(' (')[0], oldest,
+                  'oldest open ticket, as of the browser\u2019s now');
+
+  // 60 s later the view is read again with a later now; the focus stays where it was.
+  await page.getByLabel('Queue', { exact: true }).focus();
+  let seen = sentCount(problems, '/api/v1/reports/workload');
+  await page.clock.fastForward(61 * kSecond);
+  const second = await nextSent(page, problems, '/api/v1/reports/workload', seen);
+  assert.ok(Date.parse(second.now) - Date.parse(first.now) >= 60 * kSecond,
+            `the now grows: ${first.now} then ${second.now}`);
+  await page.waitForFunction((now) => document.getElementById('as-of-clock').dateTime === now,
+                             second.now);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'queue',
+               'a refresh keeps the focus');
+
+  // Hidden: no refresh; shown again after more than 60 s: one at once. A refresh while hidden
+  // would have sent the now of +61 s and made the one on showing not due.
+  seen = sentCount(problems, '/api/v1/reports/workload');
+  await setHidden(page, true);
+  await page.clock.fastForward(61 * kSecond);
+  await page.clock.fastForward(30 * kSecond);
+  await setHidden(page, false);
+  const shown = await nextSent(page, problems, '/api/v1/reports/workload', seen);
+  assert.ok(Date.parse(shown.now) - Date.parse(second.now) >= 91 * kSecond,
+            `no refresh while hidden (${second.now}, then ${shown.now})`);
+  await page.waitForFunction((now) => document.getElementById('as-of-clock').dateTime === now,
+                             shown.now);
+
+  // Switched off: none; switched on after more than 60 s: one at once.
+  seen = sentCount(problems, '/api/v1/reports/workload');
+  await page.getByLabel('Refresh every 60 s').uncheck();
+  await page.clock.fastForward(61 * kSecond);
+  await page.clock.fastForward(30 * kSecond);
+  await page.getByLabel('Refresh every 60 s').check();
+  const resumed = await nextSent(page, problems, '/api/v1/reports/workload', seen);
+  assert.ok(Date.parse(resumed.now) - Date.parse(shown.now) >= 91 * kSecond,
+            `no refresh while switched off (${shown.now}, then ${resumed.now})`);
+  await page.waitForFunction((now) => document.getElementById('as-of-clock').dateTime === now,
+                             resumed.now);
+  assertClean(problems);
+  await context.close();
+});
+
+// The seeded history has one overdue follow-up; the paging and CSV tests stall a few more
+// tickets (two in campus) with follow-up dates an hour ago, once. The awaited text needs CSV
+// quoting and UTF-8.
+const kAwaitingText = 'the requester\u2019s "crash log", and the æøå of it';
+let stalling = null;
+function overdueFollowUps() {
+  stalling ??= (async () => {
+    const importer = new Client(server.url, server.tokens.importer);
+    const hourAgo = Date.now() - 3600 * kSecond;
+    const open = (await reader.get('/api/v1/tickets', { status: 'new,open', limit: 1000 }))
+      .tickets.filter((t) => Date.parse(t.updated_at) < hourAgo - 3600 * kSecond);
+    const picked = [...open.filter((t) => t.queue === 'campus').slice(0, 2),
+                    ...open.filter((t) => t.queue !== 'campus').slice(0, 2)];
+    assert.equal(picked.length, 4, 'four open tickets to stall');
+    for (const t of picked) {
+      const at = (ms) => new Date(ms).toISOString();
+      const actor = (await reader.get('/api/v1/queues')).queues
+        .find((q) => q.name === t.queue).members[0];
+      if (t.status === 'new') {
+        await importer.write('POST', `/api/v1/tickets/${t.id}/actions`,
+                             { type: 'reply', body: 'Looking.', occurred_at: at(hourAgo), actor });
+      }
+      await importer.write('POST', `/api/v1/tickets/${t.id}/actions`, {
+        type: 'stall', awaiting: kAwaitingText, follow_up_at: at(hourAgo + 600 * kSecond),
+        occurred_at: at(hourAgo + kSecond), actor });
+    }
+  })();
+  return stalling;
+}
+
+// The ticket ids of a table's rows ("#12" -> 12).
+function idsOf(table) {
+  return table.rows.map((r) => Number(r[0].slice(1)));
+}
+
+// Every ticket the API lists for `params`, all pages.
+async function allTickets(params) {
+  const out = [];
+  let after;
+  for (;;) {
+    const page = await reader.get('/api/v1/tickets', { ...params, limit: 1000, after });
+    out.push(...page.tickets);
+    if (page.next === null) return out;
+    after = page.next;
+  }
+}
+
+// The ISO week of an RFC 3339 instant, as the API keys it.
+function weekOf(rfc3339) {
+  const d = new Date(rfc3339);
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const weekday = (new Date(day).getUTCDay() + 6) % 7;
+  const thursday = new Date(day + (3 - weekday) * 86400000);
+  const year = thursday.getUTCFullYear();
+  const jan4 = Date.UTC(year, 0, 4);
+  const week1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000;
+  const week = Math.floor((thursday.getTime() - week1) / (7 * 86400000)) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+test('day: the ticket list \u2014 filters, paging, search by text and by number equal the API',
+     async () => {
+  const { context, page, problems } = await signedIn(
+    server.tokens.reader, '#/tickets?status=resolved&queue=campus&limit=20');
+  await waitForView(page, 'Tickets');
+  const caption = /^Tickets: /;
+  const params = { status: 'resolved', queue: 'campus' };
+  const firstPage = await reader.get('/api/v1/tickets', { ...params, limit: 20 });
+  assert.ok(firstPage.next !== null, 'campus has more than 20 resolved tickets');
+  let table = await readTable(page, caption);
+  assert.deepEqual(idsOf(table), firstPage.tickets.map((t) => t.id), 'the first page');
+  assert.deepEqual(table.head, ['Ticket', 'Status', 'Queue', 'Owner', 'Service', 'Category',
+                                'Requester', 'Subject', 'Created', 'Last event']);
+  const byId = new Map(firstPage.tickets.map((t) => [t.id, t]));
+  for (const row of table.rows) {
+    const t = byId.get(Number(row[0].slice(1)));
+    assert.deepEqual(row.slice(1, 8), [t.status, t.queue, t.owner ?? 'Unowned', t.service,
+                                       t.category, t.requester, t.subject], `#${t.id}`);
+    expect.time(row[8], t.created_at, `#${t.id}: created`);
+    expect.time(row[9], t.updated_at, `#${t.id}: last event`);
+  }
+  // "Load more": the next page is appended and the button keeps the focus.
+  await page.getByRole('button', { name: 'Load more tickets' }).click();
+  const secondPage = await reader.get('/api/v1/tickets', { ...params, limit: 20,
+                                                           after: firstPage.next });
+  const two = 20 + secondPage.tickets.length;
+  await page.getByText(`${two} of ${two} loaded tickets shown.`).waitFor();
+  table = await readTable(page, caption);
+  assert.deepEqual(idsOf(table), [...firstPage.tickets, ...secondPage.tickets].map((t) => t.id),
+                   'two pages');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'more-tickets');
+  assert.equal(lastSent(problems, '/api/v1/tickets').after, String(firstPage.next));
+
+  // The filters are the API's (and the page size stays).
+  await page.getByLabel('Category', { exact: true }).selectOption('support');
+  await page.waitForFunction(() => location.hash.includes('category=support'));
+  await waitForView(page, 'Tickets');
+  await page.getByLabel('Owner', { exact: true }).selectOption('carl');
+  await page.waitForFunction(() => location.hash.includes('owner=carl'));
+  await waitForView(page, 'Tickets');
+  const filtered = await reader.get('/api/v1/tickets', { ...params, category: 'support',
+                                                         owner: 'carl', limit: 20 });
+  assert.ok(filtered.tickets.length > 0, 'carl has resolved support tickets');
+  table = await readTable(page, caption);
+  assert.deepEqual(idsOf(table), filtered.tickets.map((t) => t.id), 'queue, category, owner');
+  const sent = lastSent(problems, '/api/v1/tickets');
+  assert.deepEqual([sent.status, sent.queue, sent.category, sent.owner, sent.limit],
+                   ['resolved', 'campus', 'support', 'carl', '20']);
+
+  // Text: the loaded tickets whose requester or subject holds it, as it is typed.
+  await page.goto(`${server.url}/#/tickets?status=any&queue=campus&category=support`);
+  await waitForView(page, 'Tickets');
+  const everyCampus = await allTickets({ queue: 'campus', category: 'support' });
+  const more = page.getByRole('button', { name: 'Load more tickets' });
+  while (await more.count()) {
+    const before = sentCount(problems, '/api/v1/tickets');
+    await more.click();
+    await nextSent(page, problems, '/api/v1/tickets', before);
+    await page.waitForFunction(() => !document.querySelector('.more-button[disabled]'));
+  }
+  await page.getByText(`${everyCampus.length} of ${everyCampus.length} loaded tickets shown.`)
+    .waitFor();
+  const needle = 'ntnu';
+  const wanted = everyCampus.filter((t) => t.requester.includes(needle) ||
+                                           t.subject.toLowerCase().includes(needle));
+  assert.ok(wanted.length > 0 && wanted.length < everyCampus.length);
+  await page.getByLabel('Search', { exact: true }).fill(needle.toUpperCase());
+  await page.getByText(`${wanted.length} of ${everyCampus.length} loaded tickets shown.`)
+    .waitFor();
+  table = await readTable(page, caption);
+  assert.deepEqual(idsOf(table), wanted.map((t) => t.id), 'requester or subject, any case');
+  assert.match(await page.evaluate(() => location.hash), /q=NTNU/);
+  const word = everyCampus[0].subject.slice(0, 6).toLowerCase();
+  await page.getByLabel('Search', { exact: true }).fill(word);
+  table = await readTable(page, new RegExp(`containing .${word}`));
+  assert.deepEqual(idsOf(table), everyCampus.filter((t) => t.subject.toLowerCase().includes(word) ||
+                                                           t.requester.includes(word))
+    .map((t) => t.id), 'found by subject');
+
+  // A number opens that ticket; one that does not exist says so.
+  await page.getByLabel('Search', { exact: true }).fill('#999999');
+  await page.getByLabel('Search', { exact: true }).press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'There is no ticket #999999.' }).waitFor();
+  const id = seeded.ids[7];
+  await page.getByLabel('Search', { exact: true }).fill(String(id));
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await waitForView(page, `Ticket #${id}`);
+  assert.ok(problems.api.some((u) => u.pathname === `/api/v1/tickets/${id}`));
+  assertClean(problems, [/status of 404/, kAllowed403]);
+  await context.close();
+});
+
+test('day: dashboard cells drill down to exactly the tickets they count', async () => {
+  const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre');
+  await waitForView(page, 'Service centre');
+  const table = await readTable(page, /Open support tickets created in the last 100 days/);
+  const now = lastSent(problems, '/api/v1/dashboard').now;
+  const after = Date.parse(now) - 100 * 86400 * kSecond;
+  const open = await allTickets({ status: 'new,open,stalled', category: 'support' });
+  const inWindow = (t) => Date.parse(t.created_at) > after &&
+                          Date.parse(t.created_at) <= Date.parse(now);
+  // The busiest service-week cell, the first service's total and the overall total.
+  let best = null;
+  for (const row of table.rows) {
+    row.slice(1, -1).forEach((text, i) => {
+      if (!best || Number(text) > Number(best.n)) {
+        best = { service: row[0], week: table.head[i + 1], n: text };
+      }
+    });
+  }
+  assert.ok(Number(best.n) > 0);
+  const firstRow = table.rows[0];
+  const cases = [
+    { name: `${best.n} open support tickets of ${best.service} created in ${best.week} `,
+      want: (t) => t.service === best.service && weekOf(t.created_at) === best.week },
+    { name: `${firstRow[firstRow.length - 1]} open support tickets of ${firstRow[0]} (`,
+      want: (t) => t.service === firstRow[0] },
+    { name: `${table.foot[table.foot.length - 1]} open support tickets (all queues)`,
+      want: () => true },
+  ];
+  for (const c of cases) {
+    await page.goto(`${server.url}/#/service-centre`);
+    await waitForView(page, 'Service centre');
+    const startsWith = new RegExp(`^${c.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    await page.getByRole('link', { name: startsWith }).click();
+    await waitForView(page, 'Tickets');
+    const listed = await readTable(page, /^Tickets: /);
+    const expected = open.filter((t) => inWindow(t) && c.want(t)).map((t) => t.id);
+    assert.equal(listed.rows.length, Number(c.name.split(' ')[0]), `${c.name}: the count`);
+    assert.deepEqual(idsOf(listed), expected, `${c.name}: the tickets`);
+    assert.match(await page.locator('#local-filter').textContent(), /no filter by creation time/);
+    if (c === cases[0]) await screenshot(page, 'tickets');
+  }
+  assertClean(problems);
+  await context.close();
+});
+
+test('day: a CSV download holds exactly its table, RFC 4180 quoted', async () => {
+  const { context, page, problems } = await signedIn(server.tokens.reader, '#/service-centre');
+  await waitForView(page, 'Service centre');
+  const check = async (caption) => {
+    const table = await readTable(page, caption);
+    const { name, text } = await downloadCsv(page, caption.source);
+    assert.match(name, /^[a-z0-9-]+\.csv$/);
+    assert.deepEqual(parseCsv(text), [table.head, ...table.rows,
+                                      ...(table.foot ? [table.foot] : [])],
+                     `${caption}: the CSV equals the table`);
+    return text;
+  };
+  await check(/Open support tickets created in the last 100 days/);
+  await page.goto(`${server.url}/#/volume?category=all`);
+  await waitForView(page, 'Volume');
+  const keywords = await readTable(page, /most frequent description keywords/);
+  const { text } = await downloadCsv(page, 'The ten most frequent');
+  const records = parseCsv(text);
+  assert.deepEqual(records[0], keywords.head);
+  assert.deepEqual(records.slice(1).map((r) => r[0]), keywords.rows.map((r) => r[0]));
+  const api = await reader.get('/api/v1/reports/volume', { category: 'all' });
+  for (const record of records.slice(1)) {
+    const g = api.groups.find((x) => x.key === record[0]);
+    assert.equal(record[1], g.top_keywords.map((k) => `${k.keyword} (${k.count})`).join('; '),
+                 `${record[0]}: a list in a cell is "a; b; c"`);
+  }
+  await overdueFollowUps();
+  await page.goto(`${server.url}/#/team?queue=campus`);
+  await waitForView(page, 'Team: campus');
+  const csv = await check(/Stalled tickets in campus whose follow-up date/);
+  assert.ok(csv.includes(`,"${kAwaitingText.replace(/"/g, '""')}",`),
+            'a field with a comma and quotes is quoted, and UTF-8 stays UTF-8');
+  // The quoting itself, on fields that need it.
+  const record = await page.evaluate(async () => (await import('/assets/js/csv.js'))
+    .csvRecord(['a,b', 'say "hi"', 'two\r\nlines', 'plain', '=1+1', '-5', '-1.5 h', '-2+3',
+                '@x', 'æøå']));
+  assert.equal(record,
+               '"a,b","say ""hi""","two\r\nlines",plain,\'=1+1,-5,-1.5 h,\'-2+3,\'@x,æøå');
+  assertClean(problems);
+  await context.close();
+});
+
+test('day: the category filter, and pending feedback and follow-ups read page by page, equal ' +
+     'the API', async () => {
+  const { context, page, problems } = await signedIn(server.tokens.reader,
+                                                     '#/volume?category=incident');
+  await waitForView(page, 'Volume');
+  const volume = await reader.get('/api/v1/reports/volume', { category: 'incident' });
+  const rows = byRow(await readTable(page, /Incident tickets created per month/));
+  assert.equal(Object.keys(rows).length, volume.groups.length);
+  for (const g of volume.groups) expect.count(rows[g.key].Total, g.total, `incident ${g.key}`);
+  await page.goto(`${server.url}/#/response-times`);
+  await waitForView(page, 'Response times');
+  await page.getByLabel('Category', { exact: true }).selectOption('all');
+  await page.waitForFunction(() => location.hash.includes('category=all'));
+  await waitForView(page, 'Response times');
+  const times = await reader.get('/api/v1/reports/response-times',
+                                 { group_by: 'service', category: 'all' });
+  const services = byRow(await readTable(page,
+                                         /Response times of tickets of all categories by service/));
+  assert.equal(Object.keys(services).length, times.groups.length);
+  for (const g of times.groups) assertResponseRow(services[g.key], g, `all: ${g.key}`);
+
+  // Pending feedback, 10 at a time, until all are loaded.
+  await page.goto(`${server.url}/#/satisfaction?limit=10`);
+  await waitForView(page, 'Satisfaction');
+  const now = lastSent(problems, '/api/v1/feedback/pending').now;
+  const pending = await reader.get('/api/v1/feedback/pending', { now });
+  assert.ok(pending.tickets.length > 10, 'more than one page of pending invitations');
+  const caption = /waiting for a feedback invitation/;
+  assert.equal((await readTable(page, caption)).rows.length, 10, 'the first page');
+  const morePending = page.getByRole('button', { name: 'Load more pending invitations' });
+  while (await morePending.count()) {
+    const before = sentCount(problems, '/api/v1/feedback/pending');
+    await morePending.click();
+    const sent = await nextSent(page, problems, '/api/v1/feedback/pending', before);
+    assert.equal(sent.limit, '10');
+    assert.equal(sent.now, now, 'the pages of one list share its now');
+    await page.waitForFunction(() => !document.querySelector('.more-button[disabled]'));
+  }
+  await page.getByText(`All ${pending.tickets.length} pending invitations are loaded.`).waitFor();
+  const table = await readTable(page, caption);
+  assert.deepEqual(idsOf(table).sort((a, b) => a - b),
+                   pending.tickets.map((t) => t.id).sort((a, b) => a - b),
+                   'every pending invitation, once');
+  table.rows.forEach((row, i) => {
+    const p = pending.tickets.find((x) => `#${x.id}` === row[0]);
+    assert.equal(row[3].startsWith('Overdue by '), p.overdue, `${row[0]}: overdue`);
+    assert.equal(table.classes[i] === 'overdue', p.overdue, `${row[0]}: highlighted`);
+  });
+
+  // Follow-ups of all queues, 1 at a time; the team view shows its queue's.
+  await overdueFollowUps();
+  await page.goto(`${server.url}/#/team?queue=campus&limit=1`);
+  await waitForView(page, 'Team: campus');
+  const followNow = lastSent(problems, '/api/v1/followups').now;
+  const followups = await reader.get('/api/v1/followups', { now: followNow });
+  assert.ok(followups.tickets.length > 1, 'more than one page of follow-ups');
+  const moreFollowups = page.getByRole('button', { name: /^Load more overdue follow-ups/ });
+  while (await moreFollowups.count()) {
+    const before = sentCount(problems, '/api/v1/followups');
+    await moreFollowups.click();
+    await nextSent(page, problems, '/api/v1/followups', before);
+    await page.waitForFunction(() => !document.querySelector('.more-button[disabled]'));
+  }
+  const campus = followups.tickets.filter((f) => f.queue === 'campus').map((f) => `#${f.id}`);
+  const stalled = await readTable(page, /Stalled tickets in campus/);
+  assert.deepEqual(stalled.rows.map((r) => r[0]).sort(), campus.sort());
+  expect.count(await page.locator('#overdue-count').textContent(), campus.length, 'overdue');
   assertClean(problems);
   await context.close();
 });

@@ -11,17 +11,21 @@ export async function launch() {
   });
 }
 
-// A fresh context (its own sessionStorage) and page that records console errors, page errors
-// and every request that did not go to `origin`.
+// A fresh context (its own sessionStorage) and page that records console errors, page errors,
+// every request that did not go to `origin` and (in `api`) the URL of every API request.
 export async function openPage(browser, origin, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  const problems = { console: [], foreign: [] };
+  const problems = { console: [], foreign: [], api: [] };
   page.on('console', (m) => { if (m.type() === 'error') problems.console.push(m.text()); });
   page.on('pageerror', (e) => problems.console.push(`pageerror: ${e.message}`));
   page.on('request', (r) => {
     const url = r.url();
-    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) problems.foreign.push(url);
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') &&
+        !url.startsWith('blob:')) {
+      problems.foreign.push(url);
+    }
+    if (url.startsWith(`${origin}/api/v1/`)) problems.api.push(new URL(url));
   });
   return { context, page, problems };
 }
@@ -61,4 +65,21 @@ export function byRow(table) {
     out[row[0]] = Object.fromEntries(table.head.map((h, i) => [h, row[i]]));
   }
   return out;
+}
+
+// The query parameters of the latest API request the page made to `path`
+// (e.g. "/api/v1/dashboard"), or null.
+export function lastSent(problems, path) {
+  const sent = problems.api.filter((u) => u.pathname === path);
+  return sent.length ? Object.fromEntries(sent[sent.length - 1].searchParams) : null;
+}
+
+// Clicks the table's "Download CSV" button and returns the file's text.
+export async function downloadCsv(page, caption) {
+  const button = page.getByRole('button', { name: new RegExp(`^Download CSV: ${caption}`) });
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const stream = await download.createReadStream();
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
 }

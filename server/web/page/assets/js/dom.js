@@ -1,5 +1,6 @@
 // Small DOM helpers: element creation and the semantic tables every view shows under its
-// charts (caption, column and row headers, a totals row).
+// charts (caption, column and row headers, a totals row, a CSV download).
+import { csvFileName, download, tableCsv } from './csv.js';
 
 // h('a', {href: '#/x', class: 'c'}, 'text', child, ...): an element. Attributes set to false,
 // null or undefined are left out; true sets an empty attribute; children may be strings,
@@ -30,7 +31,7 @@ export function uniqueId(prefix) {
 }
 
 // A table in a scrollable, focusable region (wide tables scroll sideways on a narrow screen
-// and stay reachable by keyboard).
+// and stay reachable by keyboard), with a button that downloads it as CSV.
 //   caption: text; columns: [{label, numeric}]; rows: [{header, cells: [...], class}];
 //   foot: {header, cells} or null. Cells are text, numbers or nodes.
 export function dataTable({ caption, columns, rows, foot = null, empty = 'Nothing to show.' }) {
@@ -46,8 +47,18 @@ export function dataTable({ caption, columns, rows, foot = null, empty = 'Nothin
     h('thead', {}, headRow),
     h('tbody', {}, bodyRows),
     foot ? h('tfoot', {}, tableRow(foot, columns, null)) : null);
-  return h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId,
-                    tabindex: '0' }, table);
+  return h('div', { class: 'table-block' },
+    h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId,
+               tabindex: '0' }, table),
+    csvButton(table, caption));
+}
+
+// "Download CSV" (its accessible name also says which table) of the table as shown.
+function csvButton(table, caption) {
+  const button = h('button', { type: 'button', class: 'csv-button',
+                               'aria-label': `Download CSV: ${caption}` }, 'Download CSV');
+  button.addEventListener('click', () => download(csvFileName(caption), tableCsv(table)));
+  return button;
 }
 
 function tableRow(row, columns, rowClass) {

@@ -1,5 +1,5 @@
-// What several views share: the view heading, the filter bar, queue and service choices, the
-// reporting period.
+// What several views share: the view heading, the filter bar, queue, service and category
+// choices, the reporting period, lists read page by page.
 import { h, selectField } from '../dom.js';
 import * as format from '../format.js';
 
@@ -70,3 +70,112 @@ export function asOfNow(now) {
 }
 
 export { selectField };
+
+// docs/api.md's ticket categories.
+export const kCategories = ['support', 'order', 'termination', 'incident', 'change'];
+
+// The category filter of the reports that take one (response times, volume): support unless
+// chosen, or every category ("all").
+export function reportCategory(params) {
+  const category = params.get('category') || 'support';
+  return category === 'all' || kCategories.includes(category) ? category : 'support';
+}
+
+// The categories as options of a select: "Support", "Order", ...
+export function categoryOptions() {
+  return kCategories.map((c) => ({ value: c, label: c[0].toUpperCase() + c.slice(1) }));
+}
+
+export function categoryField(value, onChange) {
+  return selectField({
+    id: 'category', label: 'Category', value,
+    options: [...categoryOptions(), { value: 'all', label: 'All categories' }],
+    onChange,
+  });
+}
+
+// "support tickets", "incident tickets", "tickets of all categories".
+export function categoryText(category) {
+  return category === 'all' ? 'tickets of all categories' : `${category} tickets`;
+}
+
+// The page size of a paged list: the view's `limit` parameter (1 to 1000, docs/api.md caps
+// there), else `fallback`.
+export function pageSize(params, fallback) {
+  const n = Number(params.get('limit'));
+  return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : fallback;
+}
+
+// A list read page by page with docs/api.md's `limit` and `after` (the answer's `next`, null
+// on the last page). `items` holds every ticket loaded so far, in the API's order (by id).
+export class PagedList {
+  constructor(context, path, params, limit) {
+    this.context = context;
+    this.path = path;
+    this.params = params;
+    this.limit = limit;
+    this.items = [];
+    this.next = null;
+    this.answer = null;  // the first page's answer (its `now`, ...)
+  }
+
+  get complete() {
+    return this.next === null;
+  }
+
+  async first() {
+    await this.load({});
+    return this;
+  }
+
+  // The next page; the caller shows the list again.
+  async more() {
+    if (this.next !== null) await this.load({ after: this.next });
+  }
+
+  async load(extra) {
+    const page = await this.context.api(this.path, { ...this.params, limit: this.limit,
+                                                     ...extra });
+    if (!this.answer) this.answer = page;
+    this.items.push(...page.tickets);
+    this.next = page.next === undefined ? null : page.next;
+  }
+}
+
+// The "Load more" button of a paged list and what it says: how many are loaded. `redraw` shows
+// the list again after a page came and returns what takes the focus once the last page is in
+// (the button keeps it while there is more). Pages loaded by hand hold the auto-refresh.
+export function moreControl(list, { what, id, redraw }) {
+  const holder = h('div', { class: 'more' });
+  const show = () => {
+    const button = list.complete ? null
+      : h('button', { type: 'button', id, class: 'more-button' }, `Load more ${what}`);
+    holder.replaceChildren(
+      h('p', { class: 'note' }, list.complete
+        ? `All ${list.items.length} ${what} are loaded.`
+        : `${list.items.length} ${what} loaded, ${list.limit} at a time; there are more.`),
+      button);
+    if (button) {
+      button.addEventListener('click', async () => {
+        button.disabled = true;
+        list.context.holdRefresh();
+        try {
+          await list.more();
+        } catch (e) {
+          holder.append(h('p', { class: 'error', role: 'alert' },
+                          `Could not load more: ${e.describe ? e.describe() : e}`));
+          button.disabled = false;
+          return;
+        }
+        if (!list.context.current()) return;
+        const done = redraw();
+        show();
+        const again = document.getElementById(id);
+        if (again) again.focus();
+        else if (done) done.focus();
+      });
+    }
+  };
+  show();
+  return holder;
+}

@@ -1,13 +1,14 @@
 // 3. Response times of support tickets: first response and resolution p50/p90 per month for a
 // service (GET /api/v1/reports/response-times?group_by=month), per service over the period
 // (group_by=service), and the share of actions within the process's bounds
-// (GET /api/v1/reports/compliance).
+// (GET /api/v1/reports/compliance). The category filter is the report's `category` (support
+// unless chosen, or all); compliance counts every category.
 import { chartFigure } from '../charts.js';
 import { dataTable, section } from '../dom.js';
 import * as format from '../format.js';
 import { keysSpanned } from '../periods.js';
-import { filterBar, heading, loadServices, periodFields, periodParams, periodText,
-         selectField } from './common.js';
+import { categoryField, categoryText, filterBar, heading, loadServices, periodFields,
+         periodParams, periodText, reportCategory, selectField } from './common.js';
 
 export const title = 'Response times';
 
@@ -35,11 +36,17 @@ function hours(seconds) {
 
 export async function render(context, root) {
   const service = context.params.get('service') || '';
+  const category = reportCategory(context.params);
   const period = periodParams(context.params);
+  const kept = { service, category: category === 'support' ? '' : category };
+  const what = categoryText(category);
+  const What = what[0].toUpperCase() + what.slice(1);
   const [services, byMonth, byService, compliance] = await Promise.all([
     loadServices(context),
-    context.api('/api/v1/reports/response-times', { ...period.api, service, group_by: 'month' }),
-    context.api('/api/v1/reports/response-times', { ...period.api, group_by: 'service' }),
+    context.api('/api/v1/reports/response-times', { ...period.api, service, category,
+                                                    group_by: 'month' }),
+    context.api('/api/v1/reports/response-times', { ...period.api, category,
+                                                    group_by: 'service' }),
     context.api('/api/v1/reports/compliance', { ...period.api, group_by: 'service' }),
   ]);
   const months = keysSpanned('month', [Object.fromEntries(byMonth.groups.map((g) => [g.key, 1]))]);
@@ -53,15 +60,18 @@ export async function render(context, root) {
     ...heading(title, 'First response is the first reply after the ticket was opened (the ' +
                'automatic acknowledgement does not count); resolution is the time a ticket ' +
                'spent new or open before its latest resolution, not the time it was stalled. ' +
-               `Support tickets ${periodText(period)}.`),
+               `${What} ${periodText(period)}.`),
     filterBar(
       selectField({
         id: 'service', label: 'Service', value: service,
         options: [{ value: '', label: 'All services' },
                   ...services.map((s) => ({ value: s.name, label: s.name }))],
-        onChange: (value) => context.go({ service: value, from: period.from, to: period.to }),
+        onChange: (value) => context.go({ ...kept, service: value, from: period.from,
+                                          to: period.to }),
       }),
-      ...periodFields(context, period, () => ({ service }))),
+      categoryField(category, (value) => context.go({ ...kept, category: value,
+                                                      from: period.from, to: period.to })),
+      ...periodFields(context, period, () => kept)),
     section(`By month of creation (${scope})`,
       chartFigure({
         title: `First response and resolution p50 and p90 by month, in hours (${scope})`,
@@ -78,17 +88,17 @@ export async function render(context, root) {
         options: { logarithmic: true, yTitle: 'hours (logarithmic)' },
       }),
       dataTable({
-        caption: `Response times of support tickets by month of creation (${scope})`,
+        caption: `Response times of ${what} by month of creation (${scope})`,
         columns: [{ label: 'Month' }, ...kColumns],
         rows: sortedByKey(byMonth.groups).map((g) => ({ header: g.key, cells: cells(g) })),
-        empty: 'No support tickets in this period.',
+        empty: `No ${what} in this period.`,
       })),
     section('By service',
       dataTable({
-        caption: 'Response times of support tickets by service',
+        caption: `Response times of ${what} by service`,
         columns: [{ label: 'Service' }, ...kColumns],
         rows: sortedByKey(byService.groups).map((g) => ({ header: g.key, cells: cells(g) })),
-        empty: 'No support tickets in this period.',
+        empty: `No ${what} in this period.`,
       })),
     section('Within the process\u2019s bounds',
       dataTable({

@@ -1,11 +1,12 @@
 // 5. Satisfaction: feedback scores and invitations per service or queue
 // (GET /api/v1/reports/satisfaction) and the resolved tickets still waiting for their
-// invitation, overdue ones first (GET /api/v1/feedback/pending).
+// invitation, overdue ones first (GET /api/v1/feedback/pending, against the browser's clock,
+// page by page with limit/after; "overdue first" orders the tickets loaded so far).
 import { chartFigure } from '../charts.js';
 import { dataTable, h, section, ticketLink } from '../dom.js';
 import * as format from '../format.js';
-import { asOfNow, filterBar, heading, periodFields, periodParams, periodText,
-         selectField } from './common.js';
+import { asOfNow, filterBar, heading, moreControl, PagedList, pageSize, periodFields,
+         periodParams, periodText, selectField } from './common.js';
 
 export const title = 'Satisfaction';
 
@@ -14,12 +15,41 @@ export async function render(context, root) {
   const period = periodParams(context.params);
   const [report, pending] = await Promise.all([
     context.api('/api/v1/reports/satisfaction', { ...period.api, group_by: groupBy }),
-    context.api('/api/v1/feedback/pending'),
+    new PagedList(context, '/api/v1/feedback/pending', { now: context.now },
+                  pageSize(context.params, 100)).first(),
   ]);
   const groups = [...report.groups].sort((a, b) => a.key.localeCompare(b.key));
-  const waiting = [...pending.tickets].sort((a, b) =>
-    (b.overdue - a.overdue) || a.due_at.localeCompare(b.due_at) || a.id - b.id);
-  const overdue = waiting.filter((t) => t.overdue).length;
+  const now = pending.answer.now;
+  const pendingSummary = h('p', {});
+  const pendingHolder = h('div', { class: 'list-table' });
+  const drawPending = () => {
+    const waiting = [...pending.items].sort((a, b) =>
+      (b.overdue - a.overdue) || a.due_at.localeCompare(b.due_at) || a.id - b.id);
+    const overdue = waiting.filter((t) => t.overdue).length;
+    pendingSummary.replaceChildren(pending.complete
+      ? `${waiting.length} resolved tickets have not been invited to give feedback since ` +
+        `their resolution; ${overdue} of them are past the 2 hours. `
+      : `Of the first ${waiting.length} resolved tickets (by number) that have not been ` +
+        `invited to give feedback since their resolution, ${overdue} are past the 2 hours. `,
+      ...asOfNow(now));
+    pendingHolder.replaceChildren(dataTable({
+      caption: 'Resolved tickets waiting for a feedback invitation, overdue first',
+      columns: [{ label: 'Ticket' }, { label: 'Resolved at' }, { label: 'Invitation due' },
+                { label: 'State' }],
+      rows: waiting.map((t) => ({
+        header: ticketLink(t.id),
+        class: t.overdue ? 'overdue' : null,
+        cells: [format.timeElement(t.resolved_at), format.timeElement(t.due_at),
+                t.overdue
+                  ? h('strong', { class: 'badge badge-overdue' },
+                    `Overdue by ${format.duration(format.secondsBetween(t.due_at, now))}`)
+                  : `Due in ${format.duration(format.secondsBetween(now, t.due_at))}`],
+      })),
+      empty: 'Every resolved ticket has been invited.',
+    }));
+    return pendingHolder.querySelector('.table-wrap');
+  };
+  drawPending();
   const label = groupBy === 'queue' ? 'Queue' : 'Service';
 
   root.append(
@@ -56,22 +86,8 @@ export async function render(context, root) {
         empty: 'No feedback or invitations in this period.',
       })),
     section('Invitations pending',
-      h('p', {}, `${waiting.length} resolved tickets have not been invited to give feedback ` +
-        `since their resolution; ${overdue} of them are past the 2 hours. `,
-        ...asOfNow(pending.now)),
-      dataTable({
-        caption: 'Resolved tickets waiting for a feedback invitation, overdue first',
-        columns: [{ label: 'Ticket' }, { label: 'Resolved at' }, { label: 'Invitation due' },
-                  { label: 'State' }],
-        rows: waiting.map((t) => ({
-          header: ticketLink(t.id),
-          class: t.overdue ? 'overdue' : null,
-          cells: [format.timeElement(t.resolved_at), format.timeElement(t.due_at),
-                  t.overdue
-                    ? h('strong', { class: 'badge badge-overdue' },
-                      `Overdue by ${format.duration(format.secondsBetween(t.due_at, pending.now))}`)
-                    : `Due in ${format.duration(format.secondsBetween(pending.now, t.due_at))}`],
-        })),
-        empty: 'Every resolved ticket has been invited.',
-      })));
+      pendingSummary,
+      pendingHolder,
+      moreControl(pending, { what: 'pending invitations', id: 'more-pending',
+                             redraw: drawPending })));
 }

@@ -1,11 +1,13 @@
 // 2. Team view, the daily review of one queue: open tickets by owner and unowned
 // (GET /api/v1/reports/workload), stalled tickets whose follow-up date has passed
 // (GET /api/v1/followups), the oldest open ticket, and the open tickets themselves
-// (GET /api/v1/tickets).
+// (GET /api/v1/tickets). Ages and overdue times are against the browser's clock (`now`); the
+// follow-ups are read page by page (limit/after) and filtered to the queue here.
 import { chartFigure } from '../charts.js';
 import { dataTable, h, section, ticketLink } from '../dom.js';
 import * as format from '../format.js';
-import { asOfNow, filterBar, heading, loadQueues, queueOptions, selectField } from './common.js';
+import { asOfNow, filterBar, heading, loadQueues, moreControl, PagedList, pageSize,
+         queueOptions, selectField } from './common.js';
 
 export const title = 'Team';
 const kListLimit = 1000;
@@ -20,8 +22,9 @@ export async function render(context, root) {
   const queues = await loadQueues(context);
   const queue = context.params.get('queue') || defaultQueue(queues);
   const [workload, followups, list] = await Promise.all([
-    context.api('/api/v1/reports/workload', { queue }),
-    context.api('/api/v1/followups'),
+    context.api('/api/v1/reports/workload', { queue, now: context.now }),
+    new PagedList(context, '/api/v1/followups', { now: context.now },
+                  pageSize(context.params, 100)).first(),
     context.api('/api/v1/tickets', { status: 'new,open,stalled', queue, limit: kListLimit }),
   ]);
   const groups = workload.groups.filter((g) => g.queue === queue)
@@ -30,8 +33,29 @@ export async function render(context, root) {
   const open = groups.reduce((sum, g) => sum + g.open, 0);
   const oldest = groups.reduce((best, g) =>
     (g.oldest_age_s !== null && (!best || g.oldest_age_s > best.oldest_age_s) ? g : best), null);
-  const overdue = followups.tickets.filter((t) => t.queue === queue)
+  const overdueNow = () => followups.items.filter((t) => t.queue === queue)
     .sort((a, b) => a.follow_up_at.localeCompare(b.follow_up_at) || a.id - b.id);
+  const overdueCount = h('dd', { id: 'overdue-count' });
+  const overdueHolder = h('div', { class: 'list-table' });
+  const drawOverdue = () => {
+    const overdue = overdueNow();
+    overdueCount.textContent = `${format.count(overdue.length)}${followups.complete ? '' : '+'}`;
+    overdueHolder.replaceChildren(dataTable({
+      caption: `Stalled tickets in ${queue} whose follow-up date has passed`,
+      columns: [{ label: 'Ticket' }, { label: 'Owner' }, { label: 'Awaiting' },
+                { label: 'Follow up at' }, { label: 'Overdue by', numeric: true }],
+      rows: overdue.map((t) => ({
+        header: ticketLink(t.id),
+        cells: [t.owner === null ? 'Unowned' : t.owner, t.awaiting,
+                format.timeElement(t.follow_up_at),
+                format.duration(format.secondsBetween(t.follow_up_at,
+                                                      followups.answer.now))],
+      })),
+      empty: 'No follow-up is overdue.',
+    }));
+    return overdueHolder.querySelector('.table-wrap');
+  };
+  drawOverdue();
   const tickets = [...list.tickets].sort((a, b) =>
     (a.owner || '').localeCompare(b.owner || '') || a.created_at.localeCompare(b.created_at));
   const oldestTicket = [...list.tickets].sort((a, b) =>
@@ -50,8 +74,7 @@ export async function render(context, root) {
       h('div', {}, h('dt', {}, 'Open tickets'), h('dd', { id: 'open-count' }, format.count(open))),
       h('div', {}, h('dt', {}, 'Unowned'), h('dd', { id: 'unowned-count' },
         format.count(groups.filter((g) => g.owner === null).reduce((s, g) => s + g.open, 0)))),
-      h('div', {}, h('dt', {}, 'Follow-ups overdue'), h('dd', { id: 'overdue-count' },
-        format.count(overdue.length))),
+      h('div', {}, h('dt', {}, 'Follow-ups overdue'), overdueCount),
       h('div', {}, h('dt', {}, 'Oldest open ticket'), h('dd', { id: 'oldest-age' },
         oldest ? format.duration(oldest.oldest_age_s) : '–',
         oldestTicket ? [' (', ticketLink(oldestTicket.id), ')'] : null))),
@@ -78,18 +101,9 @@ export async function render(context, root) {
         empty: 'No open tickets in this queue.',
       })),
     section('Stalled tickets with overdue follow-ups',
-      dataTable({
-        caption: `Stalled tickets in ${queue} whose follow-up date has passed`,
-        columns: [{ label: 'Ticket' }, { label: 'Owner' }, { label: 'Awaiting' },
-                  { label: 'Follow up at' }, { label: 'Overdue by', numeric: true }],
-        rows: overdue.map((t) => ({
-          header: ticketLink(t.id),
-          cells: [t.owner === null ? 'Unowned' : t.owner, t.awaiting,
-                  format.timeElement(t.follow_up_at),
-                  format.duration(format.secondsBetween(t.follow_up_at, followups.now))],
-        })),
-        empty: 'No follow-up is overdue.',
-      })),
+      overdueHolder,
+      moreControl(followups, { what: 'overdue follow-ups of all queues', id: 'more-followups',
+                               redraw: drawOverdue })),
     section('Open tickets',
       dataTable({
         caption: `Open tickets in ${queue}, by owner, oldest first`,

@@ -8,6 +8,8 @@ import * as format from '../format.js';
 import { heading } from './common.js';
 
 export const title = 'Ticket';
+// A history being read (or walked with the as-of slider) is not re-read under the reader.
+export const autoRefresh = false;
 
 const kTypeNames = {
   opened: 'Opened', acknowledged: 'Acknowledged', replied: 'Replied',
