@@ -10,7 +10,7 @@
 //  - the headers that mail loops and noise are recognised by (RFC 3834, RFC 2919);
 //  - what a delivery status notification (RFC 3464) says about the message it reports on;
 //  - the sender and subject of forwarded messages (message/rfc822 parts).
-// docs/mail-draft.md says what is ignored and why.
+// docs/mail.md, "What is ignored, and why", says what is ignored and why.
 //
 // Every string in an InboundMessage is valid UTF-8; single-line fields hold no control
 // characters, body text no control characters but '\n' and '\t'.
