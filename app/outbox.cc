@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,9 @@ struct Outbox::State {
   std::unordered_map<uint64_t, TicketMail> tickets;
   std::map<uint64_t, Send> pending;                 // by source seq: oldest first
   std::unordered_map<std::string, uint64_t> by_id;  // Message-ID -> source seq
+  // Resolutions that may need an invitation, by when it is due (a ticket's entry is stale once
+  // its awaiting_invitation is false), so that a round looks only at what is due.
+  std::set<std::pair<TimeNs, uint64_t>> invitations;
 };
 
 Result<std::unique_ptr<Outbox>> Outbox::Start(const EventLog& log, CommandHandler& commands,
@@ -178,6 +182,9 @@ void Fold(Outbox::State& s, const Event& e, TimeNs now) {
                    t.resolved_recorded = e.recorded_at;
                    t.resolved_seq = e.seq;
                    t.awaiting_invitation = t.mailed && recent;
+                   if (t.awaiting_invitation) {
+                     s.invitations.emplace(e.recorded_at + s.options.feedback_delay, id);
+                   }
                  },
                  [&](const Reopened&) {
                    t.resolved = false;
@@ -234,13 +241,23 @@ void Outbox::Run() {
 
     // Invitations that are due.
     const TimeNs now = s.options.clock();
-    for (auto& [id, t] : s.tickets) {
-      if (!t.awaiting_invitation || now < t.resolved_recorded + s.options.feedback_delay) continue;
+    while (!s.invitations.empty() && s.invitations.begin()->first <= now) {
+      const auto [due, id] = *s.invitations.begin();
+      s.invitations.erase(s.invitations.begin());
+      TicketMail& t = s.tickets[id];
+      if (!t.awaiting_invitation || due != t.resolved_recorded + s.options.feedback_delay) {
+        continue;  // reopened, invited, or resolved again since
+      }
       auto r = s.commands.Act(
           TicketId(id), InviteFeedback{},
           OwnMeta("feedback-invitation", fmt::format("{}.{}", id, t.resolved_seq.value())));
       // A refusal (reopened meanwhile) settles it; only a transient failure is tried again.
-      if (r.ok() || r.status().code() != StatusCode::kUnavailable) t.awaiting_invitation = false;
+      if (!r.ok() && r.status().code() == StatusCode::kUnavailable) {
+        t.resolved_recorded = now;  // keeps the new entry the current one
+        s.invitations.emplace(now + s.options.feedback_delay, id);
+      } else {
+        t.awaiting_invitation = false;
+      }
       if (stopping()) return;
     }
 
