@@ -161,6 +161,29 @@ TEST_CASE("mail intake threads replies, ignores noise and takes a message in onc
     }
     CHECK(api.FeedLength() == before);
   }
+  SECTION("a bounce of mail the ledger sent is recorded on that ticket as mail_bounced") {
+    std::string dsn = Corpus("19-bounce-dsn-postfix.eml");
+    const std::string theirs = "tl.0193a5f4-4444-7a3b-9f00-5a1d2c3b4e05@desk.example.org";
+    const std::string ours = "tl." + std::to_string(id) + ".3@desk.example.org";
+    for (size_t at; (at = dsn.find(theirs)) != std::string::npos;)
+      dsn.replace(at, theirs.size(), ours);
+    auto r = PostMail(mailgate, dsn);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(r.Json().at("action") == "ignored");
+    CHECK(r.Json().at("reason") == "bounce");
+    HttpClient auditor = api.Client("auditor");
+    const json::value history =
+        auditor.Get("/api/v1/tickets/" + std::to_string(id) + "/history").Json();
+    const json::object& last = history.at("events").as_array().back().as_object();
+    CHECK(last.at("type") == "mail_bounced");
+    CHECK(last.at("data").at("message_id") == ours.c_str());
+    CHECK(last.at("data").at("recipients").as_array().size() == 1);
+    // The same report again appends nothing.
+    const uint64_t before = api.FeedLength();
+    CHECK(PostMail(mailgate, dsn).status == 200);
+    CHECK(api.FeedLength() == before);
+  }
   SECTION("the mailgate role may only post mail, and a message needs a queue") {
     CHECK(mailgate.Get("/api/v1/tickets").status == 403);
     CHECK(mailgate.Post("/api/v1/tickets", Api::TicketBody()).status == 403);
