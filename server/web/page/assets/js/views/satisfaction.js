@@ -16,7 +16,8 @@ export async function render(context, root) {
     context.api('/api/v1/reports/satisfaction', { ...period.api, group_by: groupBy }),
     context.api('/api/v1/feedback/pending'),
   ]);
-  const groups = [...report.groups].sort((a, b) => a.key.localeCompare(b.key));
+  const groups = [...report.groups].sort((a, b) =>
+    format.groupName(a.key).localeCompare(format.groupName(b.key)));
   const waiting = [...pending.tickets].sort((a, b) =>
     (b.overdue - a.overdue) || a.due_at.localeCompare(b.due_at) || a.id - b.id);
   const overdue = waiting.filter((t) => t.overdue).length;
@@ -38,7 +39,7 @@ export async function render(context, root) {
         title: `Mean feedback score by ${label.toLowerCase()} (1 to 5)`,
         summary: 'The table below has the numbers.',
         type: 'bar',
-        labels: groups.map((g) => g.key),
+        labels: groups.map((g) => format.groupName(g.key)),
         datasets: [{ label: 'mean score', data: groups.map((g) => g.mean_score) }],
         options: { yMax: 5, yTitle: 'mean score' },
       }),
@@ -49,7 +50,7 @@ export async function render(context, root) {
                   { label: 'Within 2 h', numeric: true },
                   { label: 'Share within 2 h', numeric: true }],
         rows: groups.map((g) => ({
-          header: g.key,
+          header: format.groupName(g.key),
           cells: [g.feedback, format.score(g.mean_score), g.invited, g.invited_within_2h,
                   format.share(g.invited_within_2h_share)],
         })),

@@ -2,6 +2,7 @@
 // week of creation (GET /api/v1/dashboard), and the tickets teams returned to the service
 // centre in that time (GET /api/v1/reports/misroutes).
 import { chartFigure } from '../charts.js';
+import { groupName } from '../format.js';
 import { dataTable, section } from '../dom.js';
 import { periodRange } from '../periods.js';
 import { asOfNow, filterBar, heading, loadQueues, queueOptions, selectField } from './common.js';
@@ -20,7 +21,8 @@ export async function render(context, root) {
   const misroutes = await context.api('/api/v1/reports/misroutes',
                                       from ? { from: from.toISOString() } : {});
 
-  const rows = [...dashboard.rows].sort((a, b) => a.service.localeCompare(b.service));
+  const rows = [...dashboard.rows].sort((a, b) =>
+    groupName(a.service).localeCompare(groupName(b.service)));
   const dataKeys = rows.flatMap((r) => Object.keys(r.by_week));
   const weeks = nowMs === null ? periodRange('week', null, null, dataKeys)
                                : periodRange('week', new Date(from.getTime() + 1),
@@ -40,7 +42,7 @@ export async function render(context, root) {
         summary: 'The table below has the numbers.',
         type: 'bar',
         labels: weeks,
-        datasets: rows.map((r) => ({ label: r.service,
+        datasets: rows.map((r) => ({ label: groupName(r.service),
                                      data: weeks.map((w) => r.by_week[w] || 0) })),
         options: { stacked: true, yTitle: 'open tickets' },
       }),
@@ -50,7 +52,7 @@ export async function render(context, root) {
         columns: [{ label: 'Service' }, ...weeks.map((w) => ({ label: w, numeric: true })),
                   { label: 'Total', numeric: true }],
         rows: rows.map((r) => ({
-          header: r.service,
+          header: groupName(r.service),
           cells: [...weeks.map((w) => r.by_week[w] || 0), r.total],
         })),
         foot: {
@@ -67,9 +69,10 @@ export async function render(context, root) {
         columns: [{ label: 'Service' }, { label: 'From queue' },
                   { label: 'Returns', numeric: true }],
         rows: [...misroutes.groups]
-          .sort((a, b) => b.count - a.count || a.service.localeCompare(b.service) ||
+          .sort((a, b) => b.count - a.count ||
+                          groupName(a.service).localeCompare(groupName(b.service)) ||
                           a.from_queue.localeCompare(b.from_queue))
-          .map((g) => ({ header: g.service, cells: [g.from_queue, g.count] })),
+          .map((g) => ({ header: groupName(g.service), cells: [g.from_queue, g.count] })),
         empty: 'No ticket was returned.',
       })));
 }

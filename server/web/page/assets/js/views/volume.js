@@ -1,6 +1,7 @@
 // 4. Support volume per service over time and each service's top request keywords
 // (GET /api/v1/reports/volume?group_by=service&interval=month|week).
 import { chartFigure } from '../charts.js';
+import { groupName } from '../format.js';
 import { dataTable, h, section } from '../dom.js';
 import { keysSpanned } from '../periods.js';
 import { filterBar, heading, periodFields, periodParams, periodText,
@@ -13,7 +14,8 @@ export async function render(context, root) {
   const period = periodParams(context.params);
   const volume = await context.api('/api/v1/reports/volume',
                                    { ...period.api, group_by: 'service', interval });
-  const groups = [...volume.groups].sort((a, b) => a.key.localeCompare(b.key));
+  const groups = [...volume.groups].sort((a, b) =>
+    groupName(a.key).localeCompare(groupName(b.key)));
   const keys = keysSpanned(interval, groups.map((g) => g.by_interval));
   const total = groups.reduce((sum, g) => sum + g.total, 0);
   const unit = interval === 'week' ? 'ISO week' : 'month';
@@ -34,7 +36,7 @@ export async function render(context, root) {
         summary: 'The table below has the numbers.',
         type: 'line',
         labels: keys,
-        datasets: groups.map((g) => ({ label: g.key,
+        datasets: groups.map((g) => ({ label: groupName(g.key),
                                        data: keys.map((k) => g.by_interval[k] || 0) })),
         options: { yTitle: 'tickets created' },
       }),
@@ -43,7 +45,7 @@ export async function render(context, root) {
         columns: [{ label: 'Service' }, ...keys.map((k) => ({ label: k, numeric: true })),
                   { label: 'Total', numeric: true }],
         rows: groups.map((g) => ({
-          header: g.key, cells: [...keys.map((k) => g.by_interval[k] || 0), g.total],
+          header: groupName(g.key), cells: [...keys.map((k) => g.by_interval[k] || 0), g.total],
         })),
         foot: {
           header: 'All services',
@@ -58,7 +60,7 @@ export async function render(context, root) {
                  'tickets (tickets that name each)',
         columns: [{ label: 'Service' }, { label: 'Keywords, most frequent first' }],
         rows: groups.map((g) => ({
-          header: g.key,
+          header: groupName(g.key),
           cells: [h('ol', { class: 'keywords' }, g.top_keywords.map((k) =>
             h('li', {}, h('span', { class: 'keyword' }, k.keyword), ' ',
               h('span', { class: 'keyword-count' }, `(${k.count})`))))],
