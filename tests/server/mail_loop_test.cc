@@ -29,11 +29,12 @@ std::string Corpus(const std::string& name) {
   return text.str();
 }
 
-ServerProcess::Options LoopOptions(const SmtpSink& sink) {
+ServerProcess::Options LoopOptions(const SmtpSink& sink,
+                                   const std::string& feedback_delay = "0.2") {
   ServerProcess::Options options;
   options.extra_args = {
       "--mail-tag",      "Orakel",   "--mail-from",      "orakel@desk.example.org",
-      "--smtp",          sink.url(), "--feedback-delay", "0.2",
+      "--smtp",          sink.url(), "--feedback-delay", feedback_delay,
       "--smtp-retry-ms", "100",      "--smtp-attempts",  "100"};
   return options;
 }
@@ -234,4 +235,39 @@ TEST_CASE("mail loop: the relay down for a while and the server killed: nothing 
   REQUIRE(PostMail(mailgate3, NewRequest(6)).status == 201);
   WaitFor([&] { return EventsOfType(api, "mail_failed").size() == 1; }, "mail_failed");
   CHECK(sink.Messages().size() == 5);
+}
+
+TEST_CASE("mail loop: a ticket reopened before the feedback delay is not invited",
+          "[mail][loopback]") {
+  if (!HaveAiosmtpd()) {
+    WARN("SKIPPED: python3-aiosmtpd is not installed; this test needs a real SMTP server");
+    return;
+  }
+  SmtpSink sink;
+  // A delay long enough for the reopen right after the resolution to come first on a loaded
+  // machine.
+  Api api(LoopOptions(sink, "3"));
+  const uint64_t id = api.OpenTicket();  // a classified ticket opened over the API
+  HttpClient olga = api.Client("olga");
+  const std::string actions = "/api/v1/tickets/" + std::to_string(id) + "/actions";
+  REQUIRE(
+      olga.Post(actions, json::object{{"type", "resolve"}, {"solution", "Første forsøk"}}).status ==
+      201);
+  REQUIRE(olga.Post(actions, json::object{{"type", "reopen"}, {"reason", "virker ikke"}}).status ==
+          201);
+  REQUIRE(
+      olga.Post(actions, json::object{{"type", "resolve"}, {"solution", "Andre forsøk"}}).status ==
+      201);
+  WaitFor([&] { return EventsOfType(api, "mail_sent").size() == 2; },
+          "the acknowledgement and the one invitation are sent");
+  // The first resolution's invitation was due before the second's: had it been appended, it
+  // would be in the log by now.
+  CHECK(EventsOfType(api, "feedback_invited").size() == 1);
+  auto invitation = Received(sink).back();
+  CHECK(invitation.auto_submitted == "auto-generated");
+  // The invitation is for the second resolution: its link opens the form.
+  std::smatch link;
+  REQUIRE(std::regex_search(invitation.body_text, link, std::regex("/feedback/[0-9a-f.]+")));
+  HttpClient anyone(api.server.port());
+  CHECK(anyone.Get(link.str()).status == 200);
 }
