@@ -167,9 +167,13 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       start_ = SteadyClock::now();
       if (ec == http::error::body_limit) {
-        return Reject(ErrorResponse(
-            413, "too_large",
-            fmt::format("the body is larger than {} bytes", shared_->options.body_limit)));
+        // The request line is parsed before the Content-Length is checked against the limit.
+        const std::string_view target = parser_ ? parser_->get().target() : "";
+        const size_t limit = target.substr(0, target.find('?')) == kMailInboundPath
+                                 ? std::max<size_t>(shared_->options.body_limit, kMailBodyLimit)
+                                 : shared_->options.body_limit;
+        return Reject(ErrorResponse(413, "too_large",
+                                    fmt::format("the body is larger than {} bytes", limit)));
       }
       if (ec == http::error::header_limit) {
         return Reject(ErrorResponse(431, "too_large", "the request line or headers are too large"));

@@ -208,7 +208,9 @@ TEST_CASE("mail intake threads replies, ignores noise and takes a message in onc
     CHECK(r.status == 201);
     // Beyond 10 MiB it is too large.
     big.insert(big.size() - 7, std::string(2u << 20, 'y'));
-    CHECK(PostMail(mailgate, big).status == 413);
+    auto too_large = PostMail(mailgate, big);
+    CHECK(too_large.status == 413);
+    CHECK(too_large.body.find("10485760 bytes") != std::string::npos);
   }
 }
 
