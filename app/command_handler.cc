@@ -53,11 +53,27 @@ std::vector<EventDraft> Drafts(std::vector<Payload> payloads, const EventId& pri
   return drafts;
 }
 
+// The fields of a mail record (RecordMail), which only the server issues.
+void AddMailRecord(Material& m, const RecordMail& a) {
+  std::visit(
+      Overloaded{
+          [&](const MailSent& r) { m.Add(MailKindName(r.kind)).Add(r.message_id).Add(r.to); },
+          [&](const MailFailed& r) {
+            m.Add(MailKindName(r.kind)).Add(r.message_id).Add(r.to).Add(r.reason);
+          },
+          [&](const MailBounced& r) {
+            m.Add(r.message_id).Add(r.detail);
+            for (const auto& to : r.recipients) m.Add(to);
+          },
+      },
+      a.record);
+}
+
 }  // namespace
 
 Hash CommandFingerprint(const OpenTicket& c, const CommandMeta& meta) {
-  return Material()
-      .Add("open")
+  Material m;
+  m.Add("open")
       .Add(c.service)
       .Add(CategoryName(c.category))
       .Add(c.description)
@@ -66,9 +82,12 @@ Hash CommandFingerprint(const OpenTicket& c, const CommandMeta& meta) {
       .Add(ChannelName(c.channel))
       .Add(c.subject)
       .Add(c.parent.value_or(TicketId{}).value())
-      .Add(c.external_ref)
-      .AddMeta(meta)
-      .Digest();
+      .Add(c.external_ref);
+  // Only when set, so that the fingerprints recorded before mail intake existed still match.
+  if (c.unclassified) m.Add("unclassified");
+  if (!c.first_message.empty()) m.Add("first_message").Add(c.first_message);
+  if (!c.acknowledge) m.Add("no_acknowledgement");
+  return m.AddMeta(meta).Digest();
 }
 
 Hash CommandFingerprint(TicketId ticket, const TicketAction& action, const CommandMeta& meta) {
@@ -103,6 +122,7 @@ Hash CommandFingerprint(TicketId ticket, const TicketAction& action, const Comma
                    m.AddOptional(a.score ? std::optional(std::to_string(*a.score)) : std::nullopt)
                        .Add(a.comment);
                  },
+                 [&](const RecordMail& a) { AddMailRecord(m, a); },
              },
              action);
   return m.AddMeta(meta).Digest();

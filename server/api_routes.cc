@@ -37,6 +37,15 @@ RouteTable ApiRoutes(ServerContext& ctx) {
       {kGet, "/api/v1/audit/checkpoints", kAudit, Read(GetAuditCheckpoints, ctx.audit)},
       {kGet, "/api/v1/audit/proof/inclusion", kAudit, Read(GetInclusionProof, ctx.audit)},
       {kGet, "/api/v1/audit/proof/consistency", kAudit, Read(GetConsistencyProof, ctx.audit)},
+      // Incoming mail (docs/api.md, "Mail"): the mailgate role's one endpoint.
+      {kPost, std::string(kMailInboundPath), Permission::kMailInbound,
+       Write(PostMailInbound, ctx.mail)},
+      // The feedback page a mailed invitation links to: no token, the signed link is the key.
+      {kGet, "/feedback/{token}", kAnyone, Read(GetFeedbackPage, ctx.feedback)},
+      {kPost, "/feedback/{token}", kAnyone,
+       [&pages = ctx.feedback](const Request& req, const Principal*, Later later) {
+         return PostFeedbackPage(req, pages, std::move(later));
+       }},
       // Backups (docs/api.md, "Backups"; docs/operations.md, "Backups").
       {kPost, "/api/v1/admin/backups", kAdmin, Read(PostBackup, ctx.backups)},
       {kGet, "/api/v1/admin/backups", kAdmin, Read(GetBackups, ctx.backups)},

@@ -24,12 +24,15 @@ std::string_view RoleName(Role role) {
       return "importer";
     case Role::kAdmin:
       return "admin";
+    case Role::kMailgate:
+      return "mailgate";
   }
   return "reader";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kReader, Role::kAgent, Role::kAuditor, Role::kImporter, Role::kAdmin}) {
+  for (Role r : {Role::kReader, Role::kAgent, Role::kAuditor, Role::kImporter, Role::kAdmin,
+                 Role::kMailgate}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;
@@ -47,6 +50,8 @@ bool Allows(Role role, Permission p) {
       return p == Permission::kRead || p == Permission::kAudit;
     case Role::kImporter:
       return p == Permission::kRead || p == Permission::kAct || p == Permission::kImport;
+    case Role::kMailgate:
+      return p == Permission::kMailInbound;
   }
   return false;
 }

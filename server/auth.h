@@ -19,18 +19,19 @@
 
 namespace tl::server {
 
-enum class Role { kReader, kAgent, kAuditor, kImporter, kAdmin };
+enum class Role { kReader, kAgent, kAuditor, kImporter, kAdmin, kMailgate };
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 // What a request may do; each endpoint needs one.
 enum class Permission {
-  kRead,    // tickets, lists, queues, services, reports, dashboard
-  kAct,     // open tickets and act on them
-  kAudit,   // history, event feed, verify
-  kImport,  // set occurred_at, actor and external_ref on writes
-  kAdmin,   // define queues and services
+  kRead,         // tickets, lists, queues, services, reports, dashboard
+  kAct,          // open tickets and act on them
+  kAudit,        // history, event feed, verify
+  kImport,       // set occurred_at, actor and external_ref on writes
+  kAdmin,        // define queues and services
+  kMailInbound,  // post incoming mail (the mailgate role's only permission; docs/mail.md)
 };
 
 bool Allows(Role role, Permission permission);

@@ -49,6 +49,9 @@ struct ServerContext {
   Operations operations;
   WritePath writes;
   Backups backups;
+  // Set by whoever wires mail intake (server/stack.cc); else POST mail/inbound is 503.
+  MailInbound mail;
+  FeedbackPages feedback;
 };
 
 }  // namespace tl::server

@@ -35,9 +35,11 @@ json::object TicketToJson(const TicketState& t) {
   json::object o;
   o["id"] = t.id.value();
   o["version"] = t.version.value();
-  o["service"] = t.service;
+  // A ticket opened by mail has no service or description until it is classified (docs/api.md,
+  // "Mail"): null, never "".
+  o["service"] = StringOrNull(t.service);
   o["category"] = Name(CategoryName(t.category));
-  o["description"] = t.description;
+  o["description"] = StringOrNull(t.description);
   o["queue"] = t.queue;
   o["owner"] = StringOrNull(t.owner);
   o["requester"] = t.requester;
@@ -74,9 +76,9 @@ json::object PayloadToJson(const Event& e) {
   json::object o;
   std::visit(Overloaded{
                  [&](const TicketOpened& p) {
-                   o["service"] = p.service;
+                   o["service"] = StringOrNull(p.service);
                    o["category"] = Name(CategoryName(p.category));
-                   o["description"] = p.description;
+                   o["description"] = StringOrNull(p.description);
                    o["queue"] = p.queue;
                    o["requester"] = p.requester;
                    o["channel"] = Name(ChannelName(p.channel));
@@ -132,6 +134,24 @@ json::object PayloadToJson(const Event& e) {
                  [&](const ServiceDefined& p) {
                    o["name"] = e.stream.name;
                    o["title"] = p.title;
+                 },
+                 [&](const MailSent& p) {
+                   o["kind"] = Name(MailKindName(p.kind));
+                   o["message_id"] = p.message_id;
+                   o["to"] = p.to;
+                 },
+                 [&](const MailFailed& p) {
+                   o["kind"] = Name(MailKindName(p.kind));
+                   o["message_id"] = p.message_id;
+                   o["to"] = p.to;
+                   o["reason"] = p.reason;
+                 },
+                 [&](const MailBounced& p) {
+                   o["message_id"] = p.message_id;
+                   json::array recipients;
+                   for (const auto& r : p.recipients) recipients.emplace_back(r);
+                   o["recipients"] = std::move(recipients);
+                   o["detail"] = StringOrNull(p.detail);
                  },
              },
              e.payload);

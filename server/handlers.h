@@ -15,8 +15,10 @@
 
 #include "app/checkpoint_signer.h"
 #include "app/command_handler.h"
+#include "app/feedback_links.h"
 #include "app/ledger_backup.h"
 #include "app/ledger_integrity.h"
+#include "app/mail_intake.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -97,5 +99,26 @@ std::optional<Response> PutQueue(const Request& req, const Principal& caller, Wr
                                  Later later);  // {name}
 std::optional<Response> PutService(const Request& req, const Principal& caller, WritePath& writes,
                                    Later later);  // {name}
+
+// Incoming mail (handlers_mail.cc; docs/api.md, "Mail"): the body is the raw message, up to
+// kMailBodyLimit whatever the server's body limit (session.cc raises it for this route).
+inline constexpr std::string_view kMailInboundPath = "/api/v1/mail/inbound";
+inline constexpr size_t kMailBodyLimit = 10u << 20;
+struct MailInbound {
+  app::MailIntake* intake = nullptr;  // null: not wired (unit tests); 503
+};
+std::optional<Response> PostMailInbound(const Request& req, const Principal& caller,
+                                        MailInbound& mail, Later later);
+
+// The feedback page (handlers_feedback.cc; docs/api.md, "Mail"): GET shows the form of a
+// signed link's ticket, POST records `feedback_received` once. No token: the link is the key.
+struct FeedbackPages {
+  const app::FeedbackLinks* links = nullptr;  // null: no feedback links (404)
+  app::CommandHandler* commands = nullptr;
+  const projections::Projections* read_models = nullptr;
+};
+Response GetFeedbackPage(const Request& req, FeedbackPages& pages);  // {token}
+std::optional<Response> PostFeedbackPage(const Request& req, FeedbackPages& pages,
+                                         Later later);  // {token}
 
 }  // namespace tl::server

@@ -25,6 +25,12 @@ json::value OwnerJson(const std::optional<std::string>& owner) {
   return owner ? json::value(*owner) : json::value(nullptr);
 }
 
+// A group's key. Only a ticket opened by mail and not yet classified has an empty one (no
+// service): reports group those under null (docs/api.md, "Mail").
+json::value KeyJson(const std::string& key) {
+  return key.empty() ? json::value(nullptr) : json::value(key);
+}
+
 json::object CountsJson(const std::map<std::string, uint64_t>& counts) {
   json::object o;
   for (const auto& [key, n] : counts) o[key] = n;
@@ -60,7 +66,7 @@ json::object DurationStatsJson(const projections::DurationStats& s) {
 json::object ToJson(const projections::ResponseTimesReport& report) {
   json::array groups;
   for (const auto& g : report.groups) {
-    groups.push_back(json::object{{"key", g.key},
+    groups.push_back(json::object{{"key", KeyJson(g.key)},
                                   {"tickets", g.tickets},
                                   {"first_response", DurationStatsJson(g.first_response)},
                                   {"resolution", DurationStatsJson(g.resolution)}});
@@ -75,7 +81,7 @@ json::object ToJson(const projections::VolumeReport& report) {
     for (const auto& k : g.top_keywords) {
       keywords.push_back(json::object{{"keyword", k.keyword}, {"count", k.count}});
     }
-    groups.push_back(json::object{{"key", g.key},
+    groups.push_back(json::object{{"key", KeyJson(g.key)},
                                   {"total", g.total},
                                   {"by_interval", CountsJson(g.by_interval)},
                                   {"top_keywords", std::move(keywords)}});
@@ -87,7 +93,7 @@ json::object ToJson(const projections::DashboardReport& report) {
   json::array rows;
   for (const auto& r : report.rows) {
     rows.push_back(json::object{
-        {"service", r.service}, {"total", r.total}, {"by_week", CountsJson(r.by_week)}});
+        {"service", KeyJson(r.service)}, {"total", r.total}, {"by_week", CountsJson(r.by_week)}});
   }
   return json::object{
       {"now", FormatRfc3339(report.now)}, {"total", report.total}, {"rows", std::move(rows)}};
@@ -110,8 +116,8 @@ json::object ToJson(const projections::WorkloadReport& report) {
 json::object ToJson(const projections::MisroutesReport& report) {
   json::array groups;
   for (const auto& g : report.groups) {
-    groups.push_back(
-        json::object{{"service", g.service}, {"from_queue", g.from_queue}, {"count", g.count}});
+    groups.push_back(json::object{
+        {"service", KeyJson(g.service)}, {"from_queue", g.from_queue}, {"count", g.count}});
   }
   return json::object{{"groups", std::move(groups)}};
 }
@@ -120,7 +126,7 @@ json::object ToJson(const projections::SatisfactionReport& report) {
   json::array groups;
   for (const auto& g : report.groups) {
     groups.push_back(json::object{
-        {"key", g.key},
+        {"key", KeyJson(g.key)},
         {"feedback", g.feedback},
         {"mean_score", Nullable(g.mean_score)},
         {"invited", g.invited},
@@ -135,7 +141,7 @@ json::object ToJson(const projections::ComplianceReport& report) {
   json::array groups;
   for (const auto& g : report.groups) {
     groups.push_back(json::object{
-        {"key", g.key},
+        {"key", KeyJson(g.key)},
         {"resolved", g.resolved},
         {"resolved_with_solution", g.resolved_with_solution},
         {"stalls", g.stalls},

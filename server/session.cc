@@ -19,6 +19,7 @@
 #include "ledger/domain/log_line.h"
 #include "ledger/store/event_log.h"
 #include "server/error_mapping.h"
+#include "server/handlers.h"
 #include "server/json_input.h"
 
 namespace tl::server {
@@ -114,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoRead() {
     if (stop_ || shared_->stopping) return Close();
     parser_.emplace();
-    parser_->body_limit(shared_->options.body_limit);
+    parser_->body_limit(std::max<size_t>(shared_->options.body_limit, kMailBodyLimit));
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit));
     // One deadline for the whole request, header and body: a slow drip cannot extend it.
     stream_.expires_after(shared_->options.read_timeout);
@@ -126,6 +127,19 @@ class Session : public std::enable_shared_from_this<Session> {
   // for curl) for the go-ahead; give it at once. A body over the limit was refused already.
   void OnHeader(beast::error_code ec, size_t bytes) {
     if (ec) return OnRead(ec, bytes);
+    // Incoming mail may be up to 10 MiB whatever --body-limit says (docs/api.md, "Mail"): the
+    // header was read with the larger limit (the parser checks Content-Length against it while
+    // reading the header); every other route gets the configured one back before its body.
+    const std::string_view target = parser_->get().target();
+    const bool mail = parser_->get().method() == http::verb::post &&
+                      target.substr(0, target.find('?')) == kMailInboundPath;
+    if (!mail) {
+      const auto length = parser_->content_length();
+      if (length && *length > shared_->options.body_limit) {
+        return OnRead(http::error::body_limit, bytes);
+      }
+      parser_->body_limit(shared_->options.body_limit);
+    }
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       return net::async_write(stream_, net::buffer(kContinue),
@@ -153,9 +167,13 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       start_ = SteadyClock::now();
       if (ec == http::error::body_limit) {
-        return Reject(ErrorResponse(
-            413, "too_large",
-            fmt::format("the body is larger than {} bytes", shared_->options.body_limit)));
+        // The request line is parsed before the Content-Length is checked against the limit.
+        const std::string_view target = parser_ ? parser_->get().target() : "";
+        const size_t limit = target.substr(0, target.find('?')) == kMailInboundPath
+                                 ? std::max<size_t>(shared_->options.body_limit, kMailBodyLimit)
+                                 : shared_->options.body_limit;
+        return Reject(ErrorResponse(413, "too_large",
+                                    fmt::format("the body is larger than {} bytes", limit)));
       }
       if (ec == http::error::header_limit) {
         return Reject(ErrorResponse(431, "too_large", "the request line or headers are too large"));

@@ -1,5 +1,7 @@
 #include "server/stack.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "app/signing_key.h"
@@ -57,10 +59,31 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
       *s->log_, *s->projections_, *s->commands_, s->auth_, *s->metrics_, *s->reports_,
       std::move(options.static_assets), /*ready_max_lag=*/4096, s->integrity_.get(),
       s->signer_.get(), s->backups_.get());
+  s->mail_intake_ = std::make_unique<app::MailIntake>(*s->commands_, *s->states_, options.mail);
+  s->context_->mail.intake = s->mail_intake_.get();
+  TL_ASSIGN_OR_RETURN(
+      auto links, app::FeedbackLinks::LoadOrCreate(
+                      (std::filesystem::path(options.data_dir) / app::kFeedbackKeyFile).string()));
+  s->feedback_links_ = std::make_unique<app::FeedbackLinks>(std::move(links));
+  s->context_->feedback =
+      FeedbackPages{s->feedback_links_.get(), s->commands_.get(), s->projections_.get()};
+
   s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));
   for (Route& route : options.extra_routes) s->routes_->Add(std::move(route));
   s->server_ = std::make_unique<Server>(*s->routes_, *s->metrics_, options.server);
   TL_RETURN_IF_ERROR(s->server_->Start());
+  if (options.outbox) {
+    options.outbox->mail = options.mail;
+    options.outbox->clock = options.log.clock;
+    if (options.outbox->public_url.empty()) {
+      const std::string& host = options.server.address;
+      options.outbox->public_url = host.find(':') == std::string::npos
+                                       ? fmt::format("http://{}:{}", host, s->server_->port())
+                                       : fmt::format("http://[{}]:{}", host, s->server_->port());
+    }
+    TL_ASSIGN_OR_RETURN(s->outbox_, app::Outbox::Start(*s->log_, *s->commands_, *s->feedback_links_,
+                                                       *options.outbox));
+  }
   return s;
 }
 
@@ -69,6 +92,7 @@ Stack::~Stack() { Close().PermitUncheckedError(); }
 Status Stack::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
+  outbox_.reset();  // its last send finishes; it appends through the command handler
   if (server_) server_->Shutdown();
   signer_.reset();     // its last round may still sign what the requests in flight appended
   integrity_.reset();  // joins its walk over the log, which must still be open
@@ -79,6 +103,7 @@ Status Stack::Close() {
   server_.reset();
   routes_.reset();
   context_.reset();
+  mail_intake_.reset();
   backups_.reset();
   reports_.reset();
   commands_.reset();

@@ -21,6 +21,8 @@
 #include "app/command_handler.h"
 #include "app/ledger_backup.h"
 #include "app/ledger_integrity.h"
+#include "app/mail_intake.h"
+#include "app/outbox.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -54,6 +56,12 @@ struct StackOptions {
   // Routes served besides docs/api.md's, added after them (e.g. the HTTP benchmark's bare handler,
   // which the product does not serve). Their handlers must not outlive the Stack's services.
   std::vector<Route> extra_routes;
+  // The desk's mail (docs/mail.md): tags, its address, its Message-IDs' domain. Intake always
+  // runs (POST /api/v1/mail/inbound).
+  app::MailSettings mail;
+  // Set (serve --smtp): the outbox sends the desk's mail and appends the invitations; its
+  // `mail` is taken from the field above. Unset: nothing is sent and nobody is invited.
+  std::optional<app::OutboxOptions> outbox;
 };
 
 class Stack {
@@ -85,6 +93,9 @@ class Stack {
   std::unique_ptr<app::ProjectionStateSource> states_;
   std::unique_ptr<app::CommandHandler> commands_;
   std::unique_ptr<ReportBodies> reports_;
+  std::unique_ptr<app::MailIntake> mail_intake_;
+  std::unique_ptr<app::FeedbackLinks> feedback_links_;
+  std::unique_ptr<app::Outbox> outbox_;          // null without --smtp
   std::unique_ptr<app::LedgerBackups> backups_;  // null without a backup directory
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<RouteTable> routes_;

@@ -79,6 +79,19 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     size_t metrics_top_values = projections::kDefaultTopLabelValues;
     std::string log_level = "info";
     std::string backup_dir;
+    std::string mail_from;
+    std::string mail_tag = "ticketledger";
+    std::string mail_domain;
+    std::string smtp;
+    std::string smtp_starttls = "off";
+    std::string smtp_user;
+    std::string smtp_password_file;
+    bool smtp_allow_plaintext_auth = false;
+    std::string smtp_ca_file;
+    int smtp_retry_ms = 2'000;
+    int smtp_attempts = 12;
+    std::string public_url;
+    double feedback_delay_s = 15 * 60;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM/SIGINT");
@@ -112,6 +125,45 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--backup-dir", args->backup_dir,
                   "Where POST /api/v1/admin/backups puts its backups (docs/operations.md, "
                   "\"Backups\"); without it, backups are refused (409 backups_not_configured)");
+  cmd->add_option("--mail-from", args->mail_from,
+                  "The desk's address: From of the mail it sends; mail From it is ignored as a "
+                  "loop (docs/mail.md)");
+  cmd->add_option("--mail-tag", args->mail_tag,
+                  "The desk's name in ticket tags \"[<tag> #<id>]\" in mail subjects")
+      ->capture_default_str();
+  cmd->add_option("--mail-domain", args->mail_domain,
+                  "The domain of the Message-IDs the desk makes (default: --mail-from's)");
+  cmd->add_option("--smtp", args->smtp,
+                  "Send the desk's mail through this relay: smtp://HOST:PORT or smtps://HOST:PORT "
+                  "(docs/mail.md); without it nothing is sent and no feedback is invited");
+  cmd->add_option("--smtp-starttls", args->smtp_starttls,
+                  "STARTTLS on smtp://: off, try (when offered) or required")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"off", "try", "required"}));
+  cmd->add_option("--smtp-user", args->smtp_user, "AUTH with this user name");
+  cmd->add_option("--smtp-password-file", args->smtp_password_file,
+                  "A file holding the AUTH password (its first line)");
+  cmd->add_flag("--smtp-allow-plaintext-auth", args->smtp_allow_plaintext_auth,
+                "Allow AUTH over a connection that is not encrypted (a loopback relay)");
+  cmd->add_option("--smtp-ca-file", args->smtp_ca_file,
+                  "PEM bundle to verify the relay with (default: the system's)");
+  cmd->add_option("--smtp-retry-ms", args->smtp_retry_ms,
+                  "First retry of a send the relay did not take; each next one waits twice as "
+                  "long, at most 5 minutes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600'000));
+  cmd->add_option("--smtp-attempts", args->smtp_attempts,
+                  "Attempts of a send before it is given up (mail_failed)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--public-url", args->public_url,
+                  "The server's URL as requesters reach it; feedback links point there "
+                  "(default: the URL served)");
+  cmd->add_option("--feedback-delay", args->feedback_delay_s,
+                  "Seconds after a resolution that the feedback invitation is sent, unless the "
+                  "ticket was reopened (at most 7200)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 7200.0));
   cmd->add_flag("--plain-write-path", args->plain_write_path,
                 "Commit without the write path's tunings: no sync stage, RocksDB's own WAL "
                 "files (docs/benchmarks.md, \"Tuning\")");
@@ -169,6 +221,32 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.signing_key = args->signing_key;
     options.origin = args->origin;
     options.backup_dir = args->backup_dir;
+    options.mail.origin = args->mail_tag;
+    options.mail.from_address = args->mail_from;
+    options.mail.message_id_domain = args->mail_domain;
+    if (!args->smtp.empty()) {
+      app::OutboxOptions outbox;
+      outbox.smtp.url = args->smtp;
+      outbox.smtp.starttls = args->smtp_starttls == "required" ? mail::StartTls::kRequired
+                             : args->smtp_starttls == "try"    ? mail::StartTls::kIfAvailable
+                                                               : mail::StartTls::kOff;
+      outbox.smtp.username = args->smtp_user;
+      if (!args->smtp_password_file.empty()) {
+        std::ifstream in(args->smtp_password_file);
+        if (!in || !std::getline(in, outbox.smtp.password)) {
+          return fail(Status::NotFound(
+              fmt::format("cannot read the SMTP password file {}", args->smtp_password_file)));
+        }
+      }
+      outbox.smtp.allow_plaintext_auth = args->smtp_allow_plaintext_auth;
+      outbox.smtp.ca_file = args->smtp_ca_file;
+      outbox.first_retry = std::chrono::milliseconds(args->smtp_retry_ms);
+      outbox.max_attempts = args->smtp_attempts;
+      outbox.feedback_delay =
+          static_cast<ledger::TimeNs>(args->feedback_delay_s * ledger::kNanosPerSecond);
+      outbox.public_url = args->public_url;
+      options.outbox = std::move(outbox);
+    }
     options.max_time_ahead = args->max_time_ahead_s * ledger::kNanosPerSecond;
 
     std::string token_warning;

@@ -14,8 +14,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-Result<HttpAnswer> HttpGet(const std::string& base, const std::string& path,
-                           const std::string& token) {
+namespace {
+
+Result<HttpAnswer> Exchange(http::verb method, const std::string& base, const std::string& path,
+                            const std::string& token, const std::string& content_type,
+                            std::string body) {
   constexpr std::string_view kScheme = "http://";
   if (!base.starts_with(kScheme)) {
     return Status::BadField(fmt::format("{}: only http:// URLs are supported", base));
@@ -31,9 +34,14 @@ Result<HttpAnswer> HttpGet(const std::string& base, const std::string& path,
     beast::tcp_stream stream(io);
     stream.expires_after(std::chrono::seconds(30));
     stream.connect(resolver.resolve(host, port));
-    http::request<http::empty_body> req{http::verb::get, path, 11};
+    http::request<http::string_body> req{method, path, 11};
     req.set(http::field::host, authority);
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (method != http::verb::get) {
+      req.set(http::field::content_type, content_type);
+      req.body() = std::move(body);
+      req.prepare_payload();
+    }
     http::write(stream, req);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
@@ -43,8 +51,22 @@ Result<HttpAnswer> HttpGet(const std::string& base, const std::string& path,
     stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
     return HttpAnswer{static_cast<int>(parser.get().result_int()), parser.get().body()};
   } catch (const std::exception& e) {
-    return Status::Unavailable(fmt::format("GET {}{}: {}", base, path, e.what()));
+    return Status::Unavailable(
+        fmt::format("{} {}{}: {}", std::string(http::to_string(method)), base, path, e.what()));
   }
+}
+
+}  // namespace
+
+Result<HttpAnswer> HttpGet(const std::string& base, const std::string& path,
+                           const std::string& token) {
+  return Exchange(http::verb::get, base, path, token, "", "");
+}
+
+Result<HttpAnswer> HttpPost(const std::string& base, const std::string& path,
+                            const std::string& token, const std::string& content_type,
+                            std::string body) {
+  return Exchange(http::verb::post, base, path, token, content_type, std::move(body));
 }
 
 }  // namespace tl::tools

@@ -1,4 +1,5 @@
-// A plain HTTP/1.1 GET for the tools that talk to a running server (`audit monitor`).
+// A plain HTTP/1.1 GET and POST for the tools that talk to a running server (`audit monitor`,
+// `mailgate`).
 // http:// only; put a TLS-terminating proxy's plain side or an SSH tunnel in front otherwise.
 #pragma once
 
@@ -18,5 +19,10 @@ struct HttpAnswer {
 // answer.
 Result<HttpAnswer> HttpGet(const std::string& base, const std::string& path,
                            const std::string& token);
+
+// POST `body` with `content_type`; otherwise as HttpGet.
+Result<HttpAnswer> HttpPost(const std::string& base, const std::string& path,
+                            const std::string& token, const std::string& content_type,
+                            std::string body);
 
 }  // namespace tl::tools

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "ledger/domain/event.h"
 #include "ledger/domain/types.h"
 
 namespace tl::ledger {
@@ -22,6 +23,14 @@ struct OpenTicket {
   std::string subject;
   std::optional<TicketId> parent;
   std::string external_ref;  // importer only
+  // Mail intake only (docs/api.md, "Mail"): the ticket opens without service and description,
+  // which the service centre sets with `update` before the ticket leaves first line.
+  bool unclassified = false;
+  // Mail intake: the mail's text, recorded as a requester message in the same append.
+  std::string first_message;
+  // False for mail no automatic answer may go to (a mailing list's, RFC 3834): no
+  // `acknowledged`, so the outbox sends none.
+  bool acknowledge = true;
 };
 
 struct Reply {
@@ -67,8 +76,15 @@ struct GiveFeedback {
   std::string comment;
 };
 
-using TicketAction = std::variant<Reply, RequesterMessage, Comment, Stall, Resume, Assign, Unassign,
-                                  Move, Update, Resolve, Reopen, InviteFeedback, GiveFeedback>;
+// What the mail loop records on a ticket (docs/mail.md): the outbox's outcome of a send, or a
+// delivery report intake took in. Only the server itself issues it; no HTTP action names it.
+struct RecordMail {
+  std::variant<MailSent, MailFailed, MailBounced> record;
+};
+
+using TicketAction =
+    std::variant<Reply, RequesterMessage, Comment, Stall, Resume, Assign, Unassign, Move, Update,
+                 Resolve, Reopen, InviteFeedback, GiveFeedback, RecordMail>;
 
 // The docs/api.md name of an action type ("reply", "feedback_invited", ...).
 std::string_view ActionName(const TicketAction& action);

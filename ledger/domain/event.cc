@@ -24,8 +24,23 @@ std::string_view EventTypeName(const Payload& payload) {
                         [](const ChildLinked&) { return "child_linked"; },
                         [](const QueueDefined&) { return "queue_defined"; },
                         [](const ServiceDefined&) { return "service_defined"; },
+                        [](const MailSent&) { return "mail_sent"; },
+                        [](const MailFailed&) { return "mail_failed"; },
+                        [](const MailBounced&) { return "mail_bounced"; },
                     },
                     payload);
+}
+
+std::string_view MailKindName(MailKind kind) {
+  switch (kind) {
+    case MailKind::kAcknowledgement:
+      return "acknowledgement";
+    case MailKind::kReply:
+      return "reply";
+    case MailKind::kFeedbackInvitation:
+      return "feedback_invitation";
+  }
+  return "unknown";
 }
 
 }  // namespace tl::ledger

@@ -134,10 +134,39 @@ struct ServiceDefined {
   bool operator==(const ServiceDefined&) const = default;
 };
 
-using Payload =
-    std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented, StatusChanged,
-                 Stalled, Resumed, Assigned, Unassigned, Moved, Updated, Resolved, Reopened,
-                 FeedbackInvited, FeedbackReceived, ChildLinked, QueueDefined, ServiceDefined>;
+// The three kinds of mail the desk sends, each derived from one event (docs/mail.md).
+enum class MailKind : uint8_t { kAcknowledgement, kReply, kFeedbackInvitation };
+std::string_view MailKindName(MailKind kind);  // "acknowledgement", "reply", "feedback_invitation"
+
+// Mail events are on the ticket's stream. Message-IDs are written without angle brackets.
+struct MailSent {
+  MailKind kind = MailKind::kAcknowledgement;
+  std::string message_id;  // fixed by the source event, the same across retries and restarts
+  std::string to;          // the addr-spec it was sent to
+  bool operator==(const MailSent&) const = default;
+};
+
+// A send given up: a permanent refusal, or retries used up.
+struct MailFailed {
+  MailKind kind = MailKind::kAcknowledgement;
+  std::string message_id;
+  std::string to;
+  std::string reason;  // the relay's last reply or the local error
+  bool operator==(const MailFailed&) const = default;
+};
+
+// A delivery report (RFC 3464) about mail the ledger sent.
+struct MailBounced {
+  std::string message_id;               // of our message that bounced
+  std::vector<std::string> recipients;  // the recipients that failed
+  std::string detail;                   // the report's diagnostic, for people
+  bool operator==(const MailBounced&) const = default;
+};
+
+using Payload = std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented,
+                             StatusChanged, Stalled, Resumed, Assigned, Unassigned, Moved, Updated,
+                             Resolved, Reopened, FeedbackInvited, FeedbackReceived, ChildLinked,
+                             QueueDefined, ServiceDefined, MailSent, MailFailed, MailBounced>;
 
 // The snake_case type name used in JSON ("opened", "replied", "status_changed", ...).
 std::string_view EventTypeName(const Payload& payload);

@@ -43,6 +43,26 @@ Status CheckQueue(const ReferenceData& ref, std::string_view queue) {
   return Status::Ok();
 }
 
+// A ticket opened by mail has no service until `update` classifies it; until then it may not
+// leave first line nor be worked on (docs/api.md, "Mail"): assigning it, moving it to a team
+// queue, replying to it and resolving it are refused.
+Status CheckClassified(const TicketState& t, const ReferenceData& ref, const TicketAction& action) {
+  if (!t.service.empty()) return Status::Ok();
+  const bool needs_service =
+      std::visit(Overloaded{
+                     [](const Assign&) { return true; },
+                     [](const Reply&) { return true; },
+                     [](const Resolve&) { return true; },
+                     [&](const Move& a) { return !ref.IsFirstLine(a.queue); },
+                     [](const auto&) { return false; },
+                 },
+                 action);
+  if (!needs_service) return Status::Ok();
+  return Status::Rule(
+      "classification_required",
+      fmt::format("ticket {} has no service yet: classify it with update first", t.id));
+}
+
 bool IsMember(const ReferenceData& ref, std::string_view queue, const std::string& person) {
   const QueueInfo* q = ref.FindQueue(queue);
   return q && q->members.contains(person);
@@ -58,11 +78,17 @@ bool IsBlank(std::string_view text) {
 
 Result<std::vector<Payload>> DecideOpen(const OpenTicket& c, const ReferenceData& ref,
                                         const TicketState* parent, TimeNs occurred_at) {
-  TL_RETURN_IF_ERROR(Required(c.service, "service"));
-  TL_RETURN_IF_ERROR(Required(c.description, "description"));
+  if (c.unclassified) {
+    if (!c.service.empty() || !c.description.empty()) {
+      return Status::BadField("an unclassified ticket has no service or description");
+    }
+  } else {
+    TL_RETURN_IF_ERROR(Required(c.service, "service"));
+    TL_RETURN_IF_ERROR(Required(c.description, "description"));
+  }
   TL_RETURN_IF_ERROR(Required(c.queue, "queue"));
   TL_RETURN_IF_ERROR(Required(c.requester, "requester"));
-  TL_RETURN_IF_ERROR(CheckService(ref, c.service));
+  if (!c.unclassified) TL_RETURN_IF_ERROR(CheckService(ref, c.service));
   TL_RETURN_IF_ERROR(CheckQueue(ref, c.queue));
   if (c.parent) {
     if (!parent || !parent->exists()) {
@@ -77,7 +103,8 @@ Result<std::vector<Payload>> DecideOpen(const OpenTicket& c, const ReferenceData
   events.push_back(TicketOpened{c.service, c.category, c.description, c.queue, c.requester,
                                 c.channel, c.subject, c.parent.value_or(TicketId{}),
                                 c.external_ref});
-  if (ref.IsFirstLine(c.queue)) events.push_back(Acknowledged{});
+  if (!IsBlank(c.first_message)) events.push_back(RequesterMessaged{c.first_message});
+  if (ref.IsFirstLine(c.queue) && c.acknowledge) events.push_back(Acknowledged{});
   return events;
 }
 
@@ -135,10 +162,12 @@ Result<std::vector<Payload>> DecideAction(const TicketState& t, const ReferenceD
             }
             return Status::Ok();
           },
+          [](const RecordMail&) { return Status::Ok(); },
       },
       action));
 
   TL_RETURN_IF_ERROR(CheckTime(t.updated_at, occurred_at, fmt::format("ticket {}", t.id)));
+  TL_RETURN_IF_ERROR(CheckClassified(t, ref, action));
 
   const bool resolved = t.status == TicketStatus::kResolved;
   return std::visit(
@@ -226,6 +255,10 @@ Result<std::vector<Payload>> DecideAction(const TicketState& t, const ReferenceD
               return Status::Rule("not_resolved", fmt::format("ticket {} is not resolved", t.id));
             }
             return Events{FeedbackReceived{static_cast<int32_t>(*a.score), a.comment}};
+          },
+          // A record of what happened to mail: true in any status.
+          [&](const RecordMail& a) -> Result<Events> {
+            return Events{std::visit([](const auto& r) { return Payload(r); }, a.record)};
           },
       },
       action);

@@ -104,6 +104,11 @@ void Apply(TicketState& s, Ev& e) {
                  [&](const ChildLinked& p) { s.children.push_back(p.child); },
                  [&](const QueueDefined&) {},
                  [&](const ServiceDefined&) {},
+                 // Mail events record what the outbox and intake did (docs/mail.md); they
+                 // change nothing of the ticket but its version.
+                 [&](const MailSent&) {},
+                 [&](const MailFailed&) {},
+                 [&](const MailBounced&) {},
              },
              e.payload);
   s.version = e.version;

@@ -365,3 +365,54 @@ TEST_CASE("a definition that changes nothing appends nothing", "[rules]") {
   CHECK(changed->changed);
   CHECK(d.log->Head().seq == before.Next());
 }
+
+TEST_CASE("a ticket opened by mail is unclassified until update sets its service", "[rules]") {
+  Desk desk;
+  OpenTicket mail;
+  mail.queue = "Orakel";
+  mail.requester = "kari@uni.no";
+  mail.subject = "Feide";
+  mail.unclassified = true;
+  mail.first_message = "Jeg får ikke logget inn.";
+  const TicketId id = desk.Open(mail);
+  CHECK(desk.Types(id) == std::vector<std::string>{"opened", "requester_messaged", "acknowledged"});
+  CHECK(desk.State(id).service.empty());
+
+  desk.Refused("classification_required", [&] { return desk.Act(id, Reply{"hei"}); });
+  desk.Refused("classification_required", [&] { return desk.Act(id, Assign{"olga"}); });
+  desk.Refused("classification_required", [&] { return desk.Act(id, Move{"campus", ""}); });
+  desk.Refused("classification_required", [&] { return desk.Act(id, Resolve{"done"}); });
+  desk.Ok(id, Comment{"ser på det"});
+  desk.Ok(id, RequesterMessage{"Noe nytt?"});
+
+  Update classify;
+  classify.service = "Identitet_Feide";
+  classify.description = "innlogging";
+  desk.Ok(id, classify);
+  desk.Ok(id, Reply{"Prøv igjen nå"});
+
+  SECTION("an unclassified open may not carry a service, and a classified one needs it") {
+    OpenTicket both = mail;
+    both.service = "Identitet_Feide";
+    desk.Refused("bad_field", [&] { return desk.handler.Open(both, By("olga")); });
+    OpenTicket none = mail;
+    none.unclassified = false;
+    desk.Refused("missing_field", [&] { return desk.handler.Open(none, By("olga")); });
+  }
+  SECTION("mail from a list opens without an acknowledgement") {
+    OpenTicket list = mail;
+    list.acknowledge = false;
+    CHECK(desk.Types(desk.Open(list)) == std::vector<std::string>{"opened", "requester_messaged"});
+  }
+}
+
+TEST_CASE("mail records are appended in any status, resolved included", "[rules]") {
+  Desk desk;
+  const TicketId id = desk.Open();
+  desk.Ok(id, Resolve{"done"});
+  desk.Ok(id,
+          RecordMail{MailSent{MailKind::kAcknowledgement, "tl.1.2@desk.example.org", "k@u.no"}});
+  desk.Ok(id, RecordMail{MailBounced{"tl.1.2@desk.example.org", {"k@u.no"}, "550 5.1.1"}});
+  CHECK(desk.State(id).status == TicketStatus::kResolved);
+  CHECK(desk.Types(id).back() == "mail_bounced");
+}

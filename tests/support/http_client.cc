@@ -77,12 +77,12 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& targ
   req.version(11);
   req.set(http::field::host, "127.0.0.1");
   if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
-  for (const auto& [k, v] : headers) req.set(k, v);
   if (!body.empty() || method == "POST" || method == "PUT") {
     req.set(http::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
   }
+  for (const auto& [k, v] : headers) req.set(k, v);  // after: a test may set its own type
   for (int attempt = 0; attempt < 2; ++attempt) {
     try {
       if (!impl_->connected) impl_->Connect();

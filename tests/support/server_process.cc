@@ -38,8 +38,9 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
   std::ofstream tokens(dir_.Sub("tokens"));
   tokens << "# test tokens: <sha256 hex> <role> <actor>\n";
   const std::vector<std::pair<std::string, std::string>> people = {
-      {"admin", "admin"},   {"agent", "agent"},     {"olga", "agent"},
-      {"reader", "reader"}, {"auditor", "auditor"}, {"importer", "importer"}};
+      {"admin", "admin"},      {"agent", "agent"},     {"olga", "agent"},
+      {"reader", "reader"},    {"auditor", "auditor"}, {"importer", "importer"},
+      {"mailgate", "mailgate"}};
   for (const auto& [actor, role] : people) {
     auto t = server::GenerateToken();
     REQUIRE(t.ok());

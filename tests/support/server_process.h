@@ -4,8 +4,8 @@
 // waits (graceful shutdown); Kill() sends SIGKILL (crash tests). The data directory survives a
 // stop, so a test can restart the server on the same ledger.
 //
-// Tokens: one per role, acting as "admin", "agent", "reader", "auditor", "importer" (and a
-// second agent "olga", a member of the standard first-line queue).
+// Tokens: one per role, acting as "admin", "agent", "reader", "auditor", "importer",
+// "mailgate" (and a second agent "olga", a member of the standard first-line queue).
 #pragma once
 
 #include <sys/types.h>
@@ -50,7 +50,7 @@ class ServerProcess {
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
-  // The token of a role: "admin", "agent", "olga", "reader", "auditor", "importer".
+  // The token of a role: "admin", "agent", "olga", "reader", "auditor", "importer", "mailgate".
   const std::string& token(const std::string& who) const { return tokens_.at(who); }
   // Everything the server wrote on stderr so far (the access log, errors).
   std::string Stderr() const;

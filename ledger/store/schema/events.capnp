@@ -79,6 +79,11 @@ struct Event {
     childLinked @24 :ChildLinked;
     queueDefined @25 :QueueDefined;
     serviceDefined @26 :ServiceDefined;
+    # The privacy branch's; this reader knows it only by number and refuses it as unknown.
+    personalDataErased @27 :PersonalDataErased;
+    mailSent @28 :MailSent;
+    mailFailed @29 :MailFailed;
+    mailBounced @30 :MailBounced;
   }
 }
 
@@ -163,4 +168,34 @@ struct QueueDefined {
 
 struct ServiceDefined {
   title @0 :Text;
+}
+
+struct PersonalDataErased {
+  reason @0 :Text;
+}
+
+# The three kinds of mail the desk sends (docs/mail.md), each derived from one event.
+enum MailKind {
+  acknowledgement @0;        # from `acknowledged`
+  reply @1;                  # from `replied`
+  feedbackInvitation @2;     # from `feedback_invited`
+}
+
+struct MailSent {
+  kind @0 :MailKind;
+  messageId @1 :Text;        # without angle brackets; fixed by the source event
+  to @2 :Text;               # the addr-spec it was sent to
+}
+
+struct MailFailed {
+  kind @0 :MailKind;
+  messageId @1 :Text;
+  to @2 :Text;
+  reason @3 :Text;           # the relay's last reply or the local error
+}
+
+struct MailBounced {
+  messageId @0 :Text;        # of our message that bounced
+  recipients @1 :List(Text); # the recipients the delivery report says failed
+  detail @2 :Text;           # the report's diagnostic, for people
 }

@@ -54,3 +54,9 @@ export function timeElement(rfc3339) {
 export function secondsBetween(a, b) {
   return (new Date(b).getTime() - new Date(a).getTime()) / 1000;
 }
+
+// A service (or a report group's key) as shown: a ticket opened by mail has none until it is
+// classified (docs/api.md, "Mail"), and the API says null.
+export function groupName(name) {
+  return name === null || name === undefined ? 'Unclassified' : name;
+}

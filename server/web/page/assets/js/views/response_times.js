@@ -52,7 +52,8 @@ export async function render(context, root) {
   const months = keysSpanned('month', [Object.fromEntries(byMonth.groups.map((g) => [g.key, 1]))]);
   const monthGroup = new Map(byMonth.groups.map((g) => [g.key, g]));
   const scope = service ? `service ${service}` : 'all services';
-  const sortedByKey = (groups) => [...groups].sort((a, b) => a.key.localeCompare(b.key));
+  const sortedByKey = (groups) =>
+    [...groups].sort((a, b) => format.groupName(a.key).localeCompare(format.groupName(b.key)));
   const series = (pick) => months.map((m) => (monthGroup.has(m) ? hours(pick(monthGroup.get(m)))
                                                                  : null));
 
@@ -97,7 +98,8 @@ export async function render(context, root) {
       dataTable({
         caption: `Response times of ${what} by service`,
         columns: [{ label: 'Service' }, ...kColumns],
-        rows: sortedByKey(byService.groups).map((g) => ({ header: g.key, cells: cells(g) })),
+        rows: sortedByKey(byService.groups)
+          .map((g) => ({ header: format.groupName(g.key), cells: cells(g) })),
         empty: `No ${what} in this period.`,
       })),
     section('Within the process\u2019s bounds',
@@ -110,7 +112,7 @@ export async function render(context, root) {
                   { label: 'Owners in the ticket\u2019s queue', numeric: true },
                   { label: 'Feedback invitations within 2 h', numeric: true }],
         rows: sortedByKey(compliance.groups).map((g) => ({
-          header: g.key,
+          header: format.groupName(g.key),
           cells: [format.shareOf(g.resolved_with_solution, g.resolved),
                   format.shareOf(g.stalls_with_follow_up, g.stalls),
                   format.shareOf(g.assignments_in_queue, g.assignments),

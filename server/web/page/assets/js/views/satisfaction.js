@@ -18,7 +18,8 @@ export async function render(context, root) {
     new PagedList(context, '/api/v1/feedback/pending', { now: context.now },
                   pageSize(context.params, 100)).first(),
   ]);
-  const groups = [...report.groups].sort((a, b) => a.key.localeCompare(b.key));
+  const groups = [...report.groups].sort((a, b) =>
+    format.groupName(a.key).localeCompare(format.groupName(b.key)));
   const now = pending.answer.now;
   const pendingSummary = h('p', {});
   const pendingHolder = h('div', { class: 'list-table' });
@@ -68,7 +69,7 @@ export async function render(context, root) {
         title: `Mean feedback score by ${label.toLowerCase()} (1 to 5)`,
         summary: 'The table below has the numbers.',
         type: 'bar',
-        labels: groups.map((g) => g.key),
+        labels: groups.map((g) => format.groupName(g.key)),
         datasets: [{ label: 'mean score', data: groups.map((g) => g.mean_score) }],
         options: { yMax: 5, yTitle: 'mean score' },
       }),
@@ -79,7 +80,7 @@ export async function render(context, root) {
                   { label: 'Within 2 h', numeric: true },
                   { label: 'Share within 2 h', numeric: true }],
         rows: groups.map((g) => ({
-          header: g.key,
+          header: format.groupName(g.key),
           cells: [g.feedback, format.score(g.mean_score), g.invited, g.invited_within_2h,
                   format.share(g.invited_within_2h_share)],
         })),

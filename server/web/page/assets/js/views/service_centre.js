@@ -3,6 +3,7 @@
 // centre in that time (GET /api/v1/reports/misroutes). The counts open the ticket list of
 // their tickets (a drill-down).
 import { chartFigure } from '../charts.js';
+import { groupName } from '../format.js';
 import { dataTable, h, section } from '../dom.js';
 import { periodRange } from '../periods.js';
 import { routeHash } from '../router.js';
@@ -31,7 +32,8 @@ export async function render(context, root) {
   const misroutes = await context.api('/api/v1/reports/misroutes',
                                       from ? { from: from.toISOString() } : {});
 
-  const rows = [...dashboard.rows].sort((a, b) => a.service.localeCompare(b.service));
+  const rows = [...dashboard.rows].sort((a, b) =>
+    groupName(a.service).localeCompare(groupName(b.service)));
   const dataKeys = rows.flatMap((r) => Object.keys(r.by_week));
   const weeks = nowMs === null ? periodRange('week', null, null, dataKeys)
                                : periodRange('week', new Date(from.getTime() + 1),
@@ -39,9 +41,10 @@ export async function render(context, root) {
   const scope = queue ? `queue ${queue}` : 'all queues';
   const span = nowMs === null ? {} : { created_after: from.toISOString().replace('.000Z', 'Z'),
                                        created_until: dashboard.now };
-  const cell = (n, service, week) => drillDown(n,
+  // Unclassified tickets (service null) cannot be asked for by the list's filters: no link.
+  const cell = (n, service, week) => (service === null ? n : drillDown(n,
     `open support tickets${service ? ` of ${service}` : ''}${week ? ` created in ${week}` : ''}` +
-    ` (${scope}): show them`, { queue, service, week, ...span });
+    ` (${scope}): show them`, { queue, service, week, ...span }));
 
   root.append(
     ...heading(title, `${dashboard.total} open support tickets (new, open or stalled) created ` +
@@ -56,7 +59,7 @@ export async function render(context, root) {
         summary: 'The table below has the numbers.',
         type: 'bar',
         labels: weeks,
-        datasets: rows.map((r) => ({ label: r.service,
+        datasets: rows.map((r) => ({ label: groupName(r.service),
                                      data: weeks.map((w) => r.by_week[w] || 0) })),
         options: { stacked: true, yTitle: 'open tickets' },
       }),
@@ -66,7 +69,7 @@ export async function render(context, root) {
         columns: [{ label: 'Service' }, ...weeks.map((w) => ({ label: w, numeric: true })),
                   { label: 'Total', numeric: true }],
         rows: rows.map((r) => ({
-          header: r.service,
+          header: groupName(r.service),
           cells: [...weeks.map((w) => cell(r.by_week[w] || 0, r.service, w)),
                   cell(r.total, r.service, '')],
         })),
@@ -85,9 +88,10 @@ export async function render(context, root) {
         columns: [{ label: 'Service' }, { label: 'From queue' },
                   { label: 'Returns', numeric: true }],
         rows: [...misroutes.groups]
-          .sort((a, b) => b.count - a.count || a.service.localeCompare(b.service) ||
+          .sort((a, b) => b.count - a.count ||
+                          groupName(a.service).localeCompare(groupName(b.service)) ||
                           a.from_queue.localeCompare(b.from_queue))
-          .map((g) => ({ header: g.service, cells: [g.from_queue, g.count] })),
+          .map((g) => ({ header: groupName(g.service), cells: [g.from_queue, g.count] })),
         empty: 'No ticket was returned.',
       })));
 }

@@ -112,7 +112,8 @@ export async function render(context, root) {
                   { label: 'Created' }, { label: 'Age', numeric: true }],
         rows: tickets.map((t) => ({
           header: ticketLink(t.id),
-          cells: [t.owner === null ? 'Unowned' : t.owner, t.status, t.service, t.category,
+          cells: [t.owner === null ? 'Unowned' : t.owner, t.status, format.groupName(t.service),
+                  t.category,
                   t.subject || t.description, format.timeElement(t.created_at),
                   format.duration(format.secondsBetween(t.created_at, workload.now))],
         })),

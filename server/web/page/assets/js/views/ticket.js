@@ -29,7 +29,8 @@ function eventWhat(e) {
   const d = e.data || {};
   switch (e.type) {
     case 'opened':
-      return [`${d.category} ticket for ${d.service} in ${d.queue}, from ${d.requester} ` +
+      return [`${d.category} ticket for ${format.groupName(d.service)} in ${d.queue}, ` +
+              `from ${d.requester} ` +
               `by ${d.channel}`, d.subject ? `: “${d.subject}”` : '',
               `; keywords: ${d.description}`,
               d.parent ? [', child of ', ticketLink(d.parent)] : null];
@@ -60,7 +61,7 @@ function eventWhat(e) {
 
 const kFields = [
   ['Status', (t) => t.status],
-  ['Service', (t) => t.service],
+  ['Service', (t) => format.groupName(t.service)],
   ['Category', (t) => t.category],
   ['Queue', (t) => t.queue],
   ['Owner', (t) => t.owner || 'Unowned'],

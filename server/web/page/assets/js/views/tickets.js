@@ -84,7 +84,7 @@ function ticketTable(rows, f, text) {
               { label: 'Subject' }, { label: 'Created' }, { label: 'Last event' }],
     rows: rows.map((t) => ({
       header: ticketLink(t.id),
-      cells: [t.status, t.queue, t.owner === null ? 'Unowned' : t.owner, t.service ?? '–',
+      cells: [t.status, t.queue, t.owner === null ? 'Unowned' : t.owner, t.service ?? 'Unclassified',
               t.category, t.requester ?? '–', t.subject ?? '–',
               format.timeElement(t.created_at), format.timeElement(t.updated_at)],
     })),

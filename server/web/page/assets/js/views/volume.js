@@ -2,6 +2,7 @@
 // (GET /api/v1/reports/volume?group_by=service&interval=month|week&category=), support tickets
 // unless another category (or all) is chosen.
 import { chartFigure } from '../charts.js';
+import { groupName } from '../format.js';
 import { dataTable, h, section } from '../dom.js';
 import { keysSpanned } from '../periods.js';
 import { categoryField, categoryText, filterBar, heading, periodFields, periodParams,
@@ -18,7 +19,8 @@ export async function render(context, root) {
   const What = what[0].toUpperCase() + what.slice(1);
   const volume = await context.api('/api/v1/reports/volume',
                                    { ...period.api, group_by: 'service', interval, category });
-  const groups = [...volume.groups].sort((a, b) => a.key.localeCompare(b.key));
+  const groups = [...volume.groups].sort((a, b) =>
+    groupName(a.key).localeCompare(groupName(b.key)));
   const keys = keysSpanned(interval, groups.map((g) => g.by_interval));
   const total = groups.reduce((sum, g) => sum + g.total, 0);
   const unit = interval === 'week' ? 'ISO week' : 'month';
@@ -42,7 +44,7 @@ export async function render(context, root) {
         summary: 'The table below has the numbers.',
         type: 'line',
         labels: keys,
-        datasets: groups.map((g) => ({ label: g.key,
+        datasets: groups.map((g) => ({ label: groupName(g.key),
                                        data: keys.map((k) => g.by_interval[k] || 0) })),
         options: { yTitle: 'tickets created' },
       }),
@@ -51,7 +53,7 @@ export async function render(context, root) {
         columns: [{ label: 'Service' }, ...keys.map((k) => ({ label: k, numeric: true })),
                   { label: 'Total', numeric: true }],
         rows: groups.map((g) => ({
-          header: g.key, cells: [...keys.map((k) => g.by_interval[k] || 0), g.total],
+          header: groupName(g.key), cells: [...keys.map((k) => g.by_interval[k] || 0), g.total],
         })),
         foot: {
           header: 'All services',
@@ -66,7 +68,7 @@ export async function render(context, root) {
                  '(tickets that name each)',
         columns: [{ label: 'Service' }, { label: 'Keywords, most frequent first' }],
         rows: groups.map((g) => ({
-          header: g.key,
+          header: groupName(g.key),
           cells: [h('ol', { class: 'keywords' }, g.top_keywords.map((k) =>
             h('li', {}, h('span', { class: 'keyword' }, k.keyword), ' ',
               h('span', { class: 'keyword-count' }, `(${k.count})`))))],
