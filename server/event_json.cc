@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "ledger/domain/overloaded.h"
+#include "ledger/domain/personal_fields.h"
 #include "ledger/domain/time_format.h"
 
 namespace tl::server {
@@ -149,6 +150,15 @@ json::object EventToJson(const StoredEvent& stored) {
   o["occurred_at"] = json::string(FormatRfc3339(e.occurred_at));
   o["recorded_at"] = json::string(FormatRfc3339(e.recorded_at));
   o["data"] = PayloadToJson(e);
+  if (e.personal != PersonalData::kClear) {
+    // Erased (the ticket's data key is destroyed) or read without keys: the personal fields are
+    // null (docs/api.md, "Personal data and erasure").
+    json::object& data = o["data"].as_object();
+    Payload names = e.payload;
+    ForEachPersonalField(names,
+                         [&](std::string_view field, std::string&) { data[field] = nullptr; });
+    o[e.personal == PersonalData::kErased ? "erased" : "sealed"] = true;
+  }
   o["prev_hash"] = HashToHex(stored.prev_hash);
   o["hash"] = HashToHex(stored.hash);
   o["event_id"] = e.event_id.ToString();

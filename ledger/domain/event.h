@@ -142,6 +142,8 @@ using Payload =
 // The snake_case type name used in JSON ("opened", "replied", "status_changed", ...).
 std::string_view EventTypeName(const Payload& payload);
 
+enum class PersonalData : uint8_t { kClear, kSealed, kErased };
+
 struct Event {
   Seq seq{};
   StreamId stream;
@@ -152,6 +154,10 @@ struct Event {
   std::string actor;        // who did it
   std::string recorded_by;  // whose token recorded it
   Payload payload;
+  // Not stored: what the personal fields (personal_fields.h) hold as this event was read.
+  // kClear: their text. kSealed: the stored sealed bytes (read without keys, as an auditor
+  // does). kErased: empty, because the ticket's data key was destroyed (docs/privacy.md).
+  PersonalData personal = PersonalData::kClear;
   bool operator==(const Event&) const = default;
 };
 

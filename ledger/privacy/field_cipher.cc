@@ -55,10 +55,11 @@ Result<std::string> Open(const DataKey& key, std::string_view sealed,
 
 std::string FieldAssociatedData(const FieldContext& context) {
   std::string ad;
-  ad.reserve(kFieldDomain.size() + 8 + 4 + context.event_type.size() + 16 + 4 +
+  ad.reserve(kFieldDomain.size() + 8 + 8 + 4 + context.event_type.size() + 16 + 4 +
              context.field_name.size());
   ad.append(kFieldDomain);
   AppendBigEndian(&ad, context.ticket_id, 8);
+  AppendBigEndian(&ad, context.seq, 8);
   AppendLengthPrefixed(&ad, context.event_type);
   ad.append(reinterpret_cast<const char*>(context.event_id.data()), context.event_id.size());
   AppendLengthPrefixed(&ad, context.field_name);

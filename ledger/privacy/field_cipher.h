@@ -46,6 +46,7 @@ Result<std::string> Open(const DataKey& key, std::string_view sealed,
 // Where a field sits: what its associated data binds it to.
 struct FieldContext {
   uint64_t ticket_id = 0;
+  uint64_t seq = 0;                    // the event's place in the log
   std::string_view event_type;         // e.g. "TicketOpened", as the schema names it
   std::array<uint8_t, 16> event_id{};  // the event's id (ledger::EventId::bytes)
   std::string_view field_name;         // e.g. "requester"
@@ -57,12 +58,13 @@ struct FieldContext {
 //   "tl.field.v1"                 11 bytes, a domain tag: no other use of a data key can
 //                                 produce these bytes
 //   ticket_id                     8 bytes, big-endian
+//   seq                           8 bytes, big-endian
 //   len(event_type)               4 bytes, big-endian, then event_type
 //   event_id                      16 bytes
 //   len(field_name)               4 bytes, big-endian, then field_name
 //
-// Renaming an event type or a field, or giving an event a new id, changes the associated data:
-// fields sealed before then no longer open. Those names are part of the stored format.
+// Renaming an event type or a field, or giving an event a new id or seq, changes the associated
+// data: fields sealed before then no longer open. Those names are part of the stored format.
 std::string FieldAssociatedData(const FieldContext& context);
 
 }  // namespace tl::privacy

@@ -9,6 +9,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <sodium.h>
 
@@ -196,6 +197,10 @@ rocksdb::Options StoreOptions(const KeyStore::Options& opts) {
   o.avoid_unnecessary_blocking_io = false;
   // The keys are small (75 bytes a record): 16 MiB of memtable is some 150 k records.
   o.write_buffer_size = 16u << 20;
+  // No space reserved ahead: RocksDB would fallocate each WAL file to 1.1 times the memtable,
+  // 17 MiB for a store that writes a few hundred bytes between flushes, beside a ledger whose
+  // own WAL is written ahead already (a full disk came sooner by that much).
+  o.allow_fallocate = false;
   // Level compaction (the default), no blob files: every value lives in table files whose
   // versions Destroy's compaction rewrites.
   o.compaction_style = rocksdb::kCompactionStyleLevel;
@@ -637,6 +642,21 @@ Status KeyStore::ForEach(const std::function<bool(uint64_t ticket, KeyState stat
     if (!visit(ticket, state)) break;
   }
   return FromRocks(it->status(), "scanning the key store");
+}
+
+Status KeyStore::CopyTo(const std::string& dir) const {
+  // Under write_mu: no Destroy runs while the copy is made, so the copy is of the store either
+  // before or after any erasure, never in between.
+  std::lock_guard write(rep_->write_mu);
+  std::shared_lock files(rep_->files_mu);
+  rocksdb::Checkpoint* raw = nullptr;
+  TL_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(rep_->db.get(), &raw), "copying the key store"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: the memtable is flushed first, so the copy is table files only and
+  // needs no write-ahead log replayed.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                   fmt::format("copying the key store to {}", dir));
 }
 
 Result<std::optional<std::string>> KeyStore::StoredRecord(uint64_t ticket) const {

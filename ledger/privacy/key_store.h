@@ -71,7 +71,7 @@ struct KeyStoreOptions {
   // between them is at most this many bytes, and tickets further apart in groups of their own,
   // so that an erasure of scattered tickets rewrites the files around each one rather than
   // everything between them. A group costs a flush and some fsyncs plus the rewrite of its span
-  // (docs/privacy-draft.md has figures).
+  // (docs/privacy.md has figures).
   uint64_t erasure_group_bytes = 4u << 20;
 };
 
@@ -136,7 +136,7 @@ class KeyStore {
   // crash, Open finishes the erasure before it returns the store). Idempotent:
   // destroying an erased ticket, or one that never had a key, is OK (the latter is then recorded
   // as erased, so Create refuses it too). Cost: two flushes, then per group a flush and the
-  // rewrite of the table files its span overlaps (docs/privacy-draft.md has figures), so pass a
+  // rewrite of the table files its span overlaps (docs/privacy.md has figures), so pass a
   // whole erasure's tickets in one call.
   Status Destroy(std::span<const uint64_t> tickets);
   Status Destroy(uint64_t ticket) { return Destroy(std::span<const uint64_t>(&ticket, 1)); }
@@ -148,6 +148,12 @@ class KeyStore {
   // The stored record of `ticket` as it is on disk (see the format above; never an unwrapped
   // key), std::nullopt when absent. For audits and the erasure tests.
   Result<std::optional<std::string>> StoredRecord(uint64_t ticket) const;
+
+  // A consistent copy of the store, as it is now, in `dir` (which must not exist): what a backup
+  // keeps beside the event log's (docs/privacy.md, "Backups"). The copy holds the data keys
+  // wrapped as the store holds them, never unwrapped, and no key destroyed before the call;
+  // one destroyed after it stays in the copy until the copy is deleted. Serialised with Destroy.
+  Status CopyTo(const std::string& dir) const;
 
   // Master key rotation, offline (the store must not be open elsewhere): re-wraps every live
   // data key of the store in `dir` from `old_key` to `new_key` in one atomic synced write that

@@ -22,6 +22,7 @@ namespace {
 FieldContext SampleContext() {
   FieldContext context;
   context.ticket_id = 4711;
+  context.seq = 90210;
   context.event_type = "TicketOpened";
   for (size_t i = 0; i < context.event_id.size(); ++i) {
     context.event_id[i] = static_cast<uint8_t>(0xA0 + i);
@@ -86,9 +87,12 @@ TEST_CASE("a sealed field does not open for another ticket, event type, event or
   other_type.event_type = "Replied";
   FieldContext other_event = original;
   other_event.event_id[15] ^= 0x01;
+  FieldContext other_seq = original;
+  other_seq.seq += 1;
   FieldContext other_field = original;
   other_field.field_name = "subject";
-  for (const FieldContext& moved : {other_ticket, other_type, other_event, other_field}) {
+  for (const FieldContext& moved :
+       {other_ticket, other_type, other_event, other_seq, other_field}) {
     CHECK(Open(key, sealed, FieldAssociatedData(moved)).status().code() == StatusCode::kDataLoss);
   }
   CHECK_FALSE(Open(key, sealed, "").ok());
@@ -129,10 +133,11 @@ TEST_CASE("a cut, extended or unversioned sealed field is refused", "[privacy][f
 
 TEST_CASE("the associated data has the documented layout, byte for byte",
           "[privacy][field_cipher]") {
-  // "tl.field.v1" | ticket u64 BE | len u32 BE + "TicketOpened" | 16-byte id | len + "requester"
-  const std::string expected_hex = Hex("tl.field.v1") + "0000000000001267" + "0000000c" +
-                                   Hex("TicketOpened") + "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" +
-                                   "00000009" + Hex("requester");
+  // "tl.field.v1" | ticket u64 BE | seq u64 BE | len u32 BE + "TicketOpened" | 16-byte id |
+  // len + "requester"
+  const std::string expected_hex =
+      Hex("tl.field.v1") + "0000000000001267" + "0000000000016062" + "0000000c" +
+      Hex("TicketOpened") + "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" + "00000009" + Hex("requester");
   CHECK(Hex(FieldAssociatedData(SampleContext())) == expected_hex);
 }
 
