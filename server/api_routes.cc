@@ -39,6 +39,7 @@ RouteTable ApiRoutes(ServerContext& ctx) {
       {kGet, "/api/v1/audit/proof/consistency", kAudit, Read(GetConsistencyProof, ctx.audit)},
       // Backups (docs/api.md, "Backups"; docs/operations.md, "Backups").
       {kPost, "/api/v1/admin/backups", kAdmin, Read(PostBackup, ctx.backups)},
+      {kPost, "/api/v1/privacy/erasures", kAdmin, Write(PostErasure, ctx.erasures)},
       {kGet, "/api/v1/admin/backups", kAdmin, Read(GetBackups, ctx.backups)},
   };
   for (const Route& route : routes) table.Add(route);

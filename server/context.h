@@ -33,7 +33,8 @@ struct ServerContext {
         audit{log, signer},
         operations{projections, metrics, ready_max_lag, integrity, audit},
         writes{commands, metrics},
-        backups{backups} {}
+        backups{backups},
+        erasures{&log} {}
 
   ledger::EventLog& log;
   projections::Projections& projections;
@@ -49,6 +50,7 @@ struct ServerContext {
   Operations operations;
   WritePath writes;
   Backups backups;
+  Erasures erasures;
 };
 
 }  // namespace tl::server

@@ -68,6 +68,15 @@ json::object TicketToJson(const TicketState& t) {
     o["feedback"] = nullptr;
   }
   if (!t.external_ref.empty()) o["external_ref"] = t.external_ref;  // extension (imports)
+  if (t.erased) {
+    // docs/api.md, "Personal data and erasure": the erased fields are null.
+    o["requester"] = nullptr;
+    o["subject"] = nullptr;
+    if (o["solution"].is_string()) o["solution"] = nullptr;
+    if (t.stalled) o["stalled"].as_object()["awaiting"] = nullptr;
+    if (t.feedback) o["feedback"].as_object()["comment"] = nullptr;
+    o["erased"] = true;
+  }
   return o;
 }
 
@@ -134,6 +143,7 @@ json::object PayloadToJson(const Event& e) {
                    o["name"] = e.stream.name;
                    o["title"] = p.title;
                  },
+                 [&](const PersonalDataErased& p) { o["reason"] = p.reason; },
              },
              e.payload);
   return o;

@@ -20,5 +20,6 @@ void RegisterProve(CLI::App& app, int* exit_code);
 void RegisterAudit(CLI::App& app, int* exit_code);
 void RegisterBackup(CLI::App& app, int* exit_code);
 void RegisterRestore(CLI::App& app, int* exit_code);
+void RegisterErase(CLI::App& app, int* exit_code);
 
 }  // namespace tl::tools

@@ -134,10 +134,18 @@ struct ServiceDefined {
   bool operator==(const ServiceDefined&) const = default;
 };
 
-using Payload =
-    std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented, StatusChanged,
-                 Stalled, Resumed, Assigned, Unassigned, Moved, Updated, Resolved, Reopened,
-                 FeedbackInvited, FeedbackReceived, ChildLinked, QueueDefined, ServiceDefined>;
+// The ticket's data key is destroyed with this event: its personal fields, in every event of
+// the ticket, read as erased from then on (docs/privacy.md). `reason` is the request's, and is
+// not personal: it must not name the person.
+struct PersonalDataErased {
+  std::string reason;
+  bool operator==(const PersonalDataErased&) const = default;
+};
+
+using Payload = std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented,
+                             StatusChanged, Stalled, Resumed, Assigned, Unassigned, Moved, Updated,
+                             Resolved, Reopened, FeedbackInvited, FeedbackReceived, ChildLinked,
+                             QueueDefined, ServiceDefined, PersonalDataErased>;
 
 // The snake_case type name used in JSON ("opened", "replied", "status_changed", ...).
 std::string_view EventTypeName(const Payload& payload);

@@ -139,6 +139,9 @@ void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
                    o.setFirstLine(p.first_line);
                  },
                  [&](const ServiceDefined& p) { b.initServiceDefined().setTitle(AsText(p.title)); },
+                 [&](const PersonalDataErased& p) {
+                   b.initPersonalDataErased().setReason(AsText(p.reason));
+                 },
              },
              payload);
 }
@@ -310,6 +313,9 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
     }
     case P::SERVICE_DEFINED:
       AssignText(Reuse<ServiceDefined>(out).title, r.getServiceDefined().getTitle());
+      return;
+    case P::PERSONAL_DATA_ERASED:
+      AssignText(Reuse<PersonalDataErased>(out).reason, r.getPersonalDataErased().getReason());
       return;
   }
   throw std::runtime_error(

@@ -165,3 +165,93 @@ TEST_CASE("a wrong master key stops the server at start, and nothing is written"
   }
   CHECK(files_after == files_before);
 }
+
+TEST_CASE("an erasure nulls every personal field, appends once, and keeps the log verifiable",
+          "[server][privacy][loopback]") {
+  Api api;
+  const uint64_t id = PlantMarkers(api);
+  const uint64_t other = api.OpenTicket();
+  HttpClient admin = api.Client("admin");
+  auto missing = admin.Post("/api/v1/privacy/erasures", json::object{{"ticket", id}});
+  CHECK(missing.status == 400);
+  CHECK(missing.ErrorCode() == "missing_field");
+  auto unknown = admin.Post("/api/v1/privacy/erasures",
+                            json::object{{"ticket", 999}, {"reason", "request 1"}});
+  CHECK(unknown.status == 404);
+  CHECK(api.Client("olga")
+            .Post("/api/v1/privacy/erasures", json::object{{"ticket", id}, {"reason", "r"}})
+            .status == 403);
+
+  auto erased = admin.Post("/api/v1/privacy/erasures",
+                           json::object{{"ticket", id}, {"reason", "request of 2026-12-01"}});
+  INFO(erased.body);
+  REQUIRE(erased.status == 200);
+  CHECK(erased.Json().at("erased_tickets") == json::array{id});
+  const uint64_t length = api.FeedLength();
+  auto again = admin.Post("/api/v1/privacy/erasures",
+                          json::object{{"ticket", id}, {"reason", "request of 2026-12-01"}});
+  REQUIRE(again.status == 200);
+  CHECK(again.Json().at("erased_tickets") == json::array{id});
+  CHECK(api.FeedLength() == length);  // erasing twice appends nothing
+
+  const std::string history = History(api, id);
+  for (const auto& [field, marker] : kMarkers) {
+    INFO(field);
+    CHECK(history.find(marker) == std::string::npos);
+  }
+  const json::array items = json::parse(history).at("events").as_array();
+  size_t marked = 0;
+  for (const json::value& item : items) {
+    const json::object& e = item.as_object();
+    if (e.contains("erased")) ++marked;
+    if (e.at("type") == "personal_data_erased") {
+      CHECK(e.at("data").at("reason") == "request of 2026-12-01");
+    }
+  }
+  CHECK(marked == 10);  // the opened event and the nine actions with a personal field
+  auto ticket = api.Client("olga").Get("/api/v1/tickets/" + std::to_string(id));
+  REQUIRE(ticket.status == 200);
+  CHECK(ticket.Json().at("erased") == true);
+  CHECK(ticket.Json().at("requester").is_null());
+  CHECK(ticket.Json().at("subject").is_null());
+  // Another ticket keeps its personal data.
+  auto kept = api.Client("olga").Get("/api/v1/tickets/" + std::to_string(other));
+  CHECK(kept.Json().at("requester") == "kari@uni.no");
+
+  REQUIRE(api.server.Stop() == 0);
+  auto verify = RunCommand({TicketledgerBinary(), "verify", "--data", api.server.data_dir()});
+  INFO(verify.err);
+  CHECK(verify.exit_code == 0);
+  // A restart replays the erased ticket as erased.
+  api.server.Start();
+  CHECK(History(api, id) == history);
+}
+
+TEST_CASE("ticketledger erase erases a ticket of a stopped ledger", "[server][privacy][cli]") {
+  TempDir dir;
+  uint64_t id = 0;
+  {
+    ServerProcess::Options options;
+    options.data_dir = dir.Sub("data");
+    Api api(options);
+    id = PlantMarkers(api);
+  }
+  auto no_reason = RunCommand(
+      {TicketledgerBinary(), "erase", "--data", dir.Sub("data"), "--ticket", std::to_string(id)});
+  CHECK(no_reason.exit_code != 0);
+  auto run = RunCommand({TicketledgerBinary(), "erase", "--data", dir.Sub("data"), "--ticket",
+                         std::to_string(id), "--reason", "request 7"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto log = RunCommand(
+      {TicketledgerBinary(), "log", "--data", dir.Sub("data"), "--ticket", std::to_string(id)});
+  REQUIRE(log.exit_code == 0);
+  CHECK_THAT(log.out,
+             Catch::Contains("personal_data_erased") && Catch::Contains("\"erased\":true"));
+  for (const auto& [field, marker] : kMarkers) {
+    INFO(field);
+    CHECK(log.out.find(marker) == std::string::npos);
+  }
+  auto verify = RunCommand({TicketledgerBinary(), "verify", "--data", dir.Sub("data")});
+  CHECK(verify.exit_code == 0);
+}

@@ -79,6 +79,7 @@ struct Event {
     childLinked @24 :ChildLinked;
     queueDefined @25 :QueueDefined;
     serviceDefined @26 :ServiceDefined;
+    personalDataErased @27 :PersonalDataErased;
   }
 }
 
@@ -174,4 +175,8 @@ struct QueueDefined {
 
 struct ServiceDefined {
   title @0 :Text;
+}
+
+struct PersonalDataErased {
+  reason @0 :Text;           # the erasure request's reason; not personal data itself
 }
