@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/data_keys.h"
 #include "app/ledger_integrity.h"
 #include "app/signing_key.h"
 
@@ -76,6 +77,8 @@ Result<RestoreReport> VerifyRestored(const std::string& data_dir,
   }
   ledger::LogOptions options;
   options.create_if_missing = false;
+  // Verifying reads the stored bytes only: no data keys needed (docs/privacy.md, "Auditors").
+  options.read_only = true;
   TL_ASSIGN_OR_RETURN(std::unique_ptr<ledger::EventLog> log,
                       ledger::EventLog::Open(data_dir, options));
   out.verify = VerifyLedger(*log, key ? &*key : nullptr, {});
@@ -90,6 +93,11 @@ Result<RestoreReport> VerifyRestored(const std::string& data_dir,
                     out.head, backup.seq));
   }
   return out;
+}
+
+// Where backup `id`'s copy of the key store lives in the backup directory.
+fs::path KeyStoreCopy(const std::string& backup_dir, uint32_t id) {
+  return fs::path(backup_dir) / kBackupKeysDir / std::to_string(id);
 }
 
 }  // namespace
@@ -113,7 +121,17 @@ Result<ledger::BackupInfo> BackupLedger(ledger::EventLog& log, const std::string
           key_file));
     }
   }
-  return log.Backup(backup_dir);
+  TL_ASSIGN_OR_RETURN(ledger::BackupInfo info, log.Backup(backup_dir));
+  if (privacy::KeyStore* keys = log.keys()) {
+    // After the log's backup: every ticket in it had its key made before its first event was
+    // written, so the copy holds them all (docs/privacy.md, "Backups").
+    const fs::path copy = KeyStoreCopy(backup_dir, info.backup_id);
+    fs::remove_all(copy, ec);  // a copy left by a backup that failed after it
+    fs::create_directories(copy.parent_path(), ec);
+    if (ec) return FileError("create", copy.parent_path().string(), ec.value());
+    TL_RETURN_IF_ERROR(keys->CopyTo(copy.string()).WithContext("backing up the data keys"));
+  }
+  return info;
 }
 
 LedgerBackups::LedgerBackups(ledger::EventLog& log, std::string backup_dir, std::string key_file)
@@ -148,6 +166,13 @@ Result<RestoreReport> RestoreLedger(const std::string& backup_dir,
     const std::string key = (fs::path(backup_dir) / kBackupKeyFile).string();
     if (fs::exists(key, ec)) {
       TL_RETURN_IF_ERROR(CopyKey(key, (fs::path(data_dir) / kDefaultSigningKeyFile).string()));
+    }
+    // The data keys as they were when the backup was taken: a key destroyed before then is not
+    // in the copy, so a restore brings no erased data back. The master key is not in a backup.
+    const fs::path keys = KeyStoreCopy(backup_dir, backup.backup_id);
+    if (fs::exists(keys, ec)) {
+      fs::copy(keys, fs::path(data_dir) / kKeyStoreDir, fs::copy_options::recursive, ec);
+      if (ec) return FileError("copy", keys.string(), ec.value());
     }
     return VerifyRestored(data_dir, backup);
   }();

@@ -6,8 +6,10 @@
 // (`signing.key`, mode 0600): the signed checkpoints in a restored ledger must keep verifying
 // with the key that signed them, and the restored server must sign on with it. The key is the
 // same for every backup of one ledger, so one copy serves them all; a directory holding
-// another ledger's key is refused. The projections' checkpoints travel inside the database,
-// and a restored server rebuilds any that do not match from the log.
+// another ledger's key is refused. Each backup of a ledger that seals personal data also has a
+// copy of its key store (keys/<backup id>/), taken right after the log's: the data keys wrapped
+// under the master key, which is never in a backup. The projections' checkpoints travel inside the
+// database, and a restored server rebuilds any that do not match from the log.
 //
 // Thread-safety: LedgerBackups may be used from any thread (it takes one backup at a time);
 // the free functions must not run concurrently on one backup directory.
@@ -27,6 +29,8 @@ namespace tl::app {
 
 // The signing key's copy in a backup directory.
 inline constexpr const char* kBackupKeyFile = "signing.key";
+// The key store's copies, one per backup: keys/<backup id>/ (docs/privacy.md, "Backups").
+inline constexpr const char* kBackupKeysDir = "keys";
 
 // Backs up `log` (live or not) and the key in `key_file` into `backup_dir`: the key first, so
 // that no backup exists without it. A ledger without a key file (never served) is backed up

@@ -147,7 +147,9 @@ Status Run(const Args& args, json::object& out) {
   note("the tree's bytes on disk (flush and full compaction)");
   TableBytes bulk;
   {
-    TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir));
+    LogOptions options;
+    TL_RETURN_IF_ERROR(tools::AddDataKeysIfAny(dir, "", options));
+    TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir, options));
     TL_ASSIGN_OR_RETURN(bulk, MeasureBytes(*log));
   }
   std::optional<TableBytes> single;

@@ -17,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include "app/data_keys.h"
 #include "app/ledger_integrity.h"
 #include "ledger/store/event_log.h"
 #include "tools/progress.h"
@@ -225,7 +226,10 @@ Status EnsureBulkHistory(const std::string& dir, uint64_t tickets, bool quiet) {
   const TimeNs end = 1'798'761'600 * kSecond;  // 2027-01-01T00:00:00Z
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
-  TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir));
+  // Sealed, as the server it is served by requires (docs/privacy.md).
+  LogOptions options;
+  TL_ASSIGN_OR_RETURN(options.keys, app::OpenDataKeys(dir, "", /*create=*/true));
+  TL_ASSIGN_OR_RETURN(auto log, EventLog::Open(dir, options));
   if (log->Head().last_ticket.value() == tickets) return Status::Ok();
   if (!log->Head().seq.is_zero()) {
     return Status::BadField(fmt::format("{} holds another history; remove it", dir));

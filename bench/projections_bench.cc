@@ -28,6 +28,7 @@
 #include "projections/checkpoint_store.h"
 #include "projections/projections.h"
 #include "tests/support/random_history.h"
+#include "tools/log_access.h"
 
 namespace {
 
@@ -46,6 +47,8 @@ double Since(SteadyClock::time_point start) {
 }
 
 std::unique_ptr<EventLog> Open(const std::string& dir, LogOptions options = {}) {
+  // A generated ledger is sealed: its data keys open its personal fields (docs/privacy.md).
+  if (const tl::Status keys = tl::tools::AddDataKeysIfAny(dir, "", options); !keys.ok()) Die(keys);
   auto log = EventLog::Open(dir, std::move(options));
   if (!log.ok()) Die(log.status());
   return std::move(log).value();

@@ -199,6 +199,7 @@ Status Projector::Read(Seq from, Seq target, Slot& slot, Take& take) const {
           return Status::DataLoss(
               fmt::format("seq {}: the event says it is seq {}", seq, event.seq));
         }
+        TL_RETURN_IF_ERROR(log_.OpenPersonal(event));
         const Hash next = verify ? ChainHash(chained, bytes) : chained;
         TL_RETURN_IF_ERROR(take(event));
         chained = next;

@@ -48,6 +48,7 @@ RouteTable ApiRoutes(ServerContext& ctx) {
        }},
       // Backups (docs/api.md, "Backups"; docs/operations.md, "Backups").
       {kPost, "/api/v1/admin/backups", kAdmin, Read(PostBackup, ctx.backups)},
+      {kPost, "/api/v1/privacy/erasures", kAdmin, Write(PostErasure, ctx.erasures)},
       {kGet, "/api/v1/admin/backups", kAdmin, Read(GetBackups, ctx.backups)},
   };
   for (const Route& route : routes) table.Add(route);

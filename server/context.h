@@ -33,7 +33,8 @@ struct ServerContext {
         audit{log, signer},
         operations{projections, metrics, ready_max_lag, integrity, audit},
         writes{commands, metrics},
-        backups{backups} {}
+        backups{backups},
+        erasures{&log} {}
 
   ledger::EventLog& log;
   projections::Projections& projections;
@@ -52,6 +53,7 @@ struct ServerContext {
   // Set by whoever wires mail intake (server/stack.cc); else POST mail/inbound is 503.
   MailInbound mail;
   FeedbackPages feedback;
+  Erasures erasures;
 };
 
 }  // namespace tl::server

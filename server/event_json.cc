@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "ledger/domain/overloaded.h"
+#include "ledger/domain/personal_fields.h"
 #include "ledger/domain/time_format.h"
 
 namespace tl::server {
@@ -69,6 +70,15 @@ json::object TicketToJson(const TicketState& t) {
     o["feedback"] = nullptr;
   }
   if (!t.external_ref.empty()) o["external_ref"] = t.external_ref;  // extension (imports)
+  if (t.erased) {
+    // docs/api.md, "Personal data and erasure": the erased fields are null.
+    o["requester"] = nullptr;
+    o["subject"] = nullptr;
+    if (o["solution"].is_string()) o["solution"] = nullptr;
+    if (t.stalled) o["stalled"].as_object()["awaiting"] = nullptr;
+    if (t.feedback) o["feedback"].as_object()["comment"] = nullptr;
+    o["erased"] = true;
+  }
   return o;
 }
 
@@ -135,6 +145,7 @@ json::object PayloadToJson(const Event& e) {
                    o["name"] = e.stream.name;
                    o["title"] = p.title;
                  },
+                 [&](const PersonalDataErased& p) { o["reason"] = p.reason; },
                  [&](const MailSent& p) {
                    o["kind"] = Name(MailKindName(p.kind));
                    o["message_id"] = p.message_id;
@@ -169,6 +180,15 @@ json::object EventToJson(const StoredEvent& stored) {
   o["occurred_at"] = json::string(FormatRfc3339(e.occurred_at));
   o["recorded_at"] = json::string(FormatRfc3339(e.recorded_at));
   o["data"] = PayloadToJson(e);
+  if (e.personal != PersonalData::kClear) {
+    // Erased (the ticket's data key is destroyed) or read without keys: the personal fields are
+    // null (docs/api.md, "Personal data and erasure").
+    json::object& data = o["data"].as_object();
+    Payload names = e.payload;
+    ForEachPersonalField(names,
+                         [&](std::string_view field, std::string&) { data[field] = nullptr; });
+    o[e.personal == PersonalData::kErased ? "erased" : "sealed"] = true;
+  }
   o["prev_hash"] = HashToHex(stored.prev_hash);
   o["hash"] = HashToHex(stored.hash);
   o["event_id"] = e.event_id.ToString();

@@ -80,6 +80,16 @@ struct Backups {
 Response PostBackup(const Request& req, Backups& backups);
 Response GetBackups(const Request& req, Backups& backups);
 
+// Erasure (handlers_privacy.cc; docs/api.md, "Personal data and erasure"): the ledger whose
+// tickets' personal data is erased.
+struct Erasures {
+  ledger::EventLog* log = nullptr;
+};
+// POST /api/v1/privacy/erasures {"ticket": N, "reason"}: appends, destroys the keys, answers.
+// Answers on the calling thread (it does not take `later`): the erasure is done when it answers.
+std::optional<Response> PostErasure(const Request& req, const Principal& caller, Erasures& erasures,
+                                    Later later);
+
 // GET / and GET /assets/...: the dashboard page's files (server/web), or nullopt for a file
 // it does not have (then 404). Unset: nothing is served there.
 using StaticAssets = std::function<std::optional<Response>(const Request&)>;

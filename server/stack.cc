@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "app/data_keys.h"
 #include "app/signing_key.h"
 #include "server/api_routes.h"
 
@@ -15,6 +16,9 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->auth_ = std::move(auth);
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
+  // The data keys first: a wrong master key refuses the start before anything is written.
+  TL_ASSIGN_OR_RETURN(options.log.keys,
+                      app::OpenDataKeys(options.data_dir, options.master_key, /*create=*/true));
   TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
   const std::string key_file =
       options.signing_key.empty()

@@ -44,6 +44,9 @@ struct StackOptions {
   // origin a new key is named for (empty: app::DefaultOrigin()); docs/operations.md.
   std::string signing_key;
   std::string origin;
+  // The master key file that wraps the tickets' data keys (docs/privacy.md; created with the key
+  // store on first start, mode 0600; empty: <data_dir>/master.key).
+  std::string master_key;
   // An occurred_at further than this ahead of the server's clock is 422 time_in_future.
   ledger::TimeNs max_time_ahead = app::CommandHandler::kDefaultMaxAhead;
   // A grown log has a signed checkpoint within this long.

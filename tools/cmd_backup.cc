@@ -30,6 +30,7 @@ void RegisterBackup(CLI::App& app, int* exit_code) {
     std::string data;
     std::string backup_dir;
     std::string signing_key;
+    std::string master_key;
     bool json = false;
   };
   auto args = std::make_shared<Args>();
@@ -38,6 +39,9 @@ void RegisterBackup(CLI::App& app, int* exit_code) {
   cmd->add_option("--backup-dir", args->backup_dir,
                   "The backup directory (created if missing; backups accumulate there)")
       ->required();
+  cmd->add_option("--master-key", args->master_key,
+                  "The master key file of the ledger's data keys (default: master.key in the "
+                  "data directory)");
   cmd->add_option("--signing-key", args->signing_key,
                   "The ledger's signing key file (default: signing.key in the data directory)");
   cmd->add_flag("--json", args->json, "Print the backup as one JSON object");
@@ -49,7 +53,11 @@ void RegisterBackup(CLI::App& app, int* exit_code) {
     }
     ledger::LogOptions options;
     options.create_if_missing = false;
-    auto log = ledger::EventLog::Open(args->data, options);
+    // A sealed ledger opens for writing only with its data keys (docs/privacy.md).
+    const Status keys = AddDataKeysIfAny(args->data, args->master_key, options);
+    Result<std::unique_ptr<ledger::EventLog>> log =
+        keys.ok() ? ledger::EventLog::Open(args->data, options)
+                  : Result<std::unique_ptr<ledger::EventLog>>(keys);
     if (!log.ok()) {
       if (HeldByAnotherProcess(log.status())) {
         fmt::print(stderr,

@@ -89,6 +89,8 @@ void RegisterExport(CLI::App& app, int* exit_code) {
             if (ndjson) {
               auto event = ledger::DecodeEvent(bytes);
               if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
+              // Read without keys, as an auditor reads: personal fields are null, marked sealed.
+              TL_RETURN_IF_ERROR(log->OpenPersonal(*event));
               const ledger::StoredEvent stored{std::move(event).value(), prev, hash};
               const std::string line = boost::json::serialize(server::EventToJson(stored));
               std::fwrite(line.data(), 1, line.size(), out.get());

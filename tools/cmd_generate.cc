@@ -1,9 +1,9 @@
 // ticketledger generate --data DIR [--tickets N] [--seed S] [--days D] [--end TIME]
 //
 // Writes a realistic synthetic history (docs/generate.md) into a new or empty folder, through
-// the ledger's rules. Equal arguments give a byte-identical log. Exit 0 when written; 1 when the
-// generator broke a rule (a bug: nothing it wrote should be used); 2 for a usage or environment
-// error, among them a folder that is not empty.
+// the ledger's rules. Equal arguments give the same history (its sealed fields aside). Exit 0
+// when written; 1 when the generator broke a rule (a bug: nothing it wrote should be used); 2 for
+// a usage or environment error, among them a folder that is not empty.
 #include <fmt/format.h>
 
 #include "ledger/domain/time_format.h"
@@ -27,7 +27,8 @@ void RegisterGenerate(CLI::App& app, int* exit_code) {
       "generate",
       "Write a realistic synthetic service-desk history through the ledger's rules.\n"
       "DIR must be new or empty: generate refuses (exit 2) a folder that holds anything.\n"
-      "The same arguments give a byte-identical log (the same head hash).");
+      "The same arguments give the same history; its bytes differ only in the sealed personal\n"
+      "fields (random data keys and nonces, docs/privacy.md).");
   cmd->add_option("--data", args->data, "A new or empty folder for the ledger")->required();
   cmd->add_option("--tickets", args->tickets,
                   "Inquiries to simulate; the change tickets they spawn come on top (~6 %)")

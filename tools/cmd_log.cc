@@ -45,6 +45,7 @@ std::string TextLine(const json::object& e) {
 void RegisterLog(CLI::App& app, int* exit_code) {
   struct Args {
     std::string data;
+    std::string master_key;
     std::optional<uint64_t> ticket;
     uint64_t from_seq = 1;
     uint64_t to_seq = ~uint64_t{0};
@@ -53,6 +54,9 @@ void RegisterLog(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("log", "Print events as JSON lines, or as readable text");
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
+  cmd->add_option("--master-key", args->master_key,
+                  "The master key file, to read personal fields as text (default: master.key "
+                  "in the data directory)");
   cmd->add_option("--ticket", args->ticket, "Only this ticket's history")->check(PositiveId());
   cmd->add_option("--from-seq", args->from_seq, "First seq (inclusive)")->check(NonNegativeId());
   cmd->add_option("--to-seq", args->to_seq, "Last seq (inclusive)")->check(NonNegativeId());
@@ -62,7 +66,7 @@ void RegisterLog(CLI::App& app, int* exit_code) {
       ->capture_default_str()
       ->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, exit_code] {
-    auto log = OpenLogForReading(args->data);
+    auto log = OpenLogForReading(args->data, /*with_keys=*/true, args->master_key);
     if (!log) {
       *exit_code = 2;
       return;

@@ -86,6 +86,7 @@ Result<ReportRequest> ParseReportArg(std::string_view arg) {
 void RegisterReplay(CLI::App& app, int* exit_code) {
   struct Args {
     std::string data;
+    std::string master_key;
     std::optional<uint64_t> to_seq;
     std::optional<std::string> to_time;
     std::optional<std::string> as_of;
@@ -97,6 +98,9 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "replay", "Rebuild the projections from the log; print a summary or reports as of a point");
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
+  cmd->add_option("--master-key", args->master_key,
+                  "The master key file, to read personal fields as text (default: master.key "
+                  "in the data directory)");
   auto* to_seq =
       cmd->add_option("--to-seq", args->to_seq, "Stop after this seq")->check(NonNegativeId());
   auto* to_time = cmd->add_option("--to-time", args->to_time,
@@ -153,7 +157,7 @@ void RegisterReplay(CLI::App& app, int* exit_code) {
       }
       options.to_time = *t;
     }
-    auto log = OpenLogForReading(args->data);
+    auto log = OpenLogForReading(args->data, /*with_keys=*/true, args->master_key);
     if (!log) {
       *exit_code = 2;
       return;

@@ -75,6 +75,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     bool plain_write_path = false;
     int64_t max_time_ahead_s = app::CommandHandler::kDefaultMaxAhead / ledger::kNanosPerSecond;
     std::string signing_key;
+    std::string master_key;
     std::string origin;
     size_t metrics_top_values = projections::kDefaultTopLabelValues;
     std::string log_level = "info";
@@ -119,6 +120,9 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--signing-key", args->signing_key,
                   "The Ed25519 key that signs the tree's checkpoints (default: signing.key in "
                   "the data directory, made on first start, mode 0600)");
+  cmd->add_option("--master-key", args->master_key,
+                  "The master key file that wraps the tickets' data keys (default: master.key in "
+                  "the data directory, made on first start, mode 0600; docs/privacy.md)");
   cmd->add_option("--origin", args->origin,
                   "The log's name in its checkpoints, for a new key (default: <host "
                   "name>/ticketledger); a ledger keeps its origin for life");
@@ -219,6 +223,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.projections.use_checkpoints = !args->rebuild;
     if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
     options.signing_key = args->signing_key;
+    options.master_key = args->master_key;
     options.origin = args->origin;
     options.backup_dir = args->backup_dir;
     options.mail.origin = args->mail_tag;
@@ -278,6 +283,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
              {"max_time_ahead_s", args->max_time_ahead_s},
              {"metrics_top_values", static_cast<uint64_t>(args->metrics_top_values)},
              {"signing_key", args->signing_key.empty() ? "(data directory)" : args->signing_key},
+             {"master_key", args->master_key.empty() ? "(data directory)" : args->master_key},
              {"origin", args->origin.empty() ? "(the key's, or the default)" : args->origin},
              {"log_level", args->log_level}});
     std::string host = options.server.address;

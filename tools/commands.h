@@ -21,5 +21,6 @@ void RegisterAudit(CLI::App& app, int* exit_code);
 void RegisterBackup(CLI::App& app, int* exit_code);
 void RegisterRestore(CLI::App& app, int* exit_code);
 void RegisterMailgate(CLI::App& app, int* exit_code);
+void RegisterErase(CLI::App& app, int* exit_code);
 
 }  // namespace tl::tools

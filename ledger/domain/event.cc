@@ -24,6 +24,7 @@ std::string_view EventTypeName(const Payload& payload) {
                         [](const ChildLinked&) { return "child_linked"; },
                         [](const QueueDefined&) { return "queue_defined"; },
                         [](const ServiceDefined&) { return "service_defined"; },
+                        [](const PersonalDataErased&) { return "personal_data_erased"; },
                         [](const MailSent&) { return "mail_sent"; },
                         [](const MailFailed&) { return "mail_failed"; },
                         [](const MailBounced&) { return "mail_bounced"; },

@@ -134,6 +134,14 @@ struct ServiceDefined {
   bool operator==(const ServiceDefined&) const = default;
 };
 
+// The ticket's data key is destroyed with this event: its personal fields, in every event of
+// the ticket, read as erased from then on (docs/privacy.md). `reason` is the request's, and is
+// not personal: it must not name the person.
+struct PersonalDataErased {
+  std::string reason;
+  bool operator==(const PersonalDataErased&) const = default;
+};
+
 // The three kinds of mail the desk sends, each derived from one event (docs/mail.md).
 enum class MailKind : uint8_t { kAcknowledgement, kReply, kFeedbackInvitation };
 std::string_view MailKindName(MailKind kind);  // "acknowledgement", "reply", "feedback_invitation"
@@ -163,13 +171,16 @@ struct MailBounced {
   bool operator==(const MailBounced&) const = default;
 };
 
-using Payload = std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented,
-                             StatusChanged, Stalled, Resumed, Assigned, Unassigned, Moved, Updated,
-                             Resolved, Reopened, FeedbackInvited, FeedbackReceived, ChildLinked,
-                             QueueDefined, ServiceDefined, MailSent, MailFailed, MailBounced>;
+using Payload =
+    std::variant<TicketOpened, Acknowledged, Replied, RequesterMessaged, Commented, StatusChanged,
+                 Stalled, Resumed, Assigned, Unassigned, Moved, Updated, Resolved, Reopened,
+                 FeedbackInvited, FeedbackReceived, ChildLinked, QueueDefined, ServiceDefined,
+                 PersonalDataErased, MailSent, MailFailed, MailBounced>;
 
 // The snake_case type name used in JSON ("opened", "replied", "status_changed", ...).
 std::string_view EventTypeName(const Payload& payload);
+
+enum class PersonalData : uint8_t { kClear, kSealed, kErased };
 
 struct Event {
   Seq seq{};
@@ -181,6 +192,10 @@ struct Event {
   std::string actor;        // who did it
   std::string recorded_by;  // whose token recorded it
   Payload payload;
+  // Not stored: what the personal fields (personal_fields.h) hold as this event was read.
+  // kClear: their text. kSealed: the stored sealed bytes (read without keys, as an auditor
+  // does). kErased: empty, because the ticket's data key was destroyed (docs/privacy.md).
+  PersonalData personal = PersonalData::kClear;
   bool operator==(const Event&) const = default;
 };
 

@@ -104,6 +104,16 @@ void Apply(TicketState& s, Ev& e) {
                  [&](const ChildLinked& p) { s.children.push_back(p.child); },
                  [&](const QueueDefined&) {},
                  [&](const ServiceDefined&) {},
+                 [&](const PersonalDataErased&) {
+                   // What the state held of the personal fields goes with the key
+                   // (docs/privacy.md): nothing of it is kept, in memory or in checkpoints.
+                   s.erased = true;
+                   s.requester = std::string();
+                   s.subject = std::string();
+                   s.solution = std::string();
+                   if (s.stalled) s.stalled->awaiting = std::string();
+                   if (s.feedback) s.feedback->comment = std::string();
+                 },
                  // Mail events record what the outbox and intake did (docs/mail.md); they
                  // change nothing of the ticket but its version.
                  [&](const MailSent&) {},

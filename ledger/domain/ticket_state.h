@@ -37,6 +37,7 @@ struct TicketState {
   bool acknowledged = false;
   bool invited_since_resolution = false;  // for the reports
   uint32_t reopened = 0;  // resolved -> open transitions (reopen or requester message)
+  bool erased = false;    // personal data erased: requester, subject, texts are gone
   std::string service;
   std::string description;
   std::string queue;

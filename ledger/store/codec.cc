@@ -21,6 +21,11 @@ constexpr size_t kFrameHeaderBytes = 8;  // segment count - 1, then one segment 
 
 capnp::Text::Reader AsText(const std::string& s) { return capnp::Text::Reader(s.data(), s.size()); }
 std::string ToString(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+// A personal field's stored bytes (docs/log-format.md, "Personal fields"): sealed by the log
+// when it has keys, so any bytes at all; hence Data, not Text.
+capnp::Data::Reader AsData(const std::string& s) {
+  return capnp::Data::Reader(reinterpret_cast<const kj::byte*>(s.data()), s.size());
+}
 
 // The generated enums and ours have the same ordinals (enforced by the static_asserts below),
 // so the conversions are casts; an unknown value from a newer writer is caught on decode.
@@ -76,95 +81,100 @@ void BuildStream(const StreamId& id, s::StreamId::Builder b) {
 }
 
 void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
-  std::visit(
-      Overloaded{
-          [&](const TicketOpened& p) {
-            auto o = b.initOpened();
-            o.setService(AsText(p.service));
-            o.setCategory(ToSchema(p.category));
-            o.setDescription(AsText(p.description));
-            o.setQueue(AsText(p.queue));
-            o.setRequester(AsText(p.requester));
-            o.setChannel(ToSchema(p.channel));
-            o.setSubject(AsText(p.subject));
-            o.setParent(p.parent.value());
-            o.setExternalRef(AsText(p.external_ref));
-          },
-          [&](const Acknowledged&) { b.initAcknowledged(); },
-          [&](const Replied& p) { b.initReplied().setBody(AsText(p.body)); },
-          [&](const RequesterMessaged& p) { b.initRequesterMessaged().setBody(AsText(p.body)); },
-          [&](const Commented& p) { b.initCommented().setBody(AsText(p.body)); },
-          [&](const StatusChanged& p) {
-            auto o = b.initStatusChanged();
-            o.setFrom(ToSchema(p.from));
-            o.setTo(ToSchema(p.to));
-          },
-          [&](const Stalled& p) {
-            auto o = b.initStalled();
-            o.setAwaiting(AsText(p.awaiting));
-            o.setFollowUpAt(p.follow_up_at);
-          },
-          [&](const Resumed&) { b.initResumed(); },
-          [&](const Assigned& p) { b.initAssigned().setOwner(AsText(p.owner)); },
-          [&](const Unassigned& p) {
-            b.initUnassigned().setPreviousOwner(AsText(p.previous_owner));
-          },
-          [&](const Moved& p) {
-            auto o = b.initMoved();
-            o.setFromQueue(AsText(p.from_queue));
-            o.setToQueue(AsText(p.to_queue));
-            o.setReason(AsText(p.reason));
-            o.setMisroute(p.misroute);
-            o.setOwnerCleared(p.owner_cleared);
-          },
-          [&](const Updated& p) {
-            auto o = b.initUpdated();
-            if (p.service) o.getService().setValue(AsText(*p.service));
-            if (p.category) o.getCategory().setValue(ToSchema(*p.category));
-            if (p.description) o.getDescription().setValue(AsText(*p.description));
-            if (p.requester) o.getRequester().setValue(AsText(*p.requester));
-            if (p.subject) o.getSubject().setValue(AsText(*p.subject));
-          },
-          [&](const Resolved& p) { b.initResolved().setSolution(AsText(p.solution)); },
-          [&](const Reopened& p) { b.initReopened().setReason(AsText(p.reason)); },
-          [&](const FeedbackInvited&) { b.initFeedbackInvited(); },
-          [&](const FeedbackReceived& p) {
-            auto o = b.initFeedbackReceived();
-            o.setScore(p.score);
-            o.setComment(AsText(p.comment));
-          },
-          [&](const ChildLinked& p) { b.initChildLinked().setChild(p.child.value()); },
-          [&](const QueueDefined& p) {
-            auto o = b.initQueueDefined();
-            auto members = o.initMembers(static_cast<unsigned>(p.members.size()));
-            for (unsigned i = 0; i < p.members.size(); ++i) members.set(i, AsText(p.members[i]));
-            o.setFirstLine(p.first_line);
-          },
-          [&](const ServiceDefined& p) { b.initServiceDefined().setTitle(AsText(p.title)); },
-          [&](const MailSent& p) {
-            auto o = b.initMailSent();
-            o.setKind(ToSchema(p.kind));
-            o.setMessageId(AsText(p.message_id));
-            o.setTo(AsText(p.to));
-          },
-          [&](const MailFailed& p) {
-            auto o = b.initMailFailed();
-            o.setKind(ToSchema(p.kind));
-            o.setMessageId(AsText(p.message_id));
-            o.setTo(AsText(p.to));
-            o.setReason(AsText(p.reason));
-          },
-          [&](const MailBounced& p) {
-            auto o = b.initMailBounced();
-            o.setMessageId(AsText(p.message_id));
-            auto recipients = o.initRecipients(static_cast<unsigned>(p.recipients.size()));
-            for (unsigned i = 0; i < p.recipients.size(); ++i) {
-              recipients.set(i, AsText(p.recipients[i]));
-            }
-            o.setDetail(AsText(p.detail));
-          },
-      },
-      payload);
+  std::visit(Overloaded{
+                 [&](const TicketOpened& p) {
+                   auto o = b.initOpened();
+                   o.setService(AsText(p.service));
+                   o.setCategory(ToSchema(p.category));
+                   o.setDescription(AsText(p.description));
+                   o.setQueue(AsText(p.queue));
+                   o.setRequesterSealed(AsData(p.requester));
+                   o.setChannel(ToSchema(p.channel));
+                   o.setSubjectSealed(AsData(p.subject));
+                   o.setParent(p.parent.value());
+                   o.setExternalRef(AsText(p.external_ref));
+                 },
+                 [&](const Acknowledged&) { b.initAcknowledged(); },
+                 [&](const Replied& p) { b.initReplied().setBodySealed(AsData(p.body)); },
+                 [&](const RequesterMessaged& p) {
+                   b.initRequesterMessaged().setBodySealed(AsData(p.body));
+                 },
+                 [&](const Commented& p) { b.initCommented().setBodySealed(AsData(p.body)); },
+                 [&](const StatusChanged& p) {
+                   auto o = b.initStatusChanged();
+                   o.setFrom(ToSchema(p.from));
+                   o.setTo(ToSchema(p.to));
+                 },
+                 [&](const Stalled& p) {
+                   auto o = b.initStalled();
+                   o.setAwaitingSealed(AsData(p.awaiting));
+                   o.setFollowUpAt(p.follow_up_at);
+                 },
+                 [&](const Resumed&) { b.initResumed(); },
+                 [&](const Assigned& p) { b.initAssigned().setOwner(AsText(p.owner)); },
+                 [&](const Unassigned& p) {
+                   b.initUnassigned().setPreviousOwner(AsText(p.previous_owner));
+                 },
+                 [&](const Moved& p) {
+                   auto o = b.initMoved();
+                   o.setFromQueue(AsText(p.from_queue));
+                   o.setToQueue(AsText(p.to_queue));
+                   o.setReasonSealed(AsData(p.reason));
+                   o.setMisroute(p.misroute);
+                   o.setOwnerCleared(p.owner_cleared);
+                 },
+                 [&](const Updated& p) {
+                   auto o = b.initUpdated();
+                   if (p.service) o.getService().setValue(AsText(*p.service));
+                   if (p.category) o.getCategory().setValue(ToSchema(*p.category));
+                   if (p.description) o.getDescription().setValue(AsText(*p.description));
+                   if (p.requester) o.getRequester().setSealed(AsData(*p.requester));
+                   if (p.subject) o.getSubject().setSealed(AsData(*p.subject));
+                 },
+                 [&](const Resolved& p) { b.initResolved().setSolutionSealed(AsData(p.solution)); },
+                 [&](const Reopened& p) { b.initReopened().setReasonSealed(AsData(p.reason)); },
+                 [&](const FeedbackInvited&) { b.initFeedbackInvited(); },
+                 [&](const FeedbackReceived& p) {
+                   auto o = b.initFeedbackReceived();
+                   o.setScore(p.score);
+                   o.setCommentSealed(AsData(p.comment));
+                 },
+                 [&](const ChildLinked& p) { b.initChildLinked().setChild(p.child.value()); },
+                 [&](const QueueDefined& p) {
+                   auto o = b.initQueueDefined();
+                   auto members = o.initMembers(static_cast<unsigned>(p.members.size()));
+                   for (unsigned i = 0; i < p.members.size(); ++i)
+                     members.set(i, AsText(p.members[i]));
+                   o.setFirstLine(p.first_line);
+                 },
+                 [&](const ServiceDefined& p) { b.initServiceDefined().setTitle(AsText(p.title)); },
+                 [&](const PersonalDataErased& p) {
+                   b.initPersonalDataErased().setReason(AsText(p.reason));
+                 },
+                 [&](const MailSent& p) {
+                   auto o = b.initMailSent();
+                   o.setKind(ToSchema(p.kind));
+                   o.setMessageId(AsText(p.message_id));
+                   o.setTo(AsText(p.to));
+                 },
+                 [&](const MailFailed& p) {
+                   auto o = b.initMailFailed();
+                   o.setKind(ToSchema(p.kind));
+                   o.setMessageId(AsText(p.message_id));
+                   o.setTo(AsText(p.to));
+                   o.setReason(AsText(p.reason));
+                 },
+                 [&](const MailBounced& p) {
+                   auto o = b.initMailBounced();
+                   o.setMessageId(AsText(p.message_id));
+                   auto recipients = o.initRecipients(static_cast<unsigned>(p.recipients.size()));
+                   for (unsigned i = 0; i < p.recipients.size(); ++i) {
+                     recipients.set(i, AsText(p.recipients[i]));
+                   }
+                   o.setDetail(AsText(p.detail));
+                 },
+             },
+             payload);
 }
 
 StreamId ReadStream(s::StreamId::Reader r) {
@@ -180,6 +190,9 @@ StreamId ReadStream(s::StreamId::Reader r) {
 }
 
 void AssignText(std::string& out, capnp::Text::Reader t) { out.assign(t.cStr(), t.size()); }
+void AssignData(std::string& out, capnp::Data::Reader d) {
+  out.assign(reinterpret_cast<const char*>(d.begin()), d.size());
+}
 
 // The payload alternative T of `out`, reused when `out` holds one already (its strings keep
 // their buffers), default-constructed otherwise. The readers below set every field of it.
@@ -199,6 +212,19 @@ void ReadOptionalText(UnionReader r, Get get, std::optional<std::string>& out) {
   AssignText(*out, get(r));
 }
 
+// A changed requester or subject of an update: format 3 writes it `sealed`. A `value` (Text)
+// is what format 2 wrote; a format-3 log refuses those ledgers at open, so it is an error here.
+template <typename UnionReader>
+void ReadOptionalSealed(UnionReader r, std::optional<std::string>& out) {
+  if (r.isUnchanged()) {
+    out.reset();
+    return;
+  }
+  if (!r.isSealed()) throw std::runtime_error("a personal field stored in clear (format 2)");
+  if (!out) out.emplace();
+  AssignData(*out, r.getSealed());
+}
+
 // Reads the payload into `out`. With `omit_narrative` the text no fold reads is left empty
 // (DecodeOptions::omit_narrative).
 void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& out) {
@@ -210,6 +236,13 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       AssignText(field, t);
     }
   };
+  auto personal_narrative = [omit_narrative](std::string& field, capnp::Data::Reader d) {
+    if (omit_narrative) {
+      field.clear();
+    } else {
+      AssignData(field, d);
+    }
+  };
   switch (r.which()) {
     case P::OPENED: {
       auto o = r.getOpened();
@@ -218,9 +251,9 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       p.category = FromSchema(o.getCategory());
       AssignText(p.description, o.getDescription());
       AssignText(p.queue, o.getQueue());
-      AssignText(p.requester, o.getRequester());
+      AssignData(p.requester, o.getRequesterSealed());
       p.channel = FromSchema(o.getChannel());
-      AssignText(p.subject, o.getSubject());
+      AssignData(p.subject, o.getSubjectSealed());
       p.parent = TicketId(o.getParent());
       AssignText(p.external_ref, o.getExternalRef());
       return;
@@ -229,13 +262,14 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       Reuse<Acknowledged>(out);
       return;
     case P::REPLIED:
-      narrative(Reuse<Replied>(out).body, r.getReplied().getBody());
+      personal_narrative(Reuse<Replied>(out).body, r.getReplied().getBodySealed());
       return;
     case P::REQUESTER_MESSAGED:
-      narrative(Reuse<RequesterMessaged>(out).body, r.getRequesterMessaged().getBody());
+      personal_narrative(Reuse<RequesterMessaged>(out).body,
+                         r.getRequesterMessaged().getBodySealed());
       return;
     case P::COMMENTED:
-      narrative(Reuse<Commented>(out).body, r.getCommented().getBody());
+      personal_narrative(Reuse<Commented>(out).body, r.getCommented().getBodySealed());
       return;
     case P::STATUS_CHANGED: {
       auto& p = Reuse<StatusChanged>(out);
@@ -245,7 +279,7 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
     }
     case P::STALLED: {
       auto& p = Reuse<Stalled>(out);
-      AssignText(p.awaiting, r.getStalled().getAwaiting());
+      AssignData(p.awaiting, r.getStalled().getAwaitingSealed());
       p.follow_up_at = r.getStalled().getFollowUpAt();
       return;
     }
@@ -263,7 +297,7 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       auto& p = Reuse<Moved>(out);
       AssignText(p.from_queue, o.getFromQueue());
       AssignText(p.to_queue, o.getToQueue());
-      narrative(p.reason, o.getReason());
+      personal_narrative(p.reason, o.getReasonSealed());
       p.misroute = o.getMisroute();
       p.owner_cleared = o.getOwnerCleared();
       return;
@@ -278,17 +312,15 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
                        : std::nullopt;
       ReadOptionalText(
           o.getDescription(), [](auto x) { return x.getValue(); }, p.description);
-      ReadOptionalText(
-          o.getRequester(), [](auto x) { return x.getValue(); }, p.requester);
-      ReadOptionalText(
-          o.getSubject(), [](auto x) { return x.getValue(); }, p.subject);
+      ReadOptionalSealed(o.getRequester(), p.requester);
+      ReadOptionalSealed(o.getSubject(), p.subject);
       return;
     }
     case P::RESOLVED:
-      AssignText(Reuse<Resolved>(out).solution, r.getResolved().getSolution());
+      AssignData(Reuse<Resolved>(out).solution, r.getResolved().getSolutionSealed());
       return;
     case P::REOPENED:
-      narrative(Reuse<Reopened>(out).reason, r.getReopened().getReason());
+      personal_narrative(Reuse<Reopened>(out).reason, r.getReopened().getReasonSealed());
       return;
     case P::FEEDBACK_INVITED:
       Reuse<FeedbackInvited>(out);
@@ -296,7 +328,7 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
     case P::FEEDBACK_RECEIVED: {
       auto& p = Reuse<FeedbackReceived>(out);
       p.score = r.getFeedbackReceived().getScore();
-      AssignText(p.comment, r.getFeedbackReceived().getComment());
+      AssignData(p.comment, r.getFeedbackReceived().getCommentSealed());
       return;
     }
     case P::CHILD_LINKED:
@@ -340,9 +372,8 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       return;
     }
     case P::PERSONAL_DATA_ERASED:
-      // Known to the schema only by its number here (the privacy branch gives it meaning):
-      // refused as any event type this reader does not know (events.capnp, rule 2).
-      break;
+      AssignText(Reuse<PersonalDataErased>(out).reason, r.getPersonalDataErased().getReason());
+      return;
   }
   throw std::runtime_error(
       fmt::format("unknown event type (payload union member {})", static_cast<int>(r.which())));
@@ -450,6 +481,7 @@ Status DecodeEventInto(std::string_view bytes, Event& e, DecodeOptions options) 
       AssignText(e.recorded_by, root.getRecordedBy());
     }
     ReadPayloadInto(root.getPayload(), options.omit_narrative, e.payload);
+    e.personal = PersonalData::kClear;  // as stored; the log opens or marks them (event_log.h)
     // Cap'n Proto's isCanonical() accepts stray bits in unused data and padding; comparing with
     // a fresh encoding accepts exactly one byte string per event.
     if (options.require_canonical && EncodeEvent(e) != bytes) {

@@ -74,22 +74,31 @@ Result<LogHead> LoadHead(const RocksStore& store, std::string* problem) {
   return head;
 }
 
-Status CheckFormat(RocksStore& store) {
+// Checks the stored format version (writing it into a new ledger, with the sealed mark when the
+// ledger is made with keys) and answers whether the ledger's personal fields are sealed.
+Result<bool> CheckFormat(RocksStore& store, bool with_keys) {
   TL_ASSIGN_OR_RETURN(auto format, store.Get(Family::kMeta, keys::kMetaFormatVersion));
   if (!format) {
     TL_ASSIGN_OR_RETURN(auto any_event, store.Last(Family::kEvents, {}));
     if (any_event) return Status::DataLoss("events are stored but the format version is not");
-    if (store.read_only()) return Status::Ok();
+    if (store.read_only()) return false;
+    if (with_keys) {
+      TL_RETURN_IF_ERROR(store.Put(Family::kMeta, keys::kMetaPersonalSealed, "1", /*sync=*/false));
+    }
     std::string value;
     keys::PutU64(&value, keys::kFormatVersion);
-    return store.Put(Family::kMeta, keys::kMetaFormatVersion, value, /*sync=*/true);
+    TL_RETURN_IF_ERROR(store.Put(Family::kMeta, keys::kMetaFormatVersion, value, /*sync=*/true));
+    return with_keys;
   }
   if (format->size() != 8 || keys::GetU64(*format) != keys::kFormatVersion) {
-    return Status::DataLoss(
-        fmt::format("log format version {} is not supported (this build reads {})",
-                    format->size() == 8 ? keys::GetU64(*format) : 0, keys::kFormatVersion));
+    // Names both versions: an operator with a ledger of an older build must export it with that
+    // build and import it with this one (docs/operations.md).
+    return Status::DataLoss(fmt::format("ledger format {}, this build reads {}",
+                                        format->size() == 8 ? keys::GetU64(*format) : 0,
+                                        keys::kFormatVersion));
   }
-  return Status::Ok();
+  TL_ASSIGN_OR_RETURN(auto sealed, store.Get(Family::kMeta, keys::kMetaPersonalSealed));
+  return sealed.has_value();
 }
 
 }  // namespace
@@ -111,7 +120,20 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
       impl->store,
       RocksStore::Open(dir, {options.create_if_missing && !options.read_only, options.read_only,
                              options.tuning.direct_wal, options.sync, options.fault_injector}));
-  TL_RETURN_IF_ERROR(CheckFormat(*impl->store));
+  TL_ASSIGN_OR_RETURN(impl->sealed, CheckFormat(*impl->store, options.keys != nullptr));
+  if (!options.read_only && impl->sealed != (options.keys != nullptr)) {
+    // One ledger never mixes sealed and clear personal fields.
+    return Status::InvalidArgument(
+        "personal_data_keys",
+        impl->sealed
+            ? fmt::format("the ledger in {} seals personal data: it opens for writing only "
+                          "with its master key and key store",
+                          dir)
+            : fmt::format("the ledger in {} was made without data keys: it cannot "
+                          "take sealed personal data",
+                          dir));
+  }
+  impl->keys = options.keys;
   std::string problem;
   TL_ASSIGN_OR_RETURN(impl->opened_head, LoadHead(*impl->store, &problem));
   if (!options.read_only) {
@@ -288,12 +310,16 @@ Status EventLog::ScanBytes(Seq from, Seq to,
 
 Result<Hash> EventLog::HashAt(Seq seq) const { return impl_->HashAt(seq); }
 
+privacy::KeyStore* EventLog::keys() const { return impl_->keys.get(); }
+
+Status EventLog::OpenPersonal(Event& event) const { return impl_->OpenPersonal(event); }
+
 Status EventLog::Scan(Seq from, Seq to,
                       const std::function<Status(const StoredEvent&)>& visit) const {
   if (from.is_zero()) from = Seq{1};
   TL_ASSIGN_OR_RETURN(Hash prev, impl_->HashAt(from.Prev()));
   return ScanRaw(from, to, [&](Seq seq, std::string_view bytes, const Hash& hash) -> Status {
-    TL_ASSIGN_OR_RETURN(Event event, Impl::DecodeAt(seq, bytes));
+    TL_ASSIGN_OR_RETURN(Event event, impl_->DecodeAt(seq, bytes));
     StoredEvent stored{std::move(event), prev, hash};
     prev = hash;
     return visit(stored);
@@ -318,7 +344,7 @@ Result<StoredEvent> EventLog::ReadOne(Seq seq) const {
   if (seq.is_zero() || seq > Head().seq) return Status::NotFound(fmt::format("no seq {}", seq));
   TL_ASSIGN_OR_RETURN(std::string bytes, Entry(seq));
   StoredEvent stored;
-  TL_ASSIGN_OR_RETURN(stored.event, Impl::DecodeAt(seq, bytes));
+  TL_ASSIGN_OR_RETURN(stored.event, impl_->DecodeAt(seq, bytes));
   TL_ASSIGN_OR_RETURN(stored.prev_hash, impl_->HashAt(seq.Prev()));
   TL_ASSIGN_OR_RETURN(stored.hash, impl_->HashAt(seq));
   return stored;

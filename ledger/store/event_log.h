@@ -20,6 +20,7 @@
 
 #include "ledger/domain/event.h"
 #include "ledger/domain/result.h"
+#include "ledger/privacy/key_store.h"
 #include "ledger/store/backup.h"
 
 namespace tl::ledger {
@@ -56,6 +57,13 @@ struct LogOptions {
     bool operator==(const Tuning&) const = default;
   };
   Tuning tuning;
+  // The ticket data keys (docs/privacy.md). Given, the log seals every personal field it
+  // writes under its ticket's key (a new ticket's key is made, synced, before its events are
+  // written) and opens them on every read; the ledger is marked sealed when it is created, and a
+  // sealed ledger opens for writing only with keys. Null: personal fields are stored as they are
+  // given (tests and benchmarks of the log alone), and read back as stored; reading a sealed
+  // ledger without keys (verify, export: an auditor) hands them out sealed (PersonalData::kSealed).
+  std::shared_ptr<privacy::KeyStore> keys;
   // Tests only: storage faults injected under RocksDB (fault_injection.h). Null: none.
   std::shared_ptr<FaultInjector> fault_injector;
 };
@@ -192,6 +200,8 @@ class EventLog {
 
   LogHead Head() const;
   LogStats Stats() const;
+  // The data keys the log seals and opens personal fields with (LogOptions::keys); null without.
+  privacy::KeyStore* keys() const;
   // Refuses every later append with `reason` until the log is reopened: what the integrity
   // checks do on damage (app/ledger_integrity.h). A read-only log ignores it.
   void RefuseAppends(const Status& reason);
@@ -219,6 +229,10 @@ class EventLog {
   // Events with seq in [from, to], in order, with their hashes; stops at the first error, which
   // names the seq. `visit` returning an error stops the scan with that error.
   Status Scan(Seq from, Seq to, const std::function<Status(const StoredEvent&)>& visit) const;
+  // The personal fields of an event decoded from ScanBytes's bytes, as Scan would hand them out:
+  // opened with the log's keys (empty and kErased once the ticket's key is destroyed), or
+  // marked kSealed when the log has none. kDataLoss when a field does not open.
+  Status OpenPersonal(Event& event) const;
   // The stored bytes as they are, for export and independent verification.
   Status ScanRaw(
       Seq from, Seq to,

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <memory>
 
+#include "ledger/domain/personal_fields.h"
 #include "ledger/store/codec.h"
 #include "ledger/store/event_log.h"
 #include "ledger/store/hash_chain.h"
 #include "ledger/store/log_keys.h"
 #include "ledger/store/log_writer.h"
+#include "ledger/store/personal_seal.h"
 #include "ledger/store/rocks_store.h"
 #include "ledger/store/stored_tiles.h"
 #include "ledger/tlog/hash.h"
@@ -19,8 +21,10 @@ namespace tl::ledger {
 
 struct EventLog::Impl {
   std::unique_ptr<RocksStore> store;
-  std::unique_ptr<LogWriter> writer;  // null when read-only; destroyed before store
-  LogHead opened_head;                // the head when opened (all a read-only log has)
+  std::unique_ptr<LogWriter> writer;        // null when read-only; destroyed before store
+  LogHead opened_head;                      // the head when opened (all a read-only log has)
+  bool sealed = false;                      // the ledger stores personal fields sealed
+  std::shared_ptr<privacy::KeyStore> keys;  // null: read without keys
 
   Result<Hash> HashAt(Seq seq) const {
     if (seq.is_zero()) return kGenesisHash;
@@ -84,14 +88,28 @@ struct EventLog::Impl {
     return Status::Ok();
   }
 
-  // Decodes the stored bytes of `seq`, which must say they are that seq.
-  static Result<Event> DecodeAt(Seq seq, std::string_view bytes) {
+  // Decodes the stored bytes of `seq`, which must say they are that seq, and opens its
+  // personal fields when the log has keys.
+  Result<Event> DecodeAt(Seq seq, std::string_view bytes) const {
     auto event = DecodeEvent(bytes);
     if (!event.ok()) return event.status().WithContext(fmt::format("seq {}", seq));
     if (event->seq != seq) {
       return Status::DataLoss(fmt::format("seq {}: the event says it is seq {}", seq, event->seq));
     }
+    TL_RETURN_IF_ERROR(OpenPersonal(*event));
     return event;
+  }
+
+  // The personal fields of a decoded event as a reader may see them (EventLog::OpenPersonal).
+  Status OpenPersonal(Event& event) const {
+    if (!sealed || !event.stream.is_ticket() || !HasPersonalFields(event.payload)) {
+      return Status::Ok();
+    }
+    if (!keys) {
+      event.personal = PersonalData::kSealed;
+      return Status::Ok();
+    }
+    return OpenPersonalFields(event, *keys);
   }
 
   static Status ChainEntryMissing(Seq seq) {

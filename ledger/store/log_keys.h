@@ -23,8 +23,12 @@
 namespace tl::ledger::keys {
 
 // 2: the Merkle tree (the tree and signed families) beside the chain.
-constexpr uint32_t kFormatVersion = 2;
+// 3: personal fields stored sealed, in the schema's *Sealed Data fields (docs/log-format.md,
+//    "Personal fields").
+constexpr uint32_t kFormatVersion = 3;
 constexpr std::string_view kMetaFormatVersion = "format_version";
+// Present (value "1") in a ledger created with data keys: its personal fields are sealed.
+constexpr std::string_view kMetaPersonalSealed = "personal_sealed";
 constexpr std::string_view kMetaHead = "head";
 constexpr size_t kIdempotencyRecordBytes = 64;
 constexpr size_t kMaxStreamName = 1024;  // bytes of a queue or service name

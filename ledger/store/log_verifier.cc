@@ -43,6 +43,10 @@ class TreeCheck final : public tlog::TileReader {
     return Status::Ok();
   }
 
+  // The first seq the first mismatch found covers: a leaf's own seq, or the first leaf under a
+  // node. Where a reader must stop trusting the log (Verify's bad_seq); 0 before a mismatch.
+  Seq first_bad() const { return first_bad_; }
+
   // Compares the partial tiles, once every leaf is in.
   Status Finish() const {
     for (const auto& [at, hashes] : edge_) TL_RETURN_IF_ERROR(Compare(at.first, at.second, hashes));
@@ -57,6 +61,7 @@ class TreeCheck final : public tlog::TileReader {
     for (size_t i = 0; i < rebuilt.size(); i += tlog::kHashSize) {
       if (have.substr(i, tlog::kHashSize) == rebuilt.substr(i, tlog::kHashSize)) continue;
       const int64_t position = index * tlog::kTileWidth + static_cast<int64_t>(i / tlog::kHashSize);
+      first_bad_ = Seq(static_cast<uint64_t>(position << (level * tlog::kTileHeight)) + 1);
       if (level == 0) {
         return Status::DataLoss(fmt::format(
             "seq {}: the Merkle tree does not hold the event's leaf hash", position + 1));
@@ -70,6 +75,7 @@ class TreeCheck final : public tlog::TileReader {
   }
 
   StoredTiles stored_;
+  mutable Seq first_bad_{};
   int64_t size_ = 0;
   std::map<std::pair<int, int64_t>, std::string> edge_;
 };
@@ -194,7 +200,9 @@ VerifyReport EventLog::Verify(const std::function<void(Seq, Seq)>& progress) con
   if (report.ok) {
     Status tiles = tree.Add(leaves);
     if (tiles.ok()) tiles = tree.Finish();
-    if (!tiles.ok()) fail(head.seq, std::string(tiles.message()));
+    if (!tiles.ok()) {
+      fail(tree.first_bad().is_zero() ? head.seq : tree.first_bad(), std::string(tiles.message()));
+    }
   }
   if (report.ok) CheckSignedCheckpoint(head.seq, report);
   report.head = prev;

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "ledger/domain/personal_fields.h"
 #include "ledger/store/codec.h"
 #include "ledger/store/hash_chain.h"
+#include "ledger/store/personal_seal.h"
 #include "ledger/store/stored_tiles.h"
 #include "ledger/tlog/hash.h"
 
@@ -158,6 +160,8 @@ struct LogWriter::Staging {
     found.primary_seq = append.primary_seq;
     return found;
   }
+  // The data keys of the tickets this batch may open, made (synced) before it is staged.
+  std::unordered_map<TicketId, privacy::DataKey> new_keys;
   RocksStore::Batch batch;
   std::vector<Event> events;  // seq first_seq, first_seq + 1, ...
   std::vector<Hash> leaves;   // their Merkle tree leaf hashes
@@ -280,6 +284,30 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
   st.last_ticket = written_head_.last_ticket;
   // recorded_at never decreases along the log, whatever the clock does.
   st.recorded_at = std::max(options_.clock(), written_head_.last_recorded_at);
+  if (options_.keys) {
+    // Every ticket this batch may open gets its data key in one synced write, before anything
+    // sealed under it is written. An open that is refused leaves a key for an id that the next
+    // open takes (ids have no gaps), and KeyStore::CreateMany hands that one back.
+    std::vector<uint64_t> opening;
+    for (const PendingAppend& pending : out.appends) {
+      for (const StreamAppend& part : pending.request.parts) {
+        if (part.stream.is_ticket() && !part.events.empty() &&
+            std::holds_alternative<TicketOpened>(part.events[0].payload)) {
+          opening.push_back(st.last_ticket.value() + opening.size() + 1);
+        }
+      }
+    }
+    if (!opening.empty()) {
+      auto made = options_.keys->CreateMany(opening);
+      if (!made.ok()) {
+        out.failure = made.status().WithContext("making the new tickets' data keys");
+        return out;
+      }
+      for (size_t i = 0; i < opening.size(); ++i) {
+        st.new_keys.emplace(TicketId(opening[i]), std::move((*made)[i]));
+      }
+    }
+  }
   out.results.reserve(out.appends.size());
   for (PendingAppend& pending : out.appends) out.results.push_back(Stage(pending, st));
   if (st.events.empty()) return out;
@@ -440,6 +468,21 @@ Result<std::optional<keys::DecodedIdempotencyRecord>> LogWriter::FindId(const Ev
   return Found(std::move(record));
 }
 
+Result<privacy::DataKey> LogWriter::DataKeyOf(TicketId ticket, const Staging& st) const {
+  if (auto it = st.new_keys.find(ticket); it != st.new_keys.end()) return it->second;
+  TL_ASSIGN_OR_RETURN(privacy::KeyLookup found, options_.keys->Get(ticket.value()));
+  switch (found.state) {
+    case privacy::KeyState::kLive:
+      return std::move(found.key);
+    case privacy::KeyState::kErased:
+      return Status::Rule("personal_data_erased",
+                          fmt::format("ticket {}'s personal data was erased", ticket));
+    case privacy::KeyState::kAbsent:
+      break;
+  }
+  return Status::DataLoss(fmt::format("ticket {} has no data key in the key store", ticket));
+}
+
 Result<StreamId> LogWriter::StreamOfSeq(Seq seq, const Staging& st) const {
   if (seq >= st.first_seq && seq < st.next_seq)
     return st.events[seq.value() - st.first_seq.value()].stream;
@@ -529,6 +572,20 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
     currents.push_back(current);
   }
 
+  // The data key of each ticket stream whose events have personal fields to seal.
+  std::vector<std::optional<privacy::DataKey>> part_keys(request.parts.size());
+  if (options_.keys) {
+    for (size_t p = 0; p < request.parts.size(); ++p) {
+      if (!streams[p].is_ticket()) continue;
+      const auto& events = request.parts[p].events;
+      if (std::none_of(events.begin(), events.end(),
+                       [](const EventDraft& d) { return HasPersonalFields(d.payload); })) {
+        continue;
+      }
+      TL_ASSIGN_OR_RETURN(part_keys[p], DataKeyOf(streams[p].ticket, st));
+    }
+  }
+
   // Stage: from here on nothing can fail.
   if (!new_ticket.is_zero()) st.last_ticket = new_ticket;
   const Seq first = st.next_seq;
@@ -553,7 +610,15 @@ Result<AppendResult> LogWriter::Stage(PendingAppend& pending, Staging& st) {
       if (auto* link = std::get_if<ChildLinked>(&e.payload); link && link->child.is_zero()) {
         link->child = new_ticket;
       }
-      const std::string bytes = EncodeEvent(e);
+      // The log stores the sealed form; the listener (the projections) gets the text.
+      std::string bytes;
+      if (part_keys[p] && HasPersonalFields(e.payload)) {
+        Event sealed = e;
+        SealPersonalFields(sealed, *part_keys[p]);
+        bytes = EncodeEvent(sealed);
+      } else {
+        bytes = EncodeEvent(e);
+      }
       st.leaves.push_back(tlog::LeafHash(bytes));
       st.hash = ChainHash(st.hash, bytes);
       const std::string seq_key = keys::SeqKey(e.seq);

@@ -107,6 +107,9 @@ class LogWriter {
   Result<std::optional<keys::DecodedIdempotencyRecord>> FindId(const EventId& id,
                                                                const Staging& st) const;
   Result<StreamId> StreamOfSeq(Seq seq, const Staging& st) const;
+  // The live data key of `ticket` (made for this batch, or from the key store); a rule error
+  // when its personal data was erased.
+  Result<privacy::DataKey> DataKeyOf(TicketId ticket, const Staging& st) const;
 
   RocksStore* store_;  // not owned; outlives the writer
   LogOptions options_;

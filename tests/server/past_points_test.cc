@@ -43,7 +43,7 @@ bool Included(const Event& e, const AsOf& point) {
 // id) keeps the order of ids.
 std::map<TicketId, TicketId> Feed(const std::vector<Event>& events, const AsOf& point,
                                   const std::string& dir) {
-  auto log = OpenLog(dir);
+  auto log = OpenSealedLog(dir);
   std::map<TicketId, TicketId> to_fresh, to_original;
   for (const Event& e : events) {
     if (!Included(e, point)) continue;

@@ -1,6 +1,9 @@
 #include "tests/support/fixtures.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "app/data_keys.h"
 
 namespace tl::testing {
 
@@ -8,10 +11,30 @@ using namespace tl::ledger;
 using namespace tl::app;
 
 std::unique_ptr<EventLog> OpenLog(const std::string& dir, LogOptions options) {
+  std::error_code error;
+  if (!options.keys &&
+      std::filesystem::exists(std::filesystem::path(dir) / "keys/CURRENT", error)) {
+    // A ledger the product made (serve, import, generate) seals personal data: open its key
+    // store, as the tools do, so that the events read as text.
+    auto keys = OpenDataKeys(dir, "", /*create=*/false);
+    INFO(keys.status().ToString());
+    REQUIRE(keys.ok());
+    options.keys = std::move(keys).value();
+  }
   auto log = EventLog::Open(dir, std::move(options));
   INFO(log.status().ToString());
   REQUIRE(log.ok());
   return std::move(log).value();
+}
+
+std::unique_ptr<EventLog> OpenSealedLog(const std::string& dir, LogOptions options) {
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  auto keys = OpenDataKeys(dir, "", /*create=*/true);
+  INFO(keys.status().ToString());
+  REQUIRE(keys.ok());
+  options.keys = std::move(keys).value();
+  return OpenLog(dir, std::move(options));
 }
 
 std::vector<Event> AllEvents(const EventLog& log) {

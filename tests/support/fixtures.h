@@ -34,6 +34,11 @@ constexpr ledger::TimeNs kHour = 60 * kMinute;
 constexpr ledger::TimeNs kDay = 24 * kHour;
 
 std::unique_ptr<ledger::EventLog> OpenLog(const std::string& dir, ledger::LogOptions options = {});
+// The same for a ledger that seals personal data, as the product makes them (docs/privacy.md):
+// its data keys are made in <dir>/keys with <dir>/master.key on first use. A server started on
+// the folder opens it.
+std::unique_ptr<ledger::EventLog> OpenSealedLog(const std::string& dir,
+                                                ledger::LogOptions options = {});
 // Every event of `log`, in seq order.
 std::vector<ledger::Event> AllEvents(const ledger::EventLog& log);
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
+#include "app/data_keys.h"
 #include "ledger/domain/ticket_rules.h"
 
 namespace tl::testing {
@@ -304,6 +306,10 @@ Result<ledger::Seq> WriteRandomHistory(const std::string& dir, uint64_t seed, si
   ledger::LogOptions options;
   options.sync = false;
   options.clock = history.clock();
+  // Sealed, as the product writes (docs/privacy.md): servers are started on these ledgers.
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  TL_ASSIGN_OR_RETURN(options.keys, app::OpenDataKeys(dir, "", /*create=*/true));
   TL_ASSIGN_OR_RETURN(auto log, ledger::EventLog::Open(dir, options));
   TL_RETURN_IF_ERROR(history.Extend(*log, tickets));
   return log->Head().seq;

@@ -9,6 +9,7 @@
 #include "ledger/domain/overloaded.h"
 #include "ledger/domain/ticket_rules.h"
 #include "ledger/store/event_log.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -28,21 +29,7 @@ std::unique_ptr<EventLog> OpenReadOnly(const std::string& dir) {
   LogOptions options;
   options.read_only = true;
   options.create_if_missing = false;
-  auto log = EventLog::Open(dir, options);
-  INFO(log.status().ToString());
-  REQUIRE(log.ok());
-  return std::move(log).value();
-}
-
-std::vector<Event> AllEvents(const EventLog& log) {
-  std::vector<Event> events;
-  REQUIRE(log.Scan(Seq{1}, log.Head().seq,
-                   [&](const StoredEvent& e) {
-                     events.push_back(e.event);
-                     return Status::Ok();
-                   })
-              .ok());
-  return events;
+  return tl::testing::OpenLog(dir, options);
 }
 
 // The command whose primary event is `p`; nullopt for an event that is only ever the
@@ -257,8 +244,12 @@ TEST_CASE("generate writes a small history that verify accepts", "[tools][genera
   CHECK_THAT(verify.out, Catch::Contains(HashToHex(head.hash)));
 }
 
-TEST_CASE("the same seed gives a byte-identical log and another seed a different one",
+TEST_CASE("the same seed gives the same history and another seed a different one",
           "[tools][generate]") {
+  // Not the same bytes since format 3: each ticket has a random data key and each sealed field
+  // a random nonce (docs/log-format.md, "Personal fields"). Everything the history says is the
+  // same, sealed fields opened; and the stored bytes differ in the sealed fields only, so they
+  // have the same lengths.
   TempDir dir;
   REQUIRE(Generate(dir.Sub("a"), 300, 60, 7).exit_code == 0);
   REQUIRE(Generate(dir.Sub("b"), 300, 60, 7).exit_code == 0);
@@ -267,19 +258,18 @@ TEST_CASE("the same seed gives a byte-identical log and another seed a different
   auto b = OpenReadOnly(dir.Sub("b"));
   auto c = OpenReadOnly(dir.Sub("c"));
   CHECK(a->Head().seq == b->Head().seq);
-  CHECK(HashToHex(a->Head().hash) == HashToHex(b->Head().hash));
-  CHECK(HashToHex(a->Head().hash) != HashToHex(c->Head().hash));
-  // The head hash covers every stored byte; compare the bytes themselves as well.
-  std::vector<std::string> bytes_a, bytes_b;
-  auto collect = [](std::vector<std::string>* out) {
+  CHECK(AllEvents(*a) == AllEvents(*b));
+  CHECK(AllEvents(*a) != AllEvents(*c));
+  std::vector<size_t> sizes_a, sizes_b;
+  auto collect = [](std::vector<size_t>* out) {
     return [out](Seq, std::string_view bytes, const Hash&) {
-      out->emplace_back(bytes);
+      out->push_back(bytes.size());
       return Status::Ok();
     };
   };
-  REQUIRE(a->ScanRaw(Seq{1}, a->Head().seq, collect(&bytes_a)).ok());
-  REQUIRE(b->ScanRaw(Seq{1}, b->Head().seq, collect(&bytes_b)).ok());
-  CHECK(bytes_a == bytes_b);
+  REQUIRE(a->ScanRaw(Seq{1}, a->Head().seq, collect(&sizes_a)).ok());
+  REQUIRE(b->ScanRaw(Seq{1}, b->Head().seq, collect(&sizes_b)).ok());
+  CHECK(sizes_a == sizes_b);
 }
 
 TEST_CASE("every generated event is what the ledger's rules decide, and the process shows",

@@ -15,6 +15,7 @@
 #include "ledger/store/event_log.h"
 #include "projections/model_registry.h"
 #include "projections/projections.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -55,15 +56,13 @@ std::vector<Event> ReadAll(const std::string& dir) {
   LogOptions options;
   options.read_only = true;
   options.create_if_missing = false;
-  auto log = EventLog::Open(dir, options);
-  REQUIRE(log.ok());
+  auto log = tl::testing::OpenLog(dir, options);
   std::vector<Event> events;
-  REQUIRE((*log)
-              ->Scan(Seq{1}, (*log)->Head().seq,
-                     [&](const StoredEvent& e) {
-                       events.push_back(e.event);
-                       return tl::Status::Ok();
-                     })
+  REQUIRE(log->Scan(Seq{1}, log->Head().seq,
+                    [&](const StoredEvent& e) {
+                      events.push_back(e.event);
+                      return tl::Status::Ok();
+                    })
               .ok());
   return events;
 }
@@ -561,9 +560,8 @@ TEST_CASE("each shipped mapping imports its full log, every row accounted for",
   // The three logs' scrape stays within bounds (docs/operations.md, "Cardinality"): 1,493
   // services and queues between them, folded to 20 of each, make a few thousand series.
   {
-    auto log = tl::ledger::EventLog::Open(dir.str());
-    REQUIRE(log.ok());
-    auto models = tl::projections::Projections::Open(**log, tl::projections::StandardModels(),
+    auto log = tl::testing::OpenLog(dir.str());
+    auto models = tl::projections::Projections::Open(*log, tl::projections::StandardModels(),
                                                      tl::projections::Options{}, false);
     REQUIRE(models.ok());
     std::string metrics;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "app/data_keys.h"
 #include "ledger/domain/time_format.h"
 #include "ledger/store/event_log.h"
 #include "tools/generate/batch_writer.h"
@@ -86,6 +87,10 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
     // and a crash midway leaves a prefix to throw away, not a promise broken. SyncFolder makes
     // the whole history durable once, at the end. (This is most of the speed at 500 k tickets.)
     log_options.sync = false;
+    // A generated history is sealed like a live one (docs/privacy.md).
+    auto keys = app::OpenDataKeys(options.data, options.master_key, /*create=*/true);
+    if (!keys.ok()) return keys.status();
+    log_options.keys = std::move(keys).value();
     auto opened = ledger::EventLog::Open(options.data, log_options);
     if (!opened.ok()) return opened.status();
     std::unique_ptr<ledger::EventLog> log = std::move(opened).value();

@@ -14,6 +14,7 @@ namespace tl::tools::generate {
 
 struct GenerateOptions {
   std::string data;        // a new or empty folder
+  std::string master_key;  // the master key file (empty: <data>/master.key; docs/privacy.md)
   uint64_t inquiries = 0;  // see SimulationOptions
   uint64_t seed = 1;
   int days = 200;

@@ -221,8 +221,9 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
   log_options.max_batch_appends = options.chunk;
   std::future<std::unique_ptr<ledger::EventLog>> log_opening;
   if (!folder_existed || MayHoldLedger(options.data_dir)) {
-    log_opening = std::async(std::launch::async,
-                             [&] { return OpenLogForWriting(options.data_dir, log_options); });
+    log_opening = std::async(std::launch::async, [&] {
+      return OpenLogForWriting(options.data_dir, log_options, options.master_key);
+    });
   }
   Result<PreparedSource> current =
       PrepareSource(options.sources[0], std::move(mappings[0]), options.progress);
@@ -250,7 +251,7 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
     PreparedSource source = std::move(*current);
     if (!log) {
       const auto open_start = std::chrono::steady_clock::now();
-      log = OpenLogForWriting(options.data_dir, log_options);
+      log = OpenLogForWriting(options.data_dir, log_options, options.master_key);
       source.rec.open_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - open_start).count();
     }

@@ -22,6 +22,7 @@ namespace tl::tools::import {
 
 struct ImportOptions {
   std::string data_dir;
+  std::string master_key;  // the master key file (empty: <data_dir>/master.key; docs/privacy.md)
   std::vector<ImportSource> sources;  // imported in this order
   std::string actor = "importer";     // recorded_by of every event, actor of reference data
   std::string rejects_path;  // if set (one source only): a CSV of every row not imported, and why

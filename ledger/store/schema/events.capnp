@@ -79,7 +79,6 @@ struct Event {
     childLinked @24 :ChildLinked;
     queueDefined @25 :QueueDefined;
     serviceDefined @26 :ServiceDefined;
-    # The privacy branch's; this reader knows it only by number and refuses it as unknown.
     personalDataErased @27 :PersonalDataErased;
     mailSent @28 :MailSent;
     mailFailed @29 :MailFailed;
@@ -97,12 +96,17 @@ struct TicketOpened {
   subject @6 :Text;
   parent @7 :UInt64;         # 0 = none
   externalRef @8 :Text;      # case id in the source system of an import; empty if live
+  # Format 3 (docs/log-format.md, "Personal fields"): the personal fields are stored here,
+  # sealed under the ticket's data key; requester @4 and subject @6 are left empty.
+  requesterSealed @9 :Data;
+  subjectSealed @10 :Data;
 }
 
 struct Acknowledged {}
 
 struct Message {
-  body @0 :Text;
+  body @0 :Text;             # empty from format 3 on: see bodySealed
+  bodySealed @1 :Data;
 }
 
 struct StatusChanged {
@@ -113,6 +117,7 @@ struct StatusChanged {
 struct Stalled {
   awaiting @0 :Text;
   followUpAt @1 :Int64;      # UTC nanoseconds; 0 = none (imported history only)
+  awaitingSealed @2 :Data;   # format 3: awaiting @0 is left empty
 }
 
 struct Resumed {}
@@ -131,6 +136,7 @@ struct Moved {
   reason @2 :Text;
   misroute @3 :Bool;         # from a team queue to a first-line queue
   ownerCleared @4 :Bool;     # the owner was not a member of toQueue
+  reasonSealed @5 :Data;     # format 3: reason @2 is left empty
 }
 
 struct Updated {
@@ -138,16 +144,19 @@ struct Updated {
   service :union { unchanged @0 :Void; value @1 :Text; }
   category :union { unchanged @2 :Void; value @3 :Category; }
   description :union { unchanged @4 :Void; value @5 :Text; }
-  requester :union { unchanged @6 :Void; value @7 :Text; }
-  subject :union { unchanged @8 :Void; value @9 :Text; }
+  # Format 3 writes a changed requester or subject as `sealed`, never as `value`.
+  requester :union { unchanged @6 :Void; value @7 :Text; sealed @10 :Data; }
+  subject :union { unchanged @8 :Void; value @9 :Text; sealed @11 :Data; }
 }
 
 struct Resolved {
   solution @0 :Text;         # empty only in imported history
+  solutionSealed @1 :Data;   # format 3: solution @0 is left empty
 }
 
 struct Reopened {
   reason @0 :Text;
+  reasonSealed @1 :Data;     # format 3: reason @0 is left empty
 }
 
 struct FeedbackInvited {}
@@ -155,6 +164,7 @@ struct FeedbackInvited {}
 struct FeedbackReceived {
   score @0 :Int32;           # 1..5
   comment @1 :Text;
+  commentSealed @2 :Data;    # format 3: comment @1 is left empty
 }
 
 struct ChildLinked {
@@ -171,7 +181,7 @@ struct ServiceDefined {
 }
 
 struct PersonalDataErased {
-  reason @0 :Text;
+  reason @0 :Text;           # the erasure request's reason; not personal data itself
 }
 
 # The three kinds of mail the desk sends (docs/mail.md), each derived from one event.

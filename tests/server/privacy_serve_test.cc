@@ -1,0 +1,257 @@
+// Personal data over the real server (docs/privacy.md, docs/log-format.md "Personal fields"):
+// every personal field written through the API is stored sealed, reads back as text with the
+// key store, also after a restart, and a wrong master key stops the server before it writes.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tests/server/api_support.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace {
+
+using namespace tl::testing;
+namespace fs = std::filesystem;
+
+// One marker per personal field: text no other field, name or key can hold by chance.
+const std::map<std::string, std::string> kMarkers = {
+    {"requester", "mk-requester-7f3a@uni.no"},
+    {"subject", "mk-subject-7f3a"},
+    {"requester_message", "mk-message-7f3a"},
+    {"reply", "mk-reply-7f3a"},
+    {"comment", "mk-comment-7f3a"},
+    {"awaiting", "mk-awaiting-7f3a"},
+    {"updated_requester", "mk-new-requester-7f3a@uni.no"},
+    {"updated_subject", "mk-new-subject-7f3a"},
+    {"move", "mk-move-reason-7f3a"},
+    {"solution", "mk-solution-7f3a"},
+    {"feedback", "mk-feedback-7f3a"},
+    {"reopen", "mk-reopen-reason-7f3a"},
+};
+
+// A ticket with a marker in every personal field (docs/api.md's list), written over HTTP.
+uint64_t PlantMarkers(Api& api) {
+  HttpClient olga = api.Client("olga");
+  json::object ticket = Api::TicketBody();
+  ticket["requester"] = kMarkers.at("requester");
+  ticket["subject"] = kMarkers.at("subject");
+  auto opened = olga.Post("/api/v1/tickets", ticket);
+  REQUIRE(opened.status == 201);
+  const uint64_t id = opened.Json().at("id").to_number<uint64_t>();
+  const std::string actions = "/api/v1/tickets/" + std::to_string(id) + "/actions";
+  for (const json::object& action : std::vector<json::object>{
+           {{"type", "requester_message"}, {"body", kMarkers.at("requester_message")}},
+           {{"type", "reply"}, {"body", kMarkers.at("reply")}},
+           {{"type", "comment"}, {"body", kMarkers.at("comment")}},
+           {{"type", "stall"},
+            {"awaiting", kMarkers.at("awaiting")},
+            {"follow_up_at", "2030-01-01T00:00:00Z"}},
+           {{"type", "open"}},
+           {{"type", "update"},
+            {"requester", kMarkers.at("updated_requester")},
+            {"subject", kMarkers.at("updated_subject")}},
+           {{"type", "move"}, {"queue", "campus"}, {"reason", kMarkers.at("move")}},
+           {{"type", "resolve"}, {"solution", kMarkers.at("solution")}},
+           {{"type", "feedback_invited"}},
+           {{"type", "feedback"}, {"score", 4}, {"comment", kMarkers.at("feedback")}},
+           {{"type", "reopen"}, {"reason", kMarkers.at("reopen")}},
+       }) {
+    auto r = olga.Post(actions, action);
+    INFO(action << " -> " << r.body);
+    REQUIRE(r.status == 201);
+  }
+  return id;
+}
+
+// The ticket's history as the server answers it, serialised.
+std::string History(Api& api, uint64_t id) {
+  auto r = api.Client("auditor").Get("/api/v1/tickets/" + std::to_string(id) + "/history");
+  REQUIRE(r.status == 200);
+  return r.body;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("every personal field written through the API is stored sealed and reads back",
+          "[server][privacy][loopback]") {
+  Api api;
+  const uint64_t id = PlantMarkers(api);
+  const std::string before = History(api, id);
+  for (const auto& [field, marker] : kMarkers) {
+    INFO(field);
+    CHECK_THAT(before, Catch::Contains(marker));
+  }
+  REQUIRE(api.server.Stop() == 0);
+
+  // No stored event holds any marker: the log's entries, which an export hands out byte for
+  // byte and the chain and the tree hash, carry the sealed bytes only.
+  const std::string dir = api.server.data_dir();
+  auto exported = RunCommand({TicketledgerBinary(), "export", "--data", dir, "--format", "capnp"});
+  REQUIRE(exported.exit_code == 0);
+  REQUIRE(exported.out.size() > 1000);
+  for (const auto& [field, marker] : kMarkers) {
+    INFO(field);
+    CHECK(exported.out.find(marker) == std::string::npos);
+  }
+  {
+    tl::ledger::LogOptions read_only;
+    read_only.read_only = true;
+    auto log = OpenLog(dir, read_only);
+    REQUIRE(log->ScanRaw(tl::ledger::Seq{1}, log->Head().seq,
+                         [&](tl::ledger::Seq, std::string_view bytes, const tl::ledger::Hash&) {
+                           for (const auto& [field, marker] : kMarkers) {
+                             INFO(field);
+                             CHECK(bytes.find(marker) == std::string_view::npos);
+                           }
+                           return tl::Status::Ok();
+                         })
+                .ok());
+  }
+  // Nor does the key store: it holds wrapped keys, never a field.
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(dir) / "keys")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string bytes = ReadFile(entry.path());
+    for (const auto& [field, marker] : kMarkers) {
+      INFO(entry.path() << " " << field);
+      CHECK(bytes.find(marker) == std::string::npos);
+    }
+  }
+  // verify needs no key, and the history reads as text again after a restart.
+  auto verify = RunCommand({TicketledgerBinary(), "verify", "--data", dir});
+  INFO(verify.err);
+  CHECK(verify.exit_code == 0);
+  api.server.Start();
+  CHECK(History(api, id) == before);
+}
+
+TEST_CASE("a wrong master key stops the server at start, and nothing is written",
+          "[server][privacy][loopback]") {
+  TempDir dir;
+  {
+    ServerProcess::Options options;
+    options.data_dir = dir.Sub("data");
+    Api api(options);
+    api.OpenTicket();
+  }
+  const std::string other_key = dir.Sub("other.key");
+  {
+    std::ofstream out(other_key, std::ios::binary);
+    out << std::string(32, 'k');
+  }
+  fs::permissions(other_key, fs::perms::owner_read | fs::perms::owner_write);
+  std::map<std::string, std::string> files_before;
+  for (const auto& entry : fs::recursive_directory_iterator(dir.Sub("data"))) {
+    if (entry.is_regular_file()) files_before[entry.path().string()] = ReadFile(entry.path());
+  }
+  { std::ofstream tokens(dir.Sub("tokens")); }
+  auto run = RunCommand({TicketledgerBinary(), "serve", "--data", dir.Sub("data"), "--tokens",
+                         dir.Sub("tokens"), "--listen", "127.0.0.1:0", "--master-key", other_key});
+  CHECK(run.exit_code != 0);
+  CHECK_THAT(run.err, Catch::Contains("wrong_master_key") && Catch::Contains("master key"));
+  std::map<std::string, std::string> files_after;
+  for (const auto& entry : fs::recursive_directory_iterator(dir.Sub("data"))) {
+    if (entry.is_regular_file()) files_after[entry.path().string()] = ReadFile(entry.path());
+  }
+  CHECK(files_after == files_before);
+}
+
+TEST_CASE("an erasure nulls every personal field, appends once, and keeps the log verifiable",
+          "[server][privacy][loopback]") {
+  Api api;
+  const uint64_t id = PlantMarkers(api);
+  const uint64_t other = api.OpenTicket();
+  HttpClient admin = api.Client("admin");
+  auto missing = admin.Post("/api/v1/privacy/erasures", json::object{{"ticket", id}});
+  CHECK(missing.status == 400);
+  CHECK(missing.ErrorCode() == "missing_field");
+  auto unknown = admin.Post("/api/v1/privacy/erasures",
+                            json::object{{"ticket", 999}, {"reason", "request 1"}});
+  CHECK(unknown.status == 404);
+  CHECK(api.Client("olga")
+            .Post("/api/v1/privacy/erasures", json::object{{"ticket", id}, {"reason", "r"}})
+            .status == 403);
+
+  auto erased = admin.Post("/api/v1/privacy/erasures",
+                           json::object{{"ticket", id}, {"reason", "request of 2026-12-01"}});
+  INFO(erased.body);
+  REQUIRE(erased.status == 200);
+  CHECK(erased.Json().at("erased_tickets") == json::array{id});
+  const uint64_t length = api.FeedLength();
+  auto again = admin.Post("/api/v1/privacy/erasures",
+                          json::object{{"ticket", id}, {"reason", "request of 2026-12-01"}});
+  REQUIRE(again.status == 200);
+  CHECK(again.Json().at("erased_tickets") == json::array{id});
+  CHECK(api.FeedLength() == length);  // erasing twice appends nothing
+
+  const std::string history = History(api, id);
+  for (const auto& [field, marker] : kMarkers) {
+    INFO(field);
+    CHECK(history.find(marker) == std::string::npos);
+  }
+  const json::array items = json::parse(history).at("events").as_array();
+  size_t marked = 0;
+  for (const json::value& item : items) {
+    const json::object& e = item.as_object();
+    if (e.contains("erased")) ++marked;
+    if (e.at("type") == "personal_data_erased") {
+      CHECK(e.at("data").at("reason") == "request of 2026-12-01");
+    }
+  }
+  CHECK(marked == 10);  // the opened event and the nine actions with a personal field
+  auto ticket = api.Client("olga").Get("/api/v1/tickets/" + std::to_string(id));
+  REQUIRE(ticket.status == 200);
+  CHECK(ticket.Json().at("erased") == true);
+  CHECK(ticket.Json().at("requester").is_null());
+  CHECK(ticket.Json().at("subject").is_null());
+  // Another ticket keeps its personal data.
+  auto kept = api.Client("olga").Get("/api/v1/tickets/" + std::to_string(other));
+  CHECK(kept.Json().at("requester") == "kari@uni.no");
+
+  REQUIRE(api.server.Stop() == 0);
+  auto verify = RunCommand({TicketledgerBinary(), "verify", "--data", api.server.data_dir()});
+  INFO(verify.err);
+  CHECK(verify.exit_code == 0);
+  // A restart replays the erased ticket as erased.
+  api.server.Start();
+  CHECK(History(api, id) == history);
+}
+
+TEST_CASE("ticketledger erase erases a ticket of a stopped ledger", "[server][privacy][cli]") {
+  TempDir dir;
+  uint64_t id = 0;
+  {
+    ServerProcess::Options options;
+    options.data_dir = dir.Sub("data");
+    Api api(options);
+    id = PlantMarkers(api);
+  }
+  auto no_reason = RunCommand(
+      {TicketledgerBinary(), "erase", "--data", dir.Sub("data"), "--ticket", std::to_string(id)});
+  CHECK(no_reason.exit_code != 0);
+  auto run = RunCommand({TicketledgerBinary(), "erase", "--data", dir.Sub("data"), "--ticket",
+                         std::to_string(id), "--reason", "request 7"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto log = RunCommand(
+      {TicketledgerBinary(), "log", "--data", dir.Sub("data"), "--ticket", std::to_string(id)});
+  REQUIRE(log.exit_code == 0);
+  CHECK_THAT(log.out,
+             Catch::Contains("personal_data_erased") && Catch::Contains("\"erased\":true"));
+  for (const auto& [field, marker] : kMarkers) {
+    INFO(field);
+    CHECK(log.out.find(marker) == std::string::npos);
+  }
+  auto verify = RunCommand({TicketledgerBinary(), "verify", "--data", dir.Sub("data")});
+  CHECK(verify.exit_code == 0);
+}

@@ -1,0 +1,67 @@
+// ticketledger erase --data DIR --ticket N --reason TEXT [--master-key FILE] [--actor NAME]
+//
+// Erases a ticket's personal data with the server stopped (docs/privacy.md, "Erasure"): appends
+// its personal_data_erased event, then destroys its data key. Exit 0 when erased (or erased
+// already), 2 for a usage error, no such ticket, or a ledger in use.
+#include <fmt/format.h>
+
+#include "app/erasure.h"
+#include "tools/cli_checks.h"
+#include "tools/commands.h"
+#include "tools/log_access.h"
+
+namespace tl::tools {
+
+void RegisterErase(CLI::App& app, int* exit_code) {
+  struct Args {
+    std::string data;
+    std::string master_key;
+    uint64_t ticket = 0;
+    std::string reason;
+    std::string actor = "admin";
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "erase", "Erase a ticket's personal data for good (the server must be stopped)");
+  cmd->add_option("--data", args->data, "The ledger's data directory")->required();
+  cmd->add_option("--ticket", args->ticket, "The ticket whose personal data to erase")
+      ->required()
+      ->check(PositiveId());
+  cmd->add_option("--reason", args->reason, "Why (recorded in the event; no personal data)")
+      ->required();
+  cmd->add_option("--master-key", args->master_key,
+                  "The master key file (default: master.key in the data directory)");
+  cmd->add_option("--actor", args->actor, "Who erases, as the event records it")
+      ->capture_default_str();
+  cmd->callback([args, exit_code] {
+    *exit_code = 2;
+    if (!MayHoldLedger(args->data)) {
+      fmt::print(stderr, "error: no ledger in {}\n", args->data);
+      return;
+    }
+    ledger::LogOptions options;
+    options.create_if_missing = false;
+    if (Status keys = AddDataKeysIfAny(args->data, args->master_key, options); !keys.ok()) {
+      fmt::print(stderr, "error: cannot open the data keys in {}: {}\n", args->data,
+                 keys.ToString());
+      return;
+    }
+    auto log = ledger::EventLog::Open(args->data, options);
+    if (!log.ok()) {
+      fmt::print(stderr, "error: cannot open the ledger in {}: {}\n", args->data,
+                 log.status().ToString());
+      return;
+    }
+    const ledger::TicketId ticket(args->ticket);
+    auto erased = app::ErasePersonalData(**log, std::span<const ledger::TicketId>(&ticket, 1),
+                                         args->reason, args->actor, ledger::SystemClockNow());
+    if (!erased.ok()) {
+      fmt::print(stderr, "error: {}\n", erased.status().ToString());
+      return;
+    }
+    fmt::print("erased ticket {} (seq {})\n", args->ticket, erased->seq);
+    *exit_code = 0;
+  });
+}
+
+}  // namespace tl::tools
