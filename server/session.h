@@ -24,6 +24,8 @@ struct SessionShared {
   ServerOptions options;
   boost::asio::io_context& ioc;
   std::atomic<bool> stopping{false};
+  // Bytes of answers held in memory by all sessions, capped by options.max_answer_memory.
+  std::atomic<size_t> answer_bytes{0};
 
   std::mutex mu;
   uint64_t next_id = 0;                                       // guarded by mu
