@@ -37,10 +37,11 @@ struct Request {
 
 // The body of a large answer, made piece by piece so that no connection holds it whole
 // (docs/api.md, "Limits"). Each call gives the next piece, or nullopt once the body is complete;
-// the session calls it again only after the previous piece was written to the socket, on the
-// connection's strand, and never after nullopt or an error. An error cuts the answer off: the
-// connection is closed without the terminating chunk, so the client sees an incomplete body.
-// It may refer to services that outlive the server (the log), never to the request.
+// the session calls it again only after the previous piece was written to the socket, never
+// after nullopt or an error, one call at a time, on the server's piece thread (server.cc). An error
+// cuts the answer off: the connection is closed without the terminating chunk, so the client sees
+// an incomplete body. It may refer to services that outlive the server (the log), never to the
+// request.
 using BodySource = std::function<Result<std::optional<std::string>>()>;
 
 struct Response {

@@ -269,27 +269,41 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     // A streamed body's first piece is made before the headers go out, so that a failure there
     // is still an answer of its own rather than a cut-off one.
-    std::string first_piece;
     if (r.body_source && !head_) {
-      auto piece = NextPiece(r.body_source);
-      if (!piece.ok()) {
-        r = StatusResponse(piece.status());  // logged there, as any handler's error is
-      } else if (!*piece) {
-        r.body_source = nullptr;  // nothing at all: an empty body, sent whole
-      } else {
-        first_piece = std::move(**piece);
-      }
+      source_ = std::move(r.body_source);
+      r.body_source = nullptr;
+      return MakePiece([self = shared_from_this(),
+                        r = std::move(r)](Result<std::optional<std::string>> piece) mutable {
+        if (!piece.ok()) {
+          self->source_ = nullptr;
+          return self->Answer(StatusResponse(piece.status()), false, {});  // logged there
+        }
+        if (!*piece) {
+          self->source_ = nullptr;
+          return self->Answer(std::move(r), false, {});  // nothing at all: an empty body
+        }
+        self->Answer(std::move(r), true, std::move(**piece));
+      });
     }
+    const bool streamed = r.body_source != nullptr;  // HEAD: the headers of a streamed answer
+    r.body_source = nullptr;
+    Answer(std::move(r), streamed, {});
+  }
+
+  // Sends `r`: streamed (its body in source_, after `first_piece`), or whole.
+  void Answer(Response r, bool streamed, std::string first_piece) {
     // docs/api.md, "Limits": a large answer is held only while all answers held stay within the
     // budget; a small one (an error, /healthz) always is.
-    const size_t size = r.body_source ? first_piece.size() : r.body.size();
-    if ((r.body_source || size > kLargeAnswer) &&
+    const size_t size = streamed ? first_piece.size() : r.body.size();
+    if ((streamed || size > kLargeAnswer) &&
         !held_.TrySet(size, shared_->options.max_answer_memory)) {
       r = ErrorResponse(503, "overloaded", "the server is sending too many large answers");
       r.headers.emplace_back("Retry-After", "1");
+      streamed = false;
+      source_ = nullptr;
       first_piece.clear();
     }
-    held_.Set(r.body_source ? first_piece.size() : r.body.size());
+    held_.Set(streamed ? first_piece.size() : r.body.size());
 
     status_ = r.status;
     // Counted and logged when the answer is ready, before it is written: a client that has its
@@ -300,7 +314,7 @@ class Session : public std::enable_shared_from_this<Session> {
       WriteAccessLog(request_id_, method_text_, path_, status_, seconds, answered_.actor);
     }
     const bool keep_alive = keep_alive_ && !stop_ && !shared_->stopping;
-    if (r.body_source) return SendStreamed(std::move(r), std::move(first_piece), keep_alive);
+    if (streamed) return SendStreamed(r, std::move(first_piece), keep_alive);
 
     auto res = std::make_shared<http::response<http::string_body>>();
     SetHeaders(*res, r, keep_alive);
@@ -325,19 +339,30 @@ class Session : public std::enable_shared_from_this<Session> {
     res.keep_alive(keep_alive);
   }
 
-  // The next non-empty piece of a streamed body (an empty one would read as the last chunk).
-  static Result<std::optional<std::string>> NextPiece(const BodySource& source) {
-    while (true) {
-      TL_ASSIGN_OR_RETURN(std::optional<std::string> piece, source());
-      if (!piece || !piece->empty()) return piece;
-    }
+  // Makes the next non-empty piece of source_ (an empty one would read as the last chunk) on
+  // the server's piece thread, then calls `then(piece)` on this connection's strand. The JSON of
+  // a feed's page takes milliseconds to make: on the I/O threads, a hundred feeds in progress
+  // would queue every other request behind a hundred pages. The strand leaves source_ alone
+  // until `then` runs; the work guard keeps the I/O threads running meanwhile (at shutdown too).
+  template <class Then>
+  void MakePiece(Then then) {
+    net::post(shared_->pieces, [self = shared_from_this(), then = std::move(then),
+                                guard = net::make_work_guard(shared_->ioc)]() mutable {
+      Result<std::optional<std::string>> piece = std::optional<std::string>();
+      while (true) {
+        piece = self->source_();
+        if (!piece.ok() || !*piece || !(*piece)->empty()) break;
+      }
+      net::post(
+          self->stream_.get_executor(),
+          [then = std::move(then), piece = std::move(piece)]() mutable { then(std::move(piece)); });
+    });
   }
 
   // A streamed answer (docs/api.md, "Limits"): the headers with chunked transfer encoding, then
   // one chunk per piece, each made only once the previous one was written to the socket, so a
   // connection holds one piece at a time; each write has its own deadline. HEAD: headers only.
-  void SendStreamed(Response r, std::string first_piece, bool keep_alive) {
-    source_ = std::move(r.body_source);
+  void SendStreamed(const Response& r, std::string first_piece, bool keep_alive) {
     piece_ = std::move(first_piece);
     stream_head_.emplace();
     SetHeaders(*stream_head_, r, keep_alive);
@@ -361,7 +386,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnPieceWritten(bool keep_alive) {
-    auto next = NextPiece(source_);
+    MakePiece([self = shared_from_this(), keep_alive](Result<std::optional<std::string>> next) {
+      self->OnPiece(keep_alive, std::move(next));
+    });
+  }
+
+  void OnPiece(bool keep_alive, Result<std::optional<std::string>> next) {
     if (!next.ok()) return CutOff(next.status());
     if (*next) {
       piece_ = std::move(**next);
