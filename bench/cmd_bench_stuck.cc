@@ -197,9 +197,9 @@ Result<std::unique_ptr<server::Stack>> StartServer(const Args& args, bool stream
 
 // One reader's feed throughput in each mode, `rounds` times, the modes taking turns (so that a
 // burst of load from elsewhere hits both alike); the median round of each.
-Result<std::pair<FeedRate, FeedRate>> MeasureFeeds(const Args& args, const std::string& dir,
-                                                   const std::string& token,
-                                                   const server::Authenticator& auth) {
+Result<std::pair<FeedRate, FeedRate>> MeasureFeeds(
+    const Args& args, const std::string& dir, const std::string& token,
+    const server::Authenticator& auth, const std::function<void(std::string_view)>& note) {
   std::vector<FeedRate> rates[2];
   for (int round = 0; round < std::max(1, args.rounds); ++round) {
     for (int stream : {1, 0}) {
@@ -208,6 +208,8 @@ Result<std::pair<FeedRate, FeedRate>> MeasureFeeds(const Args& args, const std::
                           MeasureFeed(stack->port(), token, args.limit,
                                       stack->log().Head().seq.value(), args.seconds));
       rates[stream].push_back(rate);
+      note(fmt::format("feed round {} {}: {:.1f} MB/s", round + 1, stream ? "streamed" : "whole",
+                       rate.MBps()));
       TL_RETURN_IF_ERROR(stack->Close());
     }
   }
@@ -315,7 +317,7 @@ void RegisterBenchStuckReaders(CLI::App& bench, int* exit_code) {
     if (Status s = EnsureBulkHistory(dir, tickets, args->json); !s.ok()) return fail(s);
 
     note("one reader's feed throughput, streamed and whole in turns");
-    auto feeds = MeasureFeeds(*args, dir, auditor->token, *auth);
+    auto feeds = MeasureFeeds(*args, dir, auditor->token, *auth, note);
     if (!feeds.ok()) return fail(feeds.status());
     std::vector<Mode> modes;
     for (bool stream : {true, false}) {

@@ -1,7 +1,8 @@
 #include "server/event_feed.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
+#include <boost/json/value.hpp>
 #include <memory>
 
 #include "server/event_json.h"
@@ -27,9 +28,14 @@ struct FeedCursor {
     std::string piece;
     if (!opened) piece = "{\"events\":[";
     opened = true;
+    // Serialized straight into the piece, through one serializer (no string per event).
+    boost::json::serializer serializer;
+    char buffer[4096];
     for (const ledger::StoredEvent& e : page) {
       if (any) piece += ',';
-      piece += boost::json::serialize(EventToJson(e));
+      const boost::json::value event = EventToJson(e);
+      serializer.reset(&event);
+      while (!serializer.done()) piece += serializer.read(buffer, sizeof buffer);
       any = true;
     }
     // A page shorter than asked reached the head: the feed ends there, as a whole answer would.

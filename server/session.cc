@@ -386,6 +386,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnPieceWritten(bool keep_alive) {
+    piece_ = std::string();  // written: let it go before the next one is made
+    held_.Set(0);
     MakePiece([self = shared_from_this(), keep_alive](Result<std::optional<std::string>> next) {
       self->OnPiece(keep_alive, std::move(next));
     });
@@ -398,8 +400,6 @@ class Session : public std::enable_shared_from_this<Session> {
       held_.Set(piece_.size());
       return WritePiece(keep_alive);
     }
-    piece_.clear();
-    held_.Set(0);
     stream_.expires_after(shared_->options.write_timeout);
     net::async_write(stream_, http::make_chunk_last(),
                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
