@@ -14,5 +14,6 @@ void RegisterBenchHttp(CLI::App& app, int* exit_code);
 void RegisterBenchReplay(CLI::App& app, int* exit_code);
 void RegisterBenchProjections(CLI::App& app, int* exit_code);
 void RegisterBenchProofs(CLI::App& app, int* exit_code);
+void RegisterBenchStuckReaders(CLI::App& app, int* exit_code);
 
 }  // namespace tl::bench

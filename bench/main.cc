@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   tl::bench::RegisterBenchReplay(app, &exit_code);
   tl::bench::RegisterBenchProjections(app, &exit_code);
   tl::bench::RegisterBenchProofs(app, &exit_code);
+  tl::bench::RegisterBenchStuckReaders(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

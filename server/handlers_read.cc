@@ -6,6 +6,7 @@
 
 #include "ledger/domain/time_format.h"
 #include "server/error_mapping.h"
+#include "server/event_feed.h"
 #include "server/event_json.h"
 #include "server/handlers.h"
 #include "server/json_input.h"
@@ -141,9 +142,18 @@ Response GetEvents(const Request& req, const EventLog& log) {
   if (!after.ok()) return StatusResponse(after.status());
   auto limit = Limit(req, kEventsDefaultLimit, kEventsMaxLimit);
   if (!limit.ok()) return StatusResponse(limit.status());
-  auto events = log.Read(ledger::Seq(after->value_or(0)), *limit);
+  // The first page decides: a feed that fits in it is answered whole, a longer one is streamed
+  // page by page (event_feed.h), so that no connection holds 10 MB of JSON.
+  const ledger::Seq from(after->value_or(0));
+  const size_t first = std::min(*limit, kFeedPage);
+  auto events = log.Read(from, first);
   if (!events.ok()) return StatusResponse(events.status());
-  return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
+  if (events->size() < first || *limit == first) {
+    return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
+  }
+  Response r;
+  r.body_source = EventFeedBody(log, from, std::move(events).value(), *limit);
+  return r;
 }
 
 Response GetVerify(const Request&, const AuditLog& audit) {

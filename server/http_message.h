@@ -5,10 +5,13 @@
 #include <boost/json/object.hpp>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "ledger/domain/result.h"
 
 namespace tl::server {
 
@@ -32,10 +35,21 @@ struct Request {
   std::string body;
 };
 
+// The body of a large answer, made piece by piece so that no connection holds it whole
+// (docs/api.md, "Limits"). Each call gives the next piece, or nullopt once the body is complete;
+// the session calls it again only after the previous piece was written to the socket, never
+// after nullopt or an error, one call at a time, on the server's piece thread (server.cc). An error
+// cuts the answer off: the connection is closed without the terminating chunk, so the client sees
+// an incomplete body. It may refer to services that outlive the server (the log), never to the
+// request.
+using BodySource = std::function<Result<std::optional<std::string>>()>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // When set, the body comes from here instead of `body`, sent with chunked transfer encoding.
+  BodySource body_source;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
   std::string error_code;  // an error's JSON code (ErrorResponse), for the metrics
 };

@@ -23,7 +23,7 @@ struct Server::Impl {
         ioc(std::max(1, options.threads)),
         acceptor(net::make_strand(ioc)),
         retry_timer(acceptor.get_executor()),
-        shared(std::make_shared<SessionShared>(routes, metrics, options, ioc)) {}
+        shared(std::make_shared<SessionShared>(routes, metrics, options, ioc, pieces)) {}
 
   void DoAccept() {
     acceptor.async_accept(
@@ -54,6 +54,9 @@ struct Server::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::steady_timer retry_timer;
+  // One thread makes the pieces of every streamed answer (session.cc, MakePiece): a large answer
+  // takes at most that one core from the requests the I/O threads answer.
+  net::thread_pool pieces{1};
   std::shared_ptr<SessionShared> shared;
   std::vector<std::thread> threads;
   uint16_t port = 0;
@@ -113,6 +116,7 @@ void Server::Shutdown() {
   });
   for (auto& t : m.threads) t.join();
   m.threads.clear();
+  m.pieces.join();  // a piece still being made is dropped on arrival: the I/O threads are gone
   {
     std::lock_guard lock(mu);
     done = true;

@@ -21,6 +21,9 @@
 
 namespace tl::server {
 
+// A body larger than this counts as a large answer for ServerOptions::max_answer_memory.
+inline constexpr size_t kLargeAnswer = size_t{1} << 20;
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see port())
@@ -30,7 +33,16 @@ struct ServerOptions {
   // The whole request (from its first byte, or from the end of the previous answer on a kept-
   // alive connection) must arrive within this; the connection is closed otherwise.
   std::chrono::milliseconds read_timeout{15'000};
+  // Each write to the socket (an answer's headers, each piece of a streamed answer) must be
+  // taken by the client within this, so a client that stops reading is dropped.
   std::chrono::milliseconds write_timeout{15'000};
+  // Bytes of answers held in memory across all connections: a large answer (a streamed one, or
+  // a body over kLargeAnswer) that would go beyond it is refused with 503 overloaded and
+  // Retry-After (docs/api.md, "Limits"). Smaller answers are always given, so /healthz answers.
+  size_t max_answer_memory = size_t{64} << 20;
+  // Large answers streamed piece by piece (Response::body_source). false: each is collected
+  // whole before it is written, as before streaming existed; only for the benchmark's A/B.
+  bool stream_answers = true;
   size_t max_connections = 4096;  // beyond: closed at once, counted in the metrics
   // At shutdown, requests in flight get this long to finish.
   std::chrono::milliseconds drain_timeout{20'000};

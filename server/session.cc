@@ -86,13 +86,61 @@ std::string RequestId(std::string_view from_client) {
   return fmt::format("{:016x}", random());
 }
 
+// The bytes of one connection's answer, counted in SessionShared::answer_bytes (the total over
+// all connections that ServerOptions::max_answer_memory caps) for as long as they are held.
+class HeldAnswer {
+ public:
+  explicit HeldAnswer(std::atomic<size_t>& total) : total_(total) {}
+  ~HeldAnswer() { Set(0); }
+  HeldAnswer(const HeldAnswer&) = delete;
+  HeldAnswer& operator=(const HeldAnswer&) = delete;
+
+  // Holds `bytes` instead of what was held, if the total stays within `budget`.
+  bool TrySet(size_t bytes, size_t budget) {
+    size_t total = total_.load();
+    do {
+      if (total - held_ + bytes > budget) return false;
+    } while (!total_.compare_exchange_weak(total, total - held_ + bytes));
+    held_ = bytes;
+    return true;
+  }
+  // Holds `bytes` instead of what was held, whatever the total.
+  void Set(size_t bytes) {
+    total_ += bytes;
+    total_ -= held_;
+    held_ = bytes;
+  }
+
+ private:
+  std::atomic<size_t>& total_;
+  size_t held_ = 0;
+};
+
+// A streamed body collected whole: the other side of ServerOptions::stream_answers.
+Result<std::string> WholeBody(const BodySource& source) {
+  std::string body;
+  while (true) {
+    TL_ASSIGN_OR_RETURN(std::optional<std::string> piece, source());
+    if (!piece) return body;
+    body += *piece;
+  }
+}
+
 }  // namespace
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<SessionShared> shared, uint64_t id)
-      : stream_(std::move(socket)), shared_(std::move(shared)), id_(id) {
+      : stream_(std::move(socket)),
+        shared_(std::move(shared)),
+        id_(id),
+        held_(shared_->answer_bytes) {
     shared_->metrics.ConnectionOpened();
+    // A streamed answer is many writes, each ending in a segment smaller than the link's: with
+    // Nagle's algorithm each such tail waits for the client's (delayed) acknowledgement of the
+    // one before, which capped a streamed feed near 40 MB/s on loopback (docs/benchmarks.md).
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
   }
   ~Session() {
     shared_->metrics.ConnectionClosed();
@@ -231,18 +279,55 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Send(Response r) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_);
-    res->result(static_cast<unsigned>(r.status));
-    res->set(http::field::server, "ticketledger");
-    if (request_id_.empty()) request_id_ = RequestId("");  // a request that could not be read
-    res->set("X-Request-Id", request_id_);
-    res->set(http::field::content_type, r.content_type);
-    for (auto& [name, value] : r.headers) res->set(name, value);
-    res->keep_alive(keep_alive_ && !stop_ && !shared_->stopping);
-    res->body() = std::move(r.body);
-    res->prepare_payload();
-    if (head_) res->body().clear();  // HEAD: the GET's headers, Content-Length included
+    // HTTP/1.0 has no chunks: such a client gets the body whole, as does every client when
+    // streaming is switched off.
+    if (r.body_source && (!shared_->options.stream_answers || version_ < 11)) {
+      auto whole = WholeBody(r.body_source);
+      r.body_source = nullptr;
+      if (whole.ok()) {
+        r.body = std::move(whole).value();
+      } else {
+        r = StatusResponse(whole.status());
+      }
+    }
+    // A streamed body's first piece is made before the headers go out, so that a failure there
+    // is still an answer of its own rather than a cut-off one.
+    if (r.body_source && !head_) {
+      source_ = std::move(r.body_source);
+      r.body_source = nullptr;
+      return MakePiece([self = shared_from_this(),
+                        r = std::move(r)](Result<std::optional<std::string>> piece) mutable {
+        if (!piece.ok()) {
+          self->source_ = nullptr;
+          return self->Answer(StatusResponse(piece.status()), false, {});  // logged there
+        }
+        if (!*piece) {
+          self->source_ = nullptr;
+          return self->Answer(std::move(r), false, {});  // nothing at all: an empty body
+        }
+        self->Answer(std::move(r), true, std::move(**piece));
+      });
+    }
+    const bool streamed = r.body_source != nullptr;  // HEAD: the headers of a streamed answer
+    r.body_source = nullptr;
+    Answer(std::move(r), streamed, {});
+  }
+
+  // Sends `r`: streamed (its body in source_, after `first_piece`), or whole.
+  void Answer(Response r, bool streamed, std::string first_piece) {
+    // docs/api.md, "Limits": a large answer is held only while all answers held stay within the
+    // budget; a small one (an error, /healthz) always is.
+    const size_t size = streamed ? first_piece.size() : r.body.size();
+    if ((streamed || size > kLargeAnswer) &&
+        !held_.TrySet(size, shared_->options.max_answer_memory)) {
+      r = ErrorResponse(503, "overloaded", "the server is sending too many large answers");
+      r.headers.emplace_back("Retry-After", "1");
+      streamed = false;
+      source_ = nullptr;
+      first_piece.clear();
+    }
+    held_.Set(streamed ? first_piece.size() : r.body.size());
+
     status_ = r.status;
     // Counted and logged when the answer is ready, before it is written: a client that has its
     // answer finds it in /metrics and in the log.
@@ -251,22 +336,126 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_->options.access_log) {
       WriteAccessLog(request_id_, method_text_, path_, status_, seconds, answered_.actor);
     }
+    const bool keep_alive = keep_alive_ && !stop_ && !shared_->stopping;
+    if (streamed) return SendStreamed(r, std::move(first_piece), keep_alive);
+
+    auto res = std::make_shared<http::response<http::string_body>>();
+    SetHeaders(*res, r, keep_alive);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    if (head_) res->body().clear();  // HEAD: the GET's headers, Content-Length included
     response_ = res;
     stream_.expires_after(shared_->options.write_timeout);
-    http::async_write(
-        stream_, *res,
-        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), res->keep_alive()));
+    http::async_write(stream_, *res,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  template <class Body>
+  void SetHeaders(http::response<Body>& res, const Response& r, bool keep_alive) {
+    res.version(version_);
+    res.result(static_cast<unsigned>(r.status));
+    res.set(http::field::server, "ticketledger");
+    if (request_id_.empty()) request_id_ = RequestId("");  // a request that could not be read
+    res.set("X-Request-Id", request_id_);
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+  }
+
+  // Makes the next non-empty piece of source_ (an empty one would read as the last chunk) on
+  // the server's piece thread, then calls `then(piece)` on this connection's strand. The JSON of
+  // a feed's page takes milliseconds to make: on the I/O threads, a hundred feeds in progress
+  // would queue every other request behind a hundred pages. The strand leaves source_ alone
+  // until `then` runs; the work guard keeps the I/O threads running meanwhile (at shutdown too).
+  template <class Then>
+  void MakePiece(Then then) {
+    net::post(shared_->pieces, [self = shared_from_this(), then = std::move(then),
+                                guard = net::make_work_guard(shared_->ioc)]() mutable {
+      Result<std::optional<std::string>> piece = std::optional<std::string>();
+      while (true) {
+        piece = self->source_();
+        if (!piece.ok() || !*piece || !(*piece)->empty()) break;
+      }
+      net::post(
+          self->stream_.get_executor(),
+          [then = std::move(then), piece = std::move(piece)]() mutable { then(std::move(piece)); });
+    });
+  }
+
+  // A streamed answer (docs/api.md, "Limits"): the headers with chunked transfer encoding, then
+  // one chunk per piece, each made only once the previous one was written to the socket, so a
+  // connection holds one piece at a time; each write has its own deadline. HEAD: headers only.
+  void SendStreamed(const Response& r, std::string first_piece, bool keep_alive) {
+    piece_ = std::move(first_piece);
+    stream_head_.emplace();
+    SetHeaders(*stream_head_, r, keep_alive);
+    stream_head_->chunked(true);
+    stream_serializer_.emplace(*stream_head_);
+    stream_.expires_after(shared_->options.write_timeout);
+    http::async_write_header(stream_, *stream_serializer_,
+                             [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                               if (ec || self->head_) return self->OnWrite(keep_alive, ec, 0);
+                               self->WritePiece(keep_alive);
+                             });
+  }
+
+  void WritePiece(bool keep_alive) {
+    stream_.expires_after(shared_->options.write_timeout);
+    net::async_write(stream_, http::make_chunk(net::buffer(piece_)),
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                       if (ec) return self->OnWrite(keep_alive, ec, 0);
+                       self->OnPieceWritten(keep_alive);
+                     });
+  }
+
+  void OnPieceWritten(bool keep_alive) {
+    piece_ = std::string();  // written: let it go before the next one is made
+    held_.Set(0);
+    MakePiece([self = shared_from_this(), keep_alive](Result<std::optional<std::string>> next) {
+      self->OnPiece(keep_alive, std::move(next));
+    });
+  }
+
+  void OnPiece(bool keep_alive, Result<std::optional<std::string>> next) {
+    if (!next.ok()) return CutOff(next.status());
+    if (*next) {
+      piece_ = std::move(**next);
+      held_.Set(piece_.size());
+      return WritePiece(keep_alive);
+    }
+    stream_.expires_after(shared_->options.write_timeout);
+    net::async_write(stream_, http::make_chunk_last(),
+                     beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  // A streamed body that failed midway: the status and some of the body are out, so the only
+  // honest end is to close without the terminating chunk; the client sees an incomplete answer.
+  void CutOff(const Status& error) {
+    LogLine(LogLevel::kError, "an answer was cut off: its body failed midway",
+            {{"request_id", request_id_}, {"path", path_}, {"error", error.ToString()}});
+    EndAnswer();
+    Close();
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {
+    EndAnswer();
+    if (ec) return Close();
+    if (!keep_alive) return Linger();
+    DoRead();
+  }
+
+  // Forgets the answer that was sent (or given up), and what it held.
+  void EndAnswer() {
     response_.reset();
+    stream_serializer_.reset();
+    stream_head_.reset();
+    source_ = nullptr;
+    piece_ = std::string();
+    held_.Set(0);
     answered_ = {};
     request_id_.clear();
     head_ = false;
     busy_ = false;
-    if (ec) return Close();
-    if (!keep_alive) return Linger();
-    DoRead();
   }
 
   // Closes after an answer that said "Connection: close": stop sending, then read and drop what
@@ -298,6 +487,12 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
+  // A streamed answer in progress: its headers, their serializer, its body and current piece.
+  std::optional<http::response<http::empty_body>> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  BodySource source_;
+  std::string piece_;
+  HeldAnswer held_;  // what this connection's answer holds in memory
   std::array<char, 4096> drain_{};
   // Strand-only state of the request in progress.
   bool busy_ = false;  // a request is being answered

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,7 +24,11 @@ struct SessionShared {
   ServerMetrics& metrics;
   ServerOptions options;
   boost::asio::io_context& ioc;
+  // Where the pieces of streamed answers are made (Response::body_source), off the I/O threads.
+  boost::asio::thread_pool& pieces;
   std::atomic<bool> stopping{false};
+  // Bytes of answers held in memory by all sessions, capped by options.max_answer_memory.
+  std::atomic<size_t> answer_bytes{0};
 
   std::mutex mu;
   uint64_t next_id = 0;                                       // guarded by mu

@@ -68,6 +68,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     size_t max_connections = 4096;
     int read_timeout_ms = 15'000;
     int write_timeout_ms = 15'000;
+    size_t max_answer_memory = server::ServerOptions{}.max_answer_memory;
     bool no_access_log = false;
     bool no_page = false;
     bool rebuild = false;
@@ -113,7 +114,13 @@ void RegisterServe(CLI::App& app, int* exit_code) {
                   "A whole request must arrive within this (slow clients are dropped)")
       ->capture_default_str();
   cmd->add_option("--write-timeout-ms", args->write_timeout_ms,
-                  "An answer must be taken by the client within this")
+                  "Each piece of an answer must be taken by the client within this (a client "
+                  "that stops reading is dropped)")
+      ->capture_default_str();
+  cmd->add_option("--max-answer-memory", args->max_answer_memory,
+                  "Bytes of answers held in memory across all connections; a large answer "
+                  "beyond is refused with 503 overloaded (docs/operations.md, \"Limits under "
+                  "load\")")
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log each request on stderr");
   cmd->add_flag("--no-page", args->no_page, "Do not serve the dashboard page at / (the API only)");
@@ -216,6 +223,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     options.server.max_connections = args->max_connections;
     options.server.read_timeout = std::chrono::milliseconds(args->read_timeout_ms);
     options.server.write_timeout = std::chrono::milliseconds(args->write_timeout_ms);
+    options.server.max_answer_memory = args->max_answer_memory;
     options.server.access_log = !args->no_access_log;
     options.metrics.version = TL_VERSION;
     options.metrics.top_label_values = args->metrics_top_values;
@@ -276,6 +284,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
              {"max_connections", static_cast<uint64_t>(args->max_connections)},
              {"read_timeout_ms", args->read_timeout_ms},
              {"write_timeout_ms", args->write_timeout_ms},
+             {"max_answer_memory", static_cast<uint64_t>(args->max_answer_memory)},
              {"access_log", !args->no_access_log},
              {"page", !args->no_page},
              {"rebuild", args->rebuild},

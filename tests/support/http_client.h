@@ -49,7 +49,9 @@ class HttpClient {
 
 class RawConnection {
  public:
-  explicit RawConnection(uint16_t port);
+  // `receive_buffer` (bytes, 0: the system's) caps what the connection takes in without being
+  // read, so that a client that never reads soon stops the server's writes.
+  explicit RawConnection(uint16_t port, int receive_buffer = 0);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
