@@ -34,7 +34,8 @@ struct ServerContext {
         operations{projections, metrics, ready_max_lag, integrity, audit},
         writes{commands, metrics},
         backups{backups},
-        erasures{&log} {}
+        listing{&projections},
+        erasures{&log, &projections} {}
 
   ledger::EventLog& log;
   projections::Projections& projections;
@@ -50,6 +51,8 @@ struct ServerContext {
   Operations operations;
   WritePath writes;
   Backups backups;
+  // The requester lookup is set by whoever has the master key (server/stack.cc).
+  TicketListing listing;
   Erasures erasures;
 };
 

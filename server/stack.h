@@ -21,6 +21,7 @@
 #include "app/command_handler.h"
 #include "app/ledger_backup.h"
 #include "app/ledger_integrity.h"
+#include "app/requester_lookup.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -89,6 +90,7 @@ class Stack {
   std::unique_ptr<app::CommandHandler> commands_;
   std::unique_ptr<ReportBodies> reports_;
   std::unique_ptr<app::LedgerBackups> backups_;  // null without a backup directory
+  std::unique_ptr<app::RequesterLookup> requesters_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<Server> server_;
