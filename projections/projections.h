@@ -91,6 +91,10 @@ struct TicketFilter {
   std::optional<std::string> service;
   std::optional<std::string> owner;
   std::optional<ledger::Category> category;
+  // A further test each listed ticket must pass, e.g. its requester's index key
+  // (app/requester_lookup.h); unset: none. Runs under the read models' lock: it must not call
+  // back into them.
+  std::function<bool(const TicketState&)> also;
   TicketId after{};    // exclusive
   size_t limit = 100;  // already capped by the caller
 };

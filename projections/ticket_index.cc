@@ -118,6 +118,7 @@ bool TicketIndex::Matches(const TicketState& t, const TicketFilter& f) const {
   if (f.service && t.service != *f.service) return false;
   if (f.owner && t.owner != *f.owner) return false;
   if (f.category && t.category != *f.category) return false;
+  if (f.also && !f.also(t)) return false;
   return true;
 }
 

@@ -17,7 +17,7 @@ RouteTable ApiRoutes(ServerContext& ctx) {
       {kGet, "/readyz", kAnyone, Read(Readyz, ctx.operations)},
       {kGet, "/metrics", kAnyone, Read(Metrics, ctx.operations)},
       // Tickets.
-      {kGet, "/api/v1/tickets", kRead, Read(ListTickets, ctx.projections)},
+      {kGet, "/api/v1/tickets", kRead, Read(ListTickets, ctx.listing)},
       {kPost, "/api/v1/tickets", kAct, Write(PostTicket, ctx.writes)},
       {kGet, "/api/v1/tickets/{id:ticket}", kRead, Read(GetTicket, ctx.projections)},
       {kPost, "/api/v1/tickets/{id:ticket}/actions", kAct, Write(PostAction, ctx.writes)},

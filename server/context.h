@@ -34,7 +34,8 @@ struct ServerContext {
         operations{projections, metrics, ready_max_lag, integrity, audit},
         writes{commands, metrics},
         backups{backups},
-        erasures{&log} {}
+        listing{&projections},
+        erasures{&log, &projections} {}
 
   ledger::EventLog& log;
   projections::Projections& projections;
@@ -53,6 +54,8 @@ struct ServerContext {
   // Set by whoever wires mail intake (server/stack.cc); else POST mail/inbound is 503.
   MailInbound mail;
   FeedbackPages feedback;
+  // The requester lookup is set by whoever has the master key (server/stack.cc).
+  TicketListing listing;
   Erasures erasures;
 };
 

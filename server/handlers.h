@@ -19,6 +19,7 @@
 #include "app/ledger_backup.h"
 #include "app/ledger_integrity.h"
 #include "app/mail_intake.h"
+#include "app/requester_lookup.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -31,7 +32,13 @@ namespace tl::server {
 
 // Tickets and reference data, from the read models. `{id}` is the ticket id capture.
 Response GetTicket(const Request& req, const projections::Projections& read_models);  // {id}
-Response ListTickets(const Request& req, const projections::Projections& read_models);
+// GET /api/v1/tickets: the read models' tickets, filtered; `requester=ADDR` by the requester
+// index key (docs/privacy.md), which needs `requesters` (without it: 400 bad_field).
+struct TicketListing {
+  const projections::Projections* read_models = nullptr;
+  const app::RequesterLookup* requesters = nullptr;
+};
+Response ListTickets(const Request& req, TicketListing& listing);
 Response GetQueues(const Request& req, const projections::Projections& read_models);
 Response GetServices(const Request& req, const projections::Projections& read_models);
 
@@ -84,8 +91,12 @@ Response GetBackups(const Request& req, Backups& backups);
 // tickets' personal data is erased.
 struct Erasures {
   ledger::EventLog* log = nullptr;
+  // For erasure by requester: the tickets are those the read models list for its index key.
+  const projections::Projections* read_models = nullptr;
+  const app::RequesterLookup* requesters = nullptr;
 };
-// POST /api/v1/privacy/erasures {"ticket": N, "reason"}: appends, destroys the keys, answers.
+// POST /api/v1/privacy/erasures {"ticket": N | "requester": ADDR, "reason"}: appends, destroys
+// the keys, answers.
 // Answers on the calling thread (it does not take `later`): the erasure is done when it answers.
 std::optional<Response> PostErasure(const Request& req, const Principal& caller, Erasures& erasures,
                                     Later later);

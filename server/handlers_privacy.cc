@@ -19,16 +19,29 @@ std::optional<Response> PostErasure(const Request& req, const Principal& caller,
   if (!reason.ok()) return StatusResponse(reason.status());
   auto ticket = OptionalUnsigned(*body, "ticket");
   if (!ticket.ok()) return StatusResponse(ticket.status());
-  if (!*ticket) {
-    // By requester needs the requester index, which this build does not have (docs/privacy.md).
-    if (body->contains("requester")) {
-      return ErrorResponse(400, "bad_field", "erasure by requester is not supported yet");
-    }
-    return StatusResponse(Status::MissingField("an erasure names a ticket"));
+  auto requester = OptionalString(*body, "requester");
+  if (!requester.ok()) return StatusResponse(requester.status());
+  if (*ticket && *requester) {
+    return StatusResponse(Status::BadField("an erasure names a ticket or a requester, not both"));
   }
-  const ledger::TicketId id(**ticket);
-  auto erased = app::ErasePersonalData(*erasures.log, std::span<const ledger::TicketId>(&id, 1),
-                                       *reason, caller.actor, ledger::SystemClockNow());
+  std::vector<ledger::TicketId> tickets;
+  if (*ticket) {
+    tickets.push_back(ledger::TicketId(**ticket));
+  } else if (*requester) {
+    // Every ticket whose requester has this address's index key (docs/privacy.md); erased
+    // tickets have no requester any more, so a repeated request finds none.
+    if (!erasures.requesters || !erasures.read_models) {
+      return StatusResponse(Status::BadField("this server has no requester index"));
+    }
+    auto found = erasures.requesters->Tickets(*erasures.read_models, **requester);
+    if (!found.ok()) return StatusResponse(found.status());
+    if (found->empty()) return StatusResponse(Status::NotFound("no ticket of that requester"));
+    tickets = std::move(found).value();
+  } else {
+    return StatusResponse(Status::MissingField("an erasure names a ticket or a requester"));
+  }
+  auto erased = app::ErasePersonalData(*erasures.log, tickets, *reason, caller.actor,
+                                       ledger::SystemClockNow());
   if (!erased.ok()) return StatusResponse(erased.status());
   json::array ids;
   for (ledger::TicketId t : erased->erased_tickets) ids.push_back(t.value());

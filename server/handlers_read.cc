@@ -105,9 +105,18 @@ Response GetTicket(const Request& req, const projections::Projections& read_mode
   return JsonResponse(200, TicketToJson(*state));
 }
 
-Response ListTickets(const Request& req, const projections::Projections& read_models) {
+Response ListTickets(const Request& req, TicketListing& listing) {
+  const projections::Projections& read_models = *listing.read_models;
   auto filter = ListFilter(req);
   if (!filter.ok()) return StatusResponse(filter.status());
+  if (const std::string* requester = Param(req, "requester"); requester && !requester->empty()) {
+    if (!listing.requesters) {
+      return StatusResponse(Status::BadField("this server has no requester index"));
+    }
+    auto matcher = listing.requesters->Matcher(*requester);
+    if (!matcher.ok()) return StatusResponse(matcher.status());
+    filter->also = std::move(matcher).value();
+  }
   auto point = ParsePastPoint(req.query);
   if (!point.ok()) return StatusResponse(point.status());
   // At a past point, the same list from the projections folded up to it (docs/api.md "Looking

@@ -6,6 +6,7 @@
 
 #include "app/data_keys.h"
 #include "app/signing_key.h"
+#include "ledger/privacy/master_key.h"
 #include "server/api_routes.h"
 
 namespace tl::server {
@@ -72,6 +73,12 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->context_->feedback =
       FeedbackPages{s->feedback_links_.get(), s->commands_.get(), s->projections_.get()};
 
+  // The requester index key comes from the master key OpenDataKeys has loaded (or made).
+  TL_ASSIGN_OR_RETURN(privacy::MasterKey master, privacy::MasterKey::Load(app::MasterKeyPath(
+                                                     options.data_dir, options.master_key)));
+  s->requesters_ = std::make_unique<app::RequesterLookup>(master);
+  s->context_->listing.requesters = s->requesters_.get();
+  s->context_->erasures.requesters = s->requesters_.get();
   s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));
   for (Route& route : options.extra_routes) s->routes_->Add(std::move(route));
   s->server_ = std::make_unique<Server>(*s->routes_, *s->metrics_, options.server);

@@ -23,6 +23,7 @@
 #include "app/ledger_integrity.h"
 #include "app/mail_intake.h"
 #include "app/outbox.h"
+#include "app/requester_lookup.h"
 #include "ledger/store/event_log.h"
 #include "projections/projections.h"
 #include "server/auth.h"
@@ -100,6 +101,7 @@ class Stack {
   std::unique_ptr<app::FeedbackLinks> feedback_links_;
   std::unique_ptr<app::Outbox> outbox_;          // null without --smtp
   std::unique_ptr<app::LedgerBackups> backups_;  // null without a backup directory
+  std::unique_ptr<app::RequesterLookup> requesters_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<Server> server_;

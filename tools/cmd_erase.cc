@@ -1,22 +1,51 @@
-// ticketledger erase --data DIR --ticket N --reason TEXT [--master-key FILE] [--actor NAME]
+// ticketledger erase --data DIR (--ticket N | --requester ADDR) --reason TEXT
+//                   [--master-key FILE] [--actor NAME]
 //
-// Erases a ticket's personal data with the server stopped (docs/privacy.md, "Erasure"): appends
-// its personal_data_erased event, then destroys its data key. Exit 0 when erased (or erased
+// Erases a ticket's personal data, or that of every ticket of a requester (found by the
+// requester index key in read models built from the log), with the server stopped
+// (docs/privacy.md, "Erasure"): appends the personal_data_erased events, then destroys the
+// data keys. Exit 0 when erased (or erased
 // already), 2 for a usage error, no such ticket, or a ledger in use.
 #include <fmt/format.h>
 
+#include "app/data_keys.h"
 #include "app/erasure.h"
+#include "app/requester_lookup.h"
+#include "ledger/privacy/master_key.h"
+#include "projections/model_registry.h"
 #include "tools/cli_checks.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 
 namespace tl::tools {
 
+namespace {
+
+// The tickets of `requester`, from read models folded from the whole log (no checkpoint is read
+// or written: the tool leaves the projections' files as they are).
+Result<std::vector<ledger::TicketId>> RequesterTickets(ledger::EventLog& log,
+                                                       const std::string& data,
+                                                       const std::string& master_key,
+                                                       const std::string& requester) {
+  TL_ASSIGN_OR_RETURN(privacy::MasterKey master,
+                      privacy::MasterKey::Load(app::MasterKeyPath(data, master_key)));
+  const app::RequesterLookup lookup(master);
+  projections::Options options;
+  options.use_checkpoints = false;
+  TL_ASSIGN_OR_RETURN(std::unique_ptr<projections::Projections> read_models,
+                      projections::Projections::Open(log, projections::StandardModels(), options,
+                                                     /*attach=*/false));
+  return lookup.Tickets(*read_models, requester);
+}
+
+}  // namespace
+
 void RegisterErase(CLI::App& app, int* exit_code) {
   struct Args {
     std::string data;
     std::string master_key;
     uint64_t ticket = 0;
+    std::string requester;
     std::string reason;
     std::string actor = "admin";
   };
@@ -24,9 +53,13 @@ void RegisterErase(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "erase", "Erase a ticket's personal data for good (the server must be stopped)");
   cmd->add_option("--data", args->data, "The ledger's data directory")->required();
-  cmd->add_option("--ticket", args->ticket, "The ticket whose personal data to erase")
-      ->required()
-      ->check(PositiveId());
+  auto* by_ticket =
+      cmd->add_option("--ticket", args->ticket, "The ticket whose personal data to erase")
+          ->check(PositiveId());
+  auto* by_requester = cmd->add_option("--requester", args->requester,
+                                       "Erase every ticket of this requester address instead");
+  by_ticket->excludes(by_requester);
+  by_requester->excludes(by_ticket);
   cmd->add_option("--reason", args->reason, "Why (recorded in the event; no personal data)")
       ->required();
   cmd->add_option("--master-key", args->master_key,
@@ -35,6 +68,10 @@ void RegisterErase(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->callback([args, exit_code] {
     *exit_code = 2;
+    if ((args->ticket == 0) == args->requester.empty()) {
+      fmt::print(stderr, "error: erase needs --ticket or --requester\n");
+      return;
+    }
     if (!MayHoldLedger(args->data)) {
       fmt::print(stderr, "error: no ledger in {}\n", args->data);
       return;
@@ -52,14 +89,30 @@ void RegisterErase(CLI::App& app, int* exit_code) {
                  log.status().ToString());
       return;
     }
-    const ledger::TicketId ticket(args->ticket);
-    auto erased = app::ErasePersonalData(**log, std::span<const ledger::TicketId>(&ticket, 1),
-                                         args->reason, args->actor, ledger::SystemClockNow());
+    std::vector<ledger::TicketId> tickets;
+    if (args->ticket != 0) {
+      tickets.push_back(ledger::TicketId(args->ticket));
+    } else {
+      auto found = RequesterTickets(**log, args->data, args->master_key, args->requester);
+      if (!found.ok()) {
+        fmt::print(stderr, "error: {}\n", found.status().ToString());
+        return;
+      }
+      if (found->empty()) {
+        fmt::print(stderr, "error: no ticket of that requester\n");
+        return;
+      }
+      tickets = std::move(found).value();
+    }
+    auto erased =
+        app::ErasePersonalData(**log, tickets, args->reason, args->actor, ledger::SystemClockNow());
     if (!erased.ok()) {
       fmt::print(stderr, "error: {}\n", erased.status().ToString());
       return;
     }
-    fmt::print("erased ticket {} (seq {})\n", args->ticket, erased->seq);
+    for (ledger::TicketId t : erased->erased_tickets) {
+      fmt::print("erased ticket {} (seq {})\n", t.value(), erased->seq);
+    }
     *exit_code = 0;
   });
 }
