@@ -23,6 +23,17 @@ void ForEachPersonalField(Payload& payload,
                  [&](Resolved& p) { visit("solution", p.solution); },
                  [&](Reopened& p) { visit("reason", p.reason); },
                  [&](FeedbackReceived& p) { visit("comment", p.comment); },
+                 // Mail events name the requester's address, and a relay's or a delivery
+                 // report's diagnostic usually repeats it.
+                 [&](MailSent& p) { visit("to", p.to); },
+                 [&](MailFailed& p) {
+                   visit("to", p.to);
+                   visit("reason", p.reason);
+                 },
+                 [&](MailBounced& p) {
+                   for (std::string& recipient : p.recipients) visit("recipients", recipient);
+                   visit("detail", p.detail);
+                 },
                  [](auto&) {},
              },
              payload);

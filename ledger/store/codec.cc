@@ -155,23 +155,24 @@ void BuildPayload(const Payload& payload, s::Event::Payload::Builder b) {
                    auto o = b.initMailSent();
                    o.setKind(ToSchema(p.kind));
                    o.setMessageId(AsText(p.message_id));
-                   o.setTo(AsText(p.to));
+                   o.setToSealed(AsData(p.to));
                  },
                  [&](const MailFailed& p) {
                    auto o = b.initMailFailed();
                    o.setKind(ToSchema(p.kind));
                    o.setMessageId(AsText(p.message_id));
-                   o.setTo(AsText(p.to));
-                   o.setReason(AsText(p.reason));
+                   o.setToSealed(AsData(p.to));
+                   o.setReasonSealed(AsData(p.reason));
                  },
                  [&](const MailBounced& p) {
                    auto o = b.initMailBounced();
                    o.setMessageId(AsText(p.message_id));
-                   auto recipients = o.initRecipients(static_cast<unsigned>(p.recipients.size()));
+                   auto recipients =
+                       o.initRecipientsSealed(static_cast<unsigned>(p.recipients.size()));
                    for (unsigned i = 0; i < p.recipients.size(); ++i) {
-                     recipients.set(i, AsText(p.recipients[i]));
+                     recipients.set(i, AsData(p.recipients[i]));
                    }
-                   o.setDetail(AsText(p.detail));
+                   o.setDetailSealed(AsData(p.detail));
                  },
              },
              payload);
@@ -350,7 +351,7 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       auto& p = Reuse<MailSent>(out);
       p.kind = FromSchema(o.getKind());
       AssignText(p.message_id, o.getMessageId());
-      AssignText(p.to, o.getTo());
+      AssignData(p.to, o.getToSealed());
       return;
     }
     case P::MAIL_FAILED: {
@@ -358,8 +359,8 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       auto& p = Reuse<MailFailed>(out);
       p.kind = FromSchema(o.getKind());
       AssignText(p.message_id, o.getMessageId());
-      AssignText(p.to, o.getTo());
-      narrative(p.reason, o.getReason());
+      AssignData(p.to, o.getToSealed());
+      personal_narrative(p.reason, o.getReasonSealed());
       return;
     }
     case P::MAIL_BOUNCED: {
@@ -367,8 +368,8 @@ void ReadPayloadInto(s::Event::Payload::Reader r, bool omit_narrative, Payload& 
       auto& p = Reuse<MailBounced>(out);
       AssignText(p.message_id, o.getMessageId());
       p.recipients.clear();
-      for (auto m : o.getRecipients()) p.recipients.push_back(ToString(m));
-      narrative(p.detail, o.getDetail());
+      for (auto m : o.getRecipientsSealed()) AssignData(p.recipients.emplace_back(), m);
+      personal_narrative(p.detail, o.getDetailSealed());
       return;
     }
     case P::PERSONAL_DATA_ERASED:

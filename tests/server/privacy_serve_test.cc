@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "app/command_handler.h"
+#include "app/memory_state_source.h"
+#include "projections/projections.h"
 #include "tests/server/api_support.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/subprocess.h"
@@ -385,4 +388,52 @@ TEST_CASE("ticketledger erase --requester erases the requester's tickets of a st
   CHECK(ErasureEvents(api, bob) == 0);
   CHECK(TicketsOf(api, "ann@uni.no").empty());
   CHECK(TicketsOf(api, "bob@uni.no") == std::vector<uint64_t>{bob});
+}
+
+// The mail events name the requester's address, and a relay's reply or a delivery report's
+// diagnostic usually repeats it: they are sealed like the fields of docs/api.md's list
+// (docs/log-format.md, "Personal fields").
+TEST_CASE("mail events store their addresses and diagnostics sealed", "[server][privacy][mail]") {
+  using namespace tl::ledger;
+  TempDir dir;
+  auto log = OpenSealedLog(dir.str());
+  auto projections =
+      tl::projections::Projections::Open(*log, tl::projections::StandardModels(), {}, true);
+  REQUIRE(projections.ok());
+  tl::app::ProjectionStateSource states(**projections);
+  tl::app::CommandHandler commands(*log, states);
+  DefineStandardReference(commands);
+  auto opened = commands.Open(SupportTicket("Orakel", "Eduroam"), By("olga"));
+  REQUIRE(opened.ok());
+  const TicketId id = opened->id;
+  const std::vector<std::string> markers = {"mailto-marker-7f3a@uni.no", "relay-marker-91c2",
+                                            "bounced-marker-5e0d@uni.no", "dsn-marker-c44b"};
+  REQUIRE(commands
+              .Act(id, RecordMail{MailSent{MailKind::kAcknowledgement, "m1@x", markers[0]}},
+                   By("ticketledger"))
+              .ok());
+  REQUIRE(commands
+              .Act(id, RecordMail{MailFailed{MailKind::kReply, "m2@x", markers[0], markers[1]}},
+                   By("ticketledger"))
+              .ok());
+  REQUIRE(
+      commands
+          .Act(id, RecordMail{MailBounced{"m1@x", {markers[2]}, markers[3]}}, By("ticketledger"))
+          .ok());
+  REQUIRE(log->ScanRaw(Seq{1}, log->Head().seq,
+                       [&](Seq, std::string_view bytes, const Hash&) {
+                         for (const auto& marker : markers) {
+                           INFO(marker);
+                           CHECK(bytes.find(marker) == std::string_view::npos);
+                         }
+                         return tl::Status::Ok();
+                       })
+              .ok());
+  // With the key they read back as they were written.
+  std::vector<Event> events = AllEvents(*log);
+  REQUIRE(events.size() >= 3);
+  const auto& bounced = std::get<MailBounced>(events.back().payload);
+  CHECK(bounced.recipients == std::vector<std::string>{markers[2]});
+  CHECK(bounced.detail == markers[3]);
+  CHECK(std::get<MailSent>(events[events.size() - 3].payload).to == markers[0]);
 }

@@ -191,21 +191,23 @@ enum MailKind {
   feedbackInvitation @2;     # from `feedback_invited`
 }
 
+# The addresses and the relay's or the report's diagnostics are personal data, sealed under the
+# ticket's data key like the fields of docs/log-format.md's list (they name the requester).
 struct MailSent {
   kind @0 :MailKind;
   messageId @1 :Text;        # without angle brackets; fixed by the source event
-  to @2 :Text;               # the addr-spec it was sent to
+  toSealed @2 :Data;         # the addr-spec it was sent to
 }
 
 struct MailFailed {
   kind @0 :MailKind;
   messageId @1 :Text;
-  to @2 :Text;
-  reason @3 :Text;           # the relay's last reply or the local error
+  toSealed @2 :Data;
+  reasonSealed @3 :Data;     # the relay's last reply or the local error
 }
 
 struct MailBounced {
   messageId @0 :Text;        # of our message that bounced
-  recipients @1 :List(Text); # the recipients the delivery report says failed
-  detail @2 :Text;           # the report's diagnostic, for people
+  recipientsSealed @1 :List(Data); # the recipients the delivery report says failed
+  detailSealed @2 :Data;     # the report's diagnostic, for people
 }
