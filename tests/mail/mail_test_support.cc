@@ -39,8 +39,10 @@ void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
 
 std::filesystem::path CorpusDir() { return TL_MAIL_CORPUS_DIR; }
 
+std::string ReadCorpusFile(const std::string& name) { return ReadFile(CorpusDir() / name); }
+
 InboundMessage ParseCorpusFile(const std::string& name) {
-  auto parsed = ParseInbound(ReadFile(CorpusDir() / name));
+  auto parsed = ParseInbound(ReadCorpusFile(name));
   INFO(name << ": " << parsed.status().ToString());
   REQUIRE(parsed.ok());
   return std::move(parsed).value();

@@ -20,6 +20,9 @@ void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 // The corpus directory, tests/data/mail.
 std::filesystem::path CorpusDir();
 
+// A corpus file's bytes, as an MTA would hand them over.
+std::string ReadCorpusFile(const std::string& name);
+
 // Parses a corpus file; fails the test (REQUIRE) if it does not parse.
 InboundMessage ParseCorpusFile(const std::string& name);
 

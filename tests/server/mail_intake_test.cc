@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/mail/mail_test_support.h"
 #include "tests/server/api_support.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -13,14 +14,8 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Corpus(const std::string& name) {
-  std::ifstream in(std::filesystem::path(TL_SOURCE_DIR) / "tests/data/mail" / name,
-                   std::ios::binary);
-  REQUIRE(in);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The corpus' bytes (tests/data/mail).
+std::string Corpus(const std::string& name) { return tl::mail::testing::ReadCorpusFile(name); }
 
 ServerProcess::Options MailOptions() {
   ServerProcess::Options options;

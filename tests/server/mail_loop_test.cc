@@ -20,14 +20,8 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Corpus(const std::string& name) {
-  std::ifstream in(std::filesystem::path(TL_SOURCE_DIR) / "tests/data/mail" / name,
-                   std::ios::binary);
-  REQUIRE(in);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The corpus' bytes (tests/data/mail).
+std::string Corpus(const std::string& name) { return tl::mail::testing::ReadCorpusFile(name); }
 
 ServerProcess::Options LoopOptions(const SmtpSink& sink,
                                    const std::string& feedback_delay = "0.2") {
