@@ -3,6 +3,7 @@
 // measure something else than docs/benchmarks.md says. The figures themselves are not asserted.
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <string_view>
 
 #include "tests/support/fixtures.h"
 #include "tests/support/subprocess.h"
@@ -30,6 +31,11 @@ TEST_CASE("bench stuck-readers measures both modes with every request answered 2
       INFO(load);
       const json::object& figures = m.at(load).as_object();
       CHECK(figures.at("errors").to_number<uint64_t>() == 0);
+      // The whole-answer server may answer nothing while it builds the stuck clients' answers:
+      // that is what the bench shows (docs/benchmarks.md), and on a slow build it happens here.
+      if (std::string_view(mode) == "whole" && std::string_view(load) == "healthz_while_filling") {
+        continue;
+      }
       CHECK(figures.at("ok").to_number<uint64_t>() > 0);
     }
   }

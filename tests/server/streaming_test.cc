@@ -32,7 +32,7 @@ namespace json = boost::json;
 // each stuck client costs the server the few MB of JSON its socket buffers take in, several
 // times slower under ASan: fewer clients there, for the suite's time budget.
 constexpr bool kSanitized = true;
-constexpr int kStuckClients = 25;
+constexpr int kStuckClients = 10;
 #else
 constexpr bool kSanitized = false;
 constexpr int kStuckClients = 100;
