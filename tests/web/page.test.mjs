@@ -276,6 +276,50 @@ test('ticket: the timeline equals the audit history and the as-of control shows 
   await context.close();
 });
 
+test('ticket: an erased ticket reads \u201cerased\u201d in its state, its timeline and the list',
+     async () => {
+  // A resolved ticket other than the showcase, which the other tests walk.
+  const showcase = showcaseTicket();
+  const plan = seeded.plans.findLastIndex((p, i) => seeded.ids[i] !== showcase &&
+                                          p.actions.some((a) => a.type === 'resolve'));
+  assert.ok(plan >= 0, 'the seed has a resolved ticket to erase');
+  const id = seeded.ids[plan];
+  const before = await reader.get(`/api/v1/tickets/${id}`);
+  assert.ok(before.requester && before.subject, 'the ticket has a requester and a subject');
+  const admin = new Client(server.url, server.tokens.admin);
+  await admin.write('POST', '/api/v1/privacy/erasures', { ticket: id, reason: 'page test' });
+  const state = await auditor.get(`/api/v1/tickets/${id}`);
+  assert.equal(state.erased, true);
+  assert.equal(state.requester, null);
+
+  const { context, page, problems } = await signedIn(server.tokens.auditor, `#/ticket/${id}`);
+  await waitForView(page, `Ticket #${id}`);
+  const rows = byRow(await readTable(page, /as of event \d+ of \d+/));
+  assert.equal(rows.Requester.Value, 'erased', 'requester');
+  assert.equal(rows.Subject.Value, 'erased', 'subject');
+  assert.equal(rows.Solution.Value, state.resolved_at ? 'erased' : '\u2013', 'solution');
+  assert.equal(rows.Keywords.Value, state.description, 'the keywords are not personal');
+  const opened = await page.locator('ol.timeline > li').first().locator('.event-what')
+    .textContent();
+  assert.ok(opened.includes('from erased by ') && opened.includes('subject erased'),
+            `the opened event reads erased: "${opened}"`);
+  const texts = await page.locator('ol.timeline > li .event-what').allTextContents();
+  assert.ok(!texts.some((t) => t.includes(before.requester) || t.includes(before.subject)),
+            'no personal text of the ticket is on the page');
+  const { events } = await auditor.get(`/api/v1/tickets/${id}/history`);
+  const resolved = events.findIndex((e) => e.type === 'resolved');
+  if (resolved >= 0) assert.equal(texts[resolved], 'Solution: erased', 'the resolution');
+
+  await page.goto(`${server.url}/#/tickets?status=any&limit=1000`);
+  await waitForView(page, 'Tickets');
+  const table = await readTable(page, /^Tickets: /);
+  const row = table.rows.find((r) => r[0] === `#${id}`);
+  assert.ok(row, `#${id} is listed`);
+  assert.deepEqual(row.slice(6, 8), ['erased', 'erased'], 'requester and subject in the list');
+  assertClean(problems);
+  await context.close();
+});
+
 test('ticket: with a reader token the current state shows, and a note explains the history',
      async () => {
   const id = seeded.ids[3];

@@ -27,6 +27,16 @@ export function shareOf(part, whole) {
   return `${share(part / whole)} (${part} of ${whole})`;
 }
 
+// A personal field (docs/api.md, "Personal data and erasure"): its text, or why there is none:
+// "erased" once the ticket's personal data is erased, "sealed" when the server could not open it
+// (it holds no key); `absent` when the field is simply not set.
+export function personal(value, holder, absent = kDash) {
+  if (value !== null && value !== undefined && value !== '') return value;
+  if (holder && holder.erased) return 'erased';
+  if (holder && holder.sealed) return 'sealed';
+  return absent;
+}
+
 export function score(mean) {
   if (mean === null || mean === undefined) return kDash;
   return mean.toFixed(2);

@@ -24,36 +24,48 @@ function typeName(type) {
   return kTypeNames[type] || type;
 }
 
-// What an event did, in a line.
+// An opened event's subject, quoted; "erased" or "sealed" when it cannot be read.
+function subjectOf(e) {
+  const d = e.data || {};
+  if (d.subject) return `: “${d.subject}”`;
+  const why = format.personal(null, e, '');
+  return why ? `: subject ${why}` : '';
+}
+
+// What an event did, in a line. Personal fields read "erased" or "sealed" when the server
+// answers them null for that reason (docs/api.md, "Personal data and erasure").
 function eventWhat(e) {
   const d = e.data || {};
+  const text = (value) => format.personal(value, e, '');
   switch (e.type) {
     case 'opened':
       return [`${d.category} ticket for ${format.groupName(d.service)} in ${d.queue}, ` +
-              `from ${d.requester} ` +
-              `by ${d.channel}`, d.subject ? `: “${d.subject}”` : '',
+              `from ${format.personal(d.requester, e)} ` +
+              `by ${d.channel}`, subjectOf(e),
               `; keywords: ${d.description}`,
               d.parent ? [', child of ', ticketLink(d.parent)] : null];
     case 'acknowledged': return 'Automatic first reply carrying the ticket number.';
     case 'replied':
     case 'requester_messaged':
-    case 'commented': return d.body;
+    case 'commented': return text(d.body);
     case 'status_changed': return `${d.from} → ${d.to}`;
-    case 'stalled': return ['Awaiting: ', d.awaiting, '; follow up at ',
+    case 'stalled': return ['Awaiting: ', text(d.awaiting), '; follow up at ',
                             format.timeElement(d.follow_up_at)];
     case 'resumed': return 'Back to open.';
     case 'assigned': return `Owner: ${d.owner}`;
     case 'unassigned': return d.previous_owner ? `No owner (was ${d.previous_owner})` : 'No owner';
     case 'moved':
-      return `${d.from_queue} → ${d.to_queue}` + (d.reason ? `: ${d.reason}` : '') +
+      return `${d.from_queue} → ${d.to_queue}` +
+             (text(d.reason) ? `: ${text(d.reason)}` : '') +
              (d.misroute ? ' (returned to the service centre)' : '') +
              (d.owner_cleared ? '; owner cleared' : '');
     case 'updated':
-      return Object.entries(d).map(([k, v]) => `${k}: ${v}`).join('; ');
-    case 'resolved': return `Solution: ${d.solution}`;
-    case 'reopened': return d.reason ? `Reason: ${d.reason}` : 'Reopened.';
+      return Object.entries(d).map(([k, v]) => `${k}: ${v ?? text(v)}`).join('; ');
+    case 'resolved': return `Solution: ${text(d.solution)}`;
+    case 'reopened': return text(d.reason) ? `Reason: ${text(d.reason)}` : 'Reopened.';
     case 'feedback_invited': return 'The requester was invited to give feedback.';
-    case 'feedback_received': return `Score ${d.score} of 5` + (d.comment ? `: ${d.comment}` : '');
+    case 'feedback_received':
+      return `Score ${d.score} of 5` + (text(d.comment) ? `: ${text(d.comment)}` : '');
     case 'child_linked': return ['Child: ', ticketLink(d.child)];
     default: return JSON.stringify(d);
   }
@@ -65,23 +77,27 @@ const kFields = [
   ['Category', (t) => t.category],
   ['Queue', (t) => t.queue],
   ['Owner', (t) => t.owner || 'Unowned'],
-  ['Requester', (t) => t.requester],
+  ['Requester', (t) => format.personal(t.requester, t)],
   ['Channel', (t) => t.channel],
-  ['Subject', (t) => t.subject || '–'],
+  ['Subject', (t) => format.personal(t.subject, t)],
   ['Keywords', (t) => t.description],
   ['Created', (t) => format.timeElement(t.created_at)],
   ['Last event', (t) => format.timeElement(t.updated_at)],
   ['First response', (t) => format.timeElement(t.first_response_at)],
   ['Resolved', (t) => format.timeElement(t.resolved_at)],
-  ['Solution', (t) => t.solution || '–'],
-  ['Stalled', (t) => (t.stalled ? ['awaiting ', t.stalled.awaiting, ', follow up at ',
-                                   format.timeElement(t.stalled.follow_up_at)] : 'No')],
+  ['Solution', (t) => (t.resolved_at ? format.personal(t.solution, t) : '–')],
+  ['Stalled', (t) => (t.stalled ? ['awaiting ', format.personal(t.stalled.awaiting, t),
+                                   ', follow up at ', format.timeElement(t.stalled.follow_up_at)]
+                                 : 'No')],
   ['Parent', (t) => (t.parent ? ticketLink(t.parent) : '–')],
   ['Children', (t) => (t.children.length ? t.children.flatMap((c, i) =>
     (i ? [', ', ticketLink(c)] : [ticketLink(c)])) : '–')],
   ['Reopened', (t) => String(t.reopened)],
-  ['Feedback', (t) => (t.feedback ? `${t.feedback.score} of 5` +
-                       (t.feedback.comment ? `: ${t.feedback.comment}` : '') : '–')],
+  ['Feedback', (t) => {
+    if (!t.feedback) return '–';
+    const comment = format.personal(t.feedback.comment, t, '');
+    return `${t.feedback.score} of 5` + (comment ? `: ${comment}` : '');
+  }],
   ['Version', (t) => String(t.version)],
 ];
 

@@ -85,7 +85,7 @@ function ticketTable(rows, f, text) {
     rows: rows.map((t) => ({
       header: ticketLink(t.id),
       cells: [t.status, t.queue, t.owner === null ? 'Unowned' : t.owner, t.service ?? 'Unclassified',
-              t.category, t.requester ?? '–', t.subject ?? '–',
+              t.category, format.personal(t.requester, t), format.personal(t.subject, t),
               format.timeElement(t.created_at), format.timeElement(t.updated_at)],
     })),
     empty: 'No ticket matches.',
