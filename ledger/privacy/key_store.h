@@ -35,11 +35,12 @@
 // files, removes a ticket's index entries with its key. Finding a requester's tickets is a scan
 // of the records (TicketsOfRequester).
 //
-// Thread-safety: all methods may be called concurrently. Get and ForEach run in parallel with
-// each other and with Create; Create, CreateMany and Destroy are serialised; Destroy also
-// excludes readers while it retires files (a reader in flight would pin the files that hold the
-// destroyed key and delay their deletion past Destroy's return), so a Get waits at most one
-// Destroy. Ownership: the caller owns the store (unique_ptr); closing it is destroying it.
+// Thread-safety: all methods may be called concurrently. Get, ForEach and TicketsOfRequester
+// run in parallel with each other and with Create; Create, CreateMany, AddRequesters and Destroy
+// are serialised; Destroy also excludes readers while it retires files (a reader in flight would
+// pin the files that hold the destroyed key and delay their deletion past Destroy's return), so
+// a Get waits at most one Destroy. Ownership: the caller owns the store (unique_ptr); closing it is
+// destroying it.
 #pragma once
 
 #include <cstdint>
