@@ -35,7 +35,7 @@ struct ServerContext {
         writes{commands, metrics},
         backups{backups},
         listing{&projections},
-        erasures{&log, &projections} {}
+        erasures{&log} {}
 
   ledger::EventLog& log;
   projections::Projections& projections;

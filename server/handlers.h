@@ -32,8 +32,8 @@ namespace tl::server {
 
 // Tickets and reference data, from the read models. `{id}` is the ticket id capture.
 Response GetTicket(const Request& req, const projections::Projections& read_models);  // {id}
-// GET /api/v1/tickets: the read models' tickets, filtered; `requester=ADDR` by the requester
-// index key (docs/privacy.md), which needs `requesters` (without it: 400 bad_field).
+// GET /api/v1/tickets: the read models' tickets, filtered; `requester=ADDR` keeps those the
+// requester index finds (docs/privacy.md), which needs `requesters` (without it: 400 bad_field).
 struct TicketListing {
   const projections::Projections* read_models = nullptr;
   const app::RequesterLookup* requesters = nullptr;
@@ -91,8 +91,7 @@ Response GetBackups(const Request& req, Backups& backups);
 // tickets' personal data is erased.
 struct Erasures {
   ledger::EventLog* log = nullptr;
-  // For erasure by requester: the tickets are those the read models list for its index key.
-  const projections::Projections* read_models = nullptr;
+  // For erasure by requester: the tickets the requester index finds (app/requester_lookup.h).
   const app::RequesterLookup* requesters = nullptr;
 };
 // POST /api/v1/privacy/erasures {"ticket": N | "requester": ADDR, "reason"}: appends, destroys

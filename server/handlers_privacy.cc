@@ -28,12 +28,12 @@ std::optional<Response> PostErasure(const Request& req, const Principal& caller,
   if (*ticket) {
     tickets.push_back(ledger::TicketId(**ticket));
   } else if (*requester) {
-    // Every ticket whose requester has this address's index key (docs/privacy.md); erased
-    // tickets have no requester any more, so a repeated request finds none.
-    if (!erasures.requesters || !erasures.read_models) {
+    // Every ticket this address is or was the requester of, by the requester index
+    // (docs/privacy.md); erased tickets leave the index, so a repeated request finds none.
+    if (!erasures.requesters) {
       return StatusResponse(Status::BadField("this server has no requester index"));
     }
-    auto found = erasures.requesters->Tickets(*erasures.read_models, **requester);
+    auto found = erasures.requesters->Tickets(**requester);
     if (!found.ok()) return StatusResponse(found.status());
     if (found->empty()) return StatusResponse(Status::NotFound("no ticket of that requester"));
     tickets = std::move(found).value();

@@ -73,10 +73,8 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->context_->feedback =
       FeedbackPages{s->feedback_links_.get(), s->commands_.get(), s->projections_.get()};
 
-  // The requester index key comes from the master key OpenDataKeys has loaded (or made).
-  TL_ASSIGN_OR_RETURN(privacy::MasterKey master, privacy::MasterKey::Load(app::MasterKeyPath(
-                                                     options.data_dir, options.master_key)));
-  s->requesters_ = std::make_unique<app::RequesterLookup>(master);
+  // The requester index is in the log's key store (docs/privacy.md, "The requester index").
+  s->requesters_ = std::make_unique<app::RequesterLookup>(*s->log_);
   s->context_->listing.requesters = s->requesters_.get();
   s->context_->erasures.requesters = s->requesters_.get();
   s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));

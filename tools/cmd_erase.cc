@@ -2,7 +2,7 @@
 //                   [--master-key FILE] [--actor NAME]
 //
 // Erases a ticket's personal data, or that of every ticket of a requester (found by the
-// requester index key in read models built from the log), with the server stopped
+// requester index in the key store, confirmed against the log), with the server stopped
 // (docs/privacy.md, "Erasure"): appends the personal_data_erased events, then destroys the
 // data keys. Exit 0 when erased (or erased
 // already), 2 for a usage error, no such ticket, or a ledger in use.
@@ -11,34 +11,11 @@
 #include "app/data_keys.h"
 #include "app/erasure.h"
 #include "app/requester_lookup.h"
-#include "ledger/privacy/master_key.h"
-#include "projections/model_registry.h"
 #include "tools/cli_checks.h"
 #include "tools/commands.h"
 #include "tools/log_access.h"
 
 namespace tl::tools {
-
-namespace {
-
-// The tickets of `requester`, from read models folded from the whole log (no checkpoint is read
-// or written: the tool leaves the projections' files as they are).
-Result<std::vector<ledger::TicketId>> RequesterTickets(ledger::EventLog& log,
-                                                       const std::string& data,
-                                                       const std::string& master_key,
-                                                       const std::string& requester) {
-  TL_ASSIGN_OR_RETURN(privacy::MasterKey master,
-                      privacy::MasterKey::Load(app::MasterKeyPath(data, master_key)));
-  const app::RequesterLookup lookup(master);
-  projections::Options options;
-  options.use_checkpoints = false;
-  TL_ASSIGN_OR_RETURN(std::unique_ptr<projections::Projections> read_models,
-                      projections::Projections::Open(log, projections::StandardModels(), options,
-                                                     /*attach=*/false));
-  return lookup.Tickets(*read_models, requester);
-}
-
-}  // namespace
 
 void RegisterErase(CLI::App& app, int* exit_code) {
   struct Args {
@@ -93,7 +70,7 @@ void RegisterErase(CLI::App& app, int* exit_code) {
     if (args->ticket != 0) {
       tickets.push_back(ledger::TicketId(args->ticket));
     } else {
-      auto found = RequesterTickets(**log, args->data, args->master_key, args->requester);
+      auto found = app::RequesterLookup(**log).Tickets(args->requester);
       if (!found.ok()) {
         fmt::print(stderr, "error: {}\n", found.status().ToString());
         return;

@@ -31,11 +31,15 @@ namespace {
 constexpr uint8_t kRecordVersion = 1;
 constexpr uint8_t kLiveRecord = 1;
 constexpr uint8_t kErasedRecord = 2;
+constexpr uint8_t kLiveIndexedRecord = 3;  // live, with requester digests
 constexpr char kTicketPrefix = 'k';
 constexpr std::string_view kTicketPrefixEnd = "l";  // the first key past every "k..." key
 constexpr std::string_view kKeyCheckKey = "m.key_check";
 constexpr std::string_view kPendingErasureKey = "m.pending_erasure";
+constexpr std::string_view kIndexKeyKey = "m.index_key";
 constexpr std::string_view kWrapPurpose = "tl.privacy.data_key.v1";
+constexpr std::string_view kIndexKeyPurpose = "tl.privacy.index_key.v1";
+constexpr size_t kDigestBytes = sizeof(RequesterDigest);
 constexpr size_t kTicketKeyBytes = 1 + 8;
 constexpr size_t kWrappedBytes = internal::kSealedOverhead + kKeyBytes;
 constexpr size_t kLiveRecordBytes = 2 + kWrappedBytes;
@@ -80,12 +84,32 @@ std::string WrapAssociatedData(uint64_t ticket) {
   return ad;
 }
 
-std::string LiveRecord(const SecretKey& wrapping_key, uint64_t ticket, const DataKey& key) {
+// A live record: the wrapped key, then the requester digests (kind 3), or none (kind 1).
+std::string LiveRecord(const SecretKey& wrapping_key, uint64_t ticket, const DataKey& key,
+                       const std::vector<RequesterDigest>& digests) {
   std::string record;
-  record.reserve(kLiveRecordBytes);
+  record.reserve(kLiveRecordBytes + digests.size() * kDigestBytes);
   record.push_back(static_cast<char>(kRecordVersion));
-  record.push_back(static_cast<char>(kLiveRecord));
+  record.push_back(static_cast<char>(digests.empty() ? kLiveRecord : kLiveIndexedRecord));
   internal::AeadSeal(wrapping_key, key.bytes(), WrapAssociatedData(ticket), &record);
+  for (const RequesterDigest& digest : digests) {
+    record.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  }
+  return record;
+}
+
+// Adds `digest` to `digests` unless it is there; whether it was added.
+bool AddDigest(std::vector<RequesterDigest>& digests, const RequesterDigest& digest) {
+  if (std::find(digests.begin(), digests.end(), digest) != digests.end()) return false;
+  digests.push_back(digest);
+  return true;
+}
+
+// The requester index key, wrapped like a data key (under its own associated data): kept in the
+// store once a master key rotation has made it differ from the one the master key derives.
+std::string IndexKeyRecord(const SecretKey& wrapping_key, const SecretKey& index_key) {
+  std::string record(1, static_cast<char>(kRecordVersion));
+  internal::AeadSeal(wrapping_key, index_key.bytes(), kIndexKeyPurpose, &record);
   return record;
 }
 
@@ -125,22 +149,57 @@ Result<KeyState> StateOf(uint64_t ticket, std::string_view record) {
     const auto kind = static_cast<uint8_t>(record[1]);
     if (kind == kErasedRecord && record.size() == 2) return KeyState::kErased;
     if (kind == kLiveRecord && record.size() == kLiveRecordBytes) return KeyState::kLive;
+    if (kind == kLiveIndexedRecord && record.size() > kLiveRecordBytes &&
+        (record.size() - kLiveRecordBytes) % kDigestBytes == 0) {
+      return KeyState::kLive;
+    }
   }
   return Status::DataLoss(fmt::format("ticket {}: the key record does not decode", ticket));
 }
 
-Result<KeyLookup> DecodeRecord(const SecretKey& wrapping_key, uint64_t ticket,
-                               std::string_view record) {
-  TL_ASSIGN_OR_RETURN(KeyState state, StateOf(ticket, record));
+// The requester digests of a record StateOf accepted (none for a kind 1 or erased record).
+std::vector<RequesterDigest> DigestsOf(std::string_view record) {
+  std::vector<RequesterDigest> digests;
+  for (size_t at = kLiveRecordBytes; at + kDigestBytes <= record.size(); at += kDigestBytes) {
+    RequesterDigest& digest = digests.emplace_back();
+    std::copy_n(record.data() + at, kDigestBytes, reinterpret_cast<char*>(digest.data()));
+  }
+  return digests;
+}
+
+// Whether a record StateOf accepted holds `digest`, without copying its digests.
+bool HoldsDigest(std::string_view record, const RequesterDigest& digest) {
+  const std::string_view wanted(reinterpret_cast<const char*>(digest.data()), digest.size());
+  for (size_t at = kLiveRecordBytes; at + kDigestBytes <= record.size(); at += kDigestBytes) {
+    if (record.substr(at, kDigestBytes) == wanted) return true;
+  }
+  return false;
+}
+
+struct DecodedRecord {
   KeyLookup lookup;
-  lookup.state = state;
-  if (state != KeyState::kLive) return lookup;
-  if (internal::AeadOpen(wrapping_key, record.substr(2), WrapAssociatedData(ticket),
-                         lookup.key.mutable_bytes()) != internal::OpenError::kNone) {
+  std::vector<RequesterDigest> digests;
+};
+
+Result<DecodedRecord> DecodeFullRecord(const SecretKey& wrapping_key, uint64_t ticket,
+                                       std::string_view record) {
+  TL_ASSIGN_OR_RETURN(KeyState state, StateOf(ticket, record));
+  DecodedRecord decoded;
+  decoded.lookup.state = state;
+  if (state != KeyState::kLive) return decoded;
+  if (internal::AeadOpen(wrapping_key, record.substr(2, kWrappedBytes), WrapAssociatedData(ticket),
+                         decoded.lookup.key.mutable_bytes()) != internal::OpenError::kNone) {
     return Status::DataLoss(fmt::format(
         "ticket {}: the wrapped data key does not unwrap under this master key", ticket));
   }
-  return lookup;
+  decoded.digests = DigestsOf(record);
+  return decoded;
+}
+
+Result<KeyLookup> DecodeRecord(const SecretKey& wrapping_key, uint64_t ticket,
+                               std::string_view record) {
+  TL_ASSIGN_OR_RETURN(DecodedRecord decoded, DecodeFullRecord(wrapping_key, ticket, record));
+  return std::move(decoded.lookup);
 }
 
 // RocksDB's info LOG is not written at all: it would be one more file under the store's
@@ -260,6 +319,9 @@ struct KeyStore::Rep {
   uint64_t erasure_group_bytes = 0;
   SecretKey wrapping_key;
   KeyCheckValue key_check_value{};
+  // The requester index key (see "m.index_key" in key_store.h) and the index made of it.
+  SecretKey index_key;
+  std::optional<RequesterIndex> index;
   std::unique_ptr<rocksdb::DB> db;
   // Serialises Create, CreateMany and Destroy, so that the check and the write of each are one
   // step. Taken before files_mu.
@@ -286,11 +348,31 @@ struct KeyStore::Rep {
     return std::optional<std::string>(std::move(value));
   }
 
-  Result<KeyLookup> Lookup(uint64_t ticket) const {
-    if (erasing.contains(ticket)) return KeyLookup{KeyState::kErased, DataKey()};
+  Result<DecodedRecord> Lookup(uint64_t ticket) const {
+    if (erasing.contains(ticket)) return DecodedRecord{{KeyState::kErased, DataKey()}, {}};
     TL_ASSIGN_OR_RETURN(std::optional<std::string> record, ReadRecord(ticket));
-    if (!record) return KeyLookup{};
-    return DecodeRecord(wrapping_key, ticket, *record);
+    if (!record) return DecodedRecord{};
+    return DecodeFullRecord(wrapping_key, ticket, *record);
+  }
+
+  // The requester index key: the one the store records (since a master key rotation), else
+  // `derived`, the one the master key derives.
+  Status LoadIndexKey(const SecretKey& derived) {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), ToSlice(kIndexKeyKey), &value);
+    if (s.IsNotFound()) {
+      index_key = derived;
+    } else {
+      TL_RETURN_IF_ERROR(FromRocks(s, "reading the requester index key"));
+      if (value.empty() || static_cast<uint8_t>(value[0]) != kRecordVersion ||
+          internal::AeadOpen(wrapping_key, std::string_view(value).substr(1), kIndexKeyPurpose,
+                             index_key.mutable_bytes()) != internal::OpenError::kNone) {
+        return Status::DataLoss(
+            fmt::format("key store {}: the requester index key does not unwrap", dir));
+      }
+    }
+    index.emplace(index_key);
+    return Status::Ok();
   }
 
   Status WriteSynced(rocksdb::WriteBatch& batch, std::string_view what) {
@@ -554,6 +636,7 @@ Result<std::unique_ptr<KeyStore>> KeyStore::Open(const std::string& dir, const M
                   "recording the key-check value"));
     TL_RETURN_IF_ERROR(rep->WriteSynced(batch, "recording the key-check value"));
   }
+  TL_RETURN_IF_ERROR(rep->LoadIndexKey(master.index_key()));
   // A Destroy that stopped after its synced write left its keys erased but maybe still in the
   // files: finish it before anyone uses the store.
   TL_ASSIGN_OR_RETURN(std::vector<uint64_t> pending, rep->PendingErasure());
@@ -569,41 +652,124 @@ Result<DataKey> KeyStore::Create(uint64_t ticket) {
   return std::move(keys.front());
 }
 
-Result<std::vector<DataKey>> KeyStore::CreateMany(std::span<const uint64_t> tickets) {
+Result<std::vector<DataKey>> KeyStore::CreateMany(
+    std::span<const uint64_t> tickets, std::span<const std::vector<RequesterDigest>> requesters) {
+  if (!requesters.empty() && requesters.size() != tickets.size()) {
+    return Status::Internal("CreateMany: one list of requester digests per ticket, or none");
+  }
   std::lock_guard write(rep_->write_mu);
   std::shared_lock files(rep_->files_mu);
   std::vector<DataKey> keys(tickets.size());
-  std::unordered_map<uint64_t, size_t> first_index;
-  rocksdb::WriteBatch batch;
+  // Per ticket: the index into `keys` of its first occurrence, its record as it will be, and
+  // whether that differs from the stored one.
+  struct Pending {
+    size_t first = 0;
+    DecodedRecord record;
+    bool changed = false;
+  };
+  std::unordered_map<uint64_t, Pending> pending;
+  std::vector<uint64_t> order;  // the tickets to write, in first-seen order
   for (size_t i = 0; i < tickets.size(); ++i) {
     const uint64_t ticket = tickets[i];
-    auto [seen, inserted] = first_index.emplace(ticket, i);
-    if (!inserted) {
-      keys[i] = keys[seen->second];
-      continue;
+    auto [it, inserted] = pending.try_emplace(ticket);
+    Pending& p = it->second;
+    if (inserted) {
+      p.first = i;
+      TL_ASSIGN_OR_RETURN(p.record, rep_->Lookup(ticket));
+      switch (p.record.lookup.state) {
+        case KeyState::kLive:
+          break;
+        case KeyState::kErased:
+          return Status::Rule("data_key_erased",
+                              fmt::format("ticket {}'s data key was destroyed; erasure is final "
+                                          "and no new key is made for it",
+                                          ticket));
+        case KeyState::kAbsent:
+          p.record.lookup = KeyLookup{KeyState::kLive, DataKey::Random()};
+          p.changed = true;
+          break;
+      }
+      order.push_back(ticket);
     }
-    TL_ASSIGN_OR_RETURN(KeyLookup found, rep_->Lookup(ticket));
-    switch (found.state) {
-      case KeyState::kLive:
-        keys[i] = found.key;
-        break;
-      case KeyState::kErased:
-        return Status::Rule("data_key_erased",
-                            fmt::format("ticket {}'s data key was destroyed; erasure is final "
-                                        "and no new key is made for it",
-                                        ticket));
-      case KeyState::kAbsent:
-        keys[i] = DataKey::Random();
-        TL_RETURN_IF_ERROR(
-            FromRocks(batch.Put(ToSlice(TicketKey(ticket)),
-                                ToSlice(LiveRecord(rep_->wrapping_key, ticket, keys[i]))),
-                      "staging a data key"));
-        break;
+    keys[i] = p.record.lookup.key;
+    if (!requesters.empty()) {
+      for (const RequesterDigest& digest : requesters[i]) {
+        p.changed |= AddDigest(p.record.digests, digest);
+      }
     }
+  }
+  rocksdb::WriteBatch batch;
+  for (uint64_t ticket : order) {
+    const Pending& p = pending.at(ticket);
+    if (!p.changed) continue;
+    TL_RETURN_IF_ERROR(FromRocks(
+        batch.Put(
+            ToSlice(TicketKey(ticket)),
+            ToSlice(LiveRecord(rep_->wrapping_key, ticket, p.record.lookup.key, p.record.digests))),
+        "staging a data key"));
   }
   if (batch.Count() > 0) TL_RETURN_IF_ERROR(rep_->WriteSynced(batch, "writing data keys"));
   return keys;
 }
+
+Status KeyStore::AddRequesters(std::span<const TicketRequester> entries) {
+  if (entries.empty()) return Status::Ok();
+  std::lock_guard write(rep_->write_mu);
+  std::shared_lock files(rep_->files_mu);
+  std::unordered_map<uint64_t, DecodedRecord> changed;
+  std::vector<uint64_t> order;
+  for (const TicketRequester& entry : entries) {
+    auto it = changed.find(entry.ticket);
+    if (it == changed.end()) {
+      TL_ASSIGN_OR_RETURN(DecodedRecord record, rep_->Lookup(entry.ticket));
+      if (record.lookup.state != KeyState::kLive) continue;  // the append will be refused
+      if (std::find(record.digests.begin(), record.digests.end(), entry.digest) !=
+          record.digests.end()) {
+        continue;
+      }
+      it = changed.emplace(entry.ticket, std::move(record)).first;
+      order.push_back(entry.ticket);
+    }
+    AddDigest(it->second.digests, entry.digest);
+  }
+  rocksdb::WriteBatch batch;
+  for (uint64_t ticket : order) {
+    const DecodedRecord& record = changed.at(ticket);
+    TL_RETURN_IF_ERROR(FromRocks(batch.Put(ToSlice(TicketKey(ticket)),
+                                           ToSlice(LiveRecord(rep_->wrapping_key, ticket,
+                                                              record.lookup.key, record.digests))),
+                                 "staging a requester digest"));
+  }
+  if (batch.Count() == 0) return Status::Ok();
+  return rep_->WriteSynced(batch, "writing requester digests");
+}
+
+Result<std::vector<uint64_t>> KeyStore::TicketsOfRequester(const RequesterDigest& digest) const {
+  std::shared_lock files(rep_->files_mu);
+  std::vector<uint64_t> found;
+  rocksdb::ReadOptions read;
+  const rocksdb::Slice upper = ToSlice(kTicketPrefixEnd);
+  read.iterate_upper_bound = &upper;
+  // A one-off scan of the whole store: its blocks would only push the Get path's out.
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(rep_->db->NewIterator(read));
+  for (it->Seek(ToSlice(std::string(1, kTicketPrefix))); it->Valid(); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    if (!IsTicketKey(key)) {
+      return Status::DataLoss(
+          fmt::format("key store {}: a key of {} bytes among the tickets", rep_->dir, key.size()));
+    }
+    const std::string_view record = ToView(it->value());
+    const uint64_t ticket = TicketOf(key);
+    TL_ASSIGN_OR_RETURN(KeyState state, StateOf(ticket, record));
+    if (state != KeyState::kLive || rep_->erasing.contains(ticket)) continue;
+    if (HoldsDigest(record, digest)) found.push_back(ticket);
+  }
+  TL_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the key store"));
+  return found;
+}
+
+const RequesterIndex& KeyStore::requester_index() const { return *rep_->index; }
 
 Result<KeyLookup> KeyStore::Get(uint64_t ticket) const {
   std::optional<std::string> record;
@@ -699,12 +865,15 @@ Result<uint64_t> KeyStore::RewrapAll(const std::string& dir, const MasterKey& ol
             fmt::format("key store {}: a key of {} bytes among the tickets", dir, key.size()));
       }
       const uint64_t ticket = TicketOf(key);
-      TL_ASSIGN_OR_RETURN(KeyLookup found,
-                          DecodeRecord(rep.wrapping_key, ticket, ToView(it->value())));
-      if (found.state != KeyState::kLive) continue;
-      TL_RETURN_IF_ERROR(FromRocks(
-          batch.Put(ToSlice(key), ToSlice(LiveRecord(new_key.wrapping_key(), ticket, found.key))),
-          "staging a re-wrapped key"));
+      TL_ASSIGN_OR_RETURN(DecodedRecord found,
+                          DecodeFullRecord(rep.wrapping_key, ticket, ToView(it->value())));
+      if (found.lookup.state != KeyState::kLive) continue;
+      // The requester digests stay as they are: they are under the index key, which the store
+      // keeps (below) rather than deriving a new one from the new master key.
+      TL_RETURN_IF_ERROR(
+          FromRocks(batch.Put(ToSlice(key), ToSlice(LiveRecord(new_key.wrapping_key(), ticket,
+                                                               found.lookup.key, found.digests))),
+                    "staging a re-wrapped key"));
       ++rewrapped;
     }
     TL_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the key store"));
@@ -714,6 +883,12 @@ Result<uint64_t> KeyStore::RewrapAll(const std::string& dir, const MasterKey& ol
   TL_RETURN_IF_ERROR(FromRocks(
       batch.Put(ToSlice(kKeyCheckKey), ToSlice(KeyCheckRecord(new_key.key_check_value()))),
       "staging the new key-check value"));
+  // The index key the digests were made with, now wrapped under the new master key, so that
+  // every digest stays valid without the addresses it was made of.
+  TL_RETURN_IF_ERROR(
+      FromRocks(batch.Put(ToSlice(kIndexKeyKey),
+                          ToSlice(IndexKeyRecord(new_key.wrapping_key(), rep.index_key))),
+                "staging the requester index key"));
   TL_RETURN_IF_ERROR(rep.WriteSynced(batch, "writing re-wrapped keys"));
   rep.wrapping_key = new_key.wrapping_key();
   rep.key_check_value = new_key.key_check_value();

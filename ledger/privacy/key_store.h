@@ -8,22 +8,39 @@
 // directory.
 //
 // Stored records (key -> value), format version 1:
-//   "k" + ticket id (8 bytes, big-endian)  ->  0x01 0x01 + wrapped key   (live)
-//                                              0x01 0x02                  (erased: no key bytes)
+//   "k" + ticket id (8 bytes, big-endian)  ->  0x01 0x03 + wrapped key + n requester digests
+//                                                (live, n >= 1; 32 bytes each, no count: n is
+//                                                (size - 75) / 32)
+//                                              0x01 0x01 + wrapped key   (live, no digests: what
+//                                                stores made before the requester index hold,
+//                                                and a ticket opened without a requester)
+//                                              0x01 0x02                  (erased: no key bytes,
+//                                                no digests)
 //   "m.key_check"                          ->  0x01 + the master key's key-check value (32 bytes)
 //   "m.pending_erasure"                    ->  0x01 + the ticket ids (8 bytes each, big-endian,
 //                                              ascending) of an erasure begun but not finished;
 //                                              absent when none
+//   "m.index_key"                          ->  0x01 + the requester index key, wrapped (AD
+//                                              "tl.privacy.index_key.v1"); written by a master
+//                                              key rotation, absent before: the index key is
+//                                              then the one the master key derives
 // A wrapped key is the field cipher's sealed format (field_cipher.h: version, 24-byte nonce,
 // ciphertext, 16-byte tag; 73 bytes) of the 32 key bytes, under the master key's wrapping
 // subkey, with associated data "tl.privacy.data_key.v1" + the ticket id (8 bytes, big-endian):
 // a wrapped key copied to another ticket's record does not unwrap.
 //
-// Thread-safety: all methods may be called concurrently. Get and ForEach run in parallel with
-// each other and with Create; Create, CreateMany and Destroy are serialised; Destroy also
-// excludes readers while it retires files (a reader in flight would pin the files that hold the
-// destroyed key and delay their deletion past Destroy's return), so a Get waits at most one
-// Destroy. Ownership: the caller owns the store (unique_ptr); closing it is destroying it.
+// The requester index (docs/privacy.md, "The requester index") lives in the key records: a live
+// record holds the HMAC digest (requester_index.h) of every requester its ticket has had. So an
+// erased record holds none, and Destroy, which drives every older version of a record out of the
+// files, removes a ticket's index entries with its key. Finding a requester's tickets is a scan
+// of the records (TicketsOfRequester).
+//
+// Thread-safety: all methods may be called concurrently. Get, ForEach and TicketsOfRequester
+// run in parallel with each other and with Create; Create, CreateMany, AddRequesters and Destroy
+// are serialised; Destroy also excludes readers while it retires files (a reader in flight would
+// pin the files that hold the destroyed key and delay their deletion past Destroy's return), so
+// a Get waits at most one Destroy. Ownership: the caller owns the store (unique_ptr); closing it is
+// destroying it.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +54,7 @@
 
 #include "ledger/domain/result.h"
 #include "ledger/privacy/master_key.h"
+#include "ledger/privacy/requester_index.h"
 #include "ledger/privacy/secret_key.h"
 
 namespace tl::privacy {
@@ -54,6 +72,12 @@ enum class KeyState : uint8_t {
 struct KeyLookup {
   KeyState state = KeyState::kAbsent;
   DataKey key;  // the data key when state == kLive; all zeros otherwise
+};
+
+// A requester a ticket has (had), for the index.
+struct TicketRequester {
+  uint64_t ticket = 0;
+  RequesterDigest digest{};
 };
 
 // How the store's table files are compressed. Destroy's guarantee holds for each; the tests
@@ -104,7 +128,24 @@ class KeyStore {
   Result<DataKey> Create(uint64_t ticket);
   // Create for many tickets in one synced write (one fsync): keys in the order of `tickets`,
   // repeated ids get the same key. All or nothing: if any ticket is erased, nothing is written.
-  Result<std::vector<DataKey>> CreateMany(std::span<const uint64_t> tickets);
+  // `requesters`, when not empty, has one entry per ticket: the requester digests to record
+  // with its key (added to those it has, for a ticket whose key exists).
+  Result<std::vector<DataKey>> CreateMany(
+      std::span<const uint64_t> tickets,
+      std::span<const std::vector<RequesterDigest>> requesters = {});
+
+  // Records more requester digests of tickets with live keys, in one synced write (none when
+  // every digest is recorded already). A ticket whose key is absent or erased is skipped: its
+  // personal data cannot be written either.
+  Status AddRequesters(std::span<const TicketRequester> entries);
+
+  // The tickets whose live record holds `digest`, ascending: a scan of every record. These are
+  // candidates: a digest is recorded before the log write that uses it, which may then fail, so
+  // the caller confirms each against the log (app/requester_lookup.h).
+  Result<std::vector<uint64_t>> TicketsOfRequester(const RequesterDigest& digest) const;
+
+  // The index key's HMAC, for the digests the store records. Lives as long as the store.
+  const RequesterIndex& requester_index() const;
 
   // The state of `ticket`'s key and, when live, the unwrapped key. Errors only for I/O
   // (kUnavailable) and for a record that does not decode or unwrap (kDataLoss).
@@ -157,10 +198,12 @@ class KeyStore {
 
   // Master key rotation, offline (the store must not be open elsewhere): re-wraps every live
   // data key of the store in `dir` from `old_key` to `new_key` in one atomic synced write that
-  // also replaces the key-check value, then retires the old wrapped forms from every file as
-  // Destroy does (a full compaction). Returns how many keys were re-wrapped. If the store
-  // already answers to `new_key` (a rotation that stopped after its write), only the retiring
-  // is done, and 0 is returned: running it again is always safe. Erased records stay erased.
+  // also replaces the key-check value and keeps the requester index key (wrapped under
+  // `new_key`, "m.index_key", so that the recorded digests stay valid), then retires the old
+  // wrapped forms from every file as Destroy does (a full compaction). Returns how many keys were
+  // re-wrapped. If the store already answers to `new_key` (a rotation that stopped after its
+  // write), only the retiring is done, and 0 is returned: running it again is always safe. Erased
+  // records stay erased.
   static Result<uint64_t> RewrapAll(const std::string& dir, const MasterKey& old_key,
                                     const MasterKey& new_key, Options options = Options());
 

@@ -286,19 +286,30 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
   st.recorded_at = std::max(options_.clock(), written_head_.last_recorded_at);
   if (options_.keys) {
     // Every ticket this batch may open gets its data key in one synced write, before anything
-    // sealed under it is written. An open that is refused leaves a key for an id that the next
-    // open takes (ids have no gaps), and KeyStore::CreateMany hands that one back.
+    // sealed under it is written, with the requester index digests of its requesters
+    // (docs/privacy.md, "The requester index"). An open that is refused leaves a key for an id
+    // that the next open takes (ids have no gaps), and KeyStore::CreateMany hands that one back;
+    // its digests are only candidates, which a lookup confirms against the log.
     std::vector<uint64_t> opening;
+    std::vector<std::vector<privacy::RequesterDigest>> opening_requesters;
+    std::vector<privacy::TicketRequester> updated_requesters;
     for (const PendingAppend& pending : out.appends) {
       for (const StreamAppend& part : pending.request.parts) {
-        if (part.stream.is_ticket() && !part.events.empty() &&
-            std::holds_alternative<TicketOpened>(part.events[0].payload)) {
+        if (!part.stream.is_ticket() || part.events.empty()) continue;
+        const bool opens = std::holds_alternative<TicketOpened>(part.events[0].payload);
+        std::vector<privacy::RequesterDigest> digests = RequesterDigests(part);
+        if (opens) {
           opening.push_back(st.last_ticket.value() + opening.size() + 1);
+          opening_requesters.push_back(std::move(digests));
+        } else {
+          for (const privacy::RequesterDigest& digest : digests) {
+            updated_requesters.push_back({part.stream.ticket.value(), digest});
+          }
         }
       }
     }
     if (!opening.empty()) {
-      auto made = options_.keys->CreateMany(opening);
+      auto made = options_.keys->CreateMany(opening, opening_requesters);
       if (!made.ok()) {
         out.failure = made.status().WithContext("making the new tickets' data keys");
         return out;
@@ -306,6 +317,11 @@ LogWriter::Batch LogWriter::StageAndWrite(std::vector<PendingAppend>& group, boo
       for (size_t i = 0; i < opening.size(); ++i) {
         st.new_keys.emplace(TicketId(opening[i]), std::move((*made)[i]));
       }
+    }
+    // A changed requester of an existing ticket (rare): one more synced write.
+    if (Status added = options_.keys->AddRequesters(updated_requesters); !added.ok()) {
+      out.failure = added.WithContext("recording the requester index");
+      return out;
     }
   }
   out.results.reserve(out.appends.size());
@@ -466,6 +482,23 @@ Result<std::optional<keys::DecodedIdempotencyRecord>> LogWriter::FindId(const Ev
   if (!value) return Found();
   TL_ASSIGN_OR_RETURN(auto record, keys::DecodeIdempotencyRecord(*value));
   return Found(std::move(record));
+}
+
+std::vector<privacy::RequesterDigest> LogWriter::RequesterDigests(const StreamAppend& part) const {
+  std::vector<privacy::RequesterDigest> digests;
+  auto add = [&](const std::string& address) {
+    auto digest = options_.keys->requester_index().RequesterKey(address);
+    if (digest.ok() && std::find(digests.begin(), digests.end(), *digest) == digests.end()) {
+      digests.push_back(*digest);
+    }
+  };
+  for (const EventDraft& draft : part.events) {
+    if (const auto* opened = std::get_if<TicketOpened>(&draft.payload)) add(opened->requester);
+    if (const auto* updated = std::get_if<Updated>(&draft.payload); updated && updated->requester) {
+      add(*updated->requester);
+    }
+  }
+  return digests;
 }
 
 Result<privacy::DataKey> LogWriter::DataKeyOf(TicketId ticket, const Staging& st) const {

@@ -107,6 +107,9 @@ class LogWriter {
   Result<std::optional<keys::DecodedIdempotencyRecord>> FindId(const EventId& id,
                                                                const Staging& st) const;
   Result<StreamId> StreamOfSeq(Seq seq, const Staging& st) const;
+  // The requester index digests of the requesters `part` opens its ticket with or changes it
+  // to (none for an empty address), each once.
+  std::vector<privacy::RequesterDigest> RequesterDigests(const StreamAppend& part) const;
   // The live data key of `ticket` (made for this batch, or from the key store); a rule error
   // when its personal data was erased.
   Result<privacy::DataKey> DataKeyOf(TicketId ticket, const Staging& st) const;

@@ -274,18 +274,4 @@ std::string_view TrimWhitespace(std::string_view text) {
   return text;
 }
 
-std::string NormalizeAddress(std::string_view address) {
-  std::string_view a = TrimWhitespace(address);
-  if (a.size() >= 2 && a.front() == '<' && a.back() == '>')
-    a = TrimWhitespace(a.substr(1, a.size() - 2));
-  std::string out(a);
-  const size_t at = out.rfind('@');
-  if (at != std::string::npos) {
-    for (size_t i = at + 1; i < out.size(); ++i) {
-      if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 }  // namespace tl::mail::internal

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/domain/address.h"
+
 namespace tl::mail::internal {
 
 // True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
@@ -41,8 +43,8 @@ std::string AsciiLower(std::string_view text);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string_view TrimWhitespace(std::string_view text);
 
-// An addr-spec with its domain lower-cased (ASCII letters only; the local part is kept, as RFC
-// 5321 says it may be case-sensitive). Surrounding white space and angle brackets are dropped.
-std::string NormalizeAddress(std::string_view address);
+// Addresses are normalised by the domain's one rule (ledger/domain/address.h), which the
+// requester index hashes too: the address a mail came from is the one that finds its tickets.
+using ledger::NormalizeAddress;
 
 }  // namespace tl::mail::internal

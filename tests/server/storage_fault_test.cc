@@ -9,7 +9,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "ledger/store/fault_injection.h"
 #include "server/auth.h"
@@ -221,4 +223,66 @@ TEST_CASE(
   s.Restart();
   CHECK(s.FeedLength() == feed);
   CheckTaken(s, s.OpenTicket(), feed);
+}
+
+namespace {
+
+// The ids GET /api/v1/tickets?requester=ADDR lists.
+std::vector<uint64_t> TicketsOfRequester(FaultyServer& s, const std::string& address) {
+  auto r = s.Client("olga").Get("/api/v1/tickets?requester=" + address);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  const json::value body = r.Json();
+  std::vector<uint64_t> ids;
+  for (const json::value& t : body.at("tickets").as_array()) {
+    ids.push_back(t.at("id").to_number<uint64_t>());
+  }
+  return ids;
+}
+
+HttpResponse OpenTicketOf(FaultyServer& s, const std::string& requester) {
+  json::object body = Api::TicketBody();
+  body["requester"] = requester;
+  return s.Client("olga").Post("/api/v1/tickets", body);
+}
+
+}  // namespace
+
+// The requester index records a batch's digests in the key store before the batch is written
+// to the log (docs/privacy.md, "The requester index"): a batch that then fails leaves digests
+// that no event backs, which the lookup must not answer.
+TEST_CASE("a requester index digest of an append that failed finds no ticket",
+          "[server][fault][privacy][loopback]") {
+  FaultyServer s("tuned");
+  auto first = OpenTicketOf(s, "kari@uni.no");
+  REQUIRE(first.status == 201);
+  const uint64_t ticket = first.Json().at("id").to_number<uint64_t>();
+  // Faults are injected until the first restart (FaultyServer): one failed batch per section.
+  s.injector().FailSyncs(FileKind::kWal, 1);
+
+  SECTION("an update of the requester") {
+    // Its digest is in the key store, the update is not in the log.
+    CheckRefused(
+        s.Client("olga").Post("/api/v1/tickets/" + std::to_string(ticket) + "/actions",
+                              json::object{{"type", "update"}, {"requester", "dora@uni.no"}}),
+        "unavailable");
+    s.Restart();
+    CHECK(TicketsOfRequester(s, "dora@uni.no").empty());
+    CHECK(TicketsOfRequester(s, "kari@uni.no") == std::vector<uint64_t>{ticket});
+  }
+  SECTION("an open") {
+    // Its id, with carl's digest, goes to the next open, erin's.
+    CheckRefused(OpenTicketOf(s, "carl@uni.no"), "unavailable");
+    s.Restart();
+    auto next = OpenTicketOf(s, "erin@uni.no");
+    INFO(next.body);
+    REQUIRE(next.status == 201);
+    const uint64_t erin = next.Json().at("id").to_number<uint64_t>();
+    CHECK(erin == ticket + 1);  // the id the failed open had
+    CHECK(TicketsOfRequester(s, "carl@uni.no").empty());
+    CHECK(TicketsOfRequester(s, "erin@uni.no") == std::vector<uint64_t>{erin});
+    auto erase = s.Client("admin").Post(
+        "/api/v1/privacy/erasures", json::object{{"requester", "carl@uni.no"}, {"reason", "r"}});
+    CHECK(erase.status == 404);
+  }
 }

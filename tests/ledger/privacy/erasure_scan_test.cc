@@ -1,7 +1,8 @@
 // The erasure scan: after Destroy returns, no byte of a destroyed key is left in any file under
-// the key store's directory, in any form (raw, hex, base64; the key itself and its wrapped
-// record), whether the key was in a table file, in the WAL or in the memtable, with each
-// compression this RocksDB supports; and the keys kept are still there.
+// the key store's directory, in any form (raw, hex, base64; the key itself, its wrapped record
+// and every version of it, and the requester index digests the record held), whether the key
+// was in a table file, in the WAL or in the memtable, with each compression this RocksDB
+// supports; and the keys and digests kept are still there.
 //
 // The scan only means something if it can see keys that are there: a positive control runs with
 // every scan. Before Destroy every key's wrapped ciphertext must be seen by the same scan, and
@@ -39,23 +40,43 @@ using tl::privacy::testing::TempDir;
 
 namespace {
 
-constexpr size_t kRecordBytes = 75;       // version, kind, then the sealed key (key_store.h)
+// A live record: version, kind, the sealed key, then 32 bytes per requester digest
+// (key_store.h).
+constexpr size_t kRecordBytes = 75;
+constexpr size_t kSealedKeyBytes = 73;
 constexpr size_t kCiphertextAt = 2 + 25;  // after version, kind, sealed version and nonce
+constexpr size_t kCiphertextBytes = 48;   // the wrapped key's ciphertext and tag
+
+using tl::privacy::RequesterDigest;
+using tl::privacy::TicketRequester;
 
 struct Secret {
-  std::string key;     // the 32 raw bytes of the data key
-  std::string record;  // the stored record: the wrapped key
-  // The wrapped key's ciphertext and tag (48 bytes): random, so found only where the record is.
-  std::string Ciphertext() const { return record.substr(kCiphertextAt); }
+  std::string key;                   // the 32 raw bytes of the data key
+  std::vector<std::string> records;  // every stored record, oldest first (each wraps anew)
+  std::vector<std::string> digests;  // the requester digests the record holds
+  // The latest wrapped key's ciphertext and tag: random, so found only where the record is.
+  std::string Ciphertext() const { return records.back().substr(kCiphertextAt, kCiphertextBytes); }
 };
 
 // Every form of a secret that must not survive its Destroy.
 std::vector<std::pair<std::string, std::string>> Forms(const Secret& s) {
+  std::vector<std::pair<std::string, std::string>> plain{{"key", s.key}};
+  for (const std::string& record : s.records) {
+    plain.emplace_back("record", record);
+    plain.emplace_back("sealed key", record.substr(2, kSealedKeyBytes));
+    plain.emplace_back("ciphertext", record.substr(kCiphertextAt, kCiphertextBytes));
+  }
+  for (const std::string& digest : s.digests) plain.emplace_back("requester digest", digest);
+  // A write-ahead log file is written in 32 KiB blocks, each with a 7-byte header, and a record
+  // may straddle two: its bytes are then in the file with a header in between. One half of each
+  // random string is then still whole; 16 random bytes or more are found nowhere by chance.
+  for (size_t i = 0, n = plain.size(); i < n; ++i) {
+    const auto [name, bytes] = plain[i];
+    plain.emplace_back(name + " (first half)", bytes.substr(0, bytes.size() / 2));
+    plain.emplace_back(name + " (second half)", bytes.substr(bytes.size() / 2));
+  }
   std::vector<std::pair<std::string, std::string>> forms;
-  for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"key", s.key},
-                                    {"record", s.record},
-                                    {"sealed key", s.record.substr(2)},
-                                    {"ciphertext", s.Ciphertext()}}) {
+  for (const auto& [name, bytes] : plain) {
     forms.emplace_back(name, bytes);
     forms.emplace_back(name + " in hex", Hex(bytes));
     forms.emplace_back(name + " in HEX", Hex(bytes, /*upper=*/true));
@@ -121,21 +142,39 @@ class ScanFixture {
     return std::move(store).value();
   }
 
-  // Creates keys for [first, first + count) in batches, as tickets would be opened, and notes
-  // each key and its record.
+  // Creates keys for [first, first + count) in batches, as tickets would be opened, each with
+  // a requester digest of its own (every fourth with two), and notes each key, record and
+  // digest.
   void Create(KeyStore& store, uint64_t first, uint64_t count) {
     for (uint64_t start = first; start < first + count; start += 50) {
       std::vector<uint64_t> batch;
-      for (uint64_t t = start; t < std::min(first + count, start + 50); ++t) batch.push_back(t);
-      auto keys = store.CreateMany(batch);
+      std::vector<std::vector<RequesterDigest>> requesters;
+      for (uint64_t t = start; t < std::min(first + count, start + 50); ++t) {
+        batch.push_back(t);
+        requesters.push_back({NewDigest()});
+        if (t % 4 == 0) requesters.back().push_back(NewDigest());
+      }
+      auto keys = store.CreateMany(batch, requesters);
       REQUIRE(keys.ok());
       for (size_t i = 0; i < batch.size(); ++i) {
-        auto record = store.StoredRecord(batch[i]);
-        REQUIRE(record.ok());
-        REQUIRE(record->has_value());
-        REQUIRE((*record)->size() == kRecordBytes);
-        secrets_[batch[i]] = Secret{std::string(AsChars((*keys)[i].bytes())), **record};
+        Secret& secret = secrets_[batch[i]];
+        secret.key = std::string(AsChars((*keys)[i].bytes()));
+        for (const RequesterDigest& digest : requesters[i]) {
+          secret.digests.emplace_back(AsChars(digest));
+        }
+        NoteRecord(store, batch[i]);
       }
+    }
+  }
+
+  // Adds a requester digest to each of `tickets`, as an update of the requester does.
+  void AddRequester(KeyStore& store, const std::vector<uint64_t>& tickets) {
+    std::vector<TicketRequester> entries;
+    for (uint64_t ticket : tickets) entries.push_back({ticket, NewDigest()});
+    REQUIRE(store.AddRequesters(entries).ok());
+    for (const TicketRequester& entry : entries) {
+      secrets_[entry.ticket].digests.emplace_back(AsChars(entry.digest));
+      NoteRecord(store, entry.ticket);
     }
   }
 
@@ -144,6 +183,26 @@ class ScanFixture {
   const std::map<uint64_t, Secret>& secrets() const { return secrets_; }
 
  private:
+  static RequesterDigest NewDigest() {
+    const SecretKey random = SecretKey::Random();
+    RequesterDigest digest{};
+    std::copy(random.bytes().begin(), random.bytes().end(), digest.begin());
+    return digest;
+  }
+
+  void NoteRecord(const KeyStore& store, uint64_t ticket) {
+    Secret& secret = secrets_[ticket];
+    auto record = store.StoredRecord(ticket);
+    REQUIRE(record.ok());
+    REQUIRE(record->has_value());
+    REQUIRE((*record)->size() == kRecordBytes + 32 * secret.digests.size());
+    // The digests are stored as they are, after the wrapped key.
+    for (const std::string& digest : secret.digests) {
+      REQUIRE((*record)->find(digest, kRecordBytes) != std::string::npos);
+    }
+    secret.records.push_back(**record);
+  }
+
   TempDir tmp_;
   std::string dir_;
   MasterKey master_;
@@ -221,9 +280,18 @@ TEST_CASE("after Destroy no file under the key store holds any form of a destroy
   struct Scan {
     Files files;
     std::string tables;  // lower-case hex, "" without sst_dump
-    bool Shows(const Secret& s) const {
-      return FoundIn(files, s.Ciphertext()) ||
-             (!tables.empty() && tables.find(Hex(s.Ciphertext())) != std::string::npos);
+    // Whole, or (in a WAL record that straddles two blocks: see Forms) by one of its halves.
+    bool Shows(const std::string& bytes) const {
+      const std::string halves[] = {bytes.substr(0, bytes.size() / 2),
+                                    bytes.substr(bytes.size() / 2)};
+      return FoundIn(files, bytes) || FoundIn(files, halves[0]) || FoundIn(files, halves[1]) ||
+             (!tables.empty() && tables.find(Hex(bytes)) != std::string::npos);
+    }
+    bool Shows(const Secret& s) const { return Shows(s.Ciphertext()); }
+    // Every digest of the ticket's record (which are random, as HMACs are).
+    bool ShowsAllDigests(const Secret& s) const {
+      return std::all_of(s.digests.begin(), s.digests.end(),
+                         [&](const std::string& digest) { return Shows(digest); });
     }
   };
   int scans = 0;
@@ -250,6 +318,11 @@ TEST_CASE("after Destroy no file under the key store holds any form of a destroy
   }
   auto store = fixture.Open();
   fixture.Create(*store, 701, 300);
+  // A changed requester rewrites the record (wrapped anew) with one more digest: some tickets
+  // of each of the three places get one.
+  std::vector<uint64_t> updated;
+  for (uint64_t t = 3; t <= 1000; t += 37) updated.push_back(t);
+  fixture.AddRequester(*store, updated);
 
   // Positive control: the scan shows every wrapped key where it is; and no data key is ever
   // stored unwrapped.
@@ -258,6 +331,7 @@ TEST_CASE("after Destroy no file under the key store holds any form of a destroy
     for (const auto& [ticket, secret] : fixture.secrets()) {
       INFO("ticket " << ticket);
       REQUIRE(before.Shows(secret));
+      REQUIRE(before.ShowsAllDigests(secret));
       REQUIRE_FALSE(FoundIn(before.files, secret.key));
     }
   }
@@ -284,6 +358,7 @@ TEST_CASE("after Destroy no file under the key store holds any form of a destroy
         CHECK_FALSE(after.Shows(secret));
       } else {
         CHECK(after.Shows(secret));  // the positive control, still
+        CHECK(after.ShowsAllDigests(secret));
       }
     }
   };

@@ -415,3 +415,106 @@ TEST_CASE("rotating the master key re-wraps every live key and keeps erased ones
         tl::privacy::kWrongMasterKey);
   CHECK(tl::privacy::testing::Snapshot(dir) == before);
 }
+
+namespace {
+
+using tl::privacy::RequesterDigest;
+using tl::privacy::TicketRequester;
+
+RequesterDigest DigestOf(const KeyStore& store, const char* address) {
+  auto digest = store.requester_index().RequesterKey(address);
+  REQUIRE(digest.ok());
+  return *digest;
+}
+
+std::vector<uint64_t> TicketsOf(const KeyStore& store, const char* address) {
+  auto found = store.TicketsOfRequester(DigestOf(store, address));
+  INFO(found.status().ToString());
+  REQUIRE(found.ok());
+  return *found;
+}
+
+}  // namespace
+
+TEST_CASE("a key record holds its ticket's requester digests, and Destroy takes them away",
+          "[privacy][key_store][requester_index]") {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("keys");
+  const MasterKey master = NewMaster();
+  auto store = OpenStore(dir, master);
+  const RequesterDigest ann = DigestOf(*store, "ann@example.org");
+  const RequesterDigest bob = DigestOf(*store, "bob@example.org");
+  const std::vector<uint64_t> opened{1, 2, 3};
+  const std::vector<std::vector<RequesterDigest>> requesters{{ann}, {bob}, {}};
+  auto keys = store->CreateMany(opened, requesters);
+  REQUIRE_OK(keys);
+  // The address is found in any of the ways it may be written (one normalisation).
+  CHECK(TicketsOf(*store, " MAILTO:Ann@Example.ORG ") == std::vector<uint64_t>{1});
+  CHECK(TicketsOf(*store, "<bob@example.org>") == std::vector<uint64_t>{2});
+  CHECK(TicketsOf(*store, "carl@example.org").empty());
+  // A ticket opened without a requester has the record of before the index: no digests.
+  auto plain = store->StoredRecord(3);
+  REQUIRE_OK(plain);
+  REQUIRE(plain->has_value());
+  CHECK((*plain)->size() == 75);
+  CHECK((*plain)->substr(0, 2) == std::string("\x01\x01", 2));
+
+  // An update's requester: added to live records; an absent ticket is skipped.
+  const std::vector<TicketRequester> updates{{3, ann}, {9, ann}, {1, ann}};
+  REQUIRE_OK(store->AddRequesters(updates));
+  CHECK(TicketsOf(*store, "ann@example.org") == std::vector<uint64_t>{1, 3});
+  CHECK(Lookup(*store, 9).state == KeyState::kAbsent);
+  CHECK(Lookup(*store, 3).key == (*keys)[2]);  // the key is the same, only wrapped anew
+  // A retried creation keeps the key and adds what is new.
+  const std::vector<uint64_t> retried{1};
+  const std::vector<std::vector<RequesterDigest>> retried_requesters{{bob}};
+  auto again = store->CreateMany(retried, retried_requesters);
+  REQUIRE_OK(again);
+  CHECK(again->front() == keys->front());
+  CHECK(TicketsOf(*store, "bob@example.org") == std::vector<uint64_t>{1, 2});
+  auto indexed = store->StoredRecord(1);
+  REQUIRE_OK(indexed);
+  CHECK((*indexed)->size() == 75 + 2 * 32);  // ann once, bob
+
+  REQUIRE_OK(store->Destroy(1));
+  CHECK(TicketsOf(*store, "ann@example.org") == std::vector<uint64_t>{3});
+  CHECK(TicketsOf(*store, "bob@example.org") == std::vector<uint64_t>{2});
+  CHECK(**store->StoredRecord(1) == std::string("\x01\x02", 2));
+  // An erased ticket takes no digest.
+  const std::vector<TicketRequester> late{{1, bob}};
+  REQUIRE_OK(store->AddRequesters(late));
+  CHECK(TicketsOf(*store, "bob@example.org") == std::vector<uint64_t>{2});
+
+  store.reset();
+  store = OpenStore(dir, master);
+  CHECK(TicketsOf(*store, "ann@example.org") == std::vector<uint64_t>{3});
+  CHECK(TicketsOf(*store, "bob@example.org") == std::vector<uint64_t>{2});
+}
+
+TEST_CASE("after a master key rotation the recorded requester digests still find their tickets",
+          "[privacy][key_store][requester_index]") {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("keys");
+  const MasterKey old_key = NewMaster();
+  const MasterKey new_key = NewMaster();
+  {
+    auto store = OpenStore(dir, old_key);
+    const std::vector<uint64_t> opened{1, 2};
+    const std::vector<std::vector<RequesterDigest>> requesters{
+        {DigestOf(*store, "ann@example.org")}, {DigestOf(*store, "bob@example.org")}};
+    REQUIRE_OK(store->CreateMany(opened, requesters));
+  }
+  REQUIRE_OK(KeyStore::RewrapAll(dir, old_key, new_key));
+  for (int round = 0; round < 2; ++round) {  // and again, as after a rotation cut short
+    INFO("round " << round);
+    {
+      auto store = OpenStore(dir, new_key);
+      CHECK(TicketsOf(*store, "ann@example.org") == std::vector<uint64_t>{1});
+      CHECK(TicketsOf(*store, "bob@example.org") == std::vector<uint64_t>{2});
+      // New digests are made with the same index key, not one derived from the new master key.
+      CHECK(DigestOf(*store, "ann@example.org") !=
+            *tl::privacy::RequesterIndex(new_key).RequesterKey("ann@example.org"));
+    }
+    REQUIRE_OK(KeyStore::RewrapAll(dir, old_key, new_key));
+  }
+}

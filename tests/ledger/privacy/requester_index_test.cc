@@ -7,12 +7,12 @@
 #include <utility>
 
 using tl::StatusCode;
+using tl::ledger::NormalizeAddress;
 using tl::privacy::MasterKey;
-using tl::privacy::NormalizeAddress;
 using tl::privacy::RequesterIndex;
 using tl::privacy::SecretKey;
 
-TEST_CASE("addresses are normalised by trimming, lower-casing and removing mailto:",
+TEST_CASE("addresses are normalised by trimming, lower-casing, removing mailto: and brackets",
           "[privacy][requester_index]") {
   const std::pair<const char*, const char*> cases[] = {
       {"ann@example.org", "ann@example.org"},
@@ -27,6 +27,12 @@ TEST_CASE("addresses are normalised by trimming, lower-casing and removing mailt
       {"mailto:mailto:ann@example.org", "mailto:ann@example.org"},
       // Bytes above 0x7F are left alone: no Unicode case folding.
       {"\xC3\x85SA@Example.SE", "\xC3\x85sa@example.se"},
+      // One pair of brackets around the whole address, as mail headers write it.
+      {" <Ola.Nordmann@UIO.Example.NO> ", "ola.nordmann@uio.example.no"},
+      {"mailto:<ann@example.org>", "ann@example.org"},
+      {"< ann@example.org >", "ann@example.org"},
+      {"<<ann@example.org>>", "<ann@example.org>"},
+      {"<ann@example.org", "<ann@example.org"},
       // Nothing else: display names, tags and dots stay.
       {"Ann <Ann@x.org>", "ann <ann@x.org>"},
       {"Ann.B+desk@x.org", "ann.b+desk@x.org"},
@@ -46,7 +52,8 @@ TEST_CASE("addresses that normalise alike get one requester key, others another"
   RequesterIndex index(master);
   auto plain = index.RequesterKey("ann@example.org");
   REQUIRE(plain.ok());
-  for (const char* same : {" Ann@Example.org", "mailto:ANN@EXAMPLE.ORG", "ann@example.org\n"}) {
+  for (const char* same :
+       {" Ann@Example.org", "mailto:ANN@EXAMPLE.ORG", "ann@example.org\n", "<Ann@example.org>"}) {
     INFO(same);
     auto key = index.RequesterKey(same);
     REQUIRE(key.ok());
