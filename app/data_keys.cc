@@ -13,9 +13,8 @@ std::string MasterKeyPath(const std::string& data_dir, const std::string& master
   return (std::filesystem::path(data_dir) / kDefaultMasterKeyFile).string();
 }
 
-Result<std::shared_ptr<privacy::KeyStore>> OpenDataKeys(const std::string& data_dir,
-                                                        const std::string& master_key,
-                                                        bool create) {
+Result<DataKeys> OpenDataKeysWithMaster(const std::string& data_dir, const std::string& master_key,
+                                        bool create) {
   const std::string key_path = MasterKeyPath(data_dir, master_key);
   const std::string store_dir = (std::filesystem::path(data_dir) / kKeyStoreDir).string();
   std::error_code error;
@@ -31,7 +30,14 @@ Result<std::shared_ptr<privacy::KeyStore>> OpenDataKeys(const std::string& data_
   options.create_if_missing = make;
   TL_ASSIGN_OR_RETURN(std::unique_ptr<privacy::KeyStore> store,
                       privacy::KeyStore::Open(store_dir, *master, options));
-  return std::shared_ptr<privacy::KeyStore>(std::move(store));
+  return DataKeys{std::shared_ptr<privacy::KeyStore>(std::move(store)), std::move(master).value()};
+}
+
+Result<std::shared_ptr<privacy::KeyStore>> OpenDataKeys(const std::string& data_dir,
+                                                        const std::string& master_key,
+                                                        bool create) {
+  TL_ASSIGN_OR_RETURN(DataKeys keys, OpenDataKeysWithMaster(data_dir, master_key, create));
+  return std::move(keys.store);
 }
 
 }  // namespace tl::app

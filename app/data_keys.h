@@ -8,6 +8,7 @@
 
 #include "ledger/domain/result.h"
 #include "ledger/privacy/key_store.h"
+#include "ledger/privacy/master_key.h"
 
 namespace tl::app {
 
@@ -24,5 +25,15 @@ std::string MasterKeyPath(const std::string& data_dir, const std::string& master
 // (kInvalidArgument, reason privacy::kWrongMasterKey) before anything is written.
 Result<std::shared_ptr<privacy::KeyStore>> OpenDataKeys(const std::string& data_dir,
                                                         const std::string& master_key, bool create);
+
+// The key store and the master key it was opened with, for a caller that needs the master key
+// too (the requester index key derives from it): the key file is read once per start.
+struct DataKeys {
+  std::shared_ptr<privacy::KeyStore> store;
+  privacy::MasterKey master;
+};
+// OpenDataKeys, keeping the master key.
+Result<DataKeys> OpenDataKeysWithMaster(const std::string& data_dir, const std::string& master_key,
+                                        bool create);
 
 }  // namespace tl::app

@@ -6,7 +6,6 @@
 
 #include "app/data_keys.h"
 #include "app/signing_key.h"
-#include "ledger/privacy/master_key.h"
 #include "server/api_routes.h"
 
 namespace tl::server {
@@ -18,8 +17,11 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
   // The data keys first: a wrong master key refuses the start before anything is written.
-  TL_ASSIGN_OR_RETURN(options.log.keys,
-                      app::OpenDataKeys(options.data_dir, options.master_key, /*create=*/true));
+  // The master key is kept for the requester index key (the file is read once).
+  TL_ASSIGN_OR_RETURN(
+      app::DataKeys keys,
+      app::OpenDataKeysWithMaster(options.data_dir, options.master_key, /*create=*/true));
+  options.log.keys = keys.store;
   TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
   const std::string key_file =
       options.signing_key.empty()
@@ -73,10 +75,7 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   s->context_->feedback =
       FeedbackPages{s->feedback_links_.get(), s->commands_.get(), s->projections_.get()};
 
-  // The requester index key comes from the master key OpenDataKeys has loaded (or made).
-  TL_ASSIGN_OR_RETURN(privacy::MasterKey master, privacy::MasterKey::Load(app::MasterKeyPath(
-                                                     options.data_dir, options.master_key)));
-  s->requesters_ = std::make_unique<app::RequesterLookup>(master);
+  s->requesters_ = std::make_unique<app::RequesterLookup>(keys.master);
   s->context_->listing.requesters = s->requesters_.get();
   s->context_->erasures.requesters = s->requesters_.get();
   s->routes_ = std::make_unique<RouteTable>(ApiRoutes(*s->context_));

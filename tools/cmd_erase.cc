@@ -24,11 +24,8 @@ namespace {
 // The tickets of `requester`, from read models folded from the whole log (no checkpoint is read
 // or written: the tool leaves the projections' files as they are).
 Result<std::vector<ledger::TicketId>> RequesterTickets(ledger::EventLog& log,
-                                                       const std::string& data,
-                                                       const std::string& master_key,
+                                                       const privacy::MasterKey& master,
                                                        const std::string& requester) {
-  TL_ASSIGN_OR_RETURN(privacy::MasterKey master,
-                      privacy::MasterKey::Load(app::MasterKeyPath(data, master_key)));
   const app::RequesterLookup lookup(master);
   projections::Options options;
   options.use_checkpoints = false;
@@ -76,13 +73,17 @@ void RegisterErase(CLI::App& app, int* exit_code) {
       fmt::print(stderr, "error: no ledger in {}\n", args->data);
       return;
     }
-    ledger::LogOptions options;
-    options.create_if_missing = false;
-    if (Status keys = AddDataKeysIfAny(args->data, args->master_key, options); !keys.ok()) {
+    // An erasure destroys keys: the key store must be there, and its master key (read once, for
+    // the store and the requester index key).
+    auto keys = app::OpenDataKeysWithMaster(args->data, args->master_key, /*create=*/false);
+    if (!keys.ok()) {
       fmt::print(stderr, "error: cannot open the data keys in {}: {}\n", args->data,
-                 keys.ToString());
+                 keys.status().ToString());
       return;
     }
+    ledger::LogOptions options;
+    options.create_if_missing = false;
+    options.keys = keys->store;
     auto log = ledger::EventLog::Open(args->data, options);
     if (!log.ok()) {
       fmt::print(stderr, "error: cannot open the ledger in {}: {}\n", args->data,
@@ -93,7 +94,7 @@ void RegisterErase(CLI::App& app, int* exit_code) {
     if (args->ticket != 0) {
       tickets.push_back(ledger::TicketId(args->ticket));
     } else {
-      auto found = RequesterTickets(**log, args->data, args->master_key, args->requester);
+      auto found = RequesterTickets(**log, keys->master, args->requester);
       if (!found.ok()) {
         fmt::print(stderr, "error: {}\n", found.status().ToString());
         return;
