@@ -1,0 +1,118 @@
+// The key lifecycle's commands and checks (docs/privacy.md, "Backups and restores" and "Master
+// key rotation"), through the real binary and server: `keys rotate` moves the key store to a
+// new master key; a key store restored from before an erasure has the erasure applied again at
+// start; `backup expire-keys` drops old key store copies, and a restore of such a backup says
+// that its personal fields read sealed.
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ledger/privacy/master_key.h"
+#include "tests/server/api_support.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace {
+
+using namespace tl::testing;
+using tl::privacy::MasterKey;
+namespace fs = std::filesystem;
+
+constexpr const char* kRequester = "mk-lifecycle-5d1c@uni.no";
+
+// Opens a ticket of kRequester as olga; returns its id.
+uint64_t OpenTicketOfMarker(Api& api) {
+  json::object body = Api::TicketBody();
+  body["requester"] = kRequester;
+  auto r = api.Client("olga").Post("/api/v1/tickets", body);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.Json().at("id").to_number<uint64_t>();
+}
+
+void Erase(Api& api, uint64_t ticket) {
+  auto r = api.Client("admin").Post("/api/v1/privacy/erasures",
+                                    json::object{{"ticket", ticket}, {"reason", "request 12"}});
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+}
+
+json::value Ticket(Api& api, uint64_t id) {
+  auto r = api.Client("olga").Get("/api/v1/tickets/" + std::to_string(id));
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  return r.Json();
+}
+
+std::string Fingerprint(const std::string& key_file) {
+  auto key = MasterKey::Load(key_file);
+  REQUIRE(key.ok());
+  return key->Fingerprint();
+}
+
+}  // namespace
+
+TEST_CASE("keys rotate moves the key store to a new master key, and a second run is harmless",
+          "[server][privacy][cli]") {
+  TempDir dir;
+  const std::string data = dir.Sub("data");
+  uint64_t kept = 0, erased = 0;
+  {
+    ServerProcess::Options options;
+    options.data_dir = data;
+    Api api(options);
+    kept = OpenTicketOfMarker(api);
+    erased = OpenTicketOfMarker(api);
+    Erase(api, erased);
+  }
+  const std::string old_key = data + "/master.key";
+  const std::string new_key = dir.Sub("new.key");
+  const std::string old_fingerprint = Fingerprint(old_key);
+
+  auto same = RunCommand(
+      {TicketledgerBinary(), "keys", "rotate", "--data", data, "--new-master-key", old_key});
+  CHECK(same.exit_code == 2);
+  auto rotate = RunCommand(
+      {TicketledgerBinary(), "keys", "rotate", "--data", data, "--new-master-key", new_key});
+  INFO(rotate.out << rotate.err);
+  REQUIRE(rotate.exit_code == 0);
+  // The new key file is made as the first start makes one: 32 bytes, owner only.
+  struct stat st {};
+  REQUIRE(::stat(new_key.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(st.st_size == 32);
+  const std::string new_fingerprint = Fingerprint(new_key);
+  CHECK_THAT(rotate.out, Catch::Contains("re-wrapped 1 data keys") &&
+                             Catch::Contains(old_fingerprint) && Catch::Contains(new_fingerprint));
+
+  // As after a crash that stopped it after its write: running it again finds the store on the
+  // new key and only cleans up.
+  auto again = RunCommand(
+      {TicketledgerBinary(), "keys", "rotate", "--data", data, "--new-master-key", new_key});
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("re-wrapped 0 data keys"));
+
+  // The old key no longer opens the store: serve refuses to start.
+  { std::ofstream tokens(dir.Sub("tokens")); }
+  auto refused = RunCommand({TicketledgerBinary(), "serve", "--data", data, "--tokens",
+                             dir.Sub("tokens"), "--listen", "127.0.0.1:0"});
+  CHECK(refused.exit_code != 0);
+  CHECK_THAT(refused.err, Catch::Contains("wrong_master_key") && Catch::Contains(new_fingerprint));
+
+  // The new key reads the texts; the erased ticket stays erased.
+  ServerProcess::Options options;
+  options.data_dir = data;
+  options.extra_args = {"--master-key", new_key};
+  Api api(options, /*define_reference=*/false);
+  CHECK(Ticket(api, kept).at("requester") == kRequester);
+  // Loaded from the checkpoint written at the last shutdown, after the erasure.
+  const json::value gone = Ticket(api, erased);
+  INFO(json::serialize(gone));
+  CHECK(gone.at("erased") == true);
+  CHECK(gone.at("requester").is_null());
+}
