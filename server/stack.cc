@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include "app/data_keys.h"
+#include "app/erasure.h"
 #include "app/signing_key.h"
+#include "ledger/domain/log_line.h"
 #include "server/api_routes.h"
 
 namespace tl::server {
@@ -49,6 +51,18 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
                                                  options.projections, false);
   }
   TL_ASSIGN_OR_RETURN(s->projections_, std::move(projections));
+  // Re-erasure (docs/privacy.md, "Backups and restores"): a key store restored from a backup
+  // taken before an erasure that the log records gets that erasure again, before anything is
+  // served. The read models know the erased tickets, so this costs little on a big ledger.
+  TL_ASSIGN_OR_RETURN(std::vector<ledger::TicketId> revived,
+                      app::ReEraseRevivedKeys(*s->projections_, *keys.store));
+  if (!revived.empty()) {
+    LogLine(LogLevel::kWarn,
+            "destroyed again the data keys of erased tickets that a restored key store brought "
+            "back",
+            {{"tickets", static_cast<uint64_t>(revived.size())},
+             {"first_ticket", revived.front().value()}});
+  }
   s->signer_ = std::make_unique<app::CheckpointSigner>(
       *s->log_, std::move(key), s->integrity_.get(),
       app::CheckpointSigner::Options{options.sign_within, options.log.clock});

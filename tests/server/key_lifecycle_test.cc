@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "ledger/privacy/key_store.h"
 #include "ledger/privacy/master_key.h"
 #include "tests/server/api_support.h"
 #include "tests/support/subprocess.h"
@@ -19,6 +20,8 @@
 namespace {
 
 using namespace tl::testing;
+using tl::privacy::KeyState;
+using tl::privacy::KeyStore;
 using tl::privacy::MasterKey;
 namespace fs = std::filesystem;
 
@@ -52,6 +55,20 @@ std::string Fingerprint(const std::string& key_file) {
   auto key = MasterKey::Load(key_file);
   REQUIRE(key.ok());
   return key->Fingerprint();
+}
+
+// The state of `ticket`'s key in the key store of `data` (the server stopped).
+KeyState KeyStateOf(const std::string& data, const std::string& key_file, uint64_t ticket) {
+  auto master = MasterKey::Load(key_file);
+  REQUIRE(master.ok());
+  tl::privacy::KeyStoreOptions options;
+  options.create_if_missing = false;
+  auto store = KeyStore::Open(data + "/keys", *master, options);
+  INFO(store.status().ToString());
+  REQUIRE(store.ok());
+  auto key = (*store)->Get(ticket);
+  REQUIRE(key.ok());
+  return key->state;
 }
 
 }  // namespace
@@ -115,4 +132,56 @@ TEST_CASE("keys rotate moves the key store to a new master key, and a second run
   INFO(json::serialize(gone));
   CHECK(gone.at("erased") == true);
   CHECK(gone.at("requester").is_null());
+}
+
+TEST_CASE("a key store restored from before an erasure has the erasure applied again at start",
+          "[server][privacy][backup][loopback]") {
+  TempDir dir;
+  const std::string backups = dir.Sub("b");
+  ServerProcess::Options options;
+  options.extra_args = {"--backup-dir", backups};
+  uint64_t erased = 0, kept = 0;
+  std::string master_key;
+  {
+    Api api(options);
+    erased = OpenTicketOfMarker(api);
+    kept = OpenTicketOfMarker(api);
+    HttpClient admin = api.Client("admin");
+    REQUIRE(admin.Post("/api/v1/admin/backups", std::string()).status == 201);  // backup 1
+    Erase(api, erased);
+    REQUIRE(admin.Post("/api/v1/admin/backups", std::string()).status == 201);  // backup 2
+    REQUIRE(api.server.Stop() == 0);
+    master_key = dir.Sub("master.key");
+    fs::copy_file(api.server.data_dir() + "/master.key", master_key);
+  }
+  // The latest backup's log, which holds the erasure, with the key store copy of backup 1,
+  // taken before it: the erased ticket's key is live again.
+  const std::string restored = dir.Sub("restored");
+  auto restore =
+      RunCommand({TicketledgerBinary(), "restore", "--backup-dir", backups, "--data", restored});
+  INFO(restore.out << restore.err);
+  REQUIRE(restore.exit_code == 0);
+  fs::remove_all(restored + "/keys");
+  fs::copy(backups + "/keys/1", restored + "/keys", fs::copy_options::recursive);
+  REQUIRE(KeyStateOf(restored, master_key, erased) == KeyState::kLive);
+
+  ServerProcess::Options on_restored;
+  on_restored.data_dir = restored;
+  on_restored.extra_args = {"--master-key", master_key};
+  {
+    Api api(on_restored, /*define_reference=*/false);
+    const json::value gone = Ticket(api, erased);
+    CHECK(gone.at("erased") == true);
+    CHECK(gone.at("requester").is_null());
+    CHECK(Ticket(api, kept).at("requester") == kRequester);
+    CHECK_THAT(api.server.Stderr(), Catch::Contains("destroyed again the data keys") &&
+                                        Catch::Contains("\"tickets\":1"));
+  }
+  CHECK(KeyStateOf(restored, master_key, erased) == KeyState::kErased);
+  CHECK(KeyStateOf(restored, master_key, kept) == KeyState::kLive);
+  // Nothing is left to re-erase at the next start, and the ticket loaded from the checkpoint
+  // written at shutdown still reads erased.
+  Api again(on_restored, /*define_reference=*/false);
+  CHECK_THAT(again.server.Stderr(), !Catch::Contains("destroyed again"));
+  CHECK(Ticket(again, erased).at("erased") == true);
 }
