@@ -185,3 +185,75 @@ TEST_CASE("a key store restored from before an erasure has the erasure applied a
   CHECK_THAT(again.server.Stderr(), !Catch::Contains("destroyed again"));
   CHECK(Ticket(again, erased).at("erased") == true);
 }
+
+TEST_CASE("backup expire-keys drops key store copies, and their restore says the fields are sealed",
+          "[server][privacy][backup][cli]") {
+  TempDir dir;
+  const std::string data = dir.Sub("data");
+  const std::string backups = dir.Sub("b");
+  {
+    ServerProcess::Options options;
+    options.data_dir = data;
+    Api api(options);
+    OpenTicketOfMarker(api);
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto backup =
+        RunCommand({TicketledgerBinary(), "backup", "--data", data, "--backup-dir", backups});
+    INFO(backup.out << backup.err);
+    REQUIRE(backup.exit_code == 0);
+  }
+  REQUIRE(fs::exists(backups + "/keys/1/CURRENT"));
+  REQUIRE(fs::exists(backups + "/keys/2/CURRENT"));
+
+  auto usage = RunCommand({TicketledgerBinary(), "backup", "expire-keys", "--backup-dir", backups});
+  CHECK(usage.exit_code == 2);
+  auto bad_age = RunCommand({TicketledgerBinary(), "backup", "expire-keys", "--backup-dir", backups,
+                             "--older-than", "30"});
+  CHECK(bad_age.exit_code == 2);
+  auto no_such = RunCommand(
+      {TicketledgerBinary(), "backup", "expire-keys", "--backup-dir", backups, "--id", "9"});
+  CHECK(no_such.exit_code == 2);
+  // Both backups are seconds old: a 30-day limit expires neither.
+  auto young = RunCommand({TicketledgerBinary(), "backup", "expire-keys", "--backup-dir", backups,
+                           "--older-than", "30d"});
+  CHECK(young.exit_code == 0);
+  CHECK_THAT(young.out, Catch::Contains("no key store copy to expire"));
+  CHECK(fs::exists(backups + "/keys/1/CURRENT"));
+
+  auto expire = RunCommand(
+      {TicketledgerBinary(), "backup", "expire-keys", "--backup-dir", backups, "--id", "1"});
+  INFO(expire.out << expire.err);
+  REQUIRE(expire.exit_code == 0);
+  CHECK_THAT(expire.out, Catch::Contains("expired the key store copy of backup 1"));
+  CHECK_FALSE(fs::exists(backups + "/keys/1"));
+  CHECK(fs::exists(backups + "/keys/2/CURRENT"));
+  auto twice = RunCommand(
+      {TicketledgerBinary(), "backup", "expire-keys", "--backup-dir", backups, "--id", "1"});
+  CHECK(twice.exit_code == 0);
+  CHECK_THAT(twice.out, Catch::Contains("no key store copy to expire"));
+
+  // A restore of the expired backup says so; its ticket's fields read sealed.
+  const std::string sealed = dir.Sub("sealed");
+  auto restore = RunCommand({TicketledgerBinary(), "restore", "--backup-dir", backups,
+                             "--backup-id", "1", "--data", sealed, "--json"});
+  INFO(restore.out << restore.err);
+  REQUIRE(restore.exit_code == 0);
+  const json::value r = json::parse(restore.out);
+  CHECK(r.at("keys_expired") == true);
+  CHECK(r.at("sealed_tickets") == 1);
+  CHECK_THAT(restore.err, Catch::Contains("read sealed") && Catch::Contains("all 1 tickets"));
+  CHECK_FALSE(fs::exists(sealed + "/keys"));
+  auto log = RunCommand({TicketledgerBinary(), "log", "--data", sealed, "--ticket", "1"});
+  CHECK(log.exit_code == 0);
+  CHECK_THAT(log.out, Catch::Contains("\"sealed\":true"));
+  CHECK(log.out.find(kRequester) == std::string::npos);
+
+  // The backup that kept its copy restores readable, and says nothing of sealed fields.
+  const std::string readable = dir.Sub("readable");
+  auto kept = RunCommand({TicketledgerBinary(), "restore", "--backup-dir", backups, "--backup-id",
+                          "2", "--data", readable, "--json"});
+  REQUIRE(kept.exit_code == 0);
+  CHECK(json::parse(kept.out).at("keys_expired") == false);
+  CHECK(fs::exists(readable + "/keys/CURRENT"));
+}
