@@ -21,7 +21,8 @@ TEST_CASE("bench seal measures append and replay with and without the data keys"
   REQUIRE(run.exit_code == 0);
   const json::object figures = json::parse(run.out).as_object();
   CHECK(figures.at("tickets").to_number<uint64_t>() >= 200);
-  for (const char* key : {"append_1_nosync", "append_n_sync", "replay"}) {
+  for (const char* key :
+       {"append_1_nosync", "append_n_sync", "replay", "replay_without_key_cache"}) {
     INFO(key);
     const json::object& pair = figures.at(key).as_object();
     CHECK(pair.at("sealed_per_s").to_number<double>() > 0);
