@@ -8,6 +8,7 @@
 
 #include "ledger/domain/result.h"
 #include "ledger/privacy/key_store.h"
+#include "ledger/privacy/master_key.h"
 
 namespace tl::app {
 
@@ -24,5 +25,6 @@ std::string MasterKeyPath(const std::string& data_dir, const std::string& master
 // (kInvalidArgument, reason privacy::kWrongMasterKey) before anything is written.
 Result<std::shared_ptr<privacy::KeyStore>> OpenDataKeys(const std::string& data_dir,
                                                         const std::string& master_key, bool create);
+
 
 }  // namespace tl::app

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace tl::app {
 
@@ -65,6 +66,25 @@ Result<ErasureResult> ErasePersonalData(ledger::EventLog& log, std::span<const T
   // The events are durable: now the keys go, for good.
   TL_RETURN_IF_ERROR(keys->Destroy(ids).WithContext("destroying the data keys"));
   return out;
+}
+
+Result<std::vector<TicketId>> ReEraseRevivedKeys(const projections::Projections& read_models,
+                                                 privacy::KeyStore& keys) {
+  projections::TicketFilter erased;
+  erased.also = [](const ledger::TicketState& t) { return t.erased; };
+  erased.limit = std::numeric_limits<size_t>::max();
+  std::vector<TicketId> revived;
+  std::vector<uint64_t> ids;
+  for (const ledger::TicketState& t : read_models.ListTickets(erased).tickets) {
+    TL_ASSIGN_OR_RETURN(privacy::KeyLookup key, keys.Get(t.id.value()));
+    if (key.state != privacy::KeyState::kLive) continue;
+    revived.push_back(t.id);
+    ids.push_back(t.id.value());
+  }
+  if (!ids.empty()) {
+    TL_RETURN_IF_ERROR(keys.Destroy(ids).WithContext("re-erasing the keys of erased tickets"));
+  }
+  return revived;
 }
 
 }  // namespace tl::app

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "ledger/domain/result.h"
+#include "ledger/privacy/key_store.h"
 #include "ledger/store/event_log.h"
+#include "projections/projections.h"
 
 namespace tl::app {
 
@@ -26,5 +28,14 @@ Result<ErasureResult> ErasePersonalData(ledger::EventLog& log,
                                         std::span<const ledger::TicketId> tickets,
                                         const std::string& reason, const std::string& actor,
                                         ledger::TimeNs now);
+
+// Re-erasure at start (docs/privacy.md, "Backups and restores"): a key store restored from a
+// backup taken before an erasure holds the key of a ticket whose personal_data_erased event is
+// in the log. This destroys, in one KeyStore::Destroy, the key of every ticket `read_models`
+// hold as erased whose key reads live, and returns those tickets (ascending; none in the usual
+// case). The read models know the erased tickets, so the cost is a pass over their tickets
+// under the read lock and a key store read per erased ticket, not a scan of the log.
+Result<std::vector<ledger::TicketId>> ReEraseRevivedKeys(
+    const projections::Projections& read_models, privacy::KeyStore& keys);
 
 }  // namespace tl::app

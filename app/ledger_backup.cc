@@ -1,6 +1,8 @@
 #include "app/ledger_backup.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -11,6 +13,7 @@
 #include "app/data_keys.h"
 #include "app/ledger_integrity.h"
 #include "app/signing_key.h"
+#include "ledger/domain/time_format.h"
 
 namespace tl::app {
 namespace fs = std::filesystem;
@@ -83,6 +86,7 @@ Result<RestoreReport> VerifyRestored(const std::string& data_dir,
                       ledger::EventLog::Open(data_dir, options));
   out.verify = VerifyLedger(*log, key ? &*key : nullptr, {});
   out.head = log->Head().seq;
+  out.tickets = log->Head().last_ticket.value();
   if (!out.verify.ok) {
     return Status::DataLoss(fmt::format("the restored ledger does not verify: at seq {}: {}",
                                         out.verify.bad_seq, out.verify.reason));
@@ -98,6 +102,22 @@ Result<RestoreReport> VerifyRestored(const std::string& data_dir,
 // Where backup `id`'s copy of the key store lives in the backup directory.
 fs::path KeyStoreCopy(const std::string& backup_dir, uint32_t id) {
   return fs::path(backup_dir) / kBackupKeysDir / std::to_string(id);
+}
+
+// The marker ExpireKeyStoreCopies leaves for backup `id`.
+fs::path ExpiredMarker(const std::string& backup_dir, uint32_t id) {
+  return fs::path(backup_dir) / kBackupKeysDir / (std::to_string(id) + ".expired");
+}
+
+// fsync of a directory, so that the entries removed from it stay removed after a power loss.
+Status SyncDirectory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return FileError("open", dir.string(), errno);
+  const int synced = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (synced != 0) return FileError("sync", dir.string(), error);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -174,10 +194,37 @@ Result<RestoreReport> RestoreLedger(const std::string& backup_dir,
       fs::copy(keys, fs::path(data_dir) / kKeyStoreDir, fs::copy_options::recursive, ec);
       if (ec) return FileError("copy", keys.string(), ec.value());
     }
-    return VerifyRestored(data_dir, backup);
+    TL_ASSIGN_OR_RETURN(RestoreReport report, VerifyRestored(data_dir, backup));
+    report.keys_expired = fs::exists(ExpiredMarker(backup_dir, backup.backup_id), ec);
+    return report;
   }();
   if (!restored.ok()) Undo(data_dir, !existed);
   return restored;
+}
+
+Result<std::vector<ledger::BackupInfo>> ExpireKeyStoreCopies(
+    const std::string& backup_dir, const std::function<bool(const ledger::BackupInfo&)>& expire,
+    ledger::TimeNs now) {
+  TL_ASSIGN_OR_RETURN(std::vector<ledger::BackupInfo> backups, ledger::ListBackups(backup_dir));
+  if (backups.empty()) return Status::NotFound(fmt::format("no backups in {}", backup_dir));
+  std::vector<ledger::BackupInfo> expired;
+  std::error_code ec;
+  for (const ledger::BackupInfo& backup : backups) {
+    if (!expire(backup)) continue;
+    const fs::path copy = KeyStoreCopy(backup_dir, backup.backup_id);
+    if (!fs::exists(copy, ec)) continue;
+    // The marker first: a crash midway leaves a marked backup with a partial copy, which the
+    // next run deletes, never an unmarked one that would restore with half a key store.
+    const fs::path marker = ExpiredMarker(backup_dir, backup.backup_id);
+    if (!fs::exists(marker, ec)) {
+      TL_RETURN_IF_ERROR(WriteKeyFile(marker.string(), ledger::FormatRfc3339(now) + "\n"));
+    }
+    fs::remove_all(copy, ec);
+    if (ec) return FileError("delete", copy.string(), ec.value());
+    expired.push_back(backup);
+  }
+  if (!expired.empty()) TL_RETURN_IF_ERROR(SyncDirectory(fs::path(backup_dir) / kBackupKeysDir));
+  return expired;
 }
 
 }  // namespace tl::app

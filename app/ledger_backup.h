@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -62,7 +63,23 @@ struct RestoreReport {
   ledger::VerifyReport verify;  // ok
   bool key_restored = false;    // the backup held the key; the checkpoint's signature checked
   ledger::Seq head{};           // the restored log's head (>= backup.seq)
+  // The backup's key store copy was expired (ExpireKeyStoreCopies): the restored ledger has no
+  // data keys, and the personal fields of all its `tickets` read sealed, for good.
+  bool keys_expired = false;
+  uint64_t tickets = 0;  // how many tickets the restored ledger holds
 };
+
+// Key store copy expiry (docs/privacy.md, "Backups and restores"): an operator keeps key store
+// copies no longer than N days, since a copy older than an erasure holds the erased key. Deletes
+// the key store copy (keys/<id>/) of each backup in `backup_dir` that `expire` selects, fsyncs
+// the directory, and leaves a marker (keys/<id>.expired, the time of expiry) so that a restore
+// of that backup says that its personal fields read sealed. The event log's backups are kept.
+// Returns the backups whose copies were deleted now, oldest first; a backup whose copy is gone
+// already is skipped, so running it again is harmless. kNotFound when `backup_dir` holds no
+// backups.
+Result<std::vector<ledger::BackupInfo>> ExpireKeyStoreCopies(
+    const std::string& backup_dir, const std::function<bool(const ledger::BackupInfo&)>& expire,
+    ledger::TimeNs now);
 
 // Restores backup `backup_id` (the latest when unset) into `data_dir`, which must be absent or
 // empty (else kFailedPrecondition, reason "restore_target_not_empty"), with the key beside it,

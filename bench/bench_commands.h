@@ -15,5 +15,7 @@ void RegisterBenchReplay(CLI::App& app, int* exit_code);
 void RegisterBenchProjections(CLI::App& app, int* exit_code);
 void RegisterBenchProofs(CLI::App& app, int* exit_code);
 void RegisterBenchStuckReaders(CLI::App& app, int* exit_code);
+void RegisterBenchSeal(CLI::App& app, int* exit_code);
+void RegisterBenchErasure(CLI::App& app, int* exit_code);
 
 }  // namespace tl::bench

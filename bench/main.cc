@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   tl::bench::RegisterBenchProjections(app, &exit_code);
   tl::bench::RegisterBenchProofs(app, &exit_code);
   tl::bench::RegisterBenchStuckReaders(app, &exit_code);
+  tl::bench::RegisterBenchSeal(app, &exit_code);
+  tl::bench::RegisterBenchErasure(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -64,6 +64,9 @@ struct Options {
   // Check each event's bytes against the log's hash chain during the catch-up (a SHA-256 per
   // event): a mismatch fails Open with kCorruption naming the seq. For the auditor's replay.
   bool verify_chain = false;
+  // Look each ticket's data key up once per catch-up instead of once per event
+  // (ledger::DataKeyCache). A switch so that the benchmarks can compare (bench seal).
+  bool cache_data_keys = true;
   // Called during catch-up with (events applied, events to apply).
   std::function<void(Seq done, Seq total)> progress;
   // Called with one line when a checkpoint is ignored (and its model rebuilt) or cannot be

@@ -190,6 +190,8 @@ Status Projector::Read(Seq from, Seq target, Slot& slot, Take& take) const {
     TL_ASSIGN_OR_RETURN(chained, log_.HashAt(from.Prev()));
   }
   Seq last_taken = from.Prev();
+  std::optional<ledger::DataKeyCache> keys;
+  if (options_.cache_data_keys) keys.emplace();
   const Status scanned =
       log_.ScanBytes(from, target, [&](Seq seq, std::string_view bytes) -> Status {
         Event& event = slot();
@@ -199,7 +201,7 @@ Status Projector::Read(Seq from, Seq target, Slot& slot, Take& take) const {
           return Status::DataLoss(
               fmt::format("seq {}: the event says it is seq {}", seq, event.seq));
         }
-        TL_RETURN_IF_ERROR(log_.OpenPersonal(event));
+        TL_RETURN_IF_ERROR(log_.OpenPersonal(event, keys ? &*keys : nullptr));
         const Hash next = verify ? ChainHash(chained, bytes) : chained;
         TL_RETURN_IF_ERROR(take(event));
         chained = next;

@@ -56,6 +56,9 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
   PutOptionalTime(out, t.last_invited_at);
   out.PutBool(t.invited_since_resolution);
   out.PutBool(t.acknowledged);
+  // Without it, a ticket loaded from a checkpoint written after its erasure read as not erased
+  // (its personal fields empty, not null), and the re-erasure at start (app/erasure.h) missed it.
+  out.PutBool(t.erased);
 }
 
 TicketState DecodeTicketState(CheckpointReader& in) {
@@ -101,6 +104,7 @@ TicketState DecodeTicketState(CheckpointReader& in) {
   t.last_invited_at = GetOptionalTime(in);
   t.invited_since_resolution = in.GetBool();
   t.acknowledged = in.GetBool();
+  t.erased = in.GetBool();
   return t;
 }
 

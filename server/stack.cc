@@ -5,8 +5,9 @@
 #include <filesystem>
 
 #include "app/data_keys.h"
+#include "app/erasure.h"
 #include "app/signing_key.h"
-#include "ledger/privacy/master_key.h"
+#include "ledger/domain/log_line.h"
 #include "server/api_routes.h"
 
 namespace tl::server {
@@ -18,8 +19,9 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
   // The data keys first: a wrong master key refuses the start before anything is written.
-  TL_ASSIGN_OR_RETURN(options.log.keys,
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<privacy::KeyStore> keys,
                       app::OpenDataKeys(options.data_dir, options.master_key, /*create=*/true));
+  options.log.keys = keys;
   TL_ASSIGN_OR_RETURN(s->log_, ledger::EventLog::Open(options.data_dir, options.log));
   const std::string key_file =
       options.signing_key.empty()
@@ -47,6 +49,18 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
                                                  options.projections, false);
   }
   TL_ASSIGN_OR_RETURN(s->projections_, std::move(projections));
+  // Re-erasure (docs/privacy.md, "Backups and restores"): a key store restored from a backup
+  // taken before an erasure that the log records gets that erasure again, before anything is
+  // served. The read models know the erased tickets, so this costs little on a big ledger.
+  TL_ASSIGN_OR_RETURN(std::vector<ledger::TicketId> revived,
+                      app::ReEraseRevivedKeys(*s->projections_, *keys));
+  if (!revived.empty()) {
+    LogLine(LogLevel::kWarn,
+            "destroyed again the data keys of erased tickets that a restored key store brought "
+            "back",
+            {{"tickets", static_cast<uint64_t>(revived.size())},
+             {"first_ticket", revived.front().value()}});
+  }
   s->signer_ = std::make_unique<app::CheckpointSigner>(
       *s->log_, std::move(key), s->integrity_.get(),
       app::CheckpointSigner::Options{options.sign_within, options.log.clock});

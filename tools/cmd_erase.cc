@@ -53,13 +53,16 @@ void RegisterErase(CLI::App& app, int* exit_code) {
       fmt::print(stderr, "error: no ledger in {}\n", args->data);
       return;
     }
-    ledger::LogOptions options;
-    options.create_if_missing = false;
-    if (Status keys = AddDataKeysIfAny(args->data, args->master_key, options); !keys.ok()) {
+    // An erasure destroys keys: the key store must be there.
+    auto keys = app::OpenDataKeys(args->data, args->master_key, /*create=*/false);
+    if (!keys.ok()) {
       fmt::print(stderr, "error: cannot open the data keys in {}: {}\n", args->data,
-                 keys.ToString());
+                 keys.status().ToString());
       return;
     }
+    ledger::LogOptions options;
+    options.create_if_missing = false;
+    options.keys = *keys;
     auto log = ledger::EventLog::Open(args->data, options);
     if (!log.ok()) {
       fmt::print(stderr, "error: cannot open the ledger in {}: {}\n", args->data,

@@ -56,7 +56,9 @@ void RegisterRestore(CLI::App& app, int* exit_code) {
           {"head", r.head.value()},
           {"events", r.verify.events.value()},
           {"checkpoint_size", r.verify.checkpoint_size.value()},
-          {"signature_checked", r.key_restored && !r.verify.checkpoint_size.is_zero()}};
+          {"signature_checked", r.key_restored && !r.verify.checkpoint_size.is_zero()},
+          {"keys_expired", r.keys_expired},
+          {"sealed_tickets", r.keys_expired ? r.tickets : 0}};
       fmt::print("{}\n", boost::json::serialize(o));
     } else {
       fmt::print(
@@ -71,6 +73,14 @@ void RegisterRestore(CLI::App& app, int* exit_code) {
                    r.key_restored ? ", its signature with the restored key"
                                   : " (no key in the backup: its signature not checked)");
       }
+    }
+    if (r.keys_expired) {
+      // Said on stderr too, so that a --json run in a script still shows it to the operator.
+      fmt::print(stderr,
+                 "note: the key store copy of backup {} was expired: the personal fields of all "
+                 "{} tickets of the restored ledger read sealed, for good (docs/privacy.md, "
+                 "\"Backups and restores\")\n",
+                 r.backup.backup_id, r.tickets);
     }
     *exit_code = 0;
   });

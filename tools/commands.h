@@ -22,5 +22,6 @@ void RegisterBackup(CLI::App& app, int* exit_code);
 void RegisterRestore(CLI::App& app, int* exit_code);
 void RegisterMailgate(CLI::App& app, int* exit_code);
 void RegisterErase(CLI::App& app, int* exit_code);
+void RegisterKeys(CLI::App& app, int* exit_code);
 
 }  // namespace tl::tools

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   tl::tools::RegisterRestore(app, &exit_code);
   tl::tools::RegisterMailgate(app, &exit_code);
   tl::tools::RegisterErase(app, &exit_code);
+  tl::tools::RegisterKeys(app, &exit_code);
   tl::tools::SetEnvNames(app);  // after every Register: no flag is left without its variable
   try {
     app.parse(argc, argv);

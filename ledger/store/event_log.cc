@@ -314,6 +314,18 @@ privacy::KeyStore* EventLog::keys() const { return impl_->keys.get(); }
 
 Status EventLog::OpenPersonal(Event& event) const { return impl_->OpenPersonal(event); }
 
+Status EventLog::OpenPersonal(Event& event, DataKeyCache* cache) const {
+  return impl_->OpenPersonal(event, cache);
+}
+
+Result<const privacy::KeyLookup*> DataKeyCache::Get(const privacy::KeyStore& keys,
+                                                    uint64_t ticket) {
+  if (auto it = keys_.find(ticket); it != keys_.end()) return &it->second;
+  TL_ASSIGN_OR_RETURN(privacy::KeyLookup found, keys.Get(ticket));
+  if (keys_.size() >= capacity_) keys_.clear();
+  return &keys_.emplace(ticket, std::move(found)).first->second;
+}
+
 Status EventLog::Scan(Seq from, Seq to,
                       const std::function<Status(const StoredEvent&)>& visit) const {
   if (from.is_zero()) from = Seq{1};

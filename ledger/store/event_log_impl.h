@@ -101,7 +101,7 @@ struct EventLog::Impl {
   }
 
   // The personal fields of a decoded event as a reader may see them (EventLog::OpenPersonal).
-  Status OpenPersonal(Event& event) const {
+  Status OpenPersonal(Event& event, DataKeyCache* cache = nullptr) const {
     if (!sealed || !event.stream.is_ticket() || !HasPersonalFields(event.payload)) {
       return Status::Ok();
     }
@@ -109,7 +109,10 @@ struct EventLog::Impl {
       event.personal = PersonalData::kSealed;
       return Status::Ok();
     }
-    return OpenPersonalFields(event, *keys);
+    if (!cache) return OpenPersonalFields(event, *keys);
+    TL_ASSIGN_OR_RETURN(const privacy::KeyLookup* key,
+                        cache->Get(*keys, event.stream.ticket.value()));
+    return OpenPersonalFields(event, *key);
   }
 
   static Status ChainEntryMissing(Seq seq) {

@@ -88,9 +88,11 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
     // the whole history durable once, at the end. (This is most of the speed at 500 k tickets.)
     log_options.sync = false;
     // A generated history is sealed like a live one (docs/privacy.md).
-    auto keys = app::OpenDataKeys(options.data, options.master_key, /*create=*/true);
-    if (!keys.ok()) return keys.status();
-    log_options.keys = std::move(keys).value();
+    if (options.seal) {
+      auto keys = app::OpenDataKeys(options.data, options.master_key, /*create=*/true);
+      if (!keys.ok()) return keys.status();
+      log_options.keys = std::move(keys).value();
+    }
     auto opened = ledger::EventLog::Open(options.data, log_options);
     if (!opened.ok()) return opened.status();
     std::unique_ptr<ledger::EventLog> log = std::move(opened).value();
@@ -128,9 +130,10 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
 }
 
 Status GenerateUnlessPresent(const std::string& dir, uint64_t inquiries, uint64_t seed,
-                             const std::function<void(uint64_t arrived)>& progress) {
+                             const std::function<void(uint64_t arrived)>& progress, bool seal) {
   if (MayHoldLedger(dir)) return Status::Ok();
   GenerateOptions options;
+  options.seal = seal;
   options.data = dir;
   options.inquiries = inquiries;
   options.seed = seed;

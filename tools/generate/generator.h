@@ -19,6 +19,9 @@ struct GenerateOptions {
   uint64_t seed = 1;
   int days = 200;
   ledger::TimeNs end = 0;  // the history covers [end - days, end)
+  // Seal the personal fields (docs/privacy.md). false only for the benchmarks' A/B of sealing
+  // (bench seal): the same history with its fields stored as they are, and no key store.
+  bool seal = true;
 };
 
 struct GenerateSummary {
@@ -39,6 +42,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options,
 // The benchmarks' histories: `inquiries` over the 400 days before 2026-11-02, generated into
 // `dir` unless it already holds a ledger (they are kept between runs). `progress` as Generate's.
 Status GenerateUnlessPresent(const std::string& dir, uint64_t inquiries, uint64_t seed,
-                             const std::function<void(uint64_t arrived)>& progress);
+                             const std::function<void(uint64_t arrived)>& progress,
+                             bool seal = true);
 
 }  // namespace tl::tools::generate
