@@ -56,6 +56,7 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
   PutOptionalTime(out, t.last_invited_at);
   out.PutBool(t.invited_since_resolution);
   out.PutBool(t.acknowledged);
+  out.PutBool(t.erased);
 }
 
 TicketState DecodeTicketState(CheckpointReader& in) {
@@ -101,6 +102,7 @@ TicketState DecodeTicketState(CheckpointReader& in) {
   t.last_invited_at = GetOptionalTime(in);
   t.invited_since_resolution = in.GetBool();
   t.acknowledged = in.GetBool();
+  t.erased = in.GetBool();
   return t;
 }
 
