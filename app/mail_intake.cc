@@ -126,12 +126,14 @@ void MailIntake::TakeAsync(std::string_view raw, std::string queue, std::string 
     case mail::IntakeKind::kReply: {
       auto ticket = existing(decision.ticket);
       if (!ticket.ok()) return done(ticket.status());
-      if (*ticket) {
+      // A reply to an erased ticket opens a new one: its requester's mail is not lost, and no
+      // readable field links the new ticket to the erased one (docs/mail.md).
+      if (*ticket && !(*ticket)->erased) {
         return commands_.ActAsync(
             TicketId(decision.ticket), ledger::RequesterMessage{ReplyTextOf(message, **ticket)},
             std::move(meta), Finish(IntakeAction::kRequesterMessage, std::move(done)));
       }
-      break;  // a tag naming no ticket: a new request
+      break;  // a tag naming no ticket, or an erased one: a new request
     }
     case mail::IntakeKind::kNew:
       break;

@@ -277,3 +277,33 @@ TEST_CASE("mail names the role requester as actor, and another sender only in th
   CHECK(exported.out.find("ola.nordmann") == std::string::npos);
   CHECK(exported.out.find("per.hansen") == std::string::npos);
 }
+
+TEST_CASE("a reply to an erased ticket opens a new ticket, not linked to the erased one",
+          "[mail][loopback][privacy]") {
+  Api api(MailOptions());
+  HttpClient mailgate = api.Client("mailgate");
+  auto opened = PostMail(mailgate, Corpus("01-plain-utf8.eml"));
+  REQUIRE(opened.status == 201);
+  const uint64_t erased = opened.Json().at("id").to_number<uint64_t>();
+  auto erasure = api.Client("admin").Post(
+      "/api/v1/privacy/erasures", json::object{{"ticket", erased}, {"reason", "request 3"}});
+  REQUIRE(erasure.status == 200);
+  HttpClient auditor = api.Client("auditor");
+  const std::string erased_history = "/api/v1/tickets/" + std::to_string(erased) + "/history";
+  const std::string history_before = auditor.Get(erased_history).body;
+
+  auto reply = PostMail(mailgate, Reply(erased, "reply-after-erasure@uni-ost.example.no"));
+  INFO(reply.body);
+  REQUIRE(reply.status == 201);
+  CHECK(reply.Json().at("action") == "opened");
+  const uint64_t fresh = reply.Json().at("id").to_number<uint64_t>();
+  CHECK(fresh != erased);
+  auto ticket = api.Client("reader").Get("/api/v1/tickets/" + std::to_string(fresh)).Json();
+  CHECK(ticket.at("requester") == "ola.nordmann@uni-ost.example.no");
+  CHECK(ticket.at("parent").is_null());
+  CHECK(auditor.Get(erased_history).body == history_before);  // nothing appended to it
+  // The same message again is the same answer, and opens nothing more.
+  auto again = PostMail(mailgate, Reply(erased, "reply-after-erasure@uni-ost.example.no"));
+  CHECK(again.status == 200);
+  CHECK(again.Json().at("id") == reply.Json().at("id"));
+}
