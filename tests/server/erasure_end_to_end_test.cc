@@ -58,7 +58,7 @@ std::string RandomSuffix() {
 struct Finding {
   std::string needle;
   std::string file;
-  std::string view;  // "raw bytes", or "sst_dump of column family <name>"
+  std::string view;  // raw bytes or sst_dump's output, and a table's column family
 };
 
 std::string Describe(const std::vector<Finding>& findings) {
@@ -86,7 +86,8 @@ std::vector<Finding> ScanFiles(const std::string& root, const std::vector<Needle
     }
     for (const Needle& needle : needles) {
       if (content.find(needle.bytes) != std::string::npos) {
-        findings.push_back({needle.what, name, "raw bytes"});
+        findings.push_back(
+            {needle.what, name, table ? "raw bytes, column family " + family : "raw bytes"});
       } else if (table && dumped.find(scan::Hex(needle.bytes)) != std::string::npos) {
         findings.push_back({needle.what, name, "sst_dump of column family " + family});
       }
