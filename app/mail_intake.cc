@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "ledger/domain/personal_fields.h"
 #include "ledger/domain/ticket_rules.h"
+#include "ledger/privacy/requester_index.h"
 #include "mail/inbound_message.h"
 #include "mail/intake_rules.h"
 
@@ -23,6 +25,18 @@ std::string TextOf(const mail::InboundMessage& message) {
   if (!ledger::IsBlank(message.body_text)) return message.body_text;
   if (!ledger::IsBlank(message.subject)) return message.subject;
   return "(empty message)";
+}
+
+// The text of a reply to ticket `ticket`: the message's text, headed by the sender's address when
+// someone other than the ticket's requester wrote it. The event's actor is the role
+// `requester` (never an address, docs/api.md "Personal data and erasure"), so who wrote the
+// mail is kept here, in the sealed body, where an erasure reaches it.
+std::string ReplyTextOf(const mail::InboundMessage& message, const ledger::TicketState& ticket) {
+  if (privacy::NormalizeAddress(message.from.address) ==
+      privacy::NormalizeAddress(ticket.requester)) {
+    return TextOf(message);
+  }
+  return fmt::format("From: {}\n\n{}", message.from.address, TextOf(message));
 }
 
 // Done with the outcome `action` of a command's result.
@@ -79,7 +93,7 @@ void MailIntake::TakeAsync(std::string_view raw, std::string queue, std::string 
   };
 
   CommandMeta meta;
-  meta.actor = message.from.address;
+  meta.actor = std::string(ledger::kRequesterActor);
   meta.recorded_by = std::move(recorded_by);
   meta.event_id = CommandIdOf(message);
 
@@ -112,12 +126,14 @@ void MailIntake::TakeAsync(std::string_view raw, std::string queue, std::string 
     case mail::IntakeKind::kReply: {
       auto ticket = existing(decision.ticket);
       if (!ticket.ok()) return done(ticket.status());
-      if (*ticket) {
-        return commands_.ActAsync(TicketId(decision.ticket),
-                                  ledger::RequesterMessage{TextOf(message)}, std::move(meta),
-                                  Finish(IntakeAction::kRequesterMessage, std::move(done)));
+      // A reply to an erased ticket opens a new one: its requester's mail is not lost, and no
+      // readable field links the new ticket to the erased one (docs/mail.md).
+      if (*ticket && !(*ticket)->erased) {
+        return commands_.ActAsync(
+            TicketId(decision.ticket), ledger::RequesterMessage{ReplyTextOf(message, **ticket)},
+            std::move(meta), Finish(IntakeAction::kRequesterMessage, std::move(done)));
       }
-      break;  // a tag naming no ticket: a new request
+      break;  // a tag naming no ticket, or an erased one: a new request
     }
     case mail::IntakeKind::kNew:
       break;

@@ -22,7 +22,8 @@ namespace tl::projections {
 // other model folds over its states, so its version stamp is part of theirs (CheckpointStamp).
 // Bump the version when ledger::TicketState's folding or the encoding changes.
 inline constexpr std::string_view kTicketModel = "tickets";
-// 2: TicketState::erased is encoded.
+// 2: the state's `erased` mark is encoded (a restart from a version 1 checkpoint read an
+// erased ticket as not erased).
 inline constexpr uint32_t kTicketModelVersion = 2;
 
 // The seq of the checkpoint each model started from (0: rebuilt from seq 1).

@@ -2,13 +2,14 @@
 // docs/mail.md, "The feedback link"). Small HTML, no script, usable with a keyboard and a
 // screen reader: a fieldset of five labelled radio buttons and a labelled comment box. The
 // signed token (app/feedback_links.h) names the ticket and the resolution; a POST appends
-// `feedback_received` with the requester as actor, through the command path, once: its event id
-// is derived from the resolution, so a second POST (or a double click) is a replay, answered
+// `feedback_received` with the role `requester` as actor, through the command path, once: its event
+// id is derived from the resolution, so a second POST (or a double click) is a replay, answered
 // with the "already recorded" page.
 #include <fmt/format.h>
 
 #include <chrono>
 
+#include "ledger/domain/personal_fields.h"
 #include "server/handlers.h"
 #include "server/json_input.h"
 
@@ -140,7 +141,7 @@ std::optional<Response> PostFeedbackPage(const Request& req, FeedbackPages& page
     feedback.comment = comment->second.substr(0, 4000);
   }
   app::CommandMeta meta;
-  meta.actor = ticket.requester;
+  meta.actor = std::string(ledger::kRequesterActor);  // never an address: docs/api.md
   meta.recorded_by = "feedback-link";
   meta.event_id = ledger::EventId::FromName(
       "feedback", fmt::format("{}.{}", claim.ticket.value(), claim.resolved_at));

@@ -86,11 +86,24 @@ void RegisterImport(CLI::App& app, int* exit_code) {
   cmd->add_option("--chunk", options->chunk, "Requests per bulk append")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
+  auto compression = std::make_shared<std::string>("none");
+  cmd->add_option("--log-compression", *compression,
+                  "Compression of the log's table files: none, snappy, lz4, zstd "
+                  "(docs/operations.md, \"Compression of the log\")")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "snappy", "lz4", "zstd"}));
   // Hidden (no group): fault injection for tests of resuming after a crash.
   cmd->add_option("--crash-after", options->crash_after, "")->group("");
   cmd->add_flag("--json", *json, "Print the summary as one JSON object");
   cmd->add_flag("!--no-progress", options->progress, "No progress lines on stderr");
-  cmd->callback([options, formats, mappings, inputs, json, exit_code] {
+  cmd->callback([options, formats, mappings, inputs, json, compression, exit_code] {
+    auto parsed = ledger::ParseTableCompression(*compression);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "error: {}\n", parsed.status().ToString());
+      *exit_code = 2;
+      return;
+    }
+    options->log_compression = *parsed;
     auto sources = PairSources(*formats, *mappings, *inputs);
     if (!sources.ok()) {
       fmt::print(stderr, "error: {}\n", sources.status().ToString());

@@ -74,6 +74,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     bool rebuild = false;
     std::string url_file;
     bool plain_write_path = false;
+    std::string log_compression = "none";
     int64_t max_time_ahead_s = app::CommandHandler::kDefaultMaxAhead / ledger::kNanosPerSecond;
     std::string signing_key;
     std::string master_key;
@@ -178,6 +179,11 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_flag("--plain-write-path", args->plain_write_path,
                 "Commit without the write path's tunings: no sync stage, RocksDB's own WAL "
                 "files (docs/benchmarks.md, \"Tuning\")");
+  cmd->add_option("--log-compression", args->log_compression,
+                  "Compression of the log's table files written from now on: none, snappy, lz4, "
+                  "zstd (docs/operations.md, \"Compression of the log\")")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "snappy", "lz4", "zstd"}));
   cmd->add_option("--max-time-ahead", args->max_time_ahead_s,
                   "Refuse (422 time_in_future) an occurred_at more than this many seconds ahead "
                   "of the server's clock")
@@ -230,6 +236,9 @@ void RegisterServe(CLI::App& app, int* exit_code) {
     if (!args->no_page) options.static_assets = server::web::ServeStaticAsset;
     options.projections.use_checkpoints = !args->rebuild;
     if (args->plain_write_path) options.log.tuning = ledger::LogOptions::Tuning::Plain();
+    auto compression = ledger::ParseTableCompression(args->log_compression);
+    if (!compression.ok()) return fail(compression.status());
+    options.log.compression = *compression;
     options.signing_key = args->signing_key;
     options.master_key = args->master_key;
     options.origin = args->origin;
@@ -289,6 +298,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
              {"page", !args->no_page},
              {"rebuild", args->rebuild},
              {"plain_write_path", args->plain_write_path},
+             {"log_compression", args->log_compression},
              {"max_time_ahead_s", args->max_time_ahead_s},
              {"metrics_top_values", static_cast<uint64_t>(args->metrics_top_values)},
              {"signing_key", args->signing_key.empty() ? "(data directory)" : args->signing_key},

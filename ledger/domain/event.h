@@ -196,6 +196,11 @@ struct Event {
   // kClear: their text. kSealed: the stored sealed bytes (read without keys, as an auditor
   // does). kErased: empty, because the ticket's data key was destroyed (docs/privacy.md).
   PersonalData personal = PersonalData::kClear;
+  // Not stored: with personal == kErased, whether a personal field held text before its key was
+  // destroyed (a sealed field's length says so, not what it said). What reports count of the
+  // texts' presence, such as a resolution with a solution, stays what it was (docs/api.md,
+  // "After erasure": the reports keep their counts).
+  bool erased_text = false;
   bool operator==(const Event&) const = default;
 };
 

@@ -15,6 +15,12 @@
 
 namespace tl::ledger {
 
+// The actor of an event the requester authored (a mail, the feedback form, a reply the
+// importer or generator records as theirs). Actors are not sealed (docs/api.md, "Personal data
+// and erasure"), so a requester's address must never be one: the role stands in for it, and who
+// the requester is lives only in the ticket's sealed `requester` field.
+inline constexpr std::string_view kRequesterActor = "requester";
+
 // Calls `visit(field_name, value)` for each personal field the payload holds (an update's
 // requester or subject only when the update changes it), in a fixed order. The names are part
 // of the stored format: they are bound into each sealed field's associated data.

@@ -119,7 +119,8 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, LogOpti
   TL_ASSIGN_OR_RETURN(
       impl->store,
       RocksStore::Open(dir, {options.create_if_missing && !options.read_only, options.read_only,
-                             options.tuning.direct_wal, options.sync, options.fault_injector}));
+                             options.tuning.direct_wal, options.sync, options.compression,
+                             options.fault_injector}));
   TL_ASSIGN_OR_RETURN(impl->sealed, CheckFormat(*impl->store, options.keys != nullptr));
   if (!options.read_only && impl->sealed != (options.keys != nullptr)) {
     // One ledger never mixes sealed and clear personal fields.

@@ -23,6 +23,7 @@
 #include "ledger/domain/result.h"
 #include "ledger/privacy/key_store.h"
 #include "ledger/store/backup.h"
+#include "ledger/store/table_compression.h"
 
 namespace tl::ledger {
 
@@ -58,6 +59,7 @@ struct LogOptions {
     bool operator==(const Tuning&) const = default;
   };
   Tuning tuning;
+  TableCompression compression = TableCompression::kNone;
   // The ticket data keys (docs/privacy.md). Given, the log seals every personal field it
   // writes under its ticket's key (a new ticket's key is made, synced, before its events are
   // written) and opens them on every read; the ledger is marked sealed when it is created, and a

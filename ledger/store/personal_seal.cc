@@ -30,7 +30,9 @@ Status OpenPersonalFields(Event& event, const privacy::KeyLookup& key) {
   if (!event.stream.is_ticket() || !HasPersonalFields(event.payload)) return Status::Ok();
   switch (key.state) {
     case privacy::KeyState::kErased:
-      ForEachPersonalField(event.payload, [](std::string_view, std::string& value) {
+      ForEachPersonalField(event.payload, [&](std::string_view, std::string& value) {
+        // Sealed text is its plaintext plus the overhead: only an empty field is no longer.
+        if (value.size() > privacy::kSealedOverhead) event.erased_text = true;
         value.clear();
         value.shrink_to_fit();
       });

@@ -1,6 +1,7 @@
 #include "ledger/store/rocks_store.h"
 
 #include <fmt/format.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
@@ -10,10 +11,12 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "ledger/store/fault_file_system.h"
@@ -85,8 +88,23 @@ class ErrorWatch : public rocksdb::EventListener {
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
+rocksdb::CompressionType ToRocks(TableCompression compression) {
+  switch (compression) {
+    case TableCompression::kNone:
+      return rocksdb::kNoCompression;
+    case TableCompression::kSnappy:
+      return rocksdb::kSnappyCompression;
+    case TableCompression::kLz4:
+      return rocksdb::kLZ4Compression;
+    case TableCompression::kZstd:
+      return rocksdb::kZSTD;
+  }
+  return rocksdb::kNoCompression;
+}
+
 rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
-                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+                                           const std::shared_ptr<rocksdb::Cache>& cache,
+                                           TableCompression compression) {
   rocksdb::ColumnFamilyOptions options;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
@@ -102,7 +120,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family,
     options.memtable_whole_key_filtering = true;
   }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options.compression = rocksdb::kNoCompression;  // Debian's build has snappy; events are small
+  options.compression = ToRocks(compression);  // none by default: table_compression.h
   // Keys of events and chain only grow, and a stream's keys grow within its prefix: an insert
   // hint per prefix turns the memtable's skip-list search into an append (profiled: the
   // search was most of the write path's memtable cost).
@@ -128,6 +146,26 @@ void StopPerfCounters() {
 }
 
 }  // namespace
+
+Result<TableCompression> ParseTableCompression(std::string_view name) {
+  static constexpr std::pair<std::string_view, TableCompression> kNames[] = {
+      {"none", TableCompression::kNone},
+      {"snappy", TableCompression::kSnappy},
+      {"lz4", TableCompression::kLz4},
+      {"zstd", TableCompression::kZstd}};
+  for (const auto& [known, compression] : kNames) {
+    if (name != known) continue;
+    const rocksdb::CompressionType type = ToRocks(compression);
+    const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+    if (type != rocksdb::kNoCompression &&
+        std::find(supported.begin(), supported.end(), type) == supported.end()) {
+      return Status::BadField(fmt::format("this build of RocksDB cannot write {} tables", name));
+    }
+    return compression;
+  }
+  return Status::BadField(
+      fmt::format("unknown compression \"{}\": none, snappy, lz4 or zstd", name));
+}
 
 // The one place rocksdb::Status becomes ours, by what the caller does next: storage full
 // (retry once space is freed), the data damaged (stop and investigate), anything else a
@@ -246,7 +284,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, Opt
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (int i = 0; i < kFamilyCount; ++i) {
     descriptors.emplace_back(std::string(kFamilyNames[i]),
-                             FamilyOptions(static_cast<Family>(i), cache));
+                             FamilyOptions(static_cast<Family>(i), cache, opts.compression));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -13,6 +13,7 @@
 
 #include "ledger/domain/result.h"
 #include "ledger/store/fault_injection.h"
+#include "ledger/store/table_compression.h"
 
 namespace rocksdb {
 class DB;
@@ -48,6 +49,7 @@ class RocksStore {
     // caller syncs the WAL after its commits: only then do direct writes pay.
     bool direct_wal = false;
     bool syncs_commits = true;
+    TableCompression compression = TableCompression::kNone;
     // Tests only: the faults to inject under RocksDB (fault_injection.h). Null: none.
     std::shared_ptr<FaultInjector> fault_injector;
   };

@@ -233,3 +233,77 @@ TEST_CASE("ticketledger mailgate posts standard input and exits 75 when the serv
                          Corpus("05-utf8-base64.eml"));
   CHECK(away.exit_code == 75);
 }
+
+TEST_CASE("mail names the role requester as actor, and another sender only in the sealed body",
+          "[mail][loopback][privacy]") {
+  Api api(MailOptions());
+  HttpClient mailgate = api.Client("mailgate");
+  auto opened = PostMail(mailgate, Corpus("01-plain-utf8.eml"));
+  REQUIRE(opened.status == 201);
+  const uint64_t id = opened.Json().at("id").to_number<uint64_t>();
+  REQUIRE(PostMail(mailgate, Reply(id, "reply-own@uni-ost.example.no")).status == 201);
+  std::string stranger = Reply(id, "reply-other@uni-ost.example.no");
+  const std::string own_from = "Ola Nordmann <ola.nordmann@uni-ost.example.no>";
+  stranger.replace(stranger.find(own_from), own_from.size(), "Per <per.hansen@uni-ost.example.no>");
+  REQUIRE(PostMail(mailgate, stranger).status == 201);
+
+  const json::array history = api.Client("auditor")
+                                  .Get("/api/v1/tickets/" + std::to_string(id) + "/history")
+                                  .Json()
+                                  .at("events")
+                                  .as_array();
+  std::vector<std::string> bodies;
+  for (const json::value& e : history) {
+    const std::string actor(e.at("actor").as_string());
+    INFO(json::serialize(e));
+    CHECK(actor.find('@') == std::string::npos);
+    if (e.at("type") == "opened" || e.at("type") == "requester_messaged") {
+      CHECK(actor == "requester");
+    }
+    if (e.at("type") == "requester_messaged") {
+      bodies.emplace_back(e.at("data").at("body").as_string());
+    }
+  }
+  REQUIRE(bodies.size() == 3);  // the first mail's text, the requester's reply, the other's
+  CHECK(bodies[1].rfind("From:", 0) == std::string::npos);
+  CHECK(bodies[2].rfind("From: per.hansen@uni-ost.example.no\n\n", 0) == 0);
+
+  // Stored, no address is readable anywhere: actors are roles, the rest is sealed.
+  REQUIRE(api.server.Stop() == 0);
+  auto exported = RunCommand(
+      {TicketledgerBinary(), "export", "--data", api.server.data_dir(), "--format", "ndjson"});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(exported.out.find("\"actor\":\"requester\"") != std::string::npos);
+  CHECK(exported.out.find("ola.nordmann") == std::string::npos);
+  CHECK(exported.out.find("per.hansen") == std::string::npos);
+}
+
+TEST_CASE("a reply to an erased ticket opens a new ticket, not linked to the erased one",
+          "[mail][loopback][privacy]") {
+  Api api(MailOptions());
+  HttpClient mailgate = api.Client("mailgate");
+  auto opened = PostMail(mailgate, Corpus("01-plain-utf8.eml"));
+  REQUIRE(opened.status == 201);
+  const uint64_t erased = opened.Json().at("id").to_number<uint64_t>();
+  auto erasure = api.Client("admin").Post(
+      "/api/v1/privacy/erasures", json::object{{"ticket", erased}, {"reason", "request 3"}});
+  REQUIRE(erasure.status == 200);
+  HttpClient auditor = api.Client("auditor");
+  const std::string erased_history = "/api/v1/tickets/" + std::to_string(erased) + "/history";
+  const std::string history_before = auditor.Get(erased_history).body;
+
+  auto reply = PostMail(mailgate, Reply(erased, "reply-after-erasure@uni-ost.example.no"));
+  INFO(reply.body);
+  REQUIRE(reply.status == 201);
+  CHECK(reply.Json().at("action") == "opened");
+  const uint64_t fresh = reply.Json().at("id").to_number<uint64_t>();
+  CHECK(fresh != erased);
+  auto ticket = api.Client("reader").Get("/api/v1/tickets/" + std::to_string(fresh)).Json();
+  CHECK(ticket.at("requester") == "ola.nordmann@uni-ost.example.no");
+  CHECK(ticket.at("parent").is_null());
+  CHECK(auditor.Get(erased_history).body == history_before);  // nothing appended to it
+  // The same message again is the same answer, and opens nothing more.
+  auto again = PostMail(mailgate, Reply(erased, "reply-after-erasure@uni-ost.example.no"));
+  CHECK(again.status == 200);
+  CHECK(again.Json().at("id") == reply.Json().at("id"));
+}

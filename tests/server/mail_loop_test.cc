@@ -173,7 +173,10 @@ TEST_CASE("mail loop: a mail in, acknowledgement, reply, agent reply, invitation
   auto ticket = reader.Get("/api/v1/tickets/" + std::to_string(id)).Json();
   CHECK(ticket.at("feedback").at("score") == 5);
   CHECK(ticket.at("feedback").at("comment") == "Takk for hjelpen");
-  CHECK(EventsOfType(api, "feedback_received").size() == 1);
+  REQUIRE(EventsOfType(api, "feedback_received").size() == 1);
+  // The requester's feedback names the role, never the address (docs/api.md, "Personal data
+  // and erasure").
+  CHECK(EventsOfType(api, "feedback_received").at(0).at("actor") == "requester");
   // A forged link is not valid.
   CHECK(anyone.Get(path.substr(0, path.size() - 1) + (path.back() == '0' ? "1" : "0")).status ==
         404);

@@ -40,6 +40,7 @@ std::string Description(std::mt19937_64& rng) {
 
 struct RandomHistory::Pending {
   std::vector<AppendRequest> requests;
+  std::vector<uint64_t> erased;  // tickets whose keys go once `requests` are committed
 };
 
 RandomHistory::RandomHistory(RandomHistoryOptions options)
@@ -87,6 +88,7 @@ void RandomHistory::Queue(Pending& pending, StreamId stream, std::vector<Payload
     if (stream.ticket.value() > states_.size()) {
       states_.resize(stream.ticket.value());
       imported_.resize(stream.ticket.value());
+      erased_.resize(stream.ticket.value());
     }
     version = states_[stream.ticket.value() - 1].version;
   } else if (stream.kind == StreamId::Kind::kQueue) {
@@ -146,6 +148,18 @@ void RandomHistory::ChangeMembers(Pending& pending) {
   if (decided.ok() && *decided) {
     Queue(pending, StreamId::Queue(name), {std::move(**decided)}, now_, "admin");
   }
+}
+
+void RandomHistory::Erase(Pending& pending) {
+  const TicketId id(Pick(states_.size()) + 1);
+  if (erased_[id.value() - 1]) return;
+  const TicketState& t = states_[id.value() - 1];
+  Queue(pending, StreamId::Ticket(id), {PersonalDataErased{"request of the data subject"}},
+        std::max(now_, t.updated_at), "admin");
+  erased_[id.value() - 1] = true;
+  ++erasures_;
+  pending.erased.push_back(id.value());
+  active_.erase(std::remove(active_.begin(), active_.end(), id), active_.end());
 }
 
 void RandomHistory::OpenTicket(Pending& pending) {
@@ -276,7 +290,12 @@ Status RandomHistory::Flush(EventLog& log, Pending& pending) {
   for (const auto& r : results) {
     if (!r.ok()) return Status::Internal("random history refused: " + r.status().ToString());
   }
-  return Status::Ok();
+  if (pending.erased.empty()) return Status::Ok();
+  // The erasures' events are committed: now their keys go (app/erasure.h's order).
+  if (!log.keys()) return Status::Internal("random history: erasures need a log with data keys");
+  Status destroyed = log.keys()->Destroy(pending.erased);
+  pending.erased.clear();
+  return destroyed;
 }
 
 Status RandomHistory::Extend(EventLog& log, size_t tickets) {
@@ -291,6 +310,8 @@ Status RandomHistory::Extend(EventLog& log, size_t tickets) {
     const double r = std::uniform_real_distribution<double>(0, 1)(rng_);
     if (r < 0.005) {
       ChangeMembers(pending);
+    } else if (r < 0.005 + options_.erasure_share && !states_.empty()) {
+      Erase(pending);
     } else if (r < 0.2 || active_.empty()) {
       OpenTicket(pending);
     } else {

@@ -11,6 +11,12 @@
 // changes along the way. occurred_at sometimes lags the simulated clock (back-dated entries),
 // so it is not monotonic along the log, as in imported history.
 //
+// With `erasure_share` > 0, tickets are erased now and then among the other actions, as
+// POST /api/v1/privacy/erasures does (app/erasure.h): a `personal_data_erased` event, then, once
+// it is committed, the ticket's data key destroyed. That needs a log opened with data keys
+// (OpenSealedLog); an erased ticket sees no more activity (its personal fields could not be
+// sealed), though it may still become a parent.
+//
 // Appends go through EventLog::AppendBatch in bulk, with a simulated clock for recorded_at:
 // open the log with clock() so that equal options give byte-identical logs. The builder keeps
 // its own fold of the state, so one history can be extended across reopened logs.
@@ -35,6 +41,8 @@ struct RandomHistoryOptions {
   ledger::TimeNs mean_gap = 10 * kMinute;
   double imported_share = 0.1;
   size_t batch = 256;  // appends per AppendBatch
+  // The chance that a step of the desk is an erasure of a ticket's personal data.
+  double erasure_share = 0;
 };
 
 class RandomHistory {
@@ -49,6 +57,7 @@ class RandomHistory {
 
   uint64_t events() const { return events_; }
   uint64_t tickets() const { return states_.size(); }
+  uint64_t erasures() const { return erasures_; }
 
  private:
   struct Pending;
@@ -56,6 +65,7 @@ class RandomHistory {
   void OpenTicket(Pending& pending);
   void Act(Pending& pending);
   void ChangeMembers(Pending& pending);
+  void Erase(Pending& pending);
   // Folds the payloads into the builder's state and queues them as one append.
   void Queue(Pending& pending, ledger::StreamId stream, std::vector<ledger::Payload> payloads,
              ledger::TimeNs at, const std::string& actor,
@@ -76,10 +86,12 @@ class RandomHistory {
   ledger::TimeNs now_;
   uint64_t events_ = 0;
   uint64_t commands_ = 0;  // for event ids
+  uint64_t erasures_ = 0;
   bool defined_ = false;
   ledger::ReferenceData reference_;
   std::vector<ledger::TicketState> states_;  // [id - 1]
   std::vector<bool> imported_;               // [id - 1]
+  std::vector<bool> erased_;                 // [id - 1]
   std::vector<ledger::TicketId> active_;     // tickets that still see activity
 };
 

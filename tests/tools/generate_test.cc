@@ -242,6 +242,16 @@ TEST_CASE("generate writes a small history that verify accepts", "[tools][genera
   CHECK(head.last_ticket >= TicketId{300});  // the inquiries, and the change tickets they spawned
   CHECK(head.seq > Seq{300 * 5});
   CHECK_THAT(verify.out, Catch::Contains(HashToHex(head.hash)));
+
+  // Actors stay readable after an erasure, so the requester's own mail, forms and feedback
+  // name the role, never the address (docs/api.md, "Personal data and erasure").
+  size_t by_requester = 0;
+  for (const Event& e : AllEvents(*log)) {
+    INFO("seq " << e.seq.value() << " actor " << e.actor);
+    CHECK(e.actor.find('@') == std::string::npos);
+    if (e.actor == "requester") ++by_requester;
+  }
+  CHECK(by_requester > 0);
 }
 
 TEST_CASE("the same seed gives the same history and another seed a different one",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ledger/domain/personal_fields.h"
 #include "tools/generate/calendar.h"
 #include "tools/generate/texts.h"
 
@@ -128,7 +129,8 @@ Status Simulator::Arrive(uint64_t index, TimeNs at) {
   // service centre (some mail goes to a team's own address); forwarded mail is registered by
   // the service centre; a call is registered by hand by whoever took it.
   size_t queue = Catalogue::kFirstLine;
-  std::string actor = requester;
+  // The requester's own mail and web forms: the role, never the address (docs/api.md).
+  std::string actor(kRequesterActor);
   std::string recorded_by = channel == Channel::kWeb ? "web-form" : "rt-mail";
   if (channel == Channel::kEmail && rng.Chance(0.07)) {
     queue = t.team;

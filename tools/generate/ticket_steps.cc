@@ -2,6 +2,7 @@
 // and schedules the next. The rates and delays are listed in docs/generate.md.
 #include <fmt/format.h>
 
+#include "ledger/domain/personal_fields.h"
 #include "tools/generate/calendar.h"
 #include "tools/generate/simulator.h"
 #include "tools/generate/texts.h"
@@ -298,9 +299,8 @@ Status Simulator::FollowUp(Ticket& t, TimeNs now) {
 }
 
 Status Simulator::RequesterWrites(Ticket& t, TimeNs now) {
-  const std::string requester = t.state.requester;
   TL_RETURN_IF_ERROR(ActAs(t, ledger::RequesterMessage{RequesterMessage(t.rng, t.keyword)},
-                           Who{requester, "rt-mail"}, now));
+                           Who{kRequesterActor, "rt-mail"}, now));
   Schedule(t, AgentDelay(t, now, 2 * kHour, 1.0), Step::kAgentTurn);
   return Status::Ok();
 }
@@ -385,18 +385,16 @@ Status Simulator::AfterResolution(Ticket& t, TimeNs now) {
   } else if (due(t.feedback_at)) {
     t.feedback_at = 0;
     const int score = FeedbackScore(t, now);
-    const std::string requester = t.state.requester;
     TL_RETURN_IF_ERROR(ActAs(t, GiveFeedback{score, FeedbackComment(t.rng, score)},
-                             Who{requester, "feedback-survey"}, now));
+                             Who{kRequesterActor, "feedback-survey"}, now));
     ++totals_.feedback;
   } else if (due(t.reopen_at)) {
     // Reopened before any pending invitation or score: those are void now.
     t.invite_at = t.feedback_at = t.reopen_at = 0;
     ++totals_.reopens;
     if (t.reopen_by_requester) {
-      const std::string requester = t.state.requester;
-      TL_RETURN_IF_ERROR(
-          ActAs(t, ledger::RequesterMessage{ReopenMessage(t.rng)}, Who{requester, "rt-mail"}, now));
+      TL_RETURN_IF_ERROR(ActAs(t, ledger::RequesterMessage{ReopenMessage(t.rng)},
+                               Who{kRequesterActor, "rt-mail"}, now));
     } else {
       const std::string actor = t.state.owner.empty() ? FirstLineAgent(t) : t.state.owner;
       TL_RETURN_IF_ERROR(Act(t, Reopen{ReopenReason(t.rng)}, actor, now));

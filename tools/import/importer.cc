@@ -219,6 +219,7 @@ Status RunImport(const ImportOptions& options, const SourceDone& done) {
   const bool folder_existed = std::filesystem::exists(data_dir, exists_error) || exists_error;
   ledger::LogOptions log_options;
   log_options.max_batch_appends = options.chunk;
+  log_options.compression = options.log_compression;
   std::future<std::unique_ptr<ledger::EventLog>> log_opening;
   if (!folder_existed || MayHoldLedger(options.data_dir)) {
     log_opening = std::async(std::launch::async, [&] {

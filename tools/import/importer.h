@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ledger/domain/result.h"
+#include "ledger/store/table_compression.h"
 #include "tools/import/prepared_source.h"
 #include "tools/import/reconciliation.h"
 
@@ -28,6 +29,8 @@ struct ImportOptions {
   std::string rejects_path;  // if set (one source only): a CSV of every row not imported, and why
   size_t chunk = 2048;       // requests per AppendBatch (and per commit)
   bool progress = true;      // progress lines on stderr
+  // How the log's table files written by this import are compressed (docs/operations.md).
+  ledger::TableCompression log_compression = ledger::TableCompression::kNone;
   // Fault injection for the resume test: after this many ticket requests of a source are
   // durable, the process ends at once (std::_Exit(137)), as if killed between two commits.
   // 0 = never.

@@ -1,5 +1,6 @@
 #include "tools/import/translator.h"
 
+#include "ledger/domain/personal_fields.h"
 #include "ledger/domain/ticket_state.h"
 #include "tools/import/row_rules.h"
 
@@ -28,7 +29,10 @@ class RowEvents {
     const auto index = static_cast<uint32_t>(events_.size() - 1);
     draft.event_id = index == 0 ? primary_ : ledger::EventId::Derived(primary_, index);
     draft.occurred_at = row_.time;
-    draft.actor = actor;
+    // A source that names the caller as who acted (a self-service step) must not put the
+    // requester's name in the readable actor (docs/api.md, "Personal data and erasure").
+    draft.actor =
+        !actor.empty() && actor == state_.requester ? std::string(ledger::kRequesterActor) : actor;
     draft.recorded_by = recorded_by_;
     draft.payload = std::move(applied.payload);
   }

@@ -1,11 +1,11 @@
 // Command tlogcheck checks ticketledger's transparency log from the outside, with Go's own
 // golang.org/x/mod/sumdb/note and sumdb/tlog doing every signature and Merkle check.
 //
-//	tlogcheck -url https://host:port -token T [-n 20] [-state FILE] [-key VKEY]
+//	tlogcheck -url https://host:port -token T [-n 20] [-seqs 3,5,8] [-state FILE] [-key VKEY]
 //	tlogcheck -dir D [-state FILE] [-key VKEY]
 //
 // It fetches the verifier key (or takes -key), opens the latest checkpoint with note.Open,
-// checks -n random inclusion proofs with tlog.CheckRecord (leaf hash = tlog.RecordHash of the
+// checks -n random inclusion proofs (and one for each of -seqs) with tlog.CheckRecord (leaf hash = tlog.RecordHash of the
 // entry's bytes) and a consistency proof with tlog.CheckTree from an older tree: the checkpoint
 // in -state (which is then replaced by the new one), or else size/2, whose root is taken from
 // the inclusion proof of its last leaf (every sibling of the last leaf is a left sibling) and
@@ -43,6 +43,7 @@ var (
 	n     = flag.Int("n", 20, "inclusion proofs to check (HTTP mode)")
 	state = flag.String("state", "", "file with the last verified checkpoint; updated on success")
 	vkey  = flag.String("key", "", "verifier key to trust instead of the one the server serves")
+	extra = flag.String("seqs", "", "comma-separated seqs whose inclusion is checked too (HTTP mode)")
 )
 
 func fail(format string, args ...interface{}) {
@@ -178,6 +179,15 @@ func main() {
 		rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 		for i := 0; i < *n; i++ {
 			seqs = append(seqs, 1+rng.Int63n(latest.size))
+		}
+	}
+	if *extra != "" {
+		for _, field := range strings.Split(*extra, ",") {
+			seq, err := strconv.ParseInt(strings.TrimSpace(field), 10, 64)
+			if err != nil || seq < 1 || seq > latest.size {
+				fail("-seqs: %q is not a seq of the tree of size %d", field, latest.size)
+			}
+			seqs = append(seqs, seq)
 		}
 	}
 	for _, seq := range seqs {

@@ -104,26 +104,10 @@ bool FoundIn(const Files& files, const std::string& bytes) {
   });
 }
 
-// Every table file of `dir` as sst_dump prints it decompressed, entry by entry, values in
-// lower-case hex; empty when sst_dump is not installed. Runs on a copy of the directory, so the
-// store's own files are only read.
+// Every table file of `dir` decompressed (privacy_test_support.h); empty when sst_dump is not
+// installed.
 std::string DecompressedTables(const std::string& dir, const std::string& scratch) {
-  const std::string sst_dump = TL_SST_DUMP;
-  if (sst_dump.empty()) return "";
-  std::filesystem::remove_all(scratch);
-  std::filesystem::copy(dir, scratch, std::filesystem::copy_options::recursive);
-  std::string all;
-  for (const auto& entry : std::filesystem::directory_iterator(scratch)) {
-    if (entry.path().extension() != ".sst") continue;
-    auto dumped = tl::privacy::testing::RunProcess(
-        {sst_dump, "--file=" + entry.path().string(), "--command=scan", "--output_hex"});
-    INFO(dumped.out);
-    REQUIRE(dumped.exit_code == 0);
-    all += dumped.out;
-  }
-  std::transform(all.begin(), all.end(), all.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return all;
+  return tl::privacy::testing::DecompressedTables(TL_SST_DUMP, dir, scratch);
 }
 
 class ScanFixture {

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -45,6 +47,58 @@ std::map<std::string, std::string> ReadAllFiles(const std::string& dir) {
     files[std::filesystem::relative(entry.path(), dir).string()] = ReadFile(entry.path());
   }
   return files;
+}
+
+namespace {
+
+// A copy of `table` under `scratch`, for sst_dump to open (it may write beside the file).
+std::string CopyForDump(const std::string& table, const std::string& scratch) {
+  std::filesystem::create_directories(scratch);
+  const std::filesystem::path copy =
+      std::filesystem::path(scratch) / std::filesystem::path(table).filename();
+  std::filesystem::copy_file(table, copy, std::filesystem::copy_options::overwrite_existing);
+  return copy.string();
+}
+
+std::string RunDump(const std::vector<std::string>& argv) {
+  ProcessResult dumped = RunProcess(argv);
+  if (dumped.exit_code != 0) {
+    throw std::runtime_error(argv[0] + " " + argv[1] + " failed: " + dumped.out);
+  }
+  return dumped.out;
+}
+
+}  // namespace
+
+std::string DumpTable(const std::string& sst_dump, const std::string& table,
+                      const std::string& scratch) {
+  std::string out = RunDump(
+      {sst_dump, "--file=" + CopyForDump(table, scratch), "--command=scan", "--output_hex"});
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string TableFamily(const std::string& sst_dump, const std::string& table,
+                        const std::string& scratch) {
+  const std::string out =
+      RunDump({sst_dump, "--file=" + CopyForDump(table, scratch), "--show_properties"});
+  static constexpr std::string_view kLabel = "column family name: ";
+  const size_t at = out.find(kLabel);
+  if (at == std::string::npos) return "";
+  const size_t from = at + kLabel.size();
+  return out.substr(from, out.find('\n', from) - from);
+}
+
+std::string DecompressedTables(const std::string& sst_dump, const std::string& dir,
+                               const std::string& scratch) {
+  if (sst_dump.empty()) return "";
+  std::string all;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".sst") continue;
+    all += DumpTable(sst_dump, entry.path().string(), scratch);
+  }
+  return all;
 }
 
 std::map<std::string, FileState> Snapshot(const std::string& dir) {

@@ -32,6 +32,22 @@ class TempDir {
 // Every regular file under `dir`, recursively: path relative to `dir` -> its bytes.
 std::map<std::string, std::string> ReadAllFiles(const std::string& dir);
 
+// RocksDB's table files as its `sst_dump` tool (rocksdb-tools) reads them, for a scan that must
+// also see what compression hides (a zstd table's literals are Huffman-coded). Each runs on a
+// copy of the file under `scratch` (created if missing), so the database's own files are only
+// read; throws std::runtime_error when sst_dump fails.
+//
+// Every entry of the table decompressed, hidden versions included, keys and values in
+// lower-case hex (search it for Hex(bytes)).
+std::string DumpTable(const std::string& sst_dump, const std::string& table,
+                      const std::string& scratch);
+// The column family the table belongs to ("events", "checkpoints", ...), "" if not said.
+std::string TableFamily(const std::string& sst_dump, const std::string& table,
+                        const std::string& scratch);
+// DumpTable of every `.sst` file directly in `dir`, concatenated; "" when `sst_dump` is "".
+std::string DecompressedTables(const std::string& sst_dump, const std::string& dir,
+                               const std::string& scratch);
+
 // What a file looks like from outside, to tell that nothing under a directory changed.
 struct FileState {
   std::string content;
