@@ -20,9 +20,10 @@ namespace tl::projections {
 
 // The ticket model: every ticket's state, the reference data and the latest occurred_at. Every
 // other model folds over its states, so its version stamp is part of theirs (CheckpointStamp).
-// Bump the version when ledger::TicketState's folding or the encoding changes.
+// Bump the version when ledger::TicketState's folding or the encoding changes. 2: the state
+// without the personal texts (ledger/domain/ticket_texts.h), with the erased mark.
 inline constexpr std::string_view kTicketModel = "tickets";
-inline constexpr uint32_t kTicketModelVersion = 1;
+inline constexpr uint32_t kTicketModelVersion = 2;
 
 // The seq of the checkpoint each model started from (0: rebuilt from seq 1).
 struct LoadedSeqs {

@@ -93,9 +93,8 @@ void Compliance::Apply(const Change& change) {
   const bool counted = std::visit(Overloaded{
                                       [&](const ledger::Resolved&) {
                                         ++added[kResolved];
-                                        // From the state: a bulk replay moved the event's.
-                                        if (!ledger::IsBlank(after.solution))
-                                          ++added[kResolvedWithSolution];
+                                        // From the state, which says whether it was blank.
+                                        if (after.solution_given) ++added[kResolvedWithSolution];
                                         return true;
                                       },
                                       [&](const ledger::Stalled& p) {

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "ledger/domain/ticket_state.h"
+#include "ledger/domain/ticket_texts.h"
 #include "ledger/store/event_log.h"
 #include "projections/model_registry.h"
 #include "projections/report_service.h"
@@ -142,6 +143,12 @@ class Projections {
   size_t ticket_count() const;
   TicketPage ListTickets(const TicketFilter& filter) const;
   std::shared_ptr<const ledger::ReferenceData> Reference() const;
+
+  // The personal texts of a state this Projections gave (Ticket, ListTickets, TicketAsOf, or
+  // those of a past point's projections), read from the log (ticket_texts.h): the read models
+  // keep none. Reads the log without the models' lock.
+  Result<ledger::TicketTexts> TextsOf(const TicketState& state) const;
+  Result<std::vector<ledger::TicketTexts>> TextsOf(const std::vector<TicketState>& states) const;
 
   // Ticket `id` as it stood at a point in the past, folded from its stream in the log (see
   // the free function below).

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "ledger/domain/overloaded.h"
+#include "ledger/domain/ticket_rules.h"
 
 namespace tl::ledger {
 namespace {
@@ -19,7 +20,7 @@ void Transition(TicketState& s, TicketStatus to, TimeNs t) {
   if (s.status == TicketStatus::kResolved && to == TicketStatus::kOpen) {
     ++s.reopened;
     s.resolved_at.reset();
-    s.solution.clear();
+    s.solution_given = false;
   }
   s.status = to;
   s.status_since = t;
@@ -51,9 +52,7 @@ void Apply(TicketState& s, Ev& e) {
                    s.category = p.category;
                    s.description = Take(p.description);
                    s.queue = p.queue;
-                   s.requester = Take(p.requester);
                    s.channel = p.channel;
-                   s.subject = Take(p.subject);
                    s.parent = p.parent;
                    s.external_ref = Take(p.external_ref);
                    s.status = TicketStatus::kNew;
@@ -69,7 +68,7 @@ void Apply(TicketState& s, Ev& e) {
                  [&](const StatusChanged& p) { Transition(s, p.to, t); },
                  [&](PayloadOf<Ev, Stalled>& p) {
                    Transition(s, TicketStatus::kStalled, t);
-                   s.stalled = StallInfo{Take(p.awaiting), p.follow_up_at};
+                   s.stalled = StallInfo{p.follow_up_at};
                  },
                  [&](const Resumed&) { Transition(s, TicketStatus::kOpen, t); },
                  [&](const Assigned& p) { s.owner = p.owner; },
@@ -82,14 +81,12 @@ void Apply(TicketState& s, Ev& e) {
                    if (p.service) s.service = *p.service;
                    if (p.category) s.category = *p.category;
                    if (p.description) s.description = Take(*p.description);
-                   if (p.requester) s.requester = Take(*p.requester);
-                   if (p.subject) s.subject = Take(*p.subject);
                  },
                  [&](PayloadOf<Ev, Resolved>& p) {
                    Transition(s, TicketStatus::kResolved, t);
                    s.resolved_at = t;
                    s.last_resolved_at = t;
-                   s.solution = Take(p.solution);
+                   s.solution_given = !IsBlank(p.solution);
                    s.resolution_ns = s.active_ns;
                    s.invited_since_resolution = false;
                  },
@@ -98,21 +95,14 @@ void Apply(TicketState& s, Ev& e) {
                    s.last_invited_at = t;
                    s.invited_since_resolution = true;
                  },
-                 [&](PayloadOf<Ev, FeedbackReceived>& p) {
-                   s.feedback = Feedback{p.score, Take(p.comment)};
-                 },
+                 [&](PayloadOf<Ev, FeedbackReceived>& p) { s.feedback = Feedback{p.score}; },
                  [&](const ChildLinked& p) { s.children.push_back(p.child); },
                  [&](const QueueDefined&) {},
                  [&](const ServiceDefined&) {},
                  [&](const PersonalDataErased&) {
-                   // What the state held of the personal fields goes with the key
-                   // (docs/privacy.md): nothing of it is kept, in memory or in checkpoints.
+                   // The state holds no personal text (TicketTexts does, and is read from
+                   // the log, where the erased fields read back empty): only the mark.
                    s.erased = true;
-                   s.requester = std::string();
-                   s.subject = std::string();
-                   s.solution = std::string();
-                   if (s.stalled) s.stalled->awaiting = std::string();
-                   if (s.feedback) s.feedback->comment = std::string();
                  },
                  // Mail events record what the outbox and intake did (docs/mail.md); they
                  // change nothing of the ticket but its version.

@@ -235,13 +235,14 @@ Status Simulator::OpenChild(Ticket& t, TimeNs now) {
   command.category = Category::kChange;
   command.description = "change, " + child.keyword;
   command.queue = std::string(catalogue_.queues()[child.team].name);
-  command.requester = t.state.requester;
+  command.requester = t.requester;
   command.channel = Channel::kWeb;
   command.subject = "Change: " + child.keyword;
   command.parent = t.state.id;
 
   Ticket& slot = live_[id];  // `t` stays valid: unordered_map keeps references on insertion
   slot = std::move(child);
+  slot.requester = command.requester;
   TL_RETURN_IF_ERROR(path_.Open(command, &t.state, Who{owner, owner}, now, &slot.state));
   ++totals_.children;
   --t.children_left;
@@ -298,7 +299,7 @@ Status Simulator::FollowUp(Ticket& t, TimeNs now) {
 }
 
 Status Simulator::RequesterWrites(Ticket& t, TimeNs now) {
-  const std::string requester = t.state.requester;
+  const std::string requester = t.requester;
   TL_RETURN_IF_ERROR(ActAs(t, ledger::RequesterMessage{RequesterMessage(t.rng, t.keyword)},
                            Who{requester, "rt-mail"}, now));
   Schedule(t, AgentDelay(t, now, 2 * kHour, 1.0), Step::kAgentTurn);
@@ -385,7 +386,7 @@ Status Simulator::AfterResolution(Ticket& t, TimeNs now) {
   } else if (due(t.feedback_at)) {
     t.feedback_at = 0;
     const int score = FeedbackScore(t, now);
-    const std::string requester = t.state.requester;
+    const std::string requester = t.requester;
     TL_RETURN_IF_ERROR(ActAs(t, GiveFeedback{score, FeedbackComment(t.rng, score)},
                              Who{requester, "feedback-survey"}, now));
     ++totals_.feedback;
@@ -394,7 +395,7 @@ Status Simulator::AfterResolution(Ticket& t, TimeNs now) {
     t.invite_at = t.feedback_at = t.reopen_at = 0;
     ++totals_.reopens;
     if (t.reopen_by_requester) {
-      const std::string requester = t.state.requester;
+      const std::string requester = t.requester;
       TL_RETURN_IF_ERROR(
           ActAs(t, ledger::RequesterMessage{ReopenMessage(t.rng)}, Who{requester, "rt-mail"}, now));
     } else {
