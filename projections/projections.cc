@@ -161,12 +161,24 @@ Result<TicketState> Projections::TicketAsOf(TicketId id, const AsOf& as_of) cons
 }
 
 Result<TicketTexts> Projections::TextsOf(const TicketState& state) const {
+  // A fold over the events that occurred by a time renumbers their seqs: its states' text_seqs
+  // are not the log's, so their texts are folded from the stream.
+  if (impl_->options.occurred_by) {
+    if (!state.exists() || state.erased) return TicketTexts{};
+    return TicketTextsOf(impl_->log, state.id, state.version);
+  }
   return TicketTextsOf(impl_->log, state);
 }
 
 Result<std::vector<TicketTexts>> Projections::TextsOf(
     const std::vector<TicketState>& states) const {
-  return TicketTextsOf(impl_->log, states);
+  std::vector<TicketTexts> out;
+  out.reserve(states.size());
+  for (const TicketState& state : states) {
+    TL_ASSIGN_OR_RETURN(auto texts, TextsOf(state));
+    out.push_back(std::move(texts));
+  }
+  return out;
 }
 
 const ReportService& Projections::reports() const { return *impl_->reports; }

@@ -22,7 +22,7 @@ bool ChangesDescription(const Event& event) {
 // result with a full copy.
 bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& to) {
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-  static_assert(sizeof(TicketState) == 352,
+  static_assert(sizeof(TicketState) == 400,
                 "a TicketState field was added or removed: update CopyBeforeEvent");
 #endif
   const bool with_description = ChangesDescription(event);
@@ -68,6 +68,7 @@ bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& t
   to.resolution_ns = from.resolution_ns;
   to.last_resolved_at = from.last_resolved_at;
   to.last_invited_at = from.last_invited_at;
+  to.text_seqs = from.text_seqs;
   return with_description;
 }
 

@@ -51,6 +51,10 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
   out.PutBool(t.invited_since_resolution);
   out.PutBool(t.acknowledged);
   out.PutBool(t.erased);
+  for (Seq seq : {t.text_seqs.opened, t.text_seqs.requester, t.text_seqs.subject,
+                  t.text_seqs.stalled, t.text_seqs.resolved, t.text_seqs.feedback}) {
+    out.PutVarint(seq.value());
+  }
 }
 
 TicketState DecodeTicketState(CheckpointReader& in) {
@@ -87,6 +91,10 @@ TicketState DecodeTicketState(CheckpointReader& in) {
   t.invited_since_resolution = in.GetBool();
   t.acknowledged = in.GetBool();
   t.erased = in.GetBool();
+  for (Seq* seq : {&t.text_seqs.opened, &t.text_seqs.requester, &t.text_seqs.subject,
+                   &t.text_seqs.stalled, &t.text_seqs.resolved, &t.text_seqs.feedback}) {
+    *seq = Seq(in.GetVarint());
+  }
   return t;
 }
 

@@ -1,5 +1,9 @@
 #include "projections/ticket_texts.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 namespace tl::projections {
 
 using namespace tl::ledger;
@@ -13,7 +17,27 @@ Result<TicketTexts> TicketTextsOf(const EventLog& log, TicketId id, Version up_t
 
 Result<TicketTexts> TicketTextsOf(const EventLog& log, const TicketState& state) {
   if (!state.exists() || state.erased) return TicketTexts{};
-  return TicketTextsOf(log, state.id, state.version);
+  const TextSeqs& at = state.text_seqs;
+  if (at.opened.is_zero()) return TicketTextsOf(log, state.id, state.version);
+  // Only the events that set the texts shown, in log order: the opening first, then each later
+  // one overrides what it carries (a ticket's stream is in seq order).
+  std::vector<Seq> seqs;
+  for (Seq seq : {at.opened, at.requester, at.subject, at.stalled, at.resolved, at.feedback}) {
+    if (!seq.is_zero()) seqs.push_back(seq);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+  TicketTexts texts;
+  for (Seq seq : seqs) {
+    TL_ASSIGN_OR_RETURN(StoredEvent stored, log.ReadOne(seq));
+    if (!(stored.event.stream == StreamId::Ticket(state.id)) ||
+        stored.event.version > state.version) {
+      return Status::DataLoss(fmt::format("seq {}: not an event of ticket {} up to version {}", seq,
+                                          state.id, state.version));
+    }
+    ApplyToTicketTexts(texts, stored.event);
+  }
+  return texts;
 }
 
 Result<std::vector<TicketTexts>> TicketTextsOf(const EventLog& log,

@@ -24,9 +24,11 @@ namespace tl::projections {
 Result<ledger::TicketTexts> TicketTextsOf(const ledger::EventLog& log, ledger::TicketId id,
                                           ledger::Version up_to);
 
-// The texts of `state` (a state of the ticket folded from `log`, current or past): folded from
-// the ticket's stream up to state.version. Empty for a ticket that does not exist or whose
-// personal data was erased, without reading the log.
+// The texts of `state` (a state of the ticket folded from `log`, current or past, with the log's
+// seqs): read from the few events state.text_seqs names (at most six, mostly two or three), or
+// folded from the stream up to state.version when it names none. Empty for a ticket that does
+// not exist or whose personal data was erased, without reading the log. Not for a state whose
+// seqs were renumbered (a fold with Options::occurred_by): use the (id, version) form.
 Result<ledger::TicketTexts> TicketTextsOf(const ledger::EventLog& log,
                                           const ledger::TicketState& state);
 

@@ -58,6 +58,7 @@ void Apply(TicketState& s, Ev& e) {
                    s.status = TicketStatus::kNew;
                    s.created_at = t;
                    s.status_since = t;
+                   s.text_seqs.opened = e.seq;
                  },
                  [&](const Acknowledged&) { s.acknowledged = true; },
                  [&](const Replied&) {
@@ -69,6 +70,7 @@ void Apply(TicketState& s, Ev& e) {
                  [&](PayloadOf<Ev, Stalled>& p) {
                    Transition(s, TicketStatus::kStalled, t);
                    s.stalled = StallInfo{p.follow_up_at};
+                   s.text_seqs.stalled = e.seq;
                  },
                  [&](const Resumed&) { Transition(s, TicketStatus::kOpen, t); },
                  [&](const Assigned& p) { s.owner = p.owner; },
@@ -81,12 +83,15 @@ void Apply(TicketState& s, Ev& e) {
                    if (p.service) s.service = *p.service;
                    if (p.category) s.category = *p.category;
                    if (p.description) s.description = Take(*p.description);
+                   if (p.requester) s.text_seqs.requester = e.seq;
+                   if (p.subject) s.text_seqs.subject = e.seq;
                  },
                  [&](PayloadOf<Ev, Resolved>& p) {
                    Transition(s, TicketStatus::kResolved, t);
                    s.resolved_at = t;
                    s.last_resolved_at = t;
                    s.solution_given = !IsBlank(p.solution);
+                   s.text_seqs.resolved = e.seq;
                    s.resolution_ns = s.active_ns;
                    s.invited_since_resolution = false;
                  },
@@ -95,7 +100,10 @@ void Apply(TicketState& s, Ev& e) {
                    s.last_invited_at = t;
                    s.invited_since_resolution = true;
                  },
-                 [&](PayloadOf<Ev, FeedbackReceived>& p) { s.feedback = Feedback{p.score}; },
+                 [&](PayloadOf<Ev, FeedbackReceived>& p) {
+                   s.feedback = Feedback{p.score};
+                   s.text_seqs.feedback = e.seq;
+                 },
                  [&](const ChildLinked& p) { s.children.push_back(p.child); },
                  [&](const QueueDefined&) {},
                  [&](const ServiceDefined&) {},

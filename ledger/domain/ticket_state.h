@@ -29,6 +29,18 @@ struct Feedback {
   bool operator==(const Feedback&) const = default;
 };
 
+// Where a ticket's texts are in the log: the seq of the latest event that set each (0: none).
+// TicketTexts can then be read from those few events instead of the whole stream.
+struct TextSeqs {
+  Seq opened{};     // requester and subject, unless updated since
+  Seq requester{};  // the latest update of the requester
+  Seq subject{};    // the latest update of the subject
+  Seq stalled{};    // awaiting
+  Seq resolved{};   // solution
+  Seq feedback{};   // comment
+  bool operator==(const TextSeqs&) const = default;
+};
+
 struct TicketState {
   TicketId id{};
   Version version{};  // 0 = does not exist
@@ -55,6 +67,7 @@ struct TicketState {
   TicketId parent{};
   std::vector<TicketId> children;
   Boxed<Feedback> feedback;
+  TextSeqs text_seqs;  // where the texts are (projections/ticket_texts.h)
 
   // Kept for the reports:
   TimeNs status_since = 0;                 // when the current status began

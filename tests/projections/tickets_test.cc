@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "projections/ticket_texts.h"
 #include "projections/workload.h"
 #include "tests/support/desk.h"
 
@@ -197,6 +198,11 @@ TEST_CASE("a ticket's texts are read from the log as of the state they go with",
     REQUIRE(state);
     auto texts = desk.projections().TextsOf(*state);
     REQUIRE(texts.ok());
+    // The few events the state names give what the whole stream gives.
+    CHECK_FALSE(state->text_seqs.opened.is_zero());
+    auto folded = tl::projections::TicketTextsOf(desk.log(), id, state->version);
+    REQUIRE(folded.ok());
+    CHECK(*texts == *folded);
     return *texts;
   };
   CHECK(texts_now() == TicketTexts{"ann@uni.no", "Printer", "", "", ""});
