@@ -92,9 +92,9 @@ struct TicketFilter {
   std::optional<std::string> service;
   std::optional<std::string> owner;
   std::optional<ledger::Category> category;
-  // A further test each listed ticket must pass, e.g. its requester's index key
-  // (app/requester_lookup.h); unset: none. Runs under the read models' lock: it must not call
-  // back into them.
+  // A further test each listed ticket must pass; unset: none. Runs under the read models' lock:
+  // it must not call back into them, and should not read the log, which commits would wait for
+  // (the requester lookup reads requesters outside the lock: app/requester_lookup.h).
   std::function<bool(const TicketState&)> also;
   TicketId after{};    // exclusive
   size_t limit = 100;  // already capped by the caller
