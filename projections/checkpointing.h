@@ -20,11 +20,11 @@ namespace tl::projections {
 
 // The ticket model: every ticket's state, the reference data and the latest occurred_at. Every
 // other model folds over its states, so its version stamp is part of theirs (CheckpointStamp).
-// Bump the version when ledger::TicketState's folding or the encoding changes.
+// Bump the version when ledger::TicketState's folding or the encoding changes. 2: the state
+// without the personal texts (ledger/domain/ticket_texts.h), with the erased mark; 3: with the
+// seqs of the events that hold the texts.
 inline constexpr std::string_view kTicketModel = "tickets";
-// 2: the state's `erased` mark is encoded (a restart from a version 1 checkpoint read an
-// erased ticket as not erased).
-inline constexpr uint32_t kTicketModelVersion = 2;
+inline constexpr uint32_t kTicketModelVersion = 3;
 
 // The seq of the checkpoint each model started from (0: rebuilt from seq 1).
 struct LoadedSeqs {

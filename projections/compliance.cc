@@ -90,37 +90,35 @@ void Compliance::Apply(const Change& change) {
   // What the event adds to the ticket's counts, decided before those are read: most events
   // are neither counted nor regroup, and return without that read, a cache miss each (perf).
   Counts added{};
-  const bool counted =
-      std::visit(Overloaded{
-                     [&](const ledger::Resolved&) {
-                       ++added[kResolved];
-                       // From the state: a bulk replay moved the event's.
-                       // An erased one read after the erasure has none, but
-                       // the event says whether it had (docs/privacy.md).
-                       if (!ledger::IsBlank(after.solution) || change.event.erased_text)
-                         ++added[kResolvedWithSolution];
-                       return true;
-                     },
-                     [&](const ledger::Stalled& p) {
-                       ++added[kStalls];
-                       if (p.follow_up_at != 0) ++added[kStallsWithFollowUp];
-                       return true;
-                     },
-                     [&](const ledger::Assigned& p) {
-                       ++added[kAssignments];
-                       const ledger::QueueInfo* queue = change.reference.FindQueue(before.queue);
-                       if (queue && queue->members.contains(p.owner)) ++added[kAssignmentsInQueue];
-                       return true;
-                     },
-                     [&](const ledger::FeedbackInvited&) {
-                       ++added[kInvited];
-                       if (InvitedWithinDue(before, change.event.occurred_at))
-                         ++added[kInvitedWithin2h];
-                       return true;
-                     },
-                     [](const auto&) { return false; },
-                 },
-                 change.event.payload);
+  const bool counted = std::visit(Overloaded{
+                                      [&](const ledger::Resolved&) {
+                                        ++added[kResolved];
+                                        // From the state, which says whether it was blank.
+                                        if (after.solution_given) ++added[kResolvedWithSolution];
+                                        return true;
+                                      },
+                                      [&](const ledger::Stalled& p) {
+                                        ++added[kStalls];
+                                        if (p.follow_up_at != 0) ++added[kStallsWithFollowUp];
+                                        return true;
+                                      },
+                                      [&](const ledger::Assigned& p) {
+                                        ++added[kAssignments];
+                                        const ledger::QueueInfo* queue =
+                                            change.reference.FindQueue(before.queue);
+                                        if (queue && queue->members.contains(p.owner))
+                                          ++added[kAssignmentsInQueue];
+                                        return true;
+                                      },
+                                      [&](const ledger::FeedbackInvited&) {
+                                        ++added[kInvited];
+                                        if (InvitedWithinDue(before, change.event.occurred_at))
+                                          ++added[kInvitedWithin2h];
+                                        return true;
+                                      },
+                                      [](const auto&) { return false; },
+                                  },
+                                  change.event.payload);
   if (!counted && !regrouped) return;
   const Counts was = CountsOf(after.id);
   Counts is = was;

@@ -66,7 +66,7 @@ FollowupsReport Followups::Query(const ReportParams&, const ReportScope& scope) 
     const ledger::TicketState& t = *scope.tickets.Find(id);
     out.tickets.push_back({id, t.queue,
                            t.owner.empty() ? std::nullopt : std::optional<std::string>(t.owner),
-                           t.stalled->awaiting, at});
+                           std::string(), at, t.version, t.erased});
   }
   return out;
 }

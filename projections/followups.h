@@ -19,8 +19,11 @@ struct FollowupsReport {
     ledger::TicketId id{};
     std::string queue;
     std::optional<std::string> owner;  // nullopt: unowned
-    std::string awaiting;
+    std::string awaiting;              // read from the log (ReportService), not kept by the model
     ledger::TimeNs follow_up_at = 0;
+    // The ticket's state the entry comes from, for reading `awaiting` from the log.
+    ledger::Version version{};
+    bool erased = false;
     bool operator==(const Ticket&) const = default;
   };
   ledger::TimeNs now = 0;

@@ -11,6 +11,7 @@
 #include "projections/metrics.h"
 #include "projections/past_points.h"
 #include "projections/projector.h"
+#include "projections/ticket_texts.h"
 
 namespace tl::projections {
 
@@ -43,7 +44,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(EventLog& log, ModelRegis
   TL_ASSIGN_OR_RETURN(m.projector, BuildProjector(log, m.registry, m.options, nullptr, &m.loaded));
   // A past point's own projections need no past points of their own.
   if (attach) m.past = std::make_unique<PastPoints>(log, m.registry);
-  m.reports = std::make_unique<ReportService>(*m.projector, m.registry, m.past.get());
+  m.reports = std::make_unique<ReportService>(log, *m.projector, m.registry, m.past.get());
   m.checkpointer = std::make_unique<Checkpointer>(log, m.registry, m.options);
   m.metrics = m.registry.IndexOfModel(typeid(Metrics));
   const bool checkpoints = m.options.use_checkpoints && !m.options.to_seq && !m.options.to_time;
@@ -157,6 +158,27 @@ std::shared_ptr<const ReferenceData> Projections::Reference() const {
 
 Result<TicketState> Projections::TicketAsOf(TicketId id, const AsOf& as_of) const {
   return projections::TicketAsOf(impl_->log, id, as_of);
+}
+
+Result<TicketTexts> Projections::TextsOf(const TicketState& state) const {
+  // A fold over the events that occurred by a time renumbers their seqs: its states' text_seqs
+  // are not the log's, so their texts are folded from the stream.
+  if (impl_->options.occurred_by) {
+    if (!state.exists() || state.erased) return TicketTexts{};
+    return TicketTextsOf(impl_->log, state.id, state.version);
+  }
+  return TicketTextsOf(impl_->log, state);
+}
+
+Result<std::vector<TicketTexts>> Projections::TextsOf(
+    const std::vector<TicketState>& states) const {
+  std::vector<TicketTexts> out;
+  out.reserve(states.size());
+  for (const TicketState& state : states) {
+    TL_ASSIGN_OR_RETURN(auto texts, TextsOf(state));
+    out.push_back(std::move(texts));
+  }
+  return out;
 }
 
 const ReportService& Projections::reports() const { return *impl_->reports; }

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "ledger/domain/ticket_state.h"
+#include "ledger/domain/ticket_texts.h"
 #include "ledger/store/event_log.h"
 #include "projections/model_registry.h"
 #include "projections/report_service.h"
@@ -94,9 +95,9 @@ struct TicketFilter {
   std::optional<std::string> service;
   std::optional<std::string> owner;
   std::optional<ledger::Category> category;
-  // A further test each listed ticket must pass, e.g. its requester's index key
-  // (app/requester_lookup.h); unset: none. Runs under the read models' lock: it must not call
-  // back into them.
+  // A further test each listed ticket must pass; unset: none. Runs under the read models' lock:
+  // it must not call back into them, and should not read the log, which commits would wait for
+  // (the requester lookup reads requesters outside the lock: app/requester_lookup.h).
   std::function<bool(const TicketState&)> also;
   TicketId after{};    // exclusive
   size_t limit = 100;  // already capped by the caller
@@ -145,6 +146,12 @@ class Projections {
   size_t ticket_count() const;
   TicketPage ListTickets(const TicketFilter& filter) const;
   std::shared_ptr<const ledger::ReferenceData> Reference() const;
+
+  // The personal texts of a state this Projections gave (Ticket, ListTickets, TicketAsOf, or
+  // those of a past point's projections), read from the log (ticket_texts.h): the read models
+  // keep none. Reads the log without the models' lock.
+  Result<ledger::TicketTexts> TextsOf(const TicketState& state) const;
+  Result<std::vector<ledger::TicketTexts>> TextsOf(const std::vector<TicketState>& states) const;
 
   // Ticket `id` as it stood at a point in the past, folded from its stream in the log (see
   // the free function below).

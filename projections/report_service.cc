@@ -4,6 +4,7 @@
 
 #include "projections/past_points.h"
 #include "projections/projector.h"
+#include "projections/ticket_texts.h"
 
 namespace tl::projections {
 
@@ -26,6 +27,18 @@ Status ReportService::Run(std::type_index report, const ReportParams& params, vo
   const ReportScope scope{s.tickets, params.now.value_or(s.latest_occurred)};
   registry_.entries()[*index].query(*s.models[*index], params, scope, out);
   *seq = s.applied;
+  return Status::Ok();
+}
+
+Status ReportService::AddTexts(FollowupsReport& report) const {
+  for (FollowupsReport::Ticket& t : report.tickets) {
+    ledger::TicketState state;  // what TicketTextsOf needs of it
+    state.id = t.id;
+    state.version = t.version;
+    state.erased = t.erased;
+    TL_ASSIGN_OR_RETURN(ledger::TicketTexts texts, TicketTextsOf(log_, state));
+    t.awaiting = std::move(texts.awaiting);
+  }
   return Status::Ok();
 }
 

@@ -7,6 +7,9 @@
 // At(point) gives the projections as they stood at a past point (past_points.h), whose own
 // reports() answer as of that point.
 //
+// The models keep no personal texts (ticket_texts.h): a report that shows one (the follow-ups'
+// `awaiting`) gets it from the log after the models answered, outside their lock.
+//
 // Made by Projections, which owns it; valid while the Projections lives. Thread-safety: any
 // number of queries run concurrently with each other and with the commit listener's applies.
 #pragma once
@@ -16,6 +19,8 @@
 #include <typeinfo>
 
 #include "ledger/domain/result.h"
+#include "ledger/store/event_log.h"
+#include "projections/followups.h"
 #include "projections/model_registry.h"
 #include "projections/report_types.h"
 
@@ -28,8 +33,9 @@ class PastPoints;
 class ReportService {
  public:
   // `past` may be null: then there are no past points (At is kBadField).
-  ReportService(const Projector& projector, const ModelRegistry& registry, PastPoints* past)
-      : projector_(projector), registry_(registry), past_(past) {}
+  ReportService(const ledger::EventLog& log, const Projector& projector,
+                const ModelRegistry& registry, PastPoints* past)
+      : log_(log), projector_(projector), registry_(registry), past_(past) {}
   ReportService(const ReportService&) = delete;
   ReportService& operator=(const ReportService&) = delete;
 
@@ -38,6 +44,7 @@ class ReportService {
   Result<ReportAnswer<R>> Query(const ReportParams& params) const {
     ReportAnswer<R> answer;
     TL_RETURN_IF_ERROR(Run(typeid(R), params, &answer.report, &answer.seq));
+    TL_RETURN_IF_ERROR(AddTexts(answer.report));
     return answer;
   }
 
@@ -52,6 +59,14 @@ class ReportService {
   // The type-erased half of Query: `*out` is an R, written by the model registered for R.
   Status Run(std::type_index report, const ReportParams& params, void* out, ledger::Seq* seq) const;
 
+  // Fills in the texts a report shows from the log; most show none.
+  template <class R>
+  Status AddTexts(R&) const {
+    return Status::Ok();
+  }
+  Status AddTexts(FollowupsReport& report) const;
+
+  const ledger::EventLog& log_;
   const Projector& projector_;
   const ModelRegistry& registry_;
   PastPoints* const past_;

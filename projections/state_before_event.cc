@@ -22,7 +22,7 @@ bool ChangesDescription(const Event& event) {
 // result with a full copy.
 bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& to) {
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-  static_assert(sizeof(TicketState) == 448,
+  static_assert(sizeof(TicketState) == 400,
                 "a TicketState field was added or removed: update CopyBeforeEvent");
 #endif
   const bool with_description = ChangesDescription(event);
@@ -34,6 +34,8 @@ bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& t
   to.acknowledged = from.acknowledged;
   to.invited_since_resolution = from.invited_since_resolution;
   to.reopened = from.reopened;
+  to.erased = from.erased;
+  to.solution_given = from.solution_given;
   to.service = from.service;
   if (with_description) {
     to.description = from.description;
@@ -42,17 +44,13 @@ bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& t
   }
   to.queue = from.queue;
   to.owner = from.owner;
-  to.requester.clear();
-  to.subject.clear();
   to.external_ref.clear();
   to.created_at = from.created_at;
   to.updated_at = from.updated_at;
   to.first_response_at = from.first_response_at;
   to.resolved_at = from.resolved_at;
-  to.solution.clear();
   if (from.stalled) {
     if (!to.stalled) to.stalled = ledger::StallInfo{};
-    to.stalled->awaiting.clear();
     to.stalled->follow_up_at = from.stalled->follow_up_at;
   } else {
     to.stalled.reset();
@@ -62,7 +60,6 @@ bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& t
   if (from.feedback) {
     if (!to.feedback) to.feedback = ledger::Feedback{};
     to.feedback->score = from.feedback->score;
-    to.feedback->comment.clear();
   } else {
     to.feedback.reset();
   }
@@ -71,6 +68,7 @@ bool CopyBeforeEvent(const TicketState& from, const Event& event, TicketState& t
   to.resolution_ns = from.resolution_ns;
   to.last_resolved_at = from.last_resolved_at;
   to.last_invited_at = from.last_invited_at;
+  to.text_seqs = from.text_seqs;
   return with_description;
 }
 

@@ -25,21 +25,16 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
   out.PutString(t.description);
   out.PutString(t.queue);
   out.PutString(t.owner);
-  out.PutString(t.requester);
   out.PutVarint(static_cast<uint64_t>(t.channel));
-  out.PutString(t.subject);
   out.PutString(t.external_ref);
   out.PutVarint(static_cast<uint64_t>(t.status));
   out.PutSigned(t.created_at);
   out.PutSigned(t.updated_at);
   PutOptionalTime(out, t.first_response_at);
   PutOptionalTime(out, t.resolved_at);
-  out.PutString(t.solution);
+  out.PutBool(t.solution_given);
   out.PutBool(t.stalled.has_value());
-  if (t.stalled) {
-    out.PutString(t.stalled->awaiting);
-    out.PutSigned(t.stalled->follow_up_at);
-  }
+  if (t.stalled) out.PutSigned(t.stalled->follow_up_at);
   out.PutVarint(t.parent.value());
   out.PutVarint(t.children.size());
   for (TicketId c : t.children) out.PutVarint(c.value());
@@ -47,7 +42,6 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
   out.PutBool(t.feedback.has_value());
   if (t.feedback) {
     out.PutSigned(t.feedback->score);
-    out.PutString(t.feedback->comment);
   }
   out.PutSigned(t.status_since);
   out.PutSigned(t.active_ns);
@@ -56,9 +50,11 @@ void EncodeTicketState(CheckpointWriter& out, const TicketState& t) {
   PutOptionalTime(out, t.last_invited_at);
   out.PutBool(t.invited_since_resolution);
   out.PutBool(t.acknowledged);
-  // Without it, a ticket loaded from a checkpoint written after its erasure read as not erased
-  // (its personal fields empty, not null), and the re-erasure at start (app/erasure.h) missed it.
   out.PutBool(t.erased);
+  for (Seq seq : {t.text_seqs.opened, t.text_seqs.requester, t.text_seqs.subject,
+                  t.text_seqs.stalled, t.text_seqs.resolved, t.text_seqs.feedback}) {
+    out.PutVarint(seq.value());
+  }
 }
 
 TicketState DecodeTicketState(CheckpointReader& in) {
@@ -70,32 +66,22 @@ TicketState DecodeTicketState(CheckpointReader& in) {
   t.description = in.GetString();
   t.queue = in.GetString();
   t.owner = in.GetString();
-  t.requester = in.GetString();
   t.channel = in.GetEnum(Channel::kWeb);
-  t.subject = in.GetString();
   t.external_ref = in.GetString();
   t.status = in.GetEnum(TicketStatus::kResolved);
   t.created_at = in.GetSigned();
   t.updated_at = in.GetSigned();
   t.first_response_at = GetOptionalTime(in);
   t.resolved_at = GetOptionalTime(in);
-  t.solution = in.GetString();
-  if (in.GetBool()) {
-    StallInfo stall;
-    stall.awaiting = in.GetString();
-    stall.follow_up_at = in.GetSigned();
-    t.stalled = std::move(stall);
-  }
+  t.solution_given = in.GetBool();
+  if (in.GetBool()) t.stalled = StallInfo{in.GetSigned()};
   t.parent = TicketId(in.GetVarint());
   const uint64_t children = in.GetCount();
   for (uint64_t i = 0; i < children && in.status().ok(); ++i)
     t.children.push_back(TicketId(in.GetVarint()));
   t.reopened = static_cast<uint32_t>(in.GetVarint());
   if (in.GetBool()) {
-    Feedback f;
-    f.score = static_cast<int32_t>(in.GetSigned());
-    f.comment = in.GetString();
-    t.feedback = std::move(f);
+    t.feedback = Feedback{static_cast<int32_t>(in.GetSigned())};
   }
   t.status_since = in.GetSigned();
   t.active_ns = in.GetSigned();
@@ -105,6 +91,10 @@ TicketState DecodeTicketState(CheckpointReader& in) {
   t.invited_since_resolution = in.GetBool();
   t.acknowledged = in.GetBool();
   t.erased = in.GetBool();
+  for (Seq* seq : {&t.text_seqs.opened, &t.text_seqs.requester, &t.text_seqs.subject,
+                   &t.text_seqs.stalled, &t.text_seqs.resolved, &t.text_seqs.feedback}) {
+    *seq = Seq(in.GetVarint());
+  }
   return t;
 }
 

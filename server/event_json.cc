@@ -32,7 +32,7 @@ json::string_view Name(std::string_view s) { return json::string_view(s.data(), 
 
 }  // namespace
 
-json::object TicketToJson(const TicketState& t) {
+json::object TicketToJson(const TicketState& t, const TicketTexts& texts) {
   json::object o;
   o["id"] = t.id.value();
   o["version"] = t.version.value();
@@ -43,17 +43,17 @@ json::object TicketToJson(const TicketState& t) {
   o["description"] = StringOrNull(t.description);
   o["queue"] = t.queue;
   o["owner"] = StringOrNull(t.owner);
-  o["requester"] = t.requester;
+  o["requester"] = texts.requester;
   o["channel"] = Name(ChannelName(t.channel));
-  o["subject"] = StringOrNull(t.subject);
+  o["subject"] = StringOrNull(texts.subject);
   o["status"] = Name(StatusName(t.status));
   o["created_at"] = TimeJson(t.created_at);
   o["updated_at"] = TimeJson(t.updated_at);
   o["first_response_at"] = TimeJson(t.first_response_at);
   o["resolved_at"] = TimeJson(t.resolved_at);
-  o["solution"] = t.status == TicketStatus::kResolved ? json::value(t.solution) : nullptr;
+  o["solution"] = t.status == TicketStatus::kResolved ? json::value(texts.solution) : nullptr;
   if (t.stalled) {
-    o["stalled"] = json::object{{"awaiting", t.stalled->awaiting},
+    o["stalled"] = json::object{{"awaiting", texts.awaiting},
                                 {"follow_up_at", TimeJson(t.stalled->follow_up_at)}};
   } else {
     o["stalled"] = nullptr;
@@ -64,8 +64,8 @@ json::object TicketToJson(const TicketState& t) {
   o["children"] = std::move(children);
   o["reopened"] = t.reopened;
   if (t.feedback) {
-    o["feedback"] =
-        json::object{{"score", t.feedback->score}, {"comment", StringOrNull(t.feedback->comment)}};
+    o["feedback"] = json::object{{"score", t.feedback->score},
+                                 {"comment", StringOrNull(texts.feedback_comment)}};
   } else {
     o["feedback"] = nullptr;
   }

@@ -8,6 +8,7 @@
 
 #include "ledger/domain/event.h"
 #include "ledger/domain/ticket_state.h"
+#include "ledger/domain/ticket_texts.h"
 
 namespace tl::server {
 
@@ -17,8 +18,10 @@ boost::json::value TimeJson(const std::optional<ledger::TimeNs>& t);
 // A string, or null when empty.
 boost::json::value StringOrNull(const std::string& s);
 
-// GET /api/v1/tickets/{id}.
-boost::json::object TicketToJson(const ledger::TicketState& ticket);
+// GET /api/v1/tickets/{id}: the state from the read models, its texts from the log
+// (projections::Projections::TextsOf).
+boost::json::object TicketToJson(const ledger::TicketState& ticket,
+                                 const ledger::TicketTexts& texts);
 // The `data` of an event: the payload's fields.
 boost::json::object PayloadToJson(const ledger::Event& event);
 // One item of a ticket's history or of the event feed. docs/api.md's keys, plus the extensions of

@@ -87,9 +87,16 @@ Response Form(ledger::TicketId ticket, const std::string& subject, std::string_v
   return Page(error.empty() ? 200 : 422, "Tilbakemelding / Feedback", html);
 }
 
+// The ticket a valid link names: its state and its texts (read from the log, as the read models
+// keep none: projections/ticket_texts.h).
+struct LinkedTicket {
+  ledger::TicketState state;
+  ledger::TicketTexts texts;
+};
+
 // The ticket a valid link names, or the page that says why there is none.
-std::variant<ledger::TicketState, Response> Resolve(const Request& req, FeedbackPages& pages,
-                                                    app::FeedbackClaim* claim) {
+std::variant<LinkedTicket, Response> Resolve(const Request& req, FeedbackPages& pages,
+                                             app::FeedbackClaim* claim) {
   if (!pages.links || !pages.read_models) return NotValid("Feedback is not configured.");
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -104,7 +111,9 @@ std::variant<ledger::TicketState, Response> Resolve(const Request& req, Feedback
       ticket->last_resolved_at != claim->resolved_at) {
     return NotValid("Saken er gjenåpnet / The ticket was reopened since this link was sent.");
   }
-  return std::move(ticket).value();
+  auto texts = pages.read_models->TextsOf(*ticket);
+  if (!texts.ok()) return NotValid("The ticket cannot be read now.");
+  return LinkedTicket{std::move(ticket).value(), std::move(texts).value()};
 }
 
 }  // namespace
@@ -113,19 +122,20 @@ Response GetFeedbackPage(const Request& req, FeedbackPages& pages) {
   app::FeedbackClaim claim;
   auto resolved = Resolve(req, pages, &claim);
   if (auto* page = std::get_if<Response>(&resolved)) return std::move(*page);
-  const auto& ticket = std::get<ledger::TicketState>(resolved);
-  return Form(claim.ticket, ticket.subject, "");
+  const auto& ticket = std::get<LinkedTicket>(resolved);
+  return Form(claim.ticket, ticket.texts.subject, "");
 }
 
 std::optional<Response> PostFeedbackPage(const Request& req, FeedbackPages& pages, Later later) {
   app::FeedbackClaim claim;
   auto resolved = Resolve(req, pages, &claim);
   if (auto* page = std::get_if<Response>(&resolved)) return std::move(*page);
-  const auto& ticket = std::get<ledger::TicketState>(resolved);
+  const auto& ticket = std::get<LinkedTicket>(resolved);
   std::string ignored_path;
   QueryParams form;
   if (!ParseTarget("/?" + req.body, &ignored_path, &form).ok()) {
-    return Form(claim.ticket, ticket.subject, "Skjemaet kunne ikke leses / The form was garbled.");
+    return Form(claim.ticket, ticket.texts.subject,
+                "Skjemaet kunne ikke leses / The form was garbled.");
   }
   ledger::GiveFeedback feedback;
   if (auto score = form.find("score"); score != form.end()) {
@@ -134,7 +144,7 @@ std::optional<Response> PostFeedbackPage(const Request& req, FeedbackPages& page
     }
   }
   if (!feedback.score) {
-    return Form(claim.ticket, ticket.subject,
+    return Form(claim.ticket, ticket.texts.subject,
                 "Velg en verdi fra 1 til 5 / Choose a score from 1 to 5.");
   }
   if (auto comment = form.find("comment"); comment != form.end()) {

@@ -98,24 +98,24 @@ Response GetTicket(const Request& req, const projections::Projections& read_mode
   if (*as_of) {
     auto state = read_models.TicketAsOf(*id, **as_of);
     if (!state.ok()) return StatusResponse(state.status());
-    return JsonResponse(200, TicketToJson(*state));
+    auto texts = read_models.TextsOf(*state);
+    if (!texts.ok()) return StatusResponse(texts.status());
+    return JsonResponse(200, TicketToJson(*state, *texts));
   }
   auto state = read_models.Ticket(*id);
   if (!state) return StatusResponse(Status::NotFound(fmt::format("no ticket {}", *id)));
-  return JsonResponse(200, TicketToJson(*state));
+  auto texts = read_models.TextsOf(*state);
+  if (!texts.ok()) return StatusResponse(texts.status());
+  return JsonResponse(200, TicketToJson(*state, *texts));
 }
 
 Response ListTickets(const Request& req, TicketListing& listing) {
   const projections::Projections& read_models = *listing.read_models;
   auto filter = ListFilter(req);
   if (!filter.ok()) return StatusResponse(filter.status());
-  if (const std::string* requester = Param(req, "requester"); requester && !requester->empty()) {
-    if (!listing.requesters) {
-      return StatusResponse(Status::BadField("this server has no requester index"));
-    }
-    auto matcher = listing.requesters->Matcher(*requester);
-    if (!matcher.ok()) return StatusResponse(matcher.status());
-    filter->also = std::move(matcher).value();
+  const std::string* requester = Param(req, "requester");
+  if (requester && !listing.requesters) {
+    return StatusResponse(Status::BadField("this server has no requester index"));
   }
   auto point = ParsePastPoint(req.query);
   if (!point.ok()) return StatusResponse(point.status());
@@ -127,10 +127,23 @@ Response ListTickets(const Request& req, TicketListing& listing) {
     if (!at.ok()) return StatusResponse(at.status());
     past = std::move(at).value();
   }
-  projections::TicketPage page = (past ? *past : read_models).ListTickets(*filter);
+  const projections::Projections& source = past ? *past : read_models;
+  projections::TicketPage page;
+  if (requester) {
+    auto found = listing.requesters->List(source, *filter, *requester);
+    if (!found.ok()) return StatusResponse(found.status());
+    page = std::move(found).value();
+  } else {
+    page = source.ListTickets(*filter);
+  }
+  // The texts from the log, as of each listed state (projections/ticket_texts.h).
+  auto texts = source.TextsOf(page.tickets);
+  if (!texts.ok()) return StatusResponse(texts.status());
   json::array tickets;
   tickets.reserve(page.tickets.size());
-  for (const TicketState& t : page.tickets) tickets.push_back(TicketToJson(t));
+  for (size_t i = 0; i < page.tickets.size(); ++i) {
+    tickets.push_back(TicketToJson(page.tickets[i], (*texts)[i]));
+  }
   json::object body{{"tickets", std::move(tickets)},
                     {"next", page.next ? json::value(page.next->value()) : json::value(nullptr)}};
   if (*point) AddPastPoint(body, **point);

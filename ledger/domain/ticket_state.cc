@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "ledger/domain/overloaded.h"
+#include "ledger/domain/ticket_rules.h"
 
 namespace tl::ledger {
 namespace {
@@ -19,7 +20,7 @@ void Transition(TicketState& s, TicketStatus to, TimeNs t) {
   if (s.status == TicketStatus::kResolved && to == TicketStatus::kOpen) {
     ++s.reopened;
     s.resolved_at.reset();
-    s.solution.clear();
+    s.solution_given = false;
   }
   s.status = to;
   s.status_since = t;
@@ -51,14 +52,13 @@ void Apply(TicketState& s, Ev& e) {
                    s.category = p.category;
                    s.description = Take(p.description);
                    s.queue = p.queue;
-                   s.requester = Take(p.requester);
                    s.channel = p.channel;
-                   s.subject = Take(p.subject);
                    s.parent = p.parent;
                    s.external_ref = Take(p.external_ref);
                    s.status = TicketStatus::kNew;
                    s.created_at = t;
                    s.status_since = t;
+                   s.text_seqs.opened = e.seq;
                  },
                  [&](const Acknowledged&) { s.acknowledged = true; },
                  [&](const Replied&) {
@@ -69,7 +69,8 @@ void Apply(TicketState& s, Ev& e) {
                  [&](const StatusChanged& p) { Transition(s, p.to, t); },
                  [&](PayloadOf<Ev, Stalled>& p) {
                    Transition(s, TicketStatus::kStalled, t);
-                   s.stalled = StallInfo{Take(p.awaiting), p.follow_up_at};
+                   s.stalled = StallInfo{p.follow_up_at};
+                   s.text_seqs.stalled = e.seq;
                  },
                  [&](const Resumed&) { Transition(s, TicketStatus::kOpen, t); },
                  [&](const Assigned& p) { s.owner = p.owner; },
@@ -82,14 +83,17 @@ void Apply(TicketState& s, Ev& e) {
                    if (p.service) s.service = *p.service;
                    if (p.category) s.category = *p.category;
                    if (p.description) s.description = Take(*p.description);
-                   if (p.requester) s.requester = Take(*p.requester);
-                   if (p.subject) s.subject = Take(*p.subject);
+                   if (p.requester) s.text_seqs.requester = e.seq;
+                   if (p.subject) s.text_seqs.subject = e.seq;
                  },
                  [&](PayloadOf<Ev, Resolved>& p) {
                    Transition(s, TicketStatus::kResolved, t);
                    s.resolved_at = t;
                    s.last_resolved_at = t;
-                   s.solution = Take(p.solution);
+                   // An erased solution reads empty; the event still says whether it held
+                   // text, and the reports keep their counts (docs/privacy.md).
+                   s.solution_given = !IsBlank(p.solution) || e.erased_text;
+                   s.text_seqs.resolved = e.seq;
                    s.resolution_ns = s.active_ns;
                    s.invited_since_resolution = false;
                  },
@@ -99,20 +103,16 @@ void Apply(TicketState& s, Ev& e) {
                    s.invited_since_resolution = true;
                  },
                  [&](PayloadOf<Ev, FeedbackReceived>& p) {
-                   s.feedback = Feedback{p.score, Take(p.comment)};
+                   s.feedback = Feedback{p.score};
+                   s.text_seqs.feedback = e.seq;
                  },
                  [&](const ChildLinked& p) { s.children.push_back(p.child); },
                  [&](const QueueDefined&) {},
                  [&](const ServiceDefined&) {},
                  [&](const PersonalDataErased&) {
-                   // What the state held of the personal fields goes with the key
-                   // (docs/privacy.md): nothing of it is kept, in memory or in checkpoints.
+                   // The state holds no personal text (TicketTexts does, and is read from
+                   // the log, where the erased fields read back empty): only the mark.
                    s.erased = true;
-                   s.requester = std::string();
-                   s.subject = std::string();
-                   s.solution = std::string();
-                   if (s.stalled) s.stalled->awaiting = std::string();
-                   if (s.feedback) s.feedback->comment = std::string();
                  },
                  // Mail events record what the outbox and intake did (docs/mail.md); they
                  // change nothing of the ticket but its version.

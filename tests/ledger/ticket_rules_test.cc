@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ledger/domain/ticket_texts.h"
 #include "tests/support/fixtures.h"
 
 using namespace tl::ledger;
@@ -44,6 +45,14 @@ struct Desk {
     REQUIRE(r.ok());
   }
   TicketState State(TicketId id) { return *states.LoadTicket(id); }
+  // The ticket's personal texts, which the state does not hold, folded from its stream.
+  TicketTexts Texts(TicketId id) {
+    auto stream = log->ReadStream(StreamId::Ticket(id));
+    REQUIRE(stream.ok());
+    TicketTexts texts;
+    for (const StoredEvent& e : *stream) ApplyToTicketTexts(texts, e.event);
+    return texts;
+  }
   Payload LastPayload(TicketId id) {
     auto stream = log->ReadStream(StreamId::Ticket(id));
     REQUIRE(stream.ok());
@@ -178,7 +187,8 @@ TEST_CASE("a stall needs what is awaited and a follow-up time", "[rules]") {
   d.Refused("follow_up_required", [&] { return d.Act(id, Stall{"logs", std::nullopt}); });
   d.Ok(id, Stall{"logs", kMonday + kDay});
   CHECK(d.State(id).status == TicketStatus::kStalled);
-  CHECK(d.State(id).stalled == StallInfo{"logs", kMonday + kDay});
+  CHECK(d.State(id).stalled == StallInfo{kMonday + kDay});
+  CHECK(d.Texts(id).awaiting == "logs");
   d.Ok(id, Stall{"logs, again", kMonday + 2 * kDay});  // postponing the follow-up
   CHECK(d.State(id).stalled->follow_up_at == kMonday + 2 * kDay);
   d.Ok(id, Resume{});
@@ -251,7 +261,8 @@ TEST_CASE("a resolution needs a solution and happens once", "[rules]") {
   d.Refused("solution_required", [&] { return d.Act(id, Resolve{"\t "}); });
   d.Ok(id, Resolve{"Reset the password"});
   CHECK(d.State(id).status == TicketStatus::kResolved);
-  CHECK(d.State(id).solution == "Reset the password");
+  CHECK(d.State(id).solution_given);
+  CHECK(d.Texts(id).solution == "Reset the password");
   d.Refused("already_resolved", [&] { return d.Act(id, Resolve{"again"}); });
 }
 
@@ -269,7 +280,8 @@ TEST_CASE("reopening, invitations and feedback need a resolved ticket", "[rules]
     d.Refused("bad_score", [&] { return d.Act(id, GiveFeedback{bad, ""}); });
   }
   d.Ok(id, GiveFeedback{4, "fast"});
-  CHECK(d.State(id).feedback == Feedback{4, "fast"});
+  CHECK(d.State(id).feedback == Feedback{4});
+  CHECK(d.Texts(id).feedback_comment == "fast");
   d.Ok(id, Reopen{"not fixed after all"});
   CHECK(d.State(id).status == TicketStatus::kOpen);
   CHECK(d.State(id).reopened == 1);

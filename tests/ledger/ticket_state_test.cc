@@ -31,7 +31,7 @@ TEST_CASE("taking an event's text folds to the same ticket state as copying it",
                         ApplyToTicketTakingText(taken[index], consumed);
                         REQUIRE(taken[index] == copied[index]);
                         with_text +=
-                            !copied[index].description.empty() && !copied[index].solution.empty();
+                            !copied[index].description.empty() && copied[index].solution_given;
                         return tl::Status::Ok();
                       })
                 .ok());

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "projections/ticket_texts.h"
 #include "projections/workload.h"
 #include "tests/support/desk.h"
 
@@ -32,7 +33,10 @@ TEST_CASE("a ticket's state shows each action as soon as its append returns", "[
   t = desk.projections().Ticket(id);
   CHECK(t->status == TicketStatus::kResolved);
   CHECK(t->resolved_at == kMonday + kHour);
-  CHECK(t->solution == "reset the password");
+  CHECK(t->solution_given);
+  auto texts = desk.projections().TextsOf(*t);  // from the log: the state holds none
+  REQUIRE(texts.ok());
+  CHECK(texts->solution == "reset the password");
   CHECK(desk.projections().applied_seq() == desk.log().Head().seq);
   CHECK(desk.projections().latest_occurred_at() == kMonday + kHour);
   CHECK_FALSE(desk.projections().Ticket(id.Next()));
@@ -181,6 +185,47 @@ TEST_CASE(
   CHECK(
       TicketAsOf(desk.log(), TicketId{99}, AsOf{AsOf::Kind::kSeq, Seq{1000}, 0}).status().code() ==
       tl::StatusCode::kNotFound);
+}
+
+TEST_CASE("a ticket's texts are read from the log as of the state they go with", "[projections]") {
+  Desk desk;
+  OpenTicket open = SupportTicket("Orakel");
+  open.requester = "ann@uni.no";
+  open.subject = "Printer";
+  const TicketId id = desk.Open(open, kMonday);
+  auto texts_now = [&] {
+    auto state = desk.projections().Ticket(id);
+    REQUIRE(state);
+    auto texts = desk.projections().TextsOf(*state);
+    REQUIRE(texts.ok());
+    // The few events the state names give what the whole stream gives.
+    CHECK_FALSE(state->text_seqs.opened.is_zero());
+    auto folded = tl::projections::TicketTextsOf(desk.log(), id, state->version);
+    REQUIRE(folded.ok());
+    CHECK(*texts == *folded);
+    return *texts;
+  };
+  CHECK(texts_now() == TicketTexts{"ann@uni.no", "Printer", "", "", ""});
+  desk.Act(id, Stall{"the model number", kMonday + kDay}, kMonday + kMinute);
+  CHECK(texts_now().awaiting == "the model number");
+  const Seq stalled = desk.log().Head().seq;
+  desk.Act(id, Update{std::nullopt, std::nullopt, std::nullopt, "bob@uni.no", "Printer, 2nd floor"},
+           kMonday + 2 * kMinute);
+  desk.Act(id, Resolve{"new toner"}, kMonday + kHour);
+  desk.Act(id, InviteFeedback{}, kMonday + 2 * kHour);
+  desk.Act(id, GiveFeedback{5, "quick"}, kMonday + 3 * kHour);
+  CHECK(texts_now() ==
+        TicketTexts{"bob@uni.no", "Printer, 2nd floor", "new toner", "the model number", "quick"});
+  // A past state gets the texts it had then, read up to its version.
+  auto then = TicketAsOf(desk.log(), id, AsOf{AsOf::Kind::kSeq, stalled, 0});
+  REQUIRE(then.ok());
+  auto texts_then = desk.projections().TextsOf(*then);
+  REQUIRE(texts_then.ok());
+  CHECK(*texts_then == TicketTexts{"ann@uni.no", "Printer", "", "the model number", ""});
+  // A ticket that does not exist has none, and the log is not asked.
+  auto none = desk.projections().TextsOf(TicketState{});
+  REQUIRE(none.ok());
+  CHECK(*none == TicketTexts{});
 }
 
 TEST_CASE("workload with a now before its oldest ticket gives ages of zero, never negative ones",

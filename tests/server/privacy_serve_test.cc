@@ -11,6 +11,7 @@
 
 #include "app/command_handler.h"
 #include "app/memory_state_source.h"
+#include "projections/checkpoint_store.h"
 #include "projections/projections.h"
 #include "tests/server/api_support.h"
 #include "tests/support/fixtures.h"
@@ -169,6 +170,141 @@ TEST_CASE("every personal field written through the API is stored sealed and rea
   CHECK(verify.exit_code == 0);
   api.server.Start();
   CHECK(History(api, id) == before);
+}
+
+namespace {
+
+// The texts a ticket's state shows, each with a marker: one ticket stalled (awaiting), one
+// resolved with feedback (solution, comment).
+const std::map<std::string, std::string> kShownMarkers = {
+    {"stalled.requester", "mk-shown-req-a-41c9@uni.no"},
+    {"stalled.subject", "mk-shown-subject-a-41c9"},
+    {"stalled.awaiting", "mk-shown-awaiting-41c9"},
+    {"resolved.requester", "mk-shown-req-b-41c9@uni.no"},
+    {"resolved.subject", "mk-shown-subject-b-41c9"},
+    {"resolved.solution", "mk-shown-solution-41c9"},
+    {"resolved.comment", "mk-shown-comment-41c9"},
+};
+
+// A text that is no personal data, which the read models keep: the positive control of the scans.
+const std::string kKeptMarker = "mk-kept-description-41c9";
+
+// The marker of `field`, as the JSON shows it.
+json::value Shown(const std::string& field) { return json::string(kShownMarkers.at(field)); }
+
+// Opens a ticket with the markers `prefix`.requester and `prefix`.subject; returns its id.
+uint64_t OpenMarked(Api& api, const std::string& prefix) {
+  json::object body = Api::TicketBody();
+  body["requester"] = kShownMarkers.at(prefix + ".requester");
+  body["subject"] = kShownMarkers.at(prefix + ".subject");
+  body["description"] = kKeptMarker;
+  auto r = api.Client("olga").Post("/api/v1/tickets", body);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.Json().at("id").to_number<uint64_t>();
+}
+
+void Act(Api& api, uint64_t id, const json::object& action) {
+  auto r = api.Client("olga").Post("/api/v1/tickets/" + std::to_string(id) + "/actions", action);
+  INFO(action << " -> " << r.body);
+  REQUIRE(r.status == 201);
+}
+
+// Every text of both tickets as the API shows them: the ticket, the list, the follow-ups.
+void CheckTextsShown(Api& api, uint64_t stalled, uint64_t resolved) {
+  HttpClient olga = api.Client("olga");
+  auto a = olga.Get("/api/v1/tickets/" + std::to_string(stalled));
+  REQUIRE(a.status == 200);
+  CHECK(a.Json().at("requester") == Shown("stalled.requester"));
+  CHECK(a.Json().at("subject") == Shown("stalled.subject"));
+  CHECK(a.Json().at("stalled").at("awaiting") == Shown("stalled.awaiting"));
+  auto b = olga.Get("/api/v1/tickets/" + std::to_string(resolved));
+  REQUIRE(b.status == 200);
+  CHECK(b.Json().at("requester") == Shown("resolved.requester"));
+  CHECK(b.Json().at("subject") == Shown("resolved.subject"));
+  CHECK(b.Json().at("solution") == Shown("resolved.solution"));
+  CHECK(b.Json().at("feedback").at("comment") == Shown("resolved.comment"));
+  // The list shows each ticket exactly as its own read does.
+  auto list = olga.Get("/api/v1/tickets?limit=1000");
+  REQUIRE(list.status == 200);
+  std::map<uint64_t, json::value> listed;
+  const json::value body = list.Json();
+  for (const json::value& t : body.at("tickets").as_array()) {
+    listed[t.at("id").to_number<uint64_t>()] = t;
+  }
+  CHECK(listed[stalled] == a.Json());
+  CHECK(listed[resolved] == b.Json());
+  auto followups = olga.Get("/api/v1/followups?now=2031-01-01T00:00:00Z");
+  REQUIRE(followups.status == 200);
+  CHECK_THAT(followups.body, Catch::Contains(kShownMarkers.at("stalled.awaiting")));
+}
+
+}  // namespace
+
+TEST_CASE("the read models keep no personal text: checkpoints and files hold none of it",
+          "[server][privacy][loopback]") {
+  Api api;
+  const uint64_t stalled = OpenMarked(api, "stalled");
+  Act(api, stalled,
+      {{"type", "stall"},
+       {"awaiting", kShownMarkers.at("stalled.awaiting")},
+       {"follow_up_at", "2030-01-01T00:00:00Z"}});
+  const uint64_t resolved = OpenMarked(api, "resolved");
+  Act(api, resolved, {{"type", "resolve"}, {"solution", kShownMarkers.at("resolved.solution")}});
+  Act(api, resolved, {{"type", "feedback_invited"}});
+  Act(api, resolved,
+      {{"type", "feedback"}, {"score", 5}, {"comment", kShownMarkers.at("resolved.comment")}});
+  CheckTextsShown(api, stalled, resolved);
+  REQUIRE(api.server.Stop() == 0);  // writes every model's checkpoint
+
+  const std::string dir = api.server.data_dir();
+  {
+    // Every checkpoint body, as the projections will load it.
+    tl::ledger::LogOptions read_only;
+    read_only.read_only = true;
+    auto log = OpenLog(dir, read_only);
+    tl::projections::Options options;
+    auto reopened = tl::projections::Projections::Open(*log, tl::projections::StandardModels(),
+                                                       options, /*attach=*/false);
+    REQUIRE(reopened.ok());
+    const auto info = (*reopened)->checkpoint_info();
+    REQUIRE(info.models.size() > 5);
+    for (const auto& model : info.models) {
+      INFO(model.name);
+      CHECK(model.loaded_seq == log->Head().seq);  // a restart starts from these checkpoints
+      auto stored = tl::projections::ReadCheckpoint(*log, model.name);
+      REQUIRE(stored.ok());
+      REQUIRE(stored->has_value());
+      for (const auto& [field, marker] : kShownMarkers) {
+        INFO(field);
+        CHECK((*stored)->body.find(marker) == std::string::npos);
+      }
+      if (model.name == "tickets") {
+        CHECK((*stored)->body.find(kKeptMarker) != std::string::npos);  // the scan can find
+      }
+    }
+  }
+  // Nor any file of the data directory but the key store's (its own test is above): the log's
+  // SST, WAL and MANIFEST files, uncompressed (ledger/store/rocks_store.cc).
+  size_t files = 0, with_kept = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path relative = fs::relative(entry.path(), dir);
+    if (*relative.begin() == "keys") continue;
+    ++files;
+    const std::string bytes = ReadFile(entry.path());
+    for (const auto& [field, marker] : kShownMarkers) {
+      INFO(relative << " " << field);
+      CHECK(bytes.find(marker) == std::string::npos);
+    }
+    with_kept += bytes.find(kKeptMarker) != std::string::npos;
+  }
+  CHECK(files > 3);
+  CHECK(with_kept > 0);  // the scan finds text that is there
+
+  // After a restart from those checkpoints the API shows every text, read from the log.
+  api.server.Start();
+  CheckTextsShown(api, stalled, resolved);
 }
 
 TEST_CASE("a wrong master key stops the server at start, and nothing is written",

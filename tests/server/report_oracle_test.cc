@@ -10,6 +10,7 @@
 #include <map>
 
 #include "ledger/domain/ticket_rules.h"
+#include "ledger/domain/ticket_texts.h"
 #include "ledger/domain/time_format.h"
 #include "projections/projections.h"
 #include "projections/support_volume.h"
@@ -58,6 +59,7 @@ constexpr TimeNs kDue = 2 * kHour;
 // What each ticket's history says beyond its state.
 struct Facts {
   std::vector<std::string> misrouted_from;
+  TicketTexts texts;  // the awaiting of follow-ups
   int64_t invited = 0, invited_within = 0;
   std::array<int64_t, 8> compliance{};
 };
@@ -112,6 +114,7 @@ Folded Fold(const EventLog& log) {
                        facts.compliance[5] += q && q->members.contains(a->owner);
                      }
                      ApplyToTicket(t, e);
+                     ApplyToTicketTexts(facts.texts, e);
                      return tl::Status::Ok();
                    })
               .ok());
@@ -346,11 +349,12 @@ json::object Oracle(const Folded& f, const std::string& name, const QueryParams&
     });
     json::array out;
     for (const TicketState* t : due) {
+      const TicketTexts& texts = f.facts[t->id.value() - 1].texts;
       out.push_back(
           json::object{{"id", t->id.value()},
                        {"queue", t->queue},
                        {"owner", t->owner.empty() ? json::value(nullptr) : json::value(t->owner)},
-                       {"awaiting", t->stalled->awaiting},
+                       {"awaiting", texts.awaiting},
                        {"follow_up_at", FormatRfc3339(t->stalled->follow_up_at)}});
     }
     return {{"now", FormatRfc3339(now)}, {"tickets", out}};

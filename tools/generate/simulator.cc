@@ -167,6 +167,7 @@ Status Simulator::Arrive(uint64_t index, TimeNs at) {
   const TicketId id = path_.last_ticket().Next();
   Ticket& slot = live_[id];
   slot = std::move(t);
+  slot.requester = command.requester;
   TL_RETURN_IF_ERROR(path_.Open(command, nullptr, Who{actor, recorded_by}, at, &slot.state));
   ++totals_.inquiries;
   if (queue == Catalogue::kFirstLine) {

@@ -73,6 +73,7 @@ class Simulator {
 
   struct Ticket {
     ledger::TicketState state;
+    std::string requester;  // who asked (the state keeps no personal text)
     Rng rng;
     const ServiceSpec* service = nullptr;  // the right service (the ticket may say another)
     size_t team = 0;                       // the queue that should handle it

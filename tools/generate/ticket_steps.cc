@@ -236,13 +236,14 @@ Status Simulator::OpenChild(Ticket& t, TimeNs now) {
   command.category = Category::kChange;
   command.description = "change, " + child.keyword;
   command.queue = std::string(catalogue_.queues()[child.team].name);
-  command.requester = t.state.requester;
+  command.requester = t.requester;
   command.channel = Channel::kWeb;
   command.subject = "Change: " + child.keyword;
   command.parent = t.state.id;
 
   Ticket& slot = live_[id];  // `t` stays valid: unordered_map keeps references on insertion
   slot = std::move(child);
+  slot.requester = command.requester;
   TL_RETURN_IF_ERROR(path_.Open(command, &t.state, Who{owner, owner}, now, &slot.state));
   ++totals_.children;
   --t.children_left;

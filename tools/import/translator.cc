@@ -15,9 +15,9 @@ constexpr std::string_view kCaseSpace = "ticketledger.import.case";
 // decision sees it.
 class RowEvents {
  public:
-  RowEvents(ledger::TicketState& state, const SourceRow& row, const std::string& recorded_by,
-            ledger::EventId primary)
-      : state_(state), row_(row), recorded_by_(recorded_by), primary_(primary) {}
+  RowEvents(ledger::TicketState& state, ledger::TicketTexts& texts, const SourceRow& row,
+            const std::string& recorded_by, ledger::EventId primary)
+      : state_(state), texts_(texts), row_(row), recorded_by_(recorded_by), primary_(primary) {}
 
   void Emit(ledger::Payload payload, const std::string& actor) {
     ledger::Event applied;
@@ -25,6 +25,7 @@ class RowEvents {
     applied.occurred_at = row_.time;
     applied.payload = std::move(payload);
     ledger::ApplyToTicket(state_, applied);
+    ledger::ApplyToTicketTexts(texts_, applied);
     ledger::EventDraft& draft = events_.emplace_back();
     const auto index = static_cast<uint32_t>(events_.size() - 1);
     draft.event_id = index == 0 ? primary_ : ledger::EventId::Derived(primary_, index);
@@ -43,6 +44,7 @@ class RowEvents {
 
  private:
   ledger::TicketState& state_;
+  ledger::TicketTexts& texts_;
   const SourceRow& row_;
   const std::string& recorded_by_;
   ledger::EventId primary_;
@@ -88,7 +90,8 @@ std::vector<ledger::EventDraft> Translator::TranslateRow(CaseState& case_state,
   ledger::TicketState& state = case_state.ticket;
   const bool opens = !state.exists();
   const TicketStatus status_before = state.status;
-  RowEvents events(state, row, recorded_by_,
+  const ledger::TicketTexts& texts = case_state.texts;
+  RowEvents events(state, case_state.texts, row, recorded_by_,
                    opens ? CaseOpenedId(mapping_.source, row.case_id, row.time) : row.id);
 
   if (opens) {
@@ -137,7 +140,7 @@ std::vector<ledger::EventDraft> Translator::TranslateRow(CaseState& case_state,
     if (!row.description.empty() && row.description != state.description) {
       updated.description = row.description;
     }
-    if (!row.requester.empty() && row.requester != state.requester) {
+    if (!row.requester.empty() && row.requester != texts.requester) {
       updated.requester = row.requester;
     }
     if (updated != ledger::Updated{}) events.Emit(std::move(updated));
@@ -158,8 +161,7 @@ std::vector<ledger::EventDraft> Translator::TranslateRow(CaseState& case_state,
       // No source records a follow-up date: the stall says so (follow_up_at 0), and the
       // compliance report counts it.
       const std::string& awaiting = rule->awaiting.empty() ? row.activity : rule->awaiting;
-      if (state.status != TicketStatus::kStalled || !state.stalled ||
-          state.stalled->awaiting != awaiting) {
+      if (state.status != TicketStatus::kStalled || !state.stalled || texts.awaiting != awaiting) {
         events.Emit(ledger::Stalled{awaiting, 0});
       }
       break;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ledger/domain/ticket_state.h"
+#include "ledger/domain/ticket_texts.h"
 #include "ledger/store/event_log.h"
 #include "tools/import/mapping.h"
 #include "tools/import/membership.h"
@@ -26,6 +27,7 @@ namespace tl::tools::import {
 // One case as translation goes: the ticket's state after the rows so far.
 struct CaseState {
   ledger::TicketState ticket;  // folded with ledger::ApplyToTicket; version 0 = not opened
+  ledger::TicketTexts texts;   // folded with ledger::ApplyToTicketTexts
   ledger::TicketId id{};       // assigned before translation; 0 = no row opens the ticket
 };
 
