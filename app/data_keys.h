@@ -26,5 +26,4 @@ std::string MasterKeyPath(const std::string& data_dir, const std::string& master
 Result<std::shared_ptr<privacy::KeyStore>> OpenDataKeys(const std::string& data_dir,
                                                         const std::string& master_key, bool create);
 
-
 }  // namespace tl::app

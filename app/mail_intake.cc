@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "ledger/domain/address.h"
 #include "ledger/domain/personal_fields.h"
 #include "ledger/domain/ticket_rules.h"
-#include "ledger/privacy/requester_index.h"
 #include "mail/inbound_message.h"
 #include "mail/intake_rules.h"
+#include "projections/ticket_texts.h"
 
 namespace tl::app {
 namespace {
@@ -31,9 +32,8 @@ std::string TextOf(const mail::InboundMessage& message) {
 // someone other than the ticket's requester wrote it. The event's actor is the role
 // `requester` (never an address, docs/api.md "Personal data and erasure"), so who wrote the
 // mail is kept here, in the sealed body, where an erasure reaches it.
-std::string ReplyTextOf(const mail::InboundMessage& message, const ledger::TicketState& ticket) {
-  if (privacy::NormalizeAddress(message.from.address) ==
-      privacy::NormalizeAddress(ticket.requester)) {
+std::string ReplyTextOf(const mail::InboundMessage& message, std::string_view requester) {
+  if (ledger::NormalizeAddress(message.from.address) == ledger::NormalizeAddress(requester)) {
     return TextOf(message);
   }
   return fmt::format("From: {}\n\n{}", message.from.address, TextOf(message));
@@ -61,8 +61,9 @@ std::string_view IntakeActionName(IntakeAction action) {
   return "ignored";
 }
 
-MailIntake::MailIntake(CommandHandler& commands, StateSource& states, MailSettings settings)
-    : commands_(commands), states_(states), settings_(std::move(settings)) {}
+MailIntake::MailIntake(CommandHandler& commands, StateSource& states, const ledger::EventLog& log,
+                       MailSettings settings)
+    : commands_(commands), states_(states), log_(log), settings_(std::move(settings)) {}
 
 void MailIntake::TakeAsync(std::string_view raw, std::string queue, std::string recorded_by,
                            IntakeDone done) {
@@ -129,9 +130,13 @@ void MailIntake::TakeAsync(std::string_view raw, std::string queue, std::string 
       // A reply to an erased ticket opens a new one: its requester's mail is not lost, and no
       // readable field links the new ticket to the erased one (docs/mail.md).
       if (*ticket && !(*ticket)->erased) {
-        return commands_.ActAsync(
-            TicketId(decision.ticket), ledger::RequesterMessage{ReplyTextOf(message, **ticket)},
-            std::move(meta), Finish(IntakeAction::kRequesterMessage, std::move(done)));
+        // The read models keep no requester: it is read from the log (docs/projections.md).
+        auto texts = projections::TicketTextsOf(log_, **ticket);
+        if (!texts.ok()) return done(texts.status());
+        return commands_.ActAsync(TicketId(decision.ticket),
+                                  ledger::RequesterMessage{ReplyTextOf(message, texts->requester)},
+                                  std::move(meta),
+                                  Finish(IntakeAction::kRequesterMessage, std::move(done)));
       }
       break;  // a tag naming no ticket, or an erased one: a new request
     }

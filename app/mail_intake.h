@@ -36,7 +36,9 @@ using IntakeDone = std::function<void(Result<IntakeOutcome>)>;
 
 class MailIntake {
  public:
-  MailIntake(CommandHandler& commands, StateSource& states, MailSettings settings);
+  // `log`: where a ticket's requester is read from (the read models keep none).
+  MailIntake(CommandHandler& commands, StateSource& states, const ledger::EventLog& log,
+             MailSettings settings);
 
   // `queue`: where a new request opens (a first-line queue). `recorded_by`: the mailgate
   // token's actor. Errors: kInvalidArgument for input that is no message, or no queue;
@@ -48,6 +50,7 @@ class MailIntake {
  private:
   CommandHandler& commands_;
   StateSource& states_;
+  const ledger::EventLog& log_;
   MailSettings settings_;
 };
 

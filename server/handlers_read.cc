@@ -113,9 +113,13 @@ Response ListTickets(const Request& req, TicketListing& listing) {
   const projections::Projections& read_models = *listing.read_models;
   auto filter = ListFilter(req);
   if (!filter.ok()) return StatusResponse(filter.status());
-  const std::string* requester = Param(req, "requester");
-  if (requester && !listing.requesters) {
-    return StatusResponse(Status::BadField("this server has no requester index"));
+  if (const std::string* requester = Param(req, "requester"); requester && !requester->empty()) {
+    if (!listing.requesters) {
+      return StatusResponse(Status::BadField("this server has no requester index"));
+    }
+    auto matcher = listing.requesters->Matcher(*requester);
+    if (!matcher.ok()) return StatusResponse(matcher.status());
+    filter->also = std::move(matcher).value();
   }
   auto point = ParsePastPoint(req.query);
   if (!point.ok()) return StatusResponse(point.status());
@@ -128,14 +132,7 @@ Response ListTickets(const Request& req, TicketListing& listing) {
     past = std::move(at).value();
   }
   const projections::Projections& source = past ? *past : read_models;
-  projections::TicketPage page;
-  if (requester) {
-    auto found = listing.requesters->List(source, *filter, *requester);
-    if (!found.ok()) return StatusResponse(found.status());
-    page = std::move(found).value();
-  } else {
-    page = source.ListTickets(*filter);
-  }
+  const projections::TicketPage page = source.ListTickets(*filter);
   // The texts from the log, as of each listed state (projections/ticket_texts.h).
   auto texts = source.TextsOf(page.tickets);
   if (!texts.ok()) return StatusResponse(texts.status());

@@ -78,7 +78,8 @@ Result<std::unique_ptr<Stack>> Stack::Start(StackOptions options, Authenticator 
       *s->log_, *s->projections_, *s->commands_, s->auth_, *s->metrics_, *s->reports_,
       std::move(options.static_assets), /*ready_max_lag=*/4096, s->integrity_.get(),
       s->signer_.get(), s->backups_.get());
-  s->mail_intake_ = std::make_unique<app::MailIntake>(*s->commands_, *s->states_, options.mail);
+  s->mail_intake_ =
+      std::make_unique<app::MailIntake>(*s->commands_, *s->states_, *s->log_, options.mail);
   s->context_->mail.intake = s->mail_intake_.get();
   TL_ASSIGN_OR_RETURN(
       auto links, app::FeedbackLinks::LoadOrCreate(

@@ -33,7 +33,7 @@ class RowEvents {
     // A source that names the caller as who acted (a self-service step) must not put the
     // requester's name in the readable actor (docs/api.md, "Personal data and erasure").
     draft.actor =
-        !actor.empty() && actor == state_.requester ? std::string(ledger::kRequesterActor) : actor;
+        !actor.empty() && actor == texts_.requester ? std::string(ledger::kRequesterActor) : actor;
     draft.recorded_by = recorded_by_;
     draft.payload = std::move(applied.payload);
   }
